@@ -1,0 +1,58 @@
+package lsusync
+
+// Establishment is the school: a collège or lycée identified by its UAI.
+//
+// A synchronisation updates every field but the UAI from the source, and a
+// field that the source leaves empty keeps its stored value.
+type Establishment struct {
+	// UAI is the 8-character establishment code (UAJ in the SIECLE files),
+	// such as "0750001A". A sync never changes it and refuses to run when
+	// the source's UAI differs from the store's.
+	UAI string `json:"uai"`
+	// Name is the establishment's name (DENOM_PRINC).
+	Name string `json:"name,omitempty"`
+	// Address is the postal address.
+	Address Address `json:"address,omitzero"`
+	// HeadName is the head of establishment's name as SIECLE writes it
+	// (NOM_RESP), kept whole.
+	HeadName string `json:"headName,omitempty"`
+	// Phone is the establishment's telephone number.
+	Phone string `json:"phone,omitempty"`
+	// Email is the establishment's e-mail address (MEL_1).
+	Email string `json:"email,omitempty"`
+}
+
+// Address is a postal address as SIECLE and STS-Web give it.
+type Address struct {
+	Line1      string `json:"line1,omitempty"`
+	Line2      string `json:"line2,omitempty"`
+	Line3      string `json:"line3,omitempty"`
+	Line4      string `json:"line4,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+	City       string `json:"city,omitempty"`
+	Country    string `json:"country,omitempty"`
+}
+
+// fields lists the synchronised fields of e, in report order, with their
+// report names. The UAI is not among them.
+func (e *Establishment) fields() []field {
+	return []field{
+		{"Name", &e.Name},
+		{"Address.Line1", &e.Address.Line1},
+		{"Address.Line2", &e.Address.Line2},
+		{"Address.Line3", &e.Address.Line3},
+		{"Address.Line4", &e.Address.Line4},
+		{"Address.PostalCode", &e.Address.PostalCode},
+		{"Address.City", &e.Address.City},
+		{"Address.Country", &e.Address.Country},
+		{"HeadName", &e.HeadName},
+		{"Phone", &e.Phone},
+		{"Email", &e.Email},
+	}
+}
+
+// field names one string field of a record for the field-level merge.
+type field struct {
+	name string
+	p    *string
+}

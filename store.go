@@ -1,0 +1,132 @@
+package lsusync
+
+import "context"
+
+// Store is the LSU data a synchronisation updates.
+//
+// Every method may be called from several goroutines at once and must be
+// safe for concurrent use: the synchronizer reads and applies the classes
+// concurrently. Values returned by a Store belong to the caller, who may
+// modify them; a Store must return copies of what it keeps.
+//
+// A Store writes only through [Applier.Apply], one [ChangeSet] at a time,
+// atomically. A Store backed by a file or a database should also implement
+// [Batcher], so that a whole synchronisation is persisted with one write.
+//
+// The package lsusynctest checks a Store implementation against this
+// contract.
+type Store interface {
+	EstablishmentStore
+	TeacherStore
+	ClassStore
+	StudentStore
+	BilanStore
+	Applier
+}
+
+// EstablishmentStore reads the establishment.
+type EstablishmentStore interface {
+	// Establishment returns the stored establishment. It returns an error
+	// wrapping [ErrNotFound] when the store has none.
+	Establishment(ctx context.Context) (Establishment, error)
+}
+
+// TeacherStore reads the teachers.
+type TeacherStore interface {
+	// Teachers returns every stored teacher, in any order. No teacher is
+	// an empty slice and a nil error.
+	Teachers(ctx context.Context) ([]Teacher, error)
+}
+
+// ClassStore reads the classes.
+type ClassStore interface {
+	// Classes returns every stored class with its periods, in any order.
+	Classes(ctx context.Context) ([]Class, error)
+}
+
+// StudentStore reads the pupils.
+type StudentStore interface {
+	// Students returns the pupils whose Class is code, in any order. An
+	// unknown class or a class without pupils gives an empty slice and a
+	// nil error.
+	Students(ctx context.Context, class string) ([]Student, error)
+	// Student returns the pupil with the given ID, whatever their class.
+	// It returns an error wrapping [ErrNotFound] when there is none.
+	Student(ctx context.Context, id string) (Student, error)
+}
+
+// BilanStore reads the bilans.
+type BilanStore interface {
+	// Bilans returns every bilan of the pupils whose Class is class, for
+	// every period, in any order. No bilan is an empty slice and a nil
+	// error.
+	Bilans(ctx context.Context, class string) ([]Bilan, error)
+}
+
+// Applier writes changes.
+type Applier interface {
+	// Apply applies every change of cs atomically: after Apply returns,
+	// either all of them are visible to every reader or none is, even if
+	// the process crashes. Each record replaces the stored record with the
+	// same key (the establishment, a teacher by key, a class by code, a
+	// pupil by ID, a bilan by pupil and period); a teacher or a pupil the
+	// store lacks is added.
+	//
+	// Apply validates before it writes. It applies nothing and returns an
+	// error wrapping [ErrNotFound] when cs names a class or a bilan the
+	// store lacks, or an establishment whose UAI is not the stored one; and
+	// an error wrapping [ErrLocked] when cs replaces a bilan that is locked
+	// in the store, or locks or unlocks one. When ctx is done before the
+	// changes are applied, Apply applies nothing and returns ctx's error.
+	Apply(ctx context.Context, cs ChangeSet) error
+}
+
+// ChangeSet is a set of changes that a [Store] applies atomically: for the
+// synchronizer, the establishment and the teachers, or the changes of one
+// class. Empty fields mean no change of that kind.
+type ChangeSet struct {
+	// Establishment, when not nil, replaces the stored establishment.
+	Establishment *Establishment
+	// Teachers replace or add teachers by key.
+	Teachers []Teacher
+	// Class, when not nil, replaces the stored class with the same code.
+	Class *Class
+	// Students replace or add pupils by ID.
+	Students []Student
+	// Bilans replace existing bilans by pupil and period.
+	Bilans []Bilan
+}
+
+// IsEmpty reports whether cs changes nothing.
+func (cs *ChangeSet) IsEmpty() bool {
+	return cs.Establishment == nil && len(cs.Teachers) == 0 && cs.Class == nil &&
+		len(cs.Students) == 0 && len(cs.Bilans) == 0
+}
+
+// Batcher is an optional interface of a [Store] that persists a whole
+// synchronisation with one write, such as a store backed by a file or a
+// database transaction.
+//
+// When the Store implements Batcher, the synchronizer calls BeginBatch once
+// the prerequisites hold, applies every change set to the [Batch], and
+// calls Commit once at the end, or Discard when nothing changed or the sync
+// failed. Otherwise it calls [Applier.Apply] on the Store for each change
+// set.
+type Batcher interface {
+	// BeginBatch starts a batch of change sets.
+	BeginBatch(ctx context.Context) (Batch, error)
+}
+
+// Batch collects change sets and persists them together.
+type Batch interface {
+	// Apply stages a change set, under the contract of [Applier.Apply]:
+	// all of its changes are staged or none is, so that a failing class
+	// leaves the others in the batch. Apply may be called from several
+	// goroutines at once. Staged changes are not visible to the Store's
+	// readers before Commit.
+	Apply(ctx context.Context, cs ChangeSet) error
+	// Commit persists every staged change set at once, atomically.
+	Commit(ctx context.Context) error
+	// Discard drops the staged change sets. It is a no-op after Commit.
+	Discard()
+}
