@@ -1,6 +1,11 @@
 package lsusync
 
-import "context"
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+)
 
 // Store is the LSU data a synchronisation updates.
 //
@@ -129,4 +134,26 @@ type Batch interface {
 	Commit(ctx context.Context) error
 	// Discard drops the staged change sets. It is a no-op after Commit.
 	Discard()
+}
+
+// Snapshot is the whole content of a Store at one moment. Stores are not
+// required to produce one; it serves to seed and compare stores in tests
+// (see lsusynctest) and as the content of file formats.
+type Snapshot struct {
+	Establishment Establishment `json:"establishment"`
+	Teachers      []Teacher     `json:"teachers"`
+	Classes       []Class       `json:"classes"`
+	Students      []Student     `json:"students"`
+	Bilans        []Bilan       `json:"bilans"`
+}
+
+// Sort sorts the records of s in a canonical order: teachers by key,
+// classes by code, pupils by ID, bilans by pupil then period.
+func (s *Snapshot) Sort() {
+	slices.SortFunc(s.Teachers, func(a, b Teacher) int { return a.Key.Compare(b.Key) })
+	slices.SortFunc(s.Classes, func(a, b Class) int { return strings.Compare(a.Code, b.Code) })
+	slices.SortFunc(s.Students, func(a, b Student) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(s.Bilans, func(a, b Bilan) int {
+		return cmp.Or(compareIDs(a.Student, b.Student), comparePeriods(a.Period, b.Period))
+	})
 }

@@ -9,27 +9,14 @@
 package memory
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/lsusync/lsusync"
 )
-
-// Data is the whole content of a Store. [Store.Data] returns it sorted:
-// teachers by key, classes by code, pupils by ID, bilans by pupil then
-// period.
-type Data struct {
-	Establishment lsusync.Establishment `json:"establishment"`
-	Teachers      []lsusync.Teacher     `json:"teachers"`
-	Classes       []lsusync.Class       `json:"classes"`
-	Students      []lsusync.Student     `json:"students"`
-	Bilans        []lsusync.Bilan       `json:"bilans"`
-}
 
 // Store is an in-memory lsusync.Store. It also implements lsusync.Batcher.
 // Its methods are safe for concurrent use.
@@ -43,7 +30,7 @@ type Store struct {
 	members  map[string]map[string]bool // class code -> pupil IDs
 	bilans   map[lsusync.BilanKey]lsusync.Bilan
 	byPupil  map[string][]lsusync.Period
-	persist  func(context.Context, Data) error
+	persist  func(context.Context, lsusync.Snapshot) error
 }
 
 var (
@@ -54,8 +41,8 @@ var (
 // New returns a Store holding a deep copy of d. It returns an error
 // wrapping lsusync.ErrInvalid when d holds two records with the same key,
 // a pupil of an unknown class, or a bilan of an unknown pupil.
-// An empty Data, with no UAI, is a store without establishment.
-func New(d Data) (*Store, error) {
+// An empty Snapshot, with no UAI, is a store without establishment.
+func New(d lsusync.Snapshot) (*Store, error) {
 	return NewPersistent(d, nil)
 }
 
@@ -63,7 +50,7 @@ func New(d Data) (*Store, error) {
 // write lock with the whole new content each time changes are applied,
 // before they become visible. When persist returns an error, the changes
 // are dropped and Apply or Commit returns that error.
-func NewPersistent(d Data, persist func(context.Context, Data) error) (*Store, error) {
+func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error) (*Store, error) {
 	s := &Store{
 		hasEst:   d.Establishment != (lsusync.Establishment{}),
 		est:      d.Establishment,
@@ -111,15 +98,15 @@ func NewPersistent(d Data, persist func(context.Context, Data) error) (*Store, e
 	return s, nil
 }
 
-// Data returns a sorted deep copy of the store's content.
-func (s *Store) Data() Data {
+// Snapshot returns a sorted deep copy of the store's content.
+func (s *Store) Snapshot() lsusync.Snapshot {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.data()
 }
 
-func (s *Store) data() Data {
-	d := Data{
+func (s *Store) data() lsusync.Snapshot {
+	d := lsusync.Snapshot{
 		Establishment: s.est,
 		Teachers:      slices.Collect(maps.Values(s.teachers)),
 		Classes:       make([]lsusync.Class, 0, len(s.classes)),
@@ -135,24 +122,6 @@ func (s *Store) data() Data {
 	}
 	d.Sort()
 	return d
-}
-
-// Sort sorts d's records in the order [Store.Data] returns them.
-func (d *Data) Sort() {
-	slices.SortFunc(d.Teachers, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
-	slices.SortFunc(d.Classes, func(a, b lsusync.Class) int { return strings.Compare(a.Code, b.Code) })
-	slices.SortFunc(d.Students, func(a, b lsusync.Student) int { return compareIDs(a.ID, b.ID) })
-	slices.SortFunc(d.Bilans, func(a, b lsusync.Bilan) int {
-		if c := compareIDs(a.Student, b.Student); c != 0 {
-			return c
-		}
-		return cmp.Or(cmp.Compare(a.Period.Year, b.Period.Year), cmp.Compare(a.Period.Count, b.Period.Count),
-			cmp.Compare(a.Period.Index, b.Period.Index))
-	})
-}
-
-func compareIDs(a, b string) int {
-	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
 }
 
 // Establishment implements lsusync.EstablishmentStore.
