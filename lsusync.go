@@ -240,12 +240,12 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 
 	rep := &Report{Classes: selected, DryRun: s.opts.DryRun}
 	rep.Items = append(rep.Items, head...)
-	cause := ctx.Err()
-	if cause == nil && waitErr != nil {
-		cause = waitErr
-	}
-	if cause != nil {
+	var cause error
+	switch {
+	case ctx.Err() != nil:
 		cause = context.Cause(ctx)
+	case waitErr != nil:
+		cause = waitErr
 	}
 	written := !headCS.IsEmpty() && !s.opts.DryRun
 	for i, r := range results {
@@ -259,13 +259,18 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 		rep.Items = append(rep.Items, notInSource(stClasses, inSource)...)
 	}
 
-	if batch != nil && cause == nil && written {
-		applied = true
-		if err := batch.Commit(ctx); err != nil {
-			err = fmt.Errorf("lsusync: committing the batch: %w", err)
-			rep.failWritten(err)
-			rep.setStatus()
-			return rep, err
+	if batch != nil && written {
+		if cause != nil {
+			// The batch is discarded: nothing of this sync was written.
+			rep.failWritten(cause)
+		} else {
+			applied = true
+			if err := batch.Commit(ctx); err != nil {
+				err = fmt.Errorf("lsusync: committing the batch: %w", err)
+				rep.failWritten(err)
+				rep.setStatus()
+				return rep, err
+			}
 		}
 	}
 	rep.setStatus()
