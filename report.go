@@ -1,5 +1,13 @@
 package lsusync
 
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+)
+
 // Status is the outcome of a report item or of a whole synchronisation, as
 // LSU shows it in the Statut column.
 type Status int
@@ -118,4 +126,201 @@ type Report struct {
 	// each class in Classes order with its class item, its pupils and its
 	// bilans, in a deterministic order.
 	Items []Item `json:"items"`
+}
+
+var (
+	statusNames = [...]string{StatusSuccess: "success", StatusWarning: "warning", StatusError: "error"}
+	kindNames   = [...]string{
+		KindEstablishment: "establishment", KindTeacher: "teacher", KindClass: "class",
+		KindStudent: "student", KindBilan: "bilan",
+	}
+	actionNames = [...]string{
+		ActionUnchanged: "unchanged", ActionUpdated: "updated", ActionAdded: "added",
+		ActionGone: "gone", ActionLeft: "left", ActionLocked: "locked",
+		ActionImported: "imported", ActionFailed: "failed",
+		ActionNotInSource: "not-in-source", ActionOtherClass: "other-class",
+	}
+)
+
+// enumName returns names[v], or "<typ>(v)" for a value out of range.
+func enumName(names []string, typ string, v int) string {
+	if v >= 0 && v < len(names) {
+		return names[v]
+	}
+	return typ + "(" + itoa(v) + ")"
+}
+
+// enumText is MarshalText for the enums: an unknown value is an error.
+func enumText(names []string, typ string, v int) ([]byte, error) {
+	if v >= 0 && v < len(names) {
+		return []byte(names[v]), nil
+	}
+	return nil, fmt.Errorf("lsusync: %w: %s(%d) has no name", ErrInvalid, typ, v)
+}
+
+// enumParse is UnmarshalText for the enums.
+func enumParse(names []string, typ string, b []byte) (int, error) {
+	for i, n := range names {
+		if string(b) == n {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("lsusync: %w: unknown %s %q", ErrInvalid, typ, b)
+}
+
+// String returns the status as a lowercase word: "success", "warning" or
+// "error".
+func (s Status) String() string { return enumName(statusNames[:], "Status", int(s)) }
+
+// MarshalText implements [encoding.TextMarshaler] with the word of
+// [Status.String]; a status out of range is an error.
+func (s Status) MarshalText() ([]byte, error) { return enumText(statusNames[:], "Status", int(s)) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler]; it accepts the
+// words of [Status.String].
+func (s *Status) UnmarshalText(b []byte) error {
+	v, err := enumParse(statusNames[:], "status", b)
+	*s = Status(v)
+	return err
+}
+
+// String returns the kind as a lowercase word: "establishment",
+// "teacher", "class", "student" or "bilan".
+func (k Kind) String() string { return enumName(kindNames[:], "Kind", int(k)) }
+
+// MarshalText implements [encoding.TextMarshaler] with the word of
+// [Kind.String]; a kind out of range is an error.
+func (k Kind) MarshalText() ([]byte, error) { return enumText(kindNames[:], "Kind", int(k)) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler]; it accepts the
+// words of [Kind.String].
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := enumParse(kindNames[:], "kind", b)
+	*k = Kind(v)
+	return err
+}
+
+// String returns the action as a lowercase word: "unchanged", "updated",
+// "added", "gone", "left", "locked", "imported", "failed",
+// "not-in-source" or "other-class".
+func (a Action) String() string { return enumName(actionNames[:], "Action", int(a)) }
+
+// MarshalText implements [encoding.TextMarshaler] with the word of
+// [Action.String]; an action out of range is an error.
+func (a Action) MarshalText() ([]byte, error) { return enumText(actionNames[:], "Action", int(a)) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler]; it accepts the
+// words of [Action.String].
+func (a *Action) UnmarshalText(b []byte) error {
+	v, err := enumParse(actionNames[:], "action", b)
+	*a = Action(v)
+	return err
+}
+
+// itemJSON is the JSON form of an Item: its fields, and Err as the string
+// field "error".
+type itemJSON struct {
+	plainItem
+	Error string `json:"error,omitempty"`
+}
+
+// plainItem is Item without its JSON methods.
+type plainItem Item
+
+// MarshalJSON encodes the item with its tagged fields, Err as the string
+// field "error" (absent when Err is nil).
+func (it Item) MarshalJSON() ([]byte, error) {
+	j := itemJSON{plainItem: plainItem(it)}
+	if it.Err != nil {
+		j.Error = it.Err.Error()
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes what [Item.MarshalJSON] encodes. The field
+// "error" becomes an error with that message: its text survives the round
+// trip, its identity for [errors.Is] does not.
+func (it *Item) UnmarshalJSON(b []byte) error {
+	var j itemJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*it = Item(j.plainItem)
+	it.Err = nil
+	if j.Error != "" {
+		it.Err = errors.New(j.Error)
+	}
+	return nil
+}
+
+// Err returns the errors of the report's items joined with [errors.Join],
+// each distinct error once, or nil when no item failed. [errors.Is] and
+// [errors.As] see through it to each item's cause: a store's error, or
+// ctx's error for the classes a cancellation stopped.
+func (r *Report) Err() error {
+	var errs []error
+	for _, it := range r.Items {
+		if it.Err == nil || slices.ContainsFunc(errs, func(e error) bool { return sameError(e, it.Err) }) {
+			continue
+		}
+		errs = append(errs, it.Err)
+	}
+	return errors.Join(errs...)
+}
+
+// sameError reports whether a and b are the same error value. A failed
+// commit, or a cancellation, gives the same error to many items.
+func sameError(a, b error) bool {
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	return ta == tb && ta.Comparable() && a == b
+}
+
+// Counts sums up a [Report]. Each item counts once in Updated, Added,
+// Unchanged, Locked or Imported according to its Action (the other
+// actions: gone, left, failed, not in source, other class, count in none
+// of these), and once more in Warnings or Errors according to its Status.
+// A successful item counts in neither Warnings nor Errors.
+type Counts struct {
+	// Updated counts the records updated (ActionUpdated), of every kind.
+	Updated int `json:"updated"`
+	// Added counts the records added (ActionAdded): pupils and teachers.
+	Added int `json:"added"`
+	// Unchanged counts the records already up to date (ActionUnchanged),
+	// including those with a kept value.
+	Unchanged int `json:"unchanged"`
+	// Warnings counts the items with StatusWarning.
+	Warnings int `json:"warnings"`
+	// Errors counts the items with StatusError.
+	Errors int `json:"errors"`
+	// Locked counts the locked bilans left unchanged (ActionLocked).
+	Locked int `json:"locked"`
+	// Imported counts the bilans imported from other software left
+	// unchanged (ActionImported).
+	Imported int `json:"imported"`
+}
+
+// Counts counts the report's items; see [Counts].
+func (r *Report) Counts() Counts {
+	var c Counts
+	for _, it := range r.Items {
+		switch it.Action {
+		case ActionUpdated:
+			c.Updated++
+		case ActionAdded:
+			c.Added++
+		case ActionUnchanged:
+			c.Unchanged++
+		case ActionLocked:
+			c.Locked++
+		case ActionImported:
+			c.Imported++
+		}
+		switch it.Status {
+		case StatusWarning:
+			c.Warnings++
+		case StatusError:
+			c.Errors++
+		}
+	}
+	return c
 }
