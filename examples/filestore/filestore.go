@@ -1,0 +1,351 @@
+// Package filestore is an lsusync.Store kept in one JSON file per
+// establishment, for school software that has no database.
+//
+// The file holds the establishment, its classes with their periods, the
+// pupils, the teachers and the bilans, in the versioned format described in
+// FORMAT.md. A [Store] reads the whole file when it opens, serves every
+// read from memory, and rewrites the whole file at each commit:
+//
+//   - a synchronisation is one write: the Store implements
+//     lsusync.Batcher, and the synchronizer commits its batch once;
+//   - the write goes to a temporary file in the same folder, which is
+//     flushed to disk (fsync), then renamed over the store file, and the
+//     folder is flushed in turn: a crash at any moment leaves the old file
+//     or the new one, whole, never a mix;
+//   - an advisory lock (flock) on a sidecar file, path + ".lock", held from
+//     Open to Close, keeps two processes from using one store at once; the
+//     second gets [ErrLocked]. The lock file is left in place: removing it
+//     would let two processes lock two different files;
+//   - the files are created readable and writable by their owner only
+//     (0600): they hold personal data. A rewrite makes the store file 0600
+//     again;
+//   - a corrupt, truncated or future-version file is refused with a
+//     [*FileError] naming the file and, for a syntax error, the line,
+//     column and byte offset; it is never overwritten.
+//
+// Locking uses flock(2) and is available on Unix systems only; elsewhere
+// Open and Create return an error.
+package filestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/memory"
+)
+
+// Sentinel errors, matched with errors.Is.
+var (
+	// ErrLocked reports a store file that another process holds open.
+	ErrLocked = errors.New("filestore: store is in use by another process")
+	// ErrCorrupt reports a file that is not a well-formed store file:
+	// wrong syntax, truncated, unknown or missing members, invalid
+	// content. Such a file is never overwritten.
+	ErrCorrupt = errors.New("corrupt store file")
+	// ErrVersion reports a file written in a format version newer than
+	// this package reads.
+	ErrVersion = errors.New("unsupported store format version")
+	// ErrClosed reports the use of a closed Store, or of a Store opened
+	// read only for a write.
+	ErrClosed = errors.New("filestore: store closed or read only")
+)
+
+// Options configures [Open].
+type Options struct {
+	// ReadOnly opens the store for reading: the lock is shared, so that
+	// several readers may hold it at once but no writer, and every write
+	// fails with ErrClosed.
+	ReadOnly bool
+}
+
+// Store is an lsusync.Store and lsusync.Batcher backed by one file. Its
+// methods are safe for concurrent use. Close it to release the lock.
+type Store struct {
+	path string
+	mem  *memory.Store
+
+	mu       sync.Mutex // guards the fields below and the file writes
+	lock     *os.File   // nil once closed
+	readOnly bool
+	broken   error // a write failed after the rename: reopen the store
+}
+
+var (
+	_ lsusync.Store   = (*Store)(nil)
+	_ lsusync.Batcher = (*Store)(nil)
+)
+
+// Open opens the store file at path: it takes the lock, then reads and
+// validates the whole file. It returns an error wrapping [ErrLocked] when
+// another process holds the store, a [*FileError] when the file is not a
+// valid store file, and an error wrapping fs.ErrNotExist when there is no
+// such file.
+//
+// An exclusive Open removes the temporary files that a writer killed
+// during a save may have left next to the store file.
+func Open(path string, opts Options) (*Store, error) {
+	lock, err := lockFile(path, !opts.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(path, lock, opts.ReadOnly)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(path string, lock *os.File, readOnly bool) (*Store, error) {
+	snap, err := decodeFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !readOnly {
+		removeStaleTemps(path)
+	}
+	s := &Store{path: path, lock: lock, readOnly: readOnly}
+	if s.mem, err = memory.NewPersistent(snap, s.persist); err != nil {
+		return nil, fmt.Errorf("filestore: %s: %w", path, err) // checked by decodeFile
+	}
+	return s, nil
+}
+
+// Create creates a new store file at path holding snap, and returns the
+// Store open on it. It refuses, with an error wrapping fs.ErrExist, to
+// replace an existing file, and returns an error wrapping
+// lsusync.ErrInvalid when snap is not a valid store content (duplicate
+// keys, a pupil of an unknown class, an invalid period...).
+func Create(path string, snap lsusync.Snapshot) (*Store, error) {
+	if err := validate(snap); err != nil {
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
+	mem, err := memory.New(snap)
+	if err != nil {
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
+	lock, err := lockFile(path, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		lock.Close()
+		return nil, fmt.Errorf("filestore: %s: %w", path, fs.ErrExist)
+	}
+	sorted := mem.Snapshot()
+	if err := writeFile(path, &sorted, false); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	s := &Store{path: path, lock: lock}
+	s.mem, _ = memory.NewPersistent(sorted, s.persist)
+	return s, nil
+}
+
+// Path returns the path of the store file.
+func (s *Store) Path() string { return s.path }
+
+// Close releases the lock. Reads still work on the content in memory;
+// writes fail with ErrClosed. Close is idempotent.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lock == nil {
+		return nil
+	}
+	err := s.lock.Close() // closing the descriptor releases the flock
+	s.lock = nil
+	if err != nil {
+		return fmt.Errorf("filestore: %s: releasing the lock: %w", s.path, err)
+	}
+	return nil
+}
+
+// persist writes the whole new content; memory.Store calls it under its
+// write lock before the changes become visible.
+func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.lock == nil || s.readOnly:
+		return fmt.Errorf("filestore: %s: %w", s.path, ErrClosed)
+	case s.broken != nil:
+		return fmt.Errorf("filestore: %s: a previous write failed, close and reopen the store: %w", s.path, s.broken)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := writeFile(s.path, &snap, true)
+	var re *renamedError
+	if errors.As(err, &re) {
+		s.broken = err
+	}
+	return err
+}
+
+// Snapshot returns a sorted deep copy of the store's content.
+func (s *Store) Snapshot() lsusync.Snapshot { return s.mem.Snapshot() }
+
+// Establishment implements lsusync.EstablishmentStore.
+func (s *Store) Establishment(ctx context.Context) (lsusync.Establishment, error) {
+	return s.mem.Establishment(ctx)
+}
+
+// Teachers implements lsusync.TeacherStore.
+func (s *Store) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
+	return s.mem.Teachers(ctx)
+}
+
+// Classes implements lsusync.ClassStore.
+func (s *Store) Classes(ctx context.Context) ([]lsusync.Class, error) {
+	return s.mem.Classes(ctx)
+}
+
+// Students implements lsusync.StudentStore.
+func (s *Store) Students(ctx context.Context, class string) ([]lsusync.Student, error) {
+	return s.mem.Students(ctx, class)
+}
+
+// Student implements lsusync.StudentStore.
+func (s *Store) Student(ctx context.Context, id string) (lsusync.Student, error) {
+	return s.mem.Student(ctx, id)
+}
+
+// Bilans implements lsusync.BilanStore.
+func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
+	return s.mem.Bilans(ctx, class)
+}
+
+// Apply implements lsusync.Applier: it applies cs and rewrites the file.
+func (s *Store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
+	return s.mem.Apply(ctx, cs)
+}
+
+// BeginBatch implements lsusync.Batcher: the batch's Commit rewrites the
+// file once with every staged change set.
+func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
+	return s.mem.BeginBatch(ctx)
+}
+
+// validate checks what memory.New does not: keys are not empty and
+// periods are well formed.
+func validate(s lsusync.Snapshot) error {
+	for _, t := range s.Teachers {
+		if t.Key.Type == "" || t.Key.ID == "" {
+			return fmt.Errorf("%w: teacher with an empty key %q", lsusync.ErrInvalid, t.Key)
+		}
+	}
+	for _, c := range s.Classes {
+		if c.Code == "" {
+			return fmt.Errorf("%w: class with an empty code", lsusync.ErrInvalid)
+		}
+		for _, p := range c.Periods {
+			if !p.Valid() {
+				return fmt.Errorf("%w: class %q: invalid period %+v", lsusync.ErrInvalid, c.Code, p)
+			}
+		}
+	}
+	for _, st := range s.Students {
+		if st.ID == "" {
+			return fmt.Errorf("%w: pupil with an empty ID", lsusync.ErrInvalid)
+		}
+	}
+	for _, b := range s.Bilans {
+		if !b.Period.Valid() {
+			return fmt.Errorf("%w: bilan of pupil %s: invalid period %+v", lsusync.ErrInvalid, b.Student, b.Period)
+		}
+	}
+	return nil
+}
+
+// tempPrefix is the prefix of the temporary files of the store at path.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// removeStaleTemps removes the temporary files a killed writer left; the
+// caller holds the exclusive lock, so no writer is running.
+func removeStaleTemps(path string) {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(path)
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// renamedError is a failure after the new file replaced the old one: the
+// file may hold the new content, which the memory store drops.
+type renamedError struct{ err error }
+
+func (e *renamedError) Error() string { return e.err.Error() }
+func (e *renamedError) Unwrap() error { return e.err }
+
+// writeFile writes snap to path atomically: a temporary file in the same
+// folder, fsync, rename over path (or, when replace is false, a hard link
+// that fails if path exists), then fsync of the folder.
+func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*") // mode 0600
+	if err != nil {
+		return fmt.Errorf("filestore: %s: creating the temporary file: %w", path, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if tmp != nil {
+			tmp.Close()
+		}
+		if err != nil || !replace {
+			os.Remove(tmpName)
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return fmt.Errorf("filestore: %s: %w", tmpName, err)
+	}
+	if err := encode(tmp, snap); err != nil {
+		return fmt.Errorf("filestore: %s: writing: %w", tmpName, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("filestore: %s: flushing to disk: %w", tmpName, err)
+	}
+	err = tmp.Close()
+	tmp = nil
+	if err != nil {
+		return fmt.Errorf("filestore: %s: %w", tmpName, err)
+	}
+	if replace {
+		err = os.Rename(tmpName, path)
+	} else {
+		err = os.Link(tmpName, path)
+	}
+	if err != nil {
+		return fmt.Errorf("filestore: %s: replacing the store file: %w", path, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return &renamedError{fmt.Errorf("filestore: %s: flushing the folder %s: %w", path, dir, err)}
+	}
+	return nil
+}
+
+// syncDir flushes the folder's entries, so that a rename survives a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,453 @@
+package filestore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lsusync/lsusync"
+)
+
+// equateEmpty makes nil and empty slices and maps equal: the file does
+// not tell them apart.
+var equateEmpty = cmpopts.EquateEmpty()
+
+// testSnapshot returns a deterministic store content with pupils pupils in
+// classes of 25, three trimesters of bilans each with ten acquis, and
+// content in some of them. variant changes names and appreciations, so
+// that two variants differ everywhere.
+func testSnapshot(pupils, variant int) lsusync.Snapshot {
+	s := lsusync.Snapshot{
+		Establishment: lsusync.Establishment{
+			UAI: "0750001A", Name: fmt.Sprintf("Collège Jean Moulin %d", variant),
+			Address:  lsusync.Address{Line1: "12 rue de l'École", PostalCode: "75001", City: "PARIS"},
+			HeadName: "Mme DUPONT", Phone: "0102030405", Email: "ce.0750001a@ac-paris.fr",
+		},
+	}
+	for i := range 30 {
+		s.Teachers = append(s.Teachers, lsusync.Teacher{
+			Key:      lsusync.TeacherKey{Type: "epp", ID: fmt.Sprint(1000 + i)},
+			Civility: lsusync.Madame, LastName: fmt.Sprintf("PROF%d-%d", i, variant), FirstName: "Anne",
+			NUMEN: fmt.Sprintf("%02dE0000000%03d", i%100, i),
+		})
+	}
+	periods := []lsusync.Period{{Year: 2025, Index: 1, Count: 3}, {Year: 2025, Index: 2, Count: 3}, {Year: 2025, Index: 3, Count: 3}}
+	classes := (pupils + 24) / 25
+	for c := range classes {
+		s.Classes = append(s.Classes, lsusync.Class{Code: fmt.Sprintf("3EME%d", c+1), Label: fmt.Sprintf("3e %d", c+1), Periods: periods})
+	}
+	for p := range pupils {
+		id := fmt.Sprint(100000 + p)
+		class := s.Classes[p/25].Code
+		s.Students = append(s.Students, lsusync.Student{
+			ID: id, Class: class, INE: fmt.Sprintf("%09dAB", p), LastName: fmt.Sprintf("NOM%d-%d", p, variant),
+			FirstName: "Élodie", BirthDate: lsusync.Date{Year: 2011, Month: time.Month(1 + p%12), Day: 1 + p%28},
+			Sex: lsusync.Female,
+		})
+		for _, per := range periods {
+			b := lsusync.Bilan{Student: id, Period: per, Locked: per.Index == 1 && p%7 == 0,
+				HeadTeachers: []lsusync.TeacherKey{s.Teachers[p%30].Key}}
+			for a := range 10 {
+				acq := lsusync.Acquis{
+					Subject:  lsusync.Subject{Code: fmt.Sprintf("0%d0100", a+1), Label: fmt.Sprintf("MATIERE %d", a), Modality: "S"},
+					Teachers: []lsusync.TeacherKey{s.Teachers[(p+a)%30].Key},
+				}
+				if (p+a)%3 == 0 {
+					acq.Appreciation = fmt.Sprintf("Bon trimestre, « continuez » %d.", variant)
+					acq.Positioning = "3"
+					acq.Average = "14.5"
+				}
+				b.Acquis = append(b.Acquis, acq)
+			}
+			if p%5 == 0 {
+				b.Content = map[string]string{"synthese": fmt.Sprintf("Élève sérieux <%d>", variant)}
+			}
+			s.Bilans = append(s.Bilans, b)
+		}
+	}
+	s.Sort()
+	return s
+}
+
+func readBytes(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		snap lsusync.Snapshot
+	}{
+		{"empty", lsusync.Snapshot{}},
+		{"establishment only", lsusync.Snapshot{Establishment: lsusync.Establishment{UAI: "0750001A"}}},
+		{"small", testSnapshot(60, 1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "lsu.json")
+			s, err := Create(path, tc.snap)
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
+
+			got, err := Open(path, Options{})
+			require.NoError(t, err)
+			defer got.Close()
+			if diff := cmp.Diff(tc.snap, got.Snapshot(), equateEmpty); diff != "" {
+				t.Errorf("content after Create and Open (-want +got):\n%s", diff)
+			}
+			// Encoding is deterministic: rewriting gives the same bytes.
+			var buf bytes.Buffer
+			snap := got.Snapshot()
+			require.NoError(t, encode(&buf, &snap))
+			if diff := cmp.Diff(string(readBytes(t, path)), buf.String()); diff != "" {
+				t.Errorf("re-encoding differs (-file +encoded):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestApplyPersists(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	snap := testSnapshot(50, 1)
+	s, err := Create(path, snap)
+	require.NoError(t, err)
+
+	st := snap.Students[3]
+	st.LastName = "CORRIGÉ"
+	est := snap.Establishment
+	est.Name = "Collège Lucie Aubrac"
+	b := snap.Bilans[4] // not locked: pupil 100001, T2
+	require.False(t, b.Locked)
+	b.HeadTeachers = []lsusync.TeacherKey{{Type: "epp", ID: "1003"}}
+
+	batch, err := s.BeginBatch(ctx)
+	require.NoError(t, err)
+	require.NoError(t, batch.Apply(ctx, lsusync.ChangeSet{Establishment: &est}))
+	require.NoError(t, batch.Apply(ctx, lsusync.ChangeSet{Students: []lsusync.Student{st}, Bilans: []lsusync.Bilan{b}}))
+	before := readBytes(t, path)
+	if got := readBytes(t, path); !bytes.Equal(before, got) {
+		t.Fatal("staging changed the file")
+	}
+	require.NoError(t, batch.Commit(ctx))
+	require.NoError(t, s.Close())
+
+	want := snap
+	want.Establishment = est
+	want.Students = append([]lsusync.Student(nil), snap.Students...)
+	want.Students[3] = st
+	want.Bilans = append([]lsusync.Bilan(nil), snap.Bilans...)
+	want.Bilans[4] = b
+	got, err := decodeFile(path)
+	require.NoError(t, err)
+	if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
+		t.Errorf("file after Commit (-want +got):\n%s", diff)
+	}
+
+	// A refused change set writes nothing.
+	s, err = Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	before = readBytes(t, path)
+	locked := snap.Bilans[0]
+	require.True(t, locked.Locked)
+	err = s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{locked}})
+	require.ErrorIs(t, err, lsusync.ErrLocked)
+	if !bytes.Equal(before, readBytes(t, path)) {
+		t.Error("a refused Apply changed the file")
+	}
+}
+
+func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	snap := testSnapshot(10, 1)
+	s, err := Create(path, snap)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	require.NoError(t, s.Close()) // idempotent
+	est := snap.Establishment
+	est.Name = "X"
+	if err := s.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Apply on a closed store: %v, want ErrClosed", err)
+	}
+	if got, _ := s.Establishment(ctx); got != snap.Establishment {
+		t.Errorf("a failed write is visible: %+v", got)
+	}
+
+	r1, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer r1.Close()
+	r2, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err, "two readers share the lock")
+	defer r2.Close()
+	if err := r1.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Apply on a read-only store: %v, want ErrClosed", err)
+	}
+	if _, err := Open(path, Options{}); !errors.Is(err, ErrLocked) {
+		t.Errorf("Open for writing while readers hold the store: %v, want ErrLocked", err)
+	}
+}
+
+func TestCreateRefusesExisting(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lsu.json")
+	require.NoError(t, os.WriteFile(path, []byte("not mine"), 0o600))
+	_, err := Create(path, testSnapshot(5, 1))
+	if !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("Create over an existing file: %v, want fs.ErrExist", err)
+	}
+	if got := string(readBytes(t, path)); got != "not mine" {
+		t.Errorf("Create changed the existing file: %q", got)
+	}
+	bad := testSnapshot(5, 1)
+	bad.Students = append(bad.Students, bad.Students[0])
+	if _, err := Create(filepath.Join(dir, "dup.json"), bad); !errors.Is(err, lsusync.ErrInvalid) {
+		t.Errorf("Create with a duplicate pupil: %v, want ErrInvalid", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dup.json")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Create of an invalid content made a file: %v", err)
+	}
+}
+
+func TestPermissions(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lsu.json")
+	snap := testSnapshot(10, 1)
+	s, err := Create(path, snap)
+	require.NoError(t, err)
+	defer s.Close()
+	check := func(when string) {
+		t.Helper()
+		for _, p := range []string{path, path + ".lock"} {
+			fi, err := os.Stat(p)
+			require.NoError(t, err)
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: %s has mode %v, want 0600", when, filepath.Base(p), fi.Mode().Perm())
+			}
+		}
+	}
+	check("after Create")
+	require.NoError(t, os.Chmod(path, 0o644))
+	est := snap.Establishment
+	est.Name = "Autre"
+	require.NoError(t, s.Apply(ctx, lsusync.ChangeSet{Establishment: &est}))
+	check("after a write")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if diff := cmp.Diff([]string{"lsu.json", "lsu.json.lock"}, names); diff != "" {
+		t.Errorf("files in the folder (-want +got):\n%s", diff)
+	}
+}
+
+func TestSecondOpenFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	s, err := Create(path, testSnapshot(5, 1))
+	require.NoError(t, err)
+	_, err = Open(path, Options{})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if !strings.Contains(err.Error(), "store is in use by another process") {
+		t.Errorf("second Open's message %q does not say the store is in use", err)
+	}
+	_, err = Open(path, Options{ReadOnly: true})
+	require.ErrorIs(t, err, ErrLocked)
+	_, err = Create(path, testSnapshot(5, 1))
+	require.ErrorIs(t, err, ErrLocked)
+	require.NoError(t, s.Close())
+	s2, err := Open(path, Options{})
+	require.NoError(t, err, "Open after Close")
+	require.NoError(t, s2.Close())
+}
+
+func TestOpenRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lsu.json")
+	s, err := Create(path, testSnapshot(5, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	stale := filepath.Join(dir, ".lsu.json.tmp-123456")
+	other := filepath.Join(dir, ".other.json.tmp-1")
+	require.NoError(t, os.WriteFile(stale, []byte(`{"format":`), 0o600))
+	require.NoError(t, os.WriteFile(other, nil, 0o600))
+	s, err = Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temporary file still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another store's file was removed: %v", err)
+	}
+}
+
+// validFile is a small valid store file, as FORMAT.md shows it.
+const validFile = `{
+  "format": "lsusync-store",
+  "version": 1,
+  "data": {
+    "establishment": {"uai":"0750001A","name":"Collège Jean Moulin"},
+    "teachers": [
+      {"key":{"type":"epp","id":"4189"},"civility":"MME","lastName":"MARTIN","firstName":"Claire"}
+    ],
+    "classes": [
+      {"code":"3EME1","label":"3e 1","periods":[{"year":2025,"index":1,"count":3}]}
+    ],
+    "students": [
+      {"id":"1234","class":"3EME1","lastName":"DURAND","firstName":"Léa","birthDate":"2011-04-02","sex":"F"}
+    ],
+    "bilans": [
+      {"student":"1234","period":{"year":2025,"index":1,"count":3},"acquis":[{"subject":{"code":"030201","label":"ANGLAIS LV1"},"teachers":[{"type":"epp","id":"4189"}]}]}
+    ]
+  }
+}
+`
+
+func TestOpenValidFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	require.NoError(t, os.WriteFile(path, []byte(validFile), 0o600))
+	s, err := Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	want := lsusync.Snapshot{
+		Establishment: lsusync.Establishment{UAI: "0750001A", Name: "Collège Jean Moulin"},
+		Teachers:      []lsusync.Teacher{{Key: lsusync.TeacherKey{Type: "epp", ID: "4189"}, Civility: "MME", LastName: "MARTIN", FirstName: "Claire"}},
+		Classes:       []lsusync.Class{{Code: "3EME1", Label: "3e 1", Periods: []lsusync.Period{{Year: 2025, Index: 1, Count: 3}}}},
+		Students:      []lsusync.Student{{ID: "1234", Class: "3EME1", LastName: "DURAND", FirstName: "Léa", BirthDate: lsusync.Date{Year: 2011, Month: 4, Day: 2}, Sex: lsusync.Female}},
+		Bilans: []lsusync.Bilan{{Student: "1234", Period: lsusync.Period{Year: 2025, Index: 1, Count: 3},
+			Acquis: []lsusync.Acquis{{Subject: lsusync.Subject{Code: "030201", Label: "ANGLAIS LV1"}, Teachers: []lsusync.TeacherKey{{Type: "epp", ID: "4189"}}}}}},
+	}
+	if diff := cmp.Diff(want, s.Snapshot(), equateEmpty); diff != "" {
+		t.Errorf("content (-want +got):\n%s", diff)
+	}
+}
+
+func TestBadFilesRefusedAndKept(t *testing.T) {
+	valid := validFile
+	sub := func(old, new string) string {
+		if !strings.Contains(valid, old) {
+			panic("no " + old)
+		}
+		return strings.Replace(valid, old, new, 1)
+	}
+	for _, tc := range []struct {
+		name    string
+		content string
+		is      error
+		want    string // in the message, after the path
+		line    int    // 0: no position
+	}{
+		{"empty file", "", ErrCorrupt, "truncated", 1},
+		{"truncated", valid[:len(valid)/2], ErrCorrupt, "truncated", 10},
+		{"truncated after the last brace", valid[:len(valid)-3], ErrCorrupt, "truncated", 18},
+		{"syntax error", sub(`"MARTIN"`, `"MARTIN`), ErrCorrupt, "JSON syntax error", 7},
+		{"not JSON", "PK\x03\x04 zip", ErrCorrupt, "JSON syntax error", 1},
+		{"not an object", `[1,2]`, ErrCorrupt, "must begin with a JSON object", 1},
+		{"future version", sub(`"version": 1`, `"version": 2`), ErrVersion, "version 2; this program reads versions up to 1", 3},
+		{"version zero", sub(`"version": 1`, `"version": 0`), ErrCorrupt, "version 0", 3},
+		{"wrong format", sub(`"lsusync-store"`, `"other"`), ErrCorrupt, `format "other"`, 2},
+		{"no header", `{"data":{}}`, ErrCorrupt, `the first member must be "format"`, 1},
+		{"unknown top member", sub(`"data": {`, `"extra": 1, "data": {`), ErrCorrupt, `must be "data", not "extra"`, 4},
+		{"unknown data member", sub(`"bilans": [`, `"notes": [], "bilans": [`), ErrCorrupt, `unknown member "notes"`, 15},
+		{"duplicate data member", sub(`"bilans": [`, `"teachers": [], "bilans": [`), ErrCorrupt, `"teachers" of "data" appears twice`, 15},
+		{"unknown record field", sub(`"civility":"MME"`, `"civility":"MME","age":40`), ErrCorrupt, `teachers[0]: json: unknown field "age"`, 7},
+		{"wrong type", sub(`"index":1,"count":3}]}`, `"index":"1","count":3}]}`), ErrCorrupt, "classes[0]", 10},
+		{"invalid date", sub(`2011-04-02`, `2011-02-30`), ErrCorrupt, `students[0]`, 13},
+		{"trailing data", valid + `{}`, ErrCorrupt, "trailing data", 20},
+		{"trailing garbage", valid + "x", ErrCorrupt, "JSON syntax error", 20},
+		{"duplicate pupil", sub(`"students": [`, `"students": [{"id":"1234","class":"3EME1"},`), ErrCorrupt, "pupil 1234 twice", 0},
+		{"bilan of an unknown pupil", sub(`{"student":"1234"`, `{"student":"9"`), ErrCorrupt, "unknown pupil", 0},
+		{"invalid period", sub(`"index":1,"count":3}]}`, `"index":4,"count":3}]}`), ErrCorrupt, "invalid period", 0},
+		{"empty teacher key", sub(`{"type":"epp","id":"4189"},"civility"`, `{"type":"","id":"4189"},"civility"`), ErrCorrupt, "empty key", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "lsu.json")
+			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
+			_, err := Open(path, Options{})
+			t.Log(err)
+			if !errors.Is(err, tc.is) {
+				t.Fatalf("Open: %v, want %v", err, tc.is)
+			}
+			var fe *FileError
+			require.ErrorAs(t, err, &fe)
+			if fe.Path != path || !strings.HasPrefix(err.Error(), "filestore: "+path+": ") {
+				t.Errorf("error %q does not begin with the path", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			if fe.Line != tc.line {
+				t.Errorf("error %q: line %d, want %d", err, fe.Line, tc.line)
+			}
+			if got := string(readBytes(t, path)); got != tc.content {
+				t.Errorf("the refused file was changed")
+			}
+			// Nothing may replace it: Create refuses, and the lock is free.
+			_, err = Create(path, testSnapshot(1, 1))
+			require.ErrorIs(t, err, fs.ErrExist)
+			if got := string(readBytes(t, path)); got != tc.content {
+				t.Errorf("the refused file was changed by Create")
+			}
+		})
+	}
+}
+
+func TestOpenMissing(t *testing.T) {
+	_, err := Open(filepath.Join(t.TempDir(), "none.json"), Options{})
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open of a missing file: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(validFile))
+	f.Add([]byte(`{"format":"lsusync-store","version":1,"data":{}}`))
+	f.Add([]byte(`{"format":"lsusync-store","version":1,"data":{"teachers":null}}`))
+	var buf bytes.Buffer
+	snap := testSnapshot(3, 1)
+	if err := encode(&buf, &snap); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := decode(bytes.NewReader(data))
+		if err != nil {
+			var de *decodeError
+			if !errors.As(err, &de) || !(errors.Is(err, ErrCorrupt) || errors.Is(err, ErrVersion)) {
+				t.Fatalf("decode error %v (%T) is not a corrupt-file error", err, err)
+			}
+			return
+		}
+		// What decodes re-encodes and decodes to the same content.
+		var out bytes.Buffer
+		if err := encode(&out, &s); err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		s2, err := decode(&out)
+		if err != nil {
+			t.Fatalf("decoding the re-encoded content: %v", err)
+		}
+		if diff := cmp.Diff(s, s2, equateEmpty); diff != "" {
+			t.Errorf("round trip (-first +second):\n%s", diff)
+		}
+	})
+}

@@ -1,0 +1,410 @@
+package filestore
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/memory"
+)
+
+// Format and Version identify the file format; see FORMAT.md.
+const (
+	// Format is the value of the "format" member of every store file.
+	Format = "lsusync-store"
+	// Version is the format version this package writes, and the highest
+	// it reads.
+	Version = 1
+)
+
+// FileError reports a store file that cannot be read as a store: its
+// syntax, its structure or its content is wrong. Err wraps [ErrCorrupt] or
+// [ErrVersion].
+type FileError struct {
+	// Path is the file's path.
+	Path string
+	// Offset is the byte offset of the error in the file, or -1 when the
+	// error concerns the file as a whole (an invalid content).
+	Offset int64
+	// Line and Column locate Offset, from 1; zero when Offset is -1.
+	Line, Column int
+	// Err is the cause.
+	Err error
+}
+
+// Error names the file and, when known, the line, column and byte offset.
+func (e *FileError) Error() string {
+	if e.Offset < 0 {
+		return fmt.Sprintf("filestore: %s: %v", e.Path, e.Err)
+	}
+	return fmt.Sprintf("filestore: %s: line %d, column %d (byte %d): %v", e.Path, e.Line, e.Column, e.Offset, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// encode writes s to w in the store format, one record per line. It
+// marshals one record at a time: no buffer holds the whole file.
+func encode(w io.Writer, s *lsusync.Snapshot) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// record writes the JSON of v, without the encoder's newline.
+	record := func(v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	fmt.Fprintf(bw, "{\n  \"format\": %q,\n  \"version\": %d,\n  \"data\": {\n    \"establishment\": ", Format, Version)
+	if err := record(s.Establishment); err != nil {
+		return err
+	}
+	if err := encodeArray(bw, "teachers", s.Teachers, record); err != nil {
+		return err
+	}
+	if err := encodeArray(bw, "classes", s.Classes, record); err != nil {
+		return err
+	}
+	if err := encodeArray(bw, "students", s.Students, record); err != nil {
+		return err
+	}
+	if err := encodeArray(bw, "bilans", s.Bilans, record); err != nil {
+		return err
+	}
+	bw.WriteString("\n  }\n}\n")
+	return bw.Flush()
+}
+
+func encodeArray[T any](bw *bufio.Writer, name string, recs []T, record func(any) error) error {
+	fmt.Fprintf(bw, ",\n    %q: [", name)
+	for i := range recs {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n      ")
+		if err := record(&recs[i]); err != nil {
+			return err
+		}
+	}
+	if len(recs) > 0 {
+		bw.WriteString("\n    ")
+	}
+	_, err := bw.WriteString("]")
+	return err
+}
+
+// decodeFile reads and validates the store file at path. Every error is a
+// *FileError, or the error of opening or reading the file.
+func decodeFile(path string) (lsusync.Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return lsusync.Snapshot{}, fmt.Errorf("filestore: %w", err)
+	}
+	defer f.Close()
+	s, err := decode(f)
+	if err == nil {
+		// memory.New checks duplicate keys and references.
+		verr := validate(s)
+		if verr == nil {
+			_, verr = memory.New(s)
+		}
+		if verr != nil {
+			err = &decodeError{offset: -1, err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, verr)}
+		}
+	}
+	if err == nil {
+		return s, nil
+	}
+	var de *decodeError
+	if !errors.As(err, &de) {
+		return lsusync.Snapshot{}, fmt.Errorf("filestore: reading %s: %w", path, err)
+	}
+	fe := &FileError{Path: path, Offset: de.offset, Err: de.err}
+	if de.syntax {
+		// The streaming decoder does not give the absolute offset of a
+		// syntax error; a whole-file check does. Error path only.
+		if data, rerr := os.ReadFile(path); rerr == nil {
+			var se *json.SyntaxError
+			if uerr := json.Unmarshal(data, new(json.RawMessage)); errors.As(uerr, &se) {
+				msg, truncated := syntaxMessage(se, len(data))
+				fe.Offset = se.Offset
+				if !truncated && fe.Offset > 0 {
+					fe.Offset-- // the offending byte
+				}
+				fe.Err = fmt.Errorf("%w: %s", ErrCorrupt, msg)
+			}
+		}
+	}
+	if fe.Offset >= 0 {
+		fe.Line, fe.Column = position(f, fe.Offset, de.skipSep)
+	}
+	return lsusync.Snapshot{}, fe
+}
+
+// syntaxMessage describes a syntax error of a whole-file check, and
+// reports whether the file is truncated.
+func syntaxMessage(se *json.SyntaxError, size int) (msg string, truncated bool) {
+	if se.Offset >= int64(size) && se.Error() == "unexpected end of JSON input" {
+		return "truncated file", true
+	}
+	return "JSON syntax error: " + se.Error(), false
+}
+
+// position returns the line and column, from 1, of byte offset off in f.
+// With skipSep, it first skips commas and white space from off, to point
+// at the record that begins there.
+func position(f *os.File, off int64, skipSep bool) (line, col int) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, 0
+	}
+	r := bufio.NewReader(f)
+	line, col = 1, 1
+	var i int64
+	for ; i < off; i++ {
+		c, err := r.ReadByte()
+		if err != nil {
+			return line, col
+		}
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	for skipSep {
+		c, err := r.ReadByte()
+		switch {
+		case err != nil:
+			return line, col
+		case c == '\n':
+			line, col = line+1, 1
+		case c == ',' || c == ' ' || c == '\t' || c == '\r':
+			col++
+		default:
+			return line, col
+		}
+	}
+	return line, col
+}
+
+// decodeError is an error of decode with its position.
+type decodeError struct {
+	offset  int64 // -1: unknown
+	syntax  bool  // a syntax error or a truncation: locate it again
+	skipSep bool  // offset is before the separator of the record in error
+	err     error // wraps ErrCorrupt or ErrVersion
+}
+
+func (e *decodeError) Error() string { return e.err.Error() }
+
+// decoder reads a store file with a streaming json.Decoder, one record at
+// a time.
+type decoder struct {
+	d *json.Decoder
+}
+
+// decode reads a store file strictly: the header first, no unknown or
+// repeated member, no trailing data.
+func decode(r io.Reader) (lsusync.Snapshot, error) {
+	dd := &decoder{d: json.NewDecoder(bufio.NewReaderSize(r, 256<<10))}
+	dd.d.DisallowUnknownFields()
+	var s lsusync.Snapshot
+	if err := dd.delim('{', "the file must begin with a JSON object"); err != nil {
+		return s, err
+	}
+	key, err := dd.key()
+	if err != nil {
+		return s, err
+	}
+	if key != "format" {
+		return s, dd.errorf(`the first member must be "format", not %q`, key)
+	}
+	var format string
+	if err := dd.value(&format, "format"); err != nil {
+		return s, err
+	}
+	if format != Format {
+		return s, dd.errorf("format %q, want %q: not an lsusync store file", format, Format)
+	}
+	if key, err = dd.key(); err != nil {
+		return s, err
+	}
+	if key != "version" {
+		return s, dd.errorf(`the second member must be "version", not %q`, key)
+	}
+	var version int
+	if err := dd.value(&version, "version"); err != nil {
+		return s, err
+	}
+	if version > Version {
+		return s, &decodeError{offset: dd.d.InputOffset(), err: fmt.Errorf("%w: version %d; this program reads versions up to %d: update it", ErrVersion, version, Version)}
+	}
+	if version < 1 {
+		return s, dd.errorf("version %d, want 1 to %d", version, Version)
+	}
+	if key, err = dd.key(); err != nil {
+		return s, err
+	}
+	if key != "data" {
+		return s, dd.errorf(`the third member must be "data", not %q`, key)
+	}
+	if err := dd.data(&s); err != nil {
+		return s, err
+	}
+	if err := dd.end('}', "the file"); err != nil {
+		return s, err
+	}
+	if _, err := dd.d.Token(); err != io.EOF {
+		if err == nil {
+			return s, dd.errorf("trailing data after the store object")
+		}
+		return s, dd.tokenError(err)
+	}
+	return s, nil
+}
+
+// data reads the "data" object.
+func (dd *decoder) data(s *lsusync.Snapshot) error {
+	if err := dd.delim('{', `"data" must be an object`); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for dd.d.More() {
+		key, err := dd.key()
+		if err != nil {
+			return err
+		}
+		if seen[key] {
+			return dd.errorf("member %q of \"data\" appears twice", key)
+		}
+		seen[key] = true
+		switch key {
+		case "establishment":
+			err = dd.value(&s.Establishment, "establishment")
+		case "teachers":
+			s.Teachers, err = decodeArray[lsusync.Teacher](dd, key)
+		case "classes":
+			s.Classes, err = decodeArray[lsusync.Class](dd, key)
+		case "students":
+			s.Students, err = decodeArray[lsusync.Student](dd, key)
+		case "bilans":
+			s.Bilans, err = decodeArray[lsusync.Bilan](dd, key)
+		default:
+			err = dd.errorf("unknown member %q of \"data\"", key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return dd.end('}', `"data"`)
+}
+
+// decodeArray reads an array of records, or null.
+func decodeArray[T any](dd *decoder, name string) ([]T, error) {
+	tok, err := dd.d.Token()
+	if err != nil {
+		return nil, dd.tokenError(err)
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if tok != json.Delim('[') {
+		return nil, dd.errorf("%q must be an array", name)
+	}
+	var out []T
+	for i := 0; dd.d.More(); i++ {
+		start := dd.d.InputOffset()
+		var v T
+		if err := dd.d.Decode(&v); err != nil {
+			return nil, dd.recordError(err, start, fmt.Sprintf("%s[%d]", name, i))
+		}
+		out = append(out, v)
+	}
+	return out, dd.end(']', fmt.Sprintf("%q", name))
+}
+
+// value reads one value into v.
+func (dd *decoder) value(v any, what string) error {
+	start := dd.d.InputOffset()
+	if err := dd.d.Decode(v); err != nil {
+		return dd.recordError(err, start, what)
+	}
+	return nil
+}
+
+// key reads an object key.
+func (dd *decoder) key() (string, error) {
+	if !dd.d.More() {
+		return "", dd.errorf("missing member")
+	}
+	tok, err := dd.d.Token()
+	if err != nil {
+		return "", dd.tokenError(err)
+	}
+	k, ok := tok.(string)
+	if !ok {
+		return "", dd.errorf("object key expected")
+	}
+	return k, nil
+}
+
+func (dd *decoder) delim(want json.Delim, msg string) error {
+	tok, err := dd.d.Token()
+	if err != nil {
+		return dd.tokenError(err)
+	}
+	if tok != want {
+		return dd.errorf("%s", msg)
+	}
+	return nil
+}
+
+// end reads the closing delimiter of what.
+func (dd *decoder) end(want json.Delim, what string) error {
+	tok, err := dd.d.Token()
+	if err != nil {
+		return dd.tokenError(err)
+	}
+	if tok != want {
+		return dd.errorf("unexpected %v in %s", tok, what)
+	}
+	return nil
+}
+
+func (dd *decoder) errorf(format string, args ...any) error {
+	return &decodeError{offset: dd.d.InputOffset(), err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))}
+}
+
+// tokenError turns an error of the Token API into a decodeError.
+func (dd *decoder) tokenError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &decodeError{offset: dd.d.InputOffset(), syntax: true, err: fmt.Errorf("%w: truncated file", ErrCorrupt)}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &decodeError{offset: dd.d.InputOffset(), syntax: true, err: fmt.Errorf("%w: JSON syntax error: %v", ErrCorrupt, err)}
+	}
+	return &decodeError{offset: dd.d.InputOffset(), err: fmt.Errorf("%w: %v", ErrCorrupt, err)}
+}
+
+// recordError turns an error of Decode of the record what, which begins
+// after start, into a decodeError.
+func (dd *decoder) recordError(err error, start int64, what string) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &decodeError{offset: start, syntax: true, err: fmt.Errorf("%w: truncated file in %s", ErrCorrupt, what)}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &decodeError{offset: start, syntax: true, err: fmt.Errorf("%w: JSON syntax error in %s: %v", ErrCorrupt, what, err)}
+	}
+	return &decodeError{offset: start, skipSep: true, err: fmt.Errorf("%w: %s: %v", ErrCorrupt, what, err)}
+}
