@@ -1,0 +1,479 @@
+// Package lsusynctest checks that an implementation of [lsusync.Store]
+// honours the contract the synchronizer relies on, with one call, as
+// testing/fstest does for an fs.FS.
+//
+// An implementation's test calls [TestStore] with a function that makes a
+// store holding a given snapshot:
+//
+//	func TestConformance(t *testing.T) {
+//		lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
+//			s, err := mystore.Create(filepath.Join(t.TempDir(), "lsu.json"), seed)
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// TestStore runs one subtest per behaviour, each on a fresh store, and
+// names the behaviour and the values it got and wanted in every failure.
+// [CheckStore] runs the same checks without a *testing.T and returns the
+// problems as one error.
+//
+// # What is checked
+//
+// The seed is [Seed]: an establishment, teachers, classes with and without
+// periods, pupils, and bilans en saisie directe, imported and locked, with
+// content. The checks are:
+//
+//   - ReadSeed: every read method returns what the store was seeded with
+//     (in any order: results are sorted before they are compared).
+//   - ReturnsCopies: modifying a value returned by a read method (a
+//     slice element, a class's periods, a bilan's acquis, teachers or
+//     content map) does not change the store.
+//   - EmptyStore: a store made from the zero Snapshot has no
+//     establishment (Establishment returns an error wrapping
+//     [lsusync.ErrNotFound]) and no records, and refuses to replace the
+//     establishment. A factory that cannot make such a store skips the
+//     check: with TestStore it calls t.Skip, with CheckStore it returns an
+//     error wrapping [errors.ErrUnsupported].
+//   - NotFound: Student with an unknown ID returns an error wrapping
+//     [lsusync.ErrNotFound]; Students and Bilans of an unknown class, or of
+//     a class without pupils or bilans, return no record and a nil error.
+//     A nil slice counts as empty.
+//   - Apply/...: each kind of record is replaced, and teachers and pupils
+//     are added, and the change is visible to every read method: a pupil
+//     moved to another class is listed, with their bilans, in the new class
+//     only. A replaced record is replaced whole: a field emptied by the
+//     change set is emptied in the store.
+//   - ApplyRefused/...: a change set holding valid changes of every kind
+//     and one bad change is refused with the error the contract names
+//     ([lsusync.ErrNotFound] for a bilan, a class or a pupil's class the
+//     store lacks or for another UAI; [lsusync.ErrLocked] for replacing,
+//     locking or unlocking a locked bilan) and the store is left exactly
+//     as it was.
+//   - ApplyCancelled: Apply with a done context returns an error wrapping
+//     the context's error and applies nothing.
+//   - ReadCancelled: every read method called with a done context returns
+//     an error wrapping the context's error. The Store contract leaves
+//     this implicit; the suite requires it because the synchronizer stops
+//     a cancelled sync only through the errors its calls return, and
+//     checking ctx.Err() first costs a Store nothing.
+//   - Concurrent: several goroutines apply change sets to disjoint classes,
+//     the teachers and the establishment while others read; no update is
+//     lost, and a single Bilans call never shows a change set half
+//     applied.
+//   - Batch/...: when the store implements [lsusync.Batcher]: staged
+//     change sets are invisible before Commit and all visible after it;
+//     Discard drops them and is a no-op after Commit; a staged Apply that
+//     is refused (unknown bilan, locked bilan, done context) returns its
+//     error and leaves the other staged sets to be committed; Apply may
+//     be called from several goroutines at once. A store that does not
+//     implement Batcher skips these checks.
+//
+// Concurrency checks can miss a bug but never report a correct store:
+// run the suite under the race detector (go test -race).
+//
+// Values the store returns are compared with
+// [github.com/google/go-cmp/cmp], treating nil and empty slices and maps as
+// equal, so a store backed by a file or a database need not tell them
+// apart.
+package lsusynctest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/lsusync/lsusync"
+)
+
+// TestStore checks the store implementation that newStore makes against
+// the contract of [lsusync.Store], and of [lsusync.Batcher] when the store
+// implements it. It runs one subtest per behaviour (see the package doc),
+// and calls newStore once in each, with the subtest's t and a seed
+// snapshot that the store must hold: the snapshot of [Seed], or the zero
+// Snapshot for the EmptyStore check.
+//
+// newStore owns the seed it is given. It reports its own failures with
+// t.Fatal, may call t.Skip for a seed it cannot store, and registers the
+// store's release with t.Cleanup. TestStore uses t.Context as the context
+// of its calls.
+func TestStore(t *testing.T, newStore func(t *testing.T, seed lsusync.Snapshot) lsusync.Store) {
+	t.Helper()
+	runChecks(testEnv(t, newStore))
+}
+
+func testEnv(t *testing.T, newStore func(t *testing.T, seed lsusync.Snapshot) lsusync.Store) *env {
+	return &env{
+		r:   t,
+		ctx: t.Context(),
+		newStore: func(seed lsusync.Snapshot) lsusync.Store {
+			t.Helper()
+			s := newStore(t, seed)
+			if s == nil {
+				t.Fatalf("newStore returned a nil Store")
+			}
+			return s
+		},
+		run: func(name string, f func(*env)) {
+			t.Run(name, func(t *testing.T) { f(testEnv(t, newStore)) })
+		},
+	}
+}
+
+// CheckStore runs the checks of [TestStore] without a *testing.T, one
+// after the other, and returns every problem it finds as one error
+// (joined errors, each prefixed with the check's name), or nil when the
+// store conforms.
+//
+// newStore makes a store holding seed, which it owns. An error wrapping
+// [errors.ErrUnsupported] skips the check that asked for the store; any
+// other error fails it. CheckStore does not release the stores it made:
+// a factory whose stores hold resources keeps track of them and releases
+// them after CheckStore returns.
+//
+//	err := lsusynctest.CheckStore(ctx, func(seed lsusync.Snapshot) (lsusync.Store, error) {
+//		return mystore.New(seed)
+//	})
+func CheckStore(ctx context.Context, newStore func(seed lsusync.Snapshot) (lsusync.Store, error)) error {
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	runChecks(checkEnv(ctx, &recorder{mu: &mu, errs: &errs}, newStore))
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("lsusynctest: the store failed %d checks:\n%w", len(errs), errors.Join(errs...))
+}
+
+func checkEnv(ctx context.Context, r *recorder, newStore func(seed lsusync.Snapshot) (lsusync.Store, error)) *env {
+	return &env{
+		r:   r,
+		ctx: ctx,
+		newStore: func(seed lsusync.Snapshot) lsusync.Store {
+			s, err := newStore(seed)
+			switch {
+			case errors.Is(err, errors.ErrUnsupported):
+				r.Skipf("newStore: %v", err)
+			case err != nil:
+				r.Fatalf("newStore: %v", err)
+			case s == nil:
+				r.Fatalf("newStore returned a nil Store and a nil error")
+			}
+			return s
+		},
+		run: func(name string, f func(*env)) {
+			sub := &recorder{name: name, mu: r.mu, errs: r.errs}
+			if r.name != "" {
+				sub.name = r.name + "/" + name
+			}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				defer func() {
+					if p := recover(); p != nil {
+						sub.Errorf("panic: %v", p)
+					}
+				}()
+				f(checkEnv(ctx, sub, newStore))
+			}()
+			<-done
+		},
+	}
+}
+
+// reporter is the part of *testing.T the checks use.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
+}
+
+// recorder is the reporter of CheckStore: it collects the failures of one
+// check. Fatalf and Skipf end the goroutine of the check, as they do with
+// a *testing.T.
+type recorder struct {
+	name string
+	mu   *sync.Mutex
+	errs *[]error
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	err := errors.New(r.name + ": " + fmt.Sprintf(format, args...))
+	r.mu.Lock()
+	*r.errs = append(*r.errs, err)
+	r.mu.Unlock()
+}
+
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	runtime.Goexit()
+}
+
+func (r *recorder) Skipf(string, ...any) { runtime.Goexit() }
+
+// env is what a check runs with: a reporter, a context, a store factory
+// that fails the check on error, and a way to run sub-checks.
+type env struct {
+	r        reporter
+	ctx      context.Context
+	newStore func(seed lsusync.Snapshot) lsusync.Store
+	run      func(name string, f func(*env))
+}
+
+// seeded returns a new store holding Seed().
+func (e *env) seeded() lsusync.Store {
+	e.r.Helper()
+	return e.newStore(Seed())
+}
+
+// cmpOpts compare stored values: nil and empty slices and maps are equal.
+var cmpOpts = gocmp.Options{cmpopts.EquateEmpty()}
+
+// diff returns cmp.Diff(want, got) under cmpOpts.
+func diff(want, got any) string { return gocmp.Diff(want, got, cmpOpts) }
+
+// expectContent fails the check when the store's content, read through
+// its read methods, is not want. what says when the content was read.
+func (e *env) expectContent(st lsusync.Store, want lsusync.Snapshot, what string) {
+	e.r.Helper()
+	got := e.dump(st)
+	want = cloneSnapshot(want)
+	want.Sort()
+	if d := diff(want, got); d != "" {
+		e.r.Errorf("%s: store content mismatch (-want +got):\n%s", what, d)
+	}
+}
+
+// dump reads the whole content of st through its read methods: the
+// establishment (zero when the store has none), the teachers, the
+// classes, and the pupils and bilans of every class. It reports a pupil
+// or a bilan listed under a class the pupil is not in.
+func (e *env) dump(st lsusync.Store) lsusync.Snapshot {
+	e.r.Helper()
+	ctx := e.ctx
+	var d lsusync.Snapshot
+	est, err := st.Establishment(ctx)
+	switch {
+	case err == nil:
+		d.Establishment = est
+	case errors.Is(err, lsusync.ErrNotFound):
+	default:
+		e.r.Fatalf("Establishment: %v", err)
+	}
+	if d.Teachers, err = st.Teachers(ctx); err != nil {
+		e.r.Fatalf("Teachers: %v", err)
+	}
+	if d.Classes, err = st.Classes(ctx); err != nil {
+		e.r.Fatalf("Classes: %v", err)
+	}
+	for _, c := range d.Classes {
+		students, err := st.Students(ctx, c.Code)
+		if err != nil {
+			e.r.Fatalf("Students(%q): %v", c.Code, err)
+		}
+		in := make(map[string]bool, len(students))
+		for _, s := range students {
+			if s.Class != c.Code {
+				e.r.Errorf("Students(%q) returned pupil %s whose Class is %q", c.Code, s.ID, s.Class)
+			}
+			in[s.ID] = true
+		}
+		bilans, err := st.Bilans(ctx, c.Code)
+		if err != nil {
+			e.r.Fatalf("Bilans(%q): %v", c.Code, err)
+		}
+		for _, b := range bilans {
+			if !in[b.Student] {
+				e.r.Errorf("Bilans(%q) returned bilan %s of a pupil not in the class", c.Code, b.Key())
+			}
+		}
+		d.Students = append(d.Students, students...)
+		d.Bilans = append(d.Bilans, bilans...)
+	}
+	d.Sort()
+	return d
+}
+
+// apply calls st.Apply and fails the check on error.
+func (e *env) apply(st lsusync.Applier, cs lsusync.ChangeSet, what string) {
+	e.r.Helper()
+	if err := st.Apply(e.ctx, cs); err != nil {
+		e.r.Fatalf("%s: Apply = %v, want nil", what, err)
+	}
+}
+
+// applyModel returns s with the change sets applied under the contract
+// of Apply: each record replaces the one with the same key, and teachers
+// and pupils the snapshot lacks are added. It does not validate.
+func applyModel(s lsusync.Snapshot, sets ...lsusync.ChangeSet) lsusync.Snapshot {
+	s = cloneSnapshot(s)
+	for _, cs := range sets {
+		cs = cloneChangeSet(cs)
+		if cs.Establishment != nil {
+			s.Establishment = *cs.Establishment
+		}
+		for _, t := range cs.Teachers {
+			s.Teachers = upsert(s.Teachers, t, func(o lsusync.Teacher) bool { return o.Key == t.Key })
+		}
+		if c := cs.Class; c != nil {
+			s.Classes = upsert(s.Classes, *c, func(o lsusync.Class) bool { return o.Code == c.Code })
+		}
+		for _, st := range cs.Students {
+			s.Students = upsert(s.Students, st, func(o lsusync.Student) bool { return o.ID == st.ID })
+		}
+		for _, b := range cs.Bilans {
+			s.Bilans = upsert(s.Bilans, b, func(o lsusync.Bilan) bool { return o.Key() == b.Key() })
+		}
+	}
+	s.Sort()
+	return s
+}
+
+func upsert[T any](list []T, v T, same func(T) bool) []T {
+	if i := slices.IndexFunc(list, same); i >= 0 {
+		list[i] = v
+		return list
+	}
+	return append(list, v)
+}
+
+// classContent returns the pupils of class in s, and their bilans, sorted.
+func classContent(s lsusync.Snapshot, class string) ([]lsusync.Student, []lsusync.Bilan) {
+	in := map[string]bool{}
+	var sub lsusync.Snapshot
+	for _, st := range s.Students {
+		if st.Class == class {
+			in[st.ID] = true
+			sub.Students = append(sub.Students, st)
+		}
+	}
+	for _, b := range s.Bilans {
+		if in[b.Student] {
+			sub.Bilans = append(sub.Bilans, cloneBilan(b))
+		}
+	}
+	sub.Sort()
+	return sub.Students, sub.Bilans
+}
+
+// sorted returns a sorted copy of the records of s.
+func sorted(s lsusync.Snapshot) lsusync.Snapshot {
+	s = cloneSnapshot(s)
+	s.Sort()
+	return s
+}
+
+func findBilan(s lsusync.Snapshot, student string, p lsusync.Period) lsusync.Bilan {
+	for _, b := range s.Bilans {
+		if b.Student == student && b.Period == p {
+			return cloneBilan(b)
+		}
+	}
+	panic("lsusynctest: seed has no bilan " + student + "/" + p.String())
+}
+
+func findStudent(s lsusync.Snapshot, id string) lsusync.Student {
+	i := slices.IndexFunc(s.Students, func(st lsusync.Student) bool { return st.ID == id })
+	return s.Students[i]
+}
+
+func findClass(s lsusync.Snapshot, code string) lsusync.Class {
+	i := slices.IndexFunc(s.Classes, func(c lsusync.Class) bool { return c.Code == code })
+	c := s.Classes[i]
+	c.Periods = slices.Clone(c.Periods)
+	return c
+}
+
+func findTeacher(s lsusync.Snapshot, k lsusync.TeacherKey) lsusync.Teacher {
+	return s.Teachers[slices.IndexFunc(s.Teachers, func(t lsusync.Teacher) bool { return t.Key == k })]
+}
+
+func cloneSnapshot(s lsusync.Snapshot) lsusync.Snapshot {
+	s.Teachers = slices.Clone(s.Teachers)
+	s.Students = slices.Clone(s.Students)
+	classes := make([]lsusync.Class, len(s.Classes))
+	for i, c := range s.Classes {
+		c.Periods = slices.Clone(c.Periods)
+		classes[i] = c
+	}
+	s.Classes = classes
+	bilans := make([]lsusync.Bilan, len(s.Bilans))
+	for i, b := range s.Bilans {
+		bilans[i] = cloneBilan(b)
+	}
+	s.Bilans = bilans
+	return s
+}
+
+func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
+	if cs.Establishment != nil {
+		e := *cs.Establishment
+		cs.Establishment = &e
+	}
+	cs.Teachers = slices.Clone(cs.Teachers)
+	if cs.Class != nil {
+		c := *cs.Class
+		c.Periods = slices.Clone(c.Periods)
+		cs.Class = &c
+	}
+	cs.Students = slices.Clone(cs.Students)
+	bilans := make([]lsusync.Bilan, len(cs.Bilans))
+	for i, b := range cs.Bilans {
+		bilans[i] = cloneBilan(b)
+	}
+	cs.Bilans = bilans
+	return cs
+}
+
+func cloneBilan(b lsusync.Bilan) lsusync.Bilan {
+	b.HeadTeachers = slices.Clone(b.HeadTeachers)
+	b.Content = cloneMap(b.Content)
+	if b.Acquis != nil {
+		acquis := make([]lsusync.Acquis, len(b.Acquis))
+		for i, a := range b.Acquis {
+			a.Teachers = slices.Clone(a.Teachers)
+			a.Content = cloneMap(a.Content)
+			acquis[i] = a
+		}
+		b.Acquis = acquis
+	}
+	return b
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// sortStudents and sortBilans sort read results for comparison.
+func sortStudents(s []lsusync.Student) []lsusync.Student {
+	sn := lsusync.Snapshot{Students: slices.Clone(s)}
+	sn.Sort()
+	return sn.Students
+}
+
+func sortBilans(bs []lsusync.Bilan) []lsusync.Bilan {
+	s := lsusync.Snapshot{Bilans: slices.Clone(bs)}
+	s.Sort()
+	return s.Bilans
+}
