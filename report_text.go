@@ -90,7 +90,7 @@ func statusSymbol(s Status) string {
 
 func writeDetails(bw *bufio.Writer, it *Item) {
 	line := func(s string) { bw.WriteString(detailPad + s + "\n") }
-	line(it.Kind.String() + " " + it.Key)
+	line(kindLabel(it.Kind) + " " + it.Key)
 	for _, c := range it.Changes {
 		line(c.Field + ": " + orEmpty(c.Before) + " → " + orEmpty(c.After))
 	}
@@ -103,6 +103,23 @@ func writeDetails(bw *bufio.Writer, it *Item) {
 	if it.Err != nil {
 		line("Erreur : " + it.Err.Error())
 	}
+}
+
+// kindLabel names a kind in French, for the key line of the details.
+func kindLabel(k Kind) string {
+	switch k {
+	case KindEstablishment:
+		return "Établissement"
+	case KindTeacher:
+		return "Enseignant"
+	case KindClass:
+		return "Classe"
+	case KindStudent:
+		return "Élève"
+	case KindBilan:
+		return "Bilan"
+	}
+	return k.String()
 }
 
 func orEmpty(s string) string {
