@@ -1,0 +1,288 @@
+package gen
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/memory"
+)
+
+// Source returns the domain values of the establishment: exactly what a
+// Source reading the exports written by [Establishment.WriteExports]
+// gives, by the binding SIECLE/STS-Web mapping of the project
+// (notes/MAPPING.md):
+//
+//   - classes: the STS divisions, then the Structures.xml divisions not in
+//     STS; label: STS LIBELLE_LONG, else Structures.xml LIBELLE_LONG, else
+//     the code;
+//   - pupils: those whose D structure is the class, with their G
+//     structures in file order and their DATE_SORTIE, pupils who left
+//     included; INE: ID_NATIONAL, else INE_RNIE, else INE_BEA;
+//   - services: the division's, then those of every group whose divisions
+//     include the class; subject label: STS LIBELLE_EDITION, LIBELLE_LONG,
+//     LIBELLE_COURT, then the same from Nomenclature.xml; modality: the
+//     first programme of one of the class's MEFs with positive hours, "N"
+//     giving "";
+//   - teachers: INDIVIDUS then SUPPLEANTS, a key seen twice kept once;
+//     civility from CIVILITE (1 M, 2 and 3 MME), else SEXE.
+//
+// The Source shares nothing with e: later changes to e do not affect it.
+func (e *Establishment) Source() *memory.Source {
+	src := &memory.Source{Est: e.domainEstablishment()}
+	seen := make(map[lsusync.TeacherKey]bool, len(e.Teachers))
+	for _, sub := range []bool{false, true} {
+		for _, t := range e.Teachers {
+			if t.Substitute != sub || seen[t.Key] {
+				continue
+			}
+			seen[t.Key] = true
+			src.TeacherList = append(src.TeacherList, domainTeacher(t))
+		}
+	}
+	src.ClassList = e.domainClasses()
+	return src
+}
+
+func (e *Establishment) domainEstablishment() lsusync.Establishment {
+	id := e.Identity
+	city := trim(id.ForeignCity)
+	if city == "" {
+		city = trim(id.City)
+	}
+	return lsusync.Establishment{
+		UAI:  trim(e.Config.UAI),
+		Name: trim(id.Name),
+		Address: lsusync.Address{
+			Line1: trim(id.Line1), Line2: trim(id.Line2), Line3: trim(id.Line3), Line4: trim(id.Line4),
+			PostalCode: trim(id.PostalCode), City: city, Country: trim(id.Country),
+		},
+		HeadName: trim(id.HeadName),
+		Phone:    trim(id.Phone),
+		Email:    trim(id.Email),
+	}
+}
+
+// Civility returns the LSU civility of t: CIVILITE 1 gives "M", 2 or 3
+// "MME"; otherwise SEXE 1 gives "M", 2 "MME"; otherwise "".
+func (t *Teacher) civility() string {
+	switch trim(t.Civility) {
+	case "1":
+		return lsusync.Monsieur
+	case "2", "3":
+		return lsusync.Madame
+	}
+	switch trim(t.Sex) {
+	case "1":
+		return lsusync.Monsieur
+	case "2":
+		return lsusync.Madame
+	}
+	return ""
+}
+
+func domainTeacher(t Teacher) lsusync.Teacher {
+	last := trim(t.UsageName)
+	if last == "" {
+		last = trim(t.BirthName)
+	}
+	return lsusync.Teacher{Key: t.Key, Civility: t.civility(), LastName: last, FirstName: trim(t.FirstName)}
+}
+
+// SubjectLabel returns the label of the subject with the given code by
+// the mapping: the first non-empty of the STS LIBELLE_EDITION,
+// LIBELLE_LONG and LIBELLE_COURT (when the subject is in STS), then of
+// the Nomenclature.xml ones; "" for an unknown subject.
+func (e *Establishment) SubjectLabel(code string) string {
+	for i := range e.Subjects {
+		if s := &e.Subjects[i]; s.Code == code {
+			return s.label()
+		}
+	}
+	return ""
+}
+
+func (s *Subject) label() string {
+	if !s.NotInSTS {
+		if l := firstNonEmpty(s.Edition, s.Long, s.Short); l != "" {
+			return l
+		}
+	}
+	return firstNonEmpty(s.NomEdition, s.NomLong, s.NomShort)
+}
+
+// Modality returns the modalité d'élection of a subject in a class of the
+// given MEFs by the mapping: the CODE_MODALITE_ELECT of the first
+// programme, in file order, of one of the MEFs and the subject with
+// positive hours; "N" and no programme give "".
+func (e *Establishment) Modality(mefs []string, subject string) string {
+	for _, p := range e.Programmes {
+		if trim(p.Subject) != subject || !positive(p.Hours) {
+			continue
+		}
+		for _, m := range mefs {
+			if trim(p.MEF) == m {
+				if mod := trim(p.Modality); mod != "N" {
+					return mod
+				}
+				return ""
+			}
+		}
+	}
+	return ""
+}
+
+// positive reports whether a HORAIRE is a number greater than zero.
+func positive(h string) bool {
+	f, err := strconv.ParseFloat(strings.ReplaceAll(trim(h), ",", "."), 64)
+	return err == nil && f > 0
+}
+
+func (e *Establishment) domainClasses() []lsusync.ClassData {
+	labels := make(map[string]string, len(e.Subjects))
+	for i := range e.Subjects {
+		if _, dup := labels[e.Subjects[i].Code]; !dup {
+			labels[e.Subjects[i].Code] = e.Subjects[i].label()
+		}
+	}
+	// The classes: STS divisions, then Structures.xml ones.
+	type class struct {
+		code, label string
+		mefs        []string
+		div         *Division
+	}
+	var classes []*class
+	byCode := make(map[string]*class)
+	for _, inSTS := range []bool{true, false} {
+		for i := range e.Divisions {
+			d := &e.Divisions[i]
+			if inSTS && d.NotInSTS || !inSTS && (d.NotInStructures || !d.NotInSTS) {
+				continue
+			}
+			if byCode[d.Code] != nil {
+				continue
+			}
+			c := &class{code: d.Code, div: d}
+			if !d.NotInSTS {
+				c.mefs = d.MEFs // STS MEFS_APPARTENANCE give the modalities
+			}
+			classes = append(classes, c)
+			byCode[d.Code] = c
+		}
+	}
+	out := make([]lsusync.ClassData, len(classes))
+	index := make(map[string]int, len(classes))
+	for i, c := range classes {
+		d := c.div
+		label := ""
+		if !d.NotInSTS {
+			label = trim(d.STSLabel)
+		}
+		if label == "" && !d.NotInStructures {
+			label = trim(d.Label)
+		}
+		if label == "" {
+			label = c.code
+		}
+		cd := lsusync.ClassData{Code: c.code, Label: label}
+		subject := func(code string) lsusync.Subject {
+			return lsusync.Subject{Code: code, Label: labels[code], Modality: e.Modality(c.mefs, code)}
+		}
+		if !d.NotInSTS {
+			for _, s := range d.Services {
+				cd.Services = append(cd.Services, lsusync.Service{Subject: subject(s.Subject), Teachers: cloneKeys(s.Teachers)})
+			}
+		}
+		for _, g := range e.Groups {
+			if !containsTrim(g.Divisions, c.code) {
+				continue
+			}
+			for _, s := range g.Services {
+				cd.Services = append(cd.Services, lsusync.Service{Subject: subject(s.Subject), Group: g.Code, Teachers: cloneKeys(s.Teachers)})
+			}
+		}
+		for _, sub := range []bool{false, true} {
+			for _, t := range e.Teachers {
+				if t.Substitute != sub {
+					continue
+				}
+				for _, h := range t.HeadOf {
+					if trim(h.Division) == c.code {
+						cd.HeadTeachers = append(cd.HeadTeachers, lsusync.HeadTeacher{Teacher: t.Key, Start: h.Start, End: h.End})
+					}
+				}
+			}
+		}
+		out[i] = cd
+		index[c.code] = i
+	}
+	for _, p := range e.Pupils {
+		i, ok := index[trim(p.Division)]
+		if !ok {
+			continue // "Inactifs", groups only, or an unknown division
+		}
+		out[i].Enrolments = append(out[i].Enrolments, lsusync.Enrolment{
+			Student:  p.student(),
+			Groups:   cloneStrings(p.Groups),
+			ExitDate: p.ExitDate,
+		})
+	}
+	return out
+}
+
+// student returns the pupil's domain identity.
+func (p *Pupil) student() lsusync.Student {
+	var sex lsusync.Sex
+	switch trim(p.Sex) {
+	case "1":
+		sex = lsusync.Male
+	case "2":
+		sex = lsusync.Female
+	}
+	return lsusync.Student{
+		ID:         trim(p.ID),
+		Class:      trim(p.Division),
+		INE:        firstNonEmpty(p.INE, p.INERNIE, p.INEBEA),
+		LastName:   trim(p.LastName),
+		UsageName:  trim(p.UsageName),
+		FirstName:  trim(p.FirstName),
+		FirstName2: trim(p.FirstName2),
+		FirstName3: trim(p.FirstName3),
+		BirthDate:  p.BirthDate,
+		Sex:        sex,
+	}
+}
+
+func trim(s string) string { return strings.TrimSpace(s) }
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = trim(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func containsTrim(ss []string, v string) bool {
+	for _, s := range ss {
+		if trim(s) == v {
+			return true
+		}
+	}
+	return false
+}
+
+func cloneKeys(k []lsusync.TeacherKey) []lsusync.TeacherKey {
+	if len(k) == 0 {
+		return nil
+	}
+	return append([]lsusync.TeacherKey(nil), k...)
+}
+
+func cloneStrings(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return append([]string(nil), s...)
+}
