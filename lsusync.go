@@ -240,17 +240,25 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 
 	rep := &Report{Classes: selected, DryRun: s.opts.DryRun}
 	rep.Items = append(rep.Items, head...)
-	var cause error
+	// cause is what Sync returns; itemErr is the error of the items that
+	// the cancellation stopped: it matches both ctx.Err() and the cause,
+	// so that errors.Is(item.Err, context.Canceled) holds whatever the
+	// cause.
+	var cause, itemErr error
 	switch {
 	case ctx.Err() != nil:
 		cause = context.Cause(ctx)
+		itemErr = cause
+		if !errors.Is(cause, ctx.Err()) {
+			itemErr = fmt.Errorf("%w: %w", ctx.Err(), cause)
+		}
 	case waitErr != nil:
-		cause = waitErr
+		cause, itemErr = waitErr, waitErr
 	}
 	written := !headCS.IsEmpty() && !s.opts.DryRun
 	for i, r := range results {
 		if !r.done {
-			r = failedClass(selected[i], cause)
+			r = failedClass(selected[i], itemErr)
 		}
 		written = written || r.written
 		rep.Items = append(rep.Items, r.items...)
@@ -262,7 +270,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 	if batch != nil && written {
 		if cause != nil {
 			// The batch is discarded: nothing of this sync was written.
-			rep.failWritten(cause)
+			rep.failWritten(itemErr)
 		} else {
 			applied = true
 			if err := batch.Commit(ctx); err != nil {
@@ -274,7 +282,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 		}
 	}
 	rep.setStatus()
-	log.InfoContext(ctx, "lsusync: sync ended", "classes", len(selected), "status", int(rep.Status))
+	log.InfoContext(ctx, "lsusync: sync ended", "classes", len(selected), "status", rep.Status.String())
 	if cause != nil {
 		return rep, cause
 	}

@@ -387,4 +387,3 @@ func TestItemJSON(t *testing.T) {
 		t.Errorf("json.Marshal:\n got %s\nwant %s", b, want)
 	}
 }
-
