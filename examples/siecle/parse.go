@@ -1,0 +1,1016 @@
+package siecle
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/lsusync/lsusync"
+)
+
+// Kind is the kind of an export, recognised by its root element.
+type Kind int
+
+// The kinds of export.
+const (
+	// KindUnknown is not an export this package reads.
+	KindUnknown Kind = iota
+	// KindEleves is ElevesSansAdresses.xml or ElevesAvecAdresses.xml,
+	// root BEE_ELEVES.
+	KindEleves
+	// KindCommuns is Communs.xml, root BEE_COMMUN.
+	KindCommuns
+	// KindStructures is Structures.xml, root BEE_STRUCTURES.
+	KindStructures
+	// KindNomenclature is Nomenclature.xml, root BEE_NOMENCLATURES.
+	KindNomenclature
+	// KindSTS is sts_emp_<UAI>_<YEAR>.xml, root STS_EDT.
+	KindSTS
+)
+
+var kindRoots = [...]string{"", "BEE_ELEVES", "BEE_COMMUN", "BEE_STRUCTURES", "BEE_NOMENCLATURES", "STS_EDT"}
+var kindFiles = [...]string{"", "ElevesSansAdresses.xml", "Communs.xml", "Structures.xml", "Nomenclature.xml", "sts_emp_<UAI>_<YEAR>.xml"}
+
+// String returns the root element of the kind.
+func (k Kind) String() string {
+	if k > KindUnknown && int(k) < len(kindRoots) {
+		return kindRoots[k]
+	}
+	return "unknown"
+}
+
+// parsed is what one file gives, before the files are put together.
+type parsed struct {
+	kind     Kind
+	file     string
+	root     string // root element, for other BEE files
+	uai      string
+	uaiLine  int
+	uaiElem  string
+	year     string
+	yearLine int
+	yearElem string
+
+	eleves     *elevesData
+	communs    *communsData
+	structures map[string]structDivision
+	structList []string
+	nomen      *nomenData
+	sts        *stsData
+}
+
+type pupil struct {
+	st       lsusync.Student
+	exit     lsusync.Date
+	division string
+	groups   []string
+	hasStruc bool
+}
+
+type elevesData struct {
+	pupils  []pupil
+	index   map[string]int
+	pending map[string]pendingStruct // structures read before their pupil
+	orphans int                      // STRUCTURES_ELEVE of no listed pupil
+}
+
+type pendingStruct struct {
+	division string
+	groups   []string
+	line     int
+}
+
+type communsData struct {
+	est lsusync.Establishment
+}
+
+type structDivision struct {
+	label string
+	line  int
+}
+
+type nomenSubject struct{ short, long, edition string }
+
+type nomenProg struct {
+	modality string
+	rank     int
+}
+
+type nomenData struct {
+	subjects map[string]nomenSubject
+	progs    map[[2]string]nomenProg // (MEF, subject) -> first programme with HORAIRE > 0
+}
+
+type stsSubject struct {
+	short, long, edition string
+}
+
+type stsService struct {
+	subject  string
+	teachers []lsusync.TeacherKey
+	line     int
+}
+
+type stsDivision struct {
+	code     string
+	label    string
+	mefs     []string
+	services []stsService
+	line     int
+}
+
+type stsGroup struct {
+	code      string
+	divisions []string
+	services  []stsService
+}
+
+type stsPP struct {
+	division   string
+	start, end lsusync.Date
+}
+
+type stsTeacher struct {
+	t    lsusync.Teacher
+	pps  []stsPP
+	sub  bool // a SUPPLEANT
+	line int
+}
+
+type stsData struct {
+	name, address, postal, city, phone string
+	subjects                           map[string]stsSubject
+	teachers                           []stsTeacher // INDIVIDU and SUPPLEANT in file order
+	divisions                          []stsDivision
+	divIndex                           map[string]int
+	groups                             []stsGroup
+}
+
+// fileReader reads one file with a tokenizer.
+type fileReader struct {
+	t  *tokenizer
+	in interner
+	p  *parsed
+}
+
+func (r *fileReader) errf(sentinel error, elem, record, value, format string, args ...any) *Error {
+	return &Error{File: r.t.file, Line: r.t.line(r.t.tokStart), Element: elem, Record: record, Value: value,
+		Msg: fmt.Sprintf(format, args...), Err: sentinel}
+}
+
+// str reads the current element's value as a new string.
+func (r *fileReader) str() (string, error) {
+	v, err := r.t.value()
+	return string(v), err
+}
+
+// code reads the current element's value as an interned string.
+func (r *fileReader) code() (string, error) {
+	v, err := r.t.value()
+	return r.in.get(v), err
+}
+
+// readFile opens and reads one export of any kind.
+func readFile(ctx context.Context, path string, o *Options) (*parsed, error) {
+	in, err := openInput(path, o)
+	if err != nil {
+		return nil, err
+	}
+	defer in.close()
+	return readStream(ctx, in.r, in.name, o)
+}
+
+// readStream reads one export from an XML stream.
+func readStream(ctx context.Context, rd io.Reader, name string, o *Options) (*parsed, error) {
+	t := newTokenizer(ctx, rd, name, o)
+	if err := t.prelude(); err != nil {
+		return nil, err
+	}
+	k, err := t.next()
+	if err != nil {
+		return nil, err
+	}
+	if k != tokStart {
+		return nil, t.atEOF()
+	}
+	r := &fileReader{t: t, in: make(interner), p: &parsed{file: name}}
+	root := string(t.name)
+	r.p.root = root
+	switch root {
+	case "BEE_ELEVES":
+		r.p.kind = KindEleves
+		err = r.readEleves()
+	case "BEE_COMMUN":
+		r.p.kind = KindCommuns
+		err = r.readCommuns()
+	case "BEE_STRUCTURES":
+		r.p.kind = KindStructures
+		err = r.readStructures()
+	case "BEE_NOMENCLATURES":
+		r.p.kind = KindNomenclature
+		err = r.readNomenclature()
+	case "STS_EDT":
+		r.p.kind = KindSTS
+		err = r.readSTS()
+	case "EDT_STS":
+		return nil, r.errf(ErrWrongFile, root, "", "", "this is the file a timetable program sends TO STS-Web (the import direction, "+
+			"often named emp_sts_*.xml), not the STS-Web export: download the export from STS-Web instead, sts_emp_<UAI>_<YEAR>.xml "+
+			"(ce fichier va du logiciel d'emploi du temps vers STS-Web : il faut l'export de STS-Web)")
+	default:
+		if len(root) > 4 && root[:4] == "BEE_" {
+			return r.p, nil // another SIECLE export (BEE_RESPONSABLES...): not read
+		}
+		return nil, r.errf(ErrWrongFile, root, "", "", "unknown root element: expected BEE_ELEVES, BEE_COMMUN, BEE_STRUCTURES, BEE_NOMENCLATURES or STS_EDT")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k, err := t.next(); err != nil {
+		return nil, err
+	} else if k != tokEOF {
+		return nil, t.syntaxErr(t.tokStart, "content after the root element")
+	}
+	return r.p, nil
+}
+
+// readBEEParams reads PARAMETRES of a BEE file: UAJ and ANNEE_SCOLAIRE.
+func (r *fileReader) readBEEParams() error {
+	return r.t.children(func(n []byte) error {
+		switch string(n) {
+		case "UAJ":
+			v, err := r.str()
+			r.p.uai, r.p.uaiLine, r.p.uaiElem = v, r.t.line(r.t.tokStart), "PARAMETRES/UAJ"
+			return err
+		case "ANNEE_SCOLAIRE":
+			v, err := r.str()
+			if err != nil {
+				return err
+			}
+			if v != "" && (len(v) != 4 || !isDigits([]byte(v))) {
+				return r.errf(ErrValue, "ANNEE_SCOLAIRE", "", v, "not a year (YYYY)")
+			}
+			r.p.year, r.p.yearLine, r.p.yearElem = v, r.t.line(r.t.tokStart), "PARAMETRES/ANNEE_SCOLAIRE"
+			return nil
+		}
+		return r.t.skip()
+	})
+}
+
+// --- BEE_ELEVES -------------------------------------------------------
+
+func (r *fileReader) readEleves() error {
+	d := &elevesData{index: make(map[string]int)}
+	r.p.eleves = d
+	err := r.t.children(func(n []byte) error {
+		switch string(n) {
+		case "PARAMETRES":
+			return r.readBEEParams()
+		case "DONNEES":
+			return r.t.children(func(n []byte) error {
+				switch string(n) {
+				case "ELEVES":
+					return r.t.children(func(n []byte) error {
+						if string(n) != "ELEVE" {
+							return r.t.skip()
+						}
+						return r.readPupil(d)
+					})
+				case "STRUCTURES":
+					return r.t.children(func(n []byte) error {
+						if string(n) != "STRUCTURES_ELEVE" {
+							return r.t.skip()
+						}
+						return r.readPupilStructures(d)
+					})
+				}
+				return r.t.skip()
+			})
+		}
+		return r.t.skip()
+	})
+	if err != nil {
+		return err
+	}
+	d.orphans = len(d.pending)
+	d.pending = nil
+	return nil
+}
+
+func pupilRecord(id string) string { return "ELEVE_ID=" + strconv.Quote(id) }
+
+func (r *fileReader) readPupil(d *elevesData) error {
+	idb, ok := r.t.attr("ELEVE_ID")
+	if !ok || !isPositiveInt(idb) {
+		return r.errf(ErrValue, "ELEVE@ELEVE_ID", "", string(idb), "ELEVE_ID must be a positive integer")
+	}
+	id := string(idb)
+	if _, dup := d.index[id]; dup {
+		return r.errf(ErrValue, "ELEVE@ELEVE_ID", "", id, "duplicate ELEVE_ID: two pupils have this id")
+	}
+	p := pupil{st: lsusync.Student{ID: id}}
+	var nom, nomFamille, ine, rnie, bea string
+	err := r.t.children(func(n []byte) error {
+		var err error
+		switch string(n) {
+		case "ID_NATIONAL":
+			ine, err = r.str()
+		case "INE_RNIE":
+			rnie, err = r.str()
+		case "INE_BEA":
+			bea, err = r.str()
+		case "NOM":
+			nom, err = r.str()
+		case "NOM_DE_FAMILLE":
+			nomFamille, err = r.str()
+		case "NOM_USAGE":
+			p.st.UsageName, err = r.str()
+		case "PRENOM":
+			p.st.FirstName, err = r.str()
+		case "PRENOM2":
+			p.st.FirstName2, err = r.str()
+		case "PRENOM3":
+			p.st.FirstName3, err = r.str()
+		case "DATE_NAISS":
+			v, err := r.t.value()
+			if err != nil {
+				return err
+			}
+			var ok bool
+			if p.st.BirthDate, ok = parseBEEDate(v); !ok {
+				return r.errf(ErrValue, "DATE_NAISS", pupilRecord(id), string(v), "not a date DD/MM/YYYY")
+			}
+		case "DATE_SORTIE":
+			v, err := r.t.value()
+			if err != nil {
+				return err
+			}
+			var ok bool
+			if p.exit, ok = parseBEEDate(v); !ok {
+				return r.errf(ErrValue, "DATE_SORTIE", pupilRecord(id), string(v), "not a date DD/MM/YYYY")
+			}
+		case "CODE_SEXE":
+			v, err := r.t.value()
+			if err != nil {
+				return err
+			}
+			switch string(v) {
+			case "1":
+				p.st.Sex = lsusync.Male
+			case "2":
+				p.st.Sex = lsusync.Female
+			case "":
+			default:
+				return r.errf(ErrValue, "CODE_SEXE", pupilRecord(id), string(v), "CODE_SEXE must be 1, 2 or empty")
+			}
+		default:
+			return r.t.skip()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	p.st.LastName = nomFamille
+	if p.st.LastName == "" {
+		p.st.LastName = nom
+	}
+	p.st.INE = ine
+	if p.st.INE == "" {
+		p.st.INE = rnie
+	}
+	if p.st.INE == "" {
+		p.st.INE = bea
+	}
+	if ps, ok := d.pending[id]; ok {
+		p.division, p.groups, p.hasStruc = ps.division, ps.groups, true
+		delete(d.pending, id)
+	}
+	d.index[id] = len(d.pupils)
+	d.pupils = append(d.pupils, p)
+	return nil
+}
+
+func (r *fileReader) readPupilStructures(d *elevesData) error {
+	idb, ok := r.t.attr("ELEVE_ID")
+	if !ok || !isPositiveInt(idb) {
+		return r.errf(ErrValue, "STRUCTURES_ELEVE@ELEVE_ID", "", string(idb), "ELEVE_ID must be a positive integer")
+	}
+	id := string(idb)
+	line := r.t.line(r.t.tokStart)
+	var division string
+	var groups []string
+	i, known := d.index[id]
+	if known {
+		division, groups = d.pupils[i].division, d.pupils[i].groups
+	} else if ps, ok := d.pending[id]; ok {
+		division, groups = ps.division, ps.groups
+	}
+	err := r.t.children(func(n []byte) error {
+		if string(n) != "STRUCTURE" {
+			return r.t.skip()
+		}
+		var code, typ string
+		err := r.t.children(func(n []byte) error {
+			var err error
+			switch string(n) {
+			case "CODE_STRUCTURE":
+				code, err = r.code()
+			case "TYPE_STRUCTURE":
+				typ, err = r.code()
+			default:
+				return r.t.skip()
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		switch typ {
+		case "D":
+			if code == "" {
+				return r.errf(ErrValue, "CODE_STRUCTURE", pupilRecord(id), "", "empty division code")
+			}
+			if division != "" && division != code {
+				return r.errf(ErrValue, "STRUCTURE", pupilRecord(id), division+", "+code, "a pupil in two divisions (two STRUCTURE of TYPE_STRUCTURE D)")
+			}
+			division = code
+		case "G":
+			if code == "" {
+				return r.errf(ErrValue, "CODE_STRUCTURE", pupilRecord(id), "", "empty group code")
+			}
+			groups = append(groups, code)
+		default:
+			return r.errf(ErrValue, "TYPE_STRUCTURE", pupilRecord(id), typ, "TYPE_STRUCTURE must be D (division) or G (group)")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if known {
+		d.pupils[i].division, d.pupils[i].groups, d.pupils[i].hasStruc = division, groups, true
+		return nil
+	}
+	if d.pending == nil {
+		d.pending = make(map[string]pendingStruct)
+	}
+	d.pending[id] = pendingStruct{division: division, groups: groups, line: line}
+	return nil
+}
+
+// --- BEE_COMMUN -------------------------------------------------------
+
+func (r *fileReader) readCommuns() error {
+	c := &communsData{}
+	r.p.communs = c
+	e := &c.est
+	return r.t.children(func(n []byte) error {
+		switch string(n) {
+		case "PARAMETRES":
+			return r.readBEEParams()
+		case "DONNEES":
+			return r.t.children(func(n []byte) error {
+				if string(n) != "UAJ" {
+					return r.t.skip()
+				}
+				return r.t.children(func(n []byte) error {
+					var dst *string
+					switch string(n) {
+					case "DENOM_PRINC":
+						dst = &e.Name
+					case "NOM_RESP":
+						dst = &e.HeadName
+					case "LIGNE1_ADRESSE":
+						dst = &e.Address.Line1
+					case "LIGNE2_ADRESSE":
+						dst = &e.Address.Line2
+					case "LIGNE3_ADRESSE":
+						dst = &e.Address.Line3
+					case "LIGNE4_ADRESSE":
+						dst = &e.Address.Line4
+					case "CODE_POSTAL":
+						dst = &e.Address.PostalCode
+					case "COMMUNE_ETRANGERE":
+						dst = &e.Address.City
+					case "CODE_PAYS":
+						dst = &e.Address.Country
+					case "TELEPHONE":
+						dst = &e.Phone
+					case "MEL_1":
+						dst = &e.Email
+					default:
+						return r.t.skip()
+					}
+					var err error
+					*dst, err = r.str()
+					return err
+				})
+			})
+		}
+		return r.t.skip()
+	})
+}
+
+// --- BEE_STRUCTURES ---------------------------------------------------
+
+func (r *fileReader) readStructures() error {
+	r.p.structures = make(map[string]structDivision)
+	return r.t.children(func(n []byte) error {
+		switch string(n) {
+		case "PARAMETRES":
+			return r.readBEEParams()
+		case "DONNEES":
+			return r.t.children(func(n []byte) error {
+				if string(n) != "DIVISIONS" {
+					return r.t.skip()
+				}
+				return r.t.children(func(n []byte) error {
+					if string(n) != "DIVISION" {
+						return r.t.skip()
+					}
+					cb, _ := r.t.attr("CODE_STRUCTURE")
+					if len(cb) == 0 {
+						return r.errf(ErrValue, "DIVISION@CODE_STRUCTURE", "", "", "a division without a code")
+					}
+					code := r.in.get(cb)
+					line := r.t.line(r.t.tokStart)
+					if prev, dup := r.p.structures[code]; dup {
+						return r.errf(ErrValue, "DIVISION@CODE_STRUCTURE", "", code, "duplicate division code (first at line %d)", prev.line)
+					}
+					var label string
+					err := r.t.children(func(n []byte) error {
+						if string(n) != "LIBELLE_LONG" {
+							return r.t.skip()
+						}
+						var err error
+						label, err = r.str()
+						return err
+					})
+					r.p.structures[code] = structDivision{label: label, line: line}
+					r.p.structList = append(r.p.structList, code)
+					return err
+				})
+			})
+		}
+		return r.t.skip()
+	})
+}
+
+// --- BEE_NOMENCLATURES ------------------------------------------------
+
+func (r *fileReader) readNomenclature() error {
+	d := &nomenData{subjects: make(map[string]nomenSubject), progs: make(map[[2]string]nomenProg)}
+	r.p.nomen = d
+	rank := 0
+	return r.t.children(func(n []byte) error {
+		switch string(n) {
+		case "PARAMETRES":
+			return r.readBEEParams()
+		case "DONNEES":
+			return r.t.children(func(n []byte) error {
+				switch string(n) {
+				case "MATIERES":
+					return r.t.children(func(n []byte) error {
+						if string(n) != "MATIERE" {
+							return r.t.skip()
+						}
+						cb, _ := r.t.attr("CODE_MATIERE")
+						if !isSubjectCode(cb) {
+							return r.errf(ErrValue, "MATIERE@CODE_MATIERE", "", string(cb), "a subject code has 6 digits")
+						}
+						code := r.in.get(cb)
+						var s nomenSubject
+						err := r.readLabels(&s.short, &s.long, &s.edition)
+						if _, dup := d.subjects[code]; !dup {
+							d.subjects[code] = s
+						}
+						return err
+					})
+				case "PROGRAMMES":
+					return r.t.children(func(n []byte) error {
+						if string(n) != "PROGRAMME" {
+							return r.t.skip()
+						}
+						var mef, subject, modality string
+						var hours float64
+						err := r.t.children(func(n []byte) error {
+							var err error
+							switch string(n) {
+							case "CODE_MEF":
+								mef, err = r.code()
+							case "CODE_MATIERE":
+								v, err := r.t.value()
+								if err != nil {
+									return err
+								}
+								if !isSubjectCode(v) {
+									return r.errf(ErrValue, "PROGRAMME/CODE_MATIERE", "", string(v), "a subject code has 6 digits")
+								}
+								subject = r.in.get(v)
+							case "CODE_MODALITE_ELECT":
+								modality, err = r.code()
+							case "HORAIRE":
+								v, err := r.t.value()
+								if err != nil {
+									return err
+								}
+								var ok bool
+								if hours, ok = parseHours(v); !ok {
+									return r.errf(ErrValue, "PROGRAMME/HORAIRE", "", string(v), "not a number of hours")
+								}
+							default:
+								return r.t.skip()
+							}
+							return err
+						})
+						if err != nil {
+							return err
+						}
+						rank++
+						if hours > 0 {
+							k := [2]string{mef, subject}
+							if _, seen := d.progs[k]; !seen {
+								d.progs[k] = nomenProg{modality: modality, rank: rank}
+							}
+						}
+						return nil
+					})
+				}
+				return r.t.skip()
+			})
+		}
+		return r.t.skip()
+	})
+}
+
+// readLabels reads LIBELLE_COURT, LIBELLE_LONG and LIBELLE_EDITION
+// children.
+func (r *fileReader) readLabels(short, long, edition *string) error {
+	return r.t.children(func(n []byte) error {
+		var err error
+		switch string(n) {
+		case "LIBELLE_COURT":
+			*short, err = r.str()
+		case "LIBELLE_LONG":
+			*long, err = r.str()
+		case "LIBELLE_EDITION":
+			*edition, err = r.str()
+		default:
+			return r.t.skip()
+		}
+		return err
+	})
+}
+
+// --- STS_EDT ----------------------------------------------------------
+
+func (r *fileReader) readSTS() error {
+	d := &stsData{subjects: make(map[string]stsSubject), divIndex: make(map[string]int)}
+	r.p.sts = d
+	return r.t.children(func(n []byte) error {
+		switch string(n) {
+		case "PARAMETRES":
+			return r.readSTSParams(d)
+		case "NOMENCLATURES":
+			return r.t.children(func(n []byte) error {
+				if string(n) != "MATIERES" {
+					return r.t.skip()
+				}
+				return r.t.children(func(n []byte) error {
+					if string(n) != "MATIERE" {
+						return r.t.skip()
+					}
+					cb, _ := r.t.attr("CODE")
+					if !isSubjectCode(cb) {
+						return r.errf(ErrValue, "MATIERE@CODE", "", string(cb), "a subject code has 6 digits")
+					}
+					code := r.in.get(cb)
+					var s stsSubject
+					err := r.readLabels(&s.short, &s.long, &s.edition)
+					if _, dup := d.subjects[code]; !dup {
+						d.subjects[code] = s
+					}
+					return err
+				})
+			})
+		case "DONNEES":
+			return r.t.children(func(n []byte) error {
+				switch string(n) {
+				case "INDIVIDUS", "SUPPLEANTS":
+					item := "INDIVIDU"
+					if string(n) == "SUPPLEANTS" {
+						item = "SUPPLEANT"
+					}
+					return r.t.children(func(n []byte) error {
+						if string(n) != item {
+							return r.t.skip()
+						}
+						return r.readTeacher(d, item)
+					})
+				case "STRUCTURE":
+					return r.t.children(func(n []byte) error {
+						switch string(n) {
+						case "DIVISIONS":
+							return r.t.children(func(n []byte) error {
+								if string(n) != "DIVISION" {
+									return r.t.skip()
+								}
+								return r.readDivision(d)
+							})
+						case "GROUPES":
+							return r.t.children(func(n []byte) error {
+								if string(n) != "GROUPE" {
+									return r.t.skip()
+								}
+								return r.readGroup(d)
+							})
+						}
+						return r.t.skip()
+					})
+				}
+				return r.t.skip()
+			})
+		}
+		return r.t.skip()
+	})
+}
+
+func (r *fileReader) readSTSParams(d *stsData) error {
+	return r.t.children(func(n []byte) error {
+		switch string(n) {
+		case "UAJ":
+			v, _ := r.t.attr("CODE")
+			r.p.uai, r.p.uaiLine, r.p.uaiElem = string(v), r.t.line(r.t.tokStart), "PARAMETRES/UAJ@CODE"
+			return r.t.children(func(n []byte) error {
+				var dst *string
+				switch string(n) {
+				case "DENOM_PRINC":
+					dst = &d.name
+				case "ADRESSE":
+					dst = &d.address
+				case "CODE_POSTAL":
+					dst = &d.postal
+				case "COMMUNE":
+					dst = &d.city
+				case "TELEPHONE":
+					dst = &d.phone
+				default:
+					return r.t.skip()
+				}
+				var err error
+				*dst, err = r.str()
+				return err
+			})
+		case "ANNEE_SCOLAIRE":
+			v, _ := r.t.attr("ANNEE")
+			if len(v) != 0 && (len(v) != 4 || !isDigits(v)) {
+				return r.errf(ErrValue, "ANNEE_SCOLAIRE@ANNEE", "", string(v), "not a year (YYYY)")
+			}
+			r.p.year, r.p.yearLine, r.p.yearElem = string(v), r.t.line(r.t.tokStart), "PARAMETRES/ANNEE_SCOLAIRE@ANNEE"
+			return r.t.children(func(n []byte) error {
+				switch string(n) {
+				case "DATE_DEBUT", "DATE_FIN":
+					elem := string(n)
+					v, err := r.t.value()
+					if err != nil {
+						return err
+					}
+					if _, ok := parseISODate(v); !ok {
+						return r.errf(ErrValue, "ANNEE_SCOLAIRE/"+elem, "", string(v), "not a date YYYY-MM-DD")
+					}
+					return nil
+				}
+				return r.t.skip()
+			})
+		case "APPLICATION_SOURCE":
+			return r.errf(ErrWrongFile, "PARAMETRES/APPLICATION_SOURCE", "", "", "this file was produced by a timetable program to be sent TO STS-Web "+
+				"(it carries APPLICATION_SOURCE), it is not the STS-Web export: download sts_emp_<UAI>_<YEAR>.xml from STS-Web instead "+
+				"(fichier d'un logiciel d'emploi du temps, pas l'export de STS-Web)")
+		}
+		return r.t.skip()
+	})
+}
+
+func teacherRecord(item string, k lsusync.TeacherKey) string {
+	return item + " TYPE=" + strconv.Quote(k.Type) + " ID=" + strconv.Quote(k.ID)
+}
+
+// teacherKey reads the ID and TYPE attributes of INDIVIDU, SUPPLEANT or
+// ENSEIGNANT.
+func (r *fileReader) teacherKey(elem string) (lsusync.TeacherKey, error) {
+	idb, _ := r.t.attr("ID")
+	if !isDigits(idb) {
+		return lsusync.TeacherKey{}, r.errf(ErrValue, elem+"@ID", "", string(idb), "a teacher ID is an integer")
+	}
+	id := r.in.get(idb)
+	tb, _ := r.t.attr("TYPE")
+	switch string(tb) {
+	case "epp", "local", "dir":
+	default:
+		return lsusync.TeacherKey{}, r.errf(ErrValue, elem+"@TYPE", elem+" ID="+strconv.Quote(id), string(tb), "a teacher TYPE is epp, local or dir")
+	}
+	return lsusync.TeacherKey{Type: r.in.get(tb), ID: id}, nil
+}
+
+func (r *fileReader) readTeacher(d *stsData, item string) error {
+	key, err := r.teacherKey(item)
+	if err != nil {
+		return err
+	}
+	st := stsTeacher{t: lsusync.Teacher{Key: key}, sub: item == "SUPPLEANT", line: r.t.line(r.t.tokStart)}
+	var usage, birth, civ, sex string
+	rec := teacherRecord(item, key)
+	err = r.t.children(func(n []byte) error {
+		var err error
+		switch string(n) {
+		case "SEXE":
+			sex, err = r.code()
+			if err == nil && sex != "" && sex != "1" && sex != "2" {
+				return r.errf(ErrValue, "SEXE", rec, sex, "SEXE must be 1, 2 or empty")
+			}
+		case "CIVILITE":
+			civ, err = r.code()
+			if err == nil && civ != "" && civ != "1" && civ != "2" && civ != "3" {
+				return r.errf(ErrValue, "CIVILITE", rec, civ, "CIVILITE must be 1, 2, 3 or empty")
+			}
+		case "NOM_USAGE":
+			usage, err = r.str()
+		case "NOM_PATRONYMIQUE":
+			birth, err = r.str()
+		case "PRENOM":
+			st.t.FirstName, err = r.str()
+		case "PROFS_PRINC":
+			return r.t.children(func(n []byte) error {
+				if string(n) != "PROF_PRINC" {
+					return r.t.skip()
+				}
+				var pp stsPP
+				err := r.t.children(func(n []byte) error {
+					switch string(n) {
+					case "CODE_STRUCTURE":
+						var err error
+						pp.division, err = r.code()
+						return err
+					case "DATE_DEBUT", "DATE_FIN":
+						elem := string(n)
+						v, err := r.t.value()
+						if err != nil {
+							return err
+						}
+						dt, ok := parseISODate(v)
+						if !ok {
+							return r.errf(ErrValue, "PROF_PRINC/"+elem, rec, string(v), "not a date YYYY-MM-DD")
+						}
+						if elem == "DATE_DEBUT" {
+							pp.start = dt
+						} else {
+							pp.end = dt
+						}
+						return nil
+					}
+					return r.t.skip()
+				})
+				if err != nil {
+					return err
+				}
+				if pp.division == "" {
+					return r.errf(ErrValue, "PROF_PRINC/CODE_STRUCTURE", rec, "", "a professeur principal entry without a division code")
+				}
+				st.pps = append(st.pps, pp)
+				return nil
+			})
+		default:
+			return r.t.skip()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case civ == "1":
+		st.t.Civility = lsusync.Monsieur
+	case civ == "2" || civ == "3":
+		st.t.Civility = lsusync.Madame
+	case sex == "1":
+		st.t.Civility = lsusync.Monsieur
+	case sex == "2":
+		st.t.Civility = lsusync.Madame
+	}
+	st.t.LastName = usage
+	if st.t.LastName == "" {
+		st.t.LastName = birth
+	}
+	d.teachers = append(d.teachers, st)
+	return nil
+}
+
+// readServices reads SERVICES.
+func (r *fileReader) readServices(rec string) ([]stsService, error) {
+	var out []stsService
+	err := r.t.children(func(n []byte) error {
+		if string(n) != "SERVICE" {
+			return r.t.skip()
+		}
+		cb, _ := r.t.attr("CODE_MATIERE")
+		if !isSubjectCode(cb) {
+			return r.errf(ErrValue, "SERVICE@CODE_MATIERE", rec, string(cb), "a subject code has 6 digits")
+		}
+		s := stsService{subject: r.in.get(cb), line: r.t.line(r.t.tokStart)}
+		err := r.t.children(func(n []byte) error {
+			if string(n) != "ENSEIGNANTS" {
+				return r.t.skip()
+			}
+			return r.t.children(func(n []byte) error {
+				if string(n) != "ENSEIGNANT" {
+					return r.t.skip()
+				}
+				k, err := r.teacherKey("ENSEIGNANT")
+				if err != nil {
+					return err
+				}
+				s.teachers = append(s.teachers, k)
+				return r.t.skip()
+			})
+		})
+		out = append(out, s)
+		return err
+	})
+	return out, err
+}
+
+func (r *fileReader) readDivision(d *stsData) error {
+	cb, _ := r.t.attr("CODE")
+	if len(cb) == 0 {
+		return r.errf(ErrValue, "DIVISION@CODE", "", "", "a division without a code")
+	}
+	div := stsDivision{code: r.in.get(cb), line: r.t.line(r.t.tokStart)}
+	if i, dup := d.divIndex[div.code]; dup {
+		return r.errf(ErrValue, "DIVISION@CODE", "", div.code, "duplicate division code (first at line %d)", d.divisions[i].line)
+	}
+	d.divIndex[div.code] = len(d.divisions)
+	rec := "DIVISION CODE=" + strconv.Quote(div.code)
+	err := r.t.children(func(n []byte) error {
+		var err error
+		switch string(n) {
+		case "LIBELLE_LONG":
+			div.label, err = r.str()
+		case "MEFS_APPARTENANCE":
+			return r.t.children(func(n []byte) error {
+				if string(n) != "MEF_APPARTENANCE" {
+					return r.t.skip()
+				}
+				if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
+					div.mefs = append(div.mefs, r.in.get(v))
+				}
+				return r.t.skip()
+			})
+		case "SERVICES":
+			var svs []stsService
+			svs, err = r.readServices(rec)
+			div.services = append(div.services, svs...)
+		default:
+			return r.t.skip()
+		}
+		return err
+	})
+	d.divisions = append(d.divisions, div)
+	return err
+}
+
+func (r *fileReader) readGroup(d *stsData) error {
+	cb, _ := r.t.attr("CODE")
+	if len(cb) == 0 {
+		return r.errf(ErrValue, "GROUPE@CODE", "", "", "a group without a code")
+	}
+	g := stsGroup{code: r.in.get(cb)}
+	rec := "GROUPE CODE=" + strconv.Quote(g.code)
+	err := r.t.children(func(n []byte) error {
+		var err error
+		switch string(n) {
+		case "DIVISIONS_APPARTENANCE":
+			return r.t.children(func(n []byte) error {
+				if string(n) != "DIVISION_APPARTENANCE" {
+					return r.t.skip()
+				}
+				if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
+					g.divisions = append(g.divisions, r.in.get(v))
+				}
+				return r.t.skip()
+			})
+		case "SERVICES":
+			var svs []stsService
+			svs, err = r.readServices(rec)
+			g.services = append(g.services, svs...)
+		default:
+			return r.t.skip()
+		}
+		return err
+	})
+	d.groups = append(d.groups, g)
+	return err
+}
+
+// MarshalText returns the root element of the kind.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }

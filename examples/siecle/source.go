@@ -1,0 +1,500 @@
+package siecle
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/lsusync/lsusync"
+)
+
+// Files names the exports [Open] reads: paths to plain XML files or to zip
+// archives holding one XML file each. Eleves and STS are required.
+type Files struct {
+	// Eleves is ElevesSansAdresses.xml or ElevesAvecAdresses.xml (root
+	// BEE_ELEVES), or the zip SIECLE downloads it in. Required.
+	Eleves string
+	// Communs is Communs.xml (root BEE_COMMUN), or ExportCommuns.zip: the
+	// establishment's name, address, head, phone and e-mail. Optional:
+	// without it, the establishment comes from the STS-Web file.
+	Communs string
+	// Structures is Structures.xml (root BEE_STRUCTURES): class labels
+	// when STS-Web leaves them empty, and classes STS-Web lacks. Optional.
+	Structures string
+	// Nomenclature is Nomenclature.xml (root BEE_NOMENCLATURES): subject
+	// labels STS-Web lacks, and the modalités d'élection. Optional.
+	Nomenclature string
+	// STS is the STS-Web export sts_emp_<UAI>_<YEAR>.xml (root STS_EDT):
+	// teachers, subjects, divisions, groups, services and professeurs
+	// principaux. Required.
+	STS string
+	// NUMEN is an optional CSV file giving teachers' NUMEN, which no
+	// export carries. See the package documentation for its format.
+	NUMEN string
+}
+
+// Source is the lsusync.Source of a set of SIECLE and STS-Web exports.
+// It is built once by [Open] or [OpenDir], holds only the domain values,
+// is immutable and safe for concurrent use.
+type Source struct {
+	est      lsusync.Establishment
+	year     string
+	teachers []lsusync.Teacher
+	codes    []string
+	classes  map[string]*lsusync.ClassData
+	diag     Diagnostics
+}
+
+var _ lsusync.Source = (*Source)(nil)
+
+// Diagnostics is what a [Source] read but does not serve: facts for the
+// user, without any pupil's personal data.
+type Diagnostics struct {
+	// Files are the files read, with their kind.
+	Files []FileKind `json:"files"`
+	// Skipped are the files [OpenDir] found but does not read: other
+	// SIECLE exports, such as ResponsablesAvecAdresses.xml.
+	Skipped []string `json:"skipped,omitempty"`
+	// Unplaced counts, by division code, the pupils of BEE_ELEVES whose
+	// division is no class of the establishment (SIECLE's "Inactifs"
+	// pseudo-division, for instance); Division "" counts the pupils with
+	// no division at all. These pupils are in no class of the Source.
+	// Sorted by division code.
+	Unplaced []DivisionCount `json:"unplaced,omitempty"`
+	// OrphanStructures counts the STRUCTURES_ELEVE entries of BEE_ELEVES
+	// that name no pupil of ELEVES; they are ignored.
+	OrphanStructures int `json:"orphanStructures,omitempty"`
+	// UnknownNUMEN counts the rows of the NUMEN file naming a teacher
+	// that the STS-Web export does not have; they are ignored.
+	UnknownNUMEN int `json:"unknownNumen,omitempty"`
+}
+
+// FileKind is a file and its kind.
+type FileKind struct {
+	Path string `json:"path"`
+	Kind Kind   `json:"kind"`
+}
+
+// DivisionCount is a number of pupils in one division.
+type DivisionCount struct {
+	Division string `json:"division"`
+	Pupils   int    `json:"pupils"`
+}
+
+// Establishment implements lsusync.EstablishmentSource.
+func (s *Source) Establishment(ctx context.Context) (lsusync.Establishment, error) {
+	return s.est, ctx.Err()
+}
+
+// Teachers implements lsusync.TeacherSource: INDIVIDUS then SUPPLEANTS,
+// each key once.
+func (s *Source) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(s.teachers), nil
+}
+
+// ClassCodes implements lsusync.ClassSource: the STS-Web divisions in file
+// order, then the Structures.xml divisions STS-Web lacks.
+func (s *Source) ClassCodes(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(s.codes), nil
+}
+
+// Class implements lsusync.ClassSource. The returned value shares its
+// slices with the Source; callers must not modify them.
+func (s *Source) Class(ctx context.Context, code string) (lsusync.ClassData, error) {
+	if err := ctx.Err(); err != nil {
+		return lsusync.ClassData{}, err
+	}
+	c, ok := s.classes[code]
+	if !ok {
+		return lsusync.ClassData{}, fmt.Errorf("siecle: class %q: %w", code, lsusync.ErrNotFound)
+	}
+	return *c, nil
+}
+
+// SchoolYear returns the first year of the school year the exports are
+// for ("2025" for 2025-2026), or "" when no file says.
+func (s *Source) SchoolYear() string { return s.year }
+
+// Diagnostics returns what the Source read but does not serve.
+func (s *Source) Diagnostics() Diagnostics {
+	d := s.diag
+	d.Files = slices.Clone(d.Files)
+	d.Skipped = slices.Clone(d.Skipped)
+	d.Unplaced = slices.Clone(d.Unplaced)
+	return d
+}
+
+// Open reads and checks the exports named by f, each once and streaming,
+// and returns the Source they make. It refuses, with an [*Error] naming
+// the file, the element, the line and the value, any file that is
+// malformed, of the wrong kind, or inconsistent with the others; see the
+// package documentation for the checks.
+func Open(ctx context.Context, f Files, opts Options) (*Source, error) {
+	if f.Eleves == "" {
+		return nil, &Error{Msg: "no pupils file: Files.Eleves (ElevesSansAdresses.xml, root BEE_ELEVES) is required", Err: ErrWrongFile}
+	}
+	if f.STS == "" {
+		return nil, &Error{Msg: "no STS-Web file: Files.STS (sts_emp_<UAI>_<YEAR>.xml, root STS_EDT) is required", Err: ErrWrongFile}
+	}
+	slots := []struct {
+		kind Kind
+		path string
+	}{{KindEleves, f.Eleves}, {KindCommuns, f.Communs}, {KindStructures, f.Structures}, {KindNomenclature, f.Nomenclature}, {KindSTS, f.STS}}
+	var paths []string
+	for _, s := range slots {
+		if s.path != "" {
+			paths = append(paths, s.path)
+		}
+	}
+	results, err := readAll(ctx, paths, &opts)
+	if err != nil {
+		return nil, err
+	}
+	byKind := make(map[Kind]*parsed)
+	i := 0
+	for _, s := range slots {
+		if s.path == "" {
+			continue
+		}
+		p := results[i]
+		i++
+		if p.kind != s.kind {
+			what := "an unknown export (root " + p.root + ")"
+			if p.kind != KindUnknown {
+				what = "a " + p.kind.String() + " file (" + kindFiles[p.kind] + ")"
+			}
+			return nil, &Error{File: p.file, Element: p.root, Err: ErrWrongFile,
+				Msg: fmt.Sprintf("this is %s, given as the %s file (%s)", what, s.kind, kindFiles[s.kind])}
+		}
+		byKind[s.kind] = p
+	}
+	return build(byKind, f.NUMEN, nil, &opts)
+}
+
+// OpenDir reads every *.xml and *.zip file of dir (hidden files aside),
+// recognising each export by its root element, not its name, and an
+// optional NUMEN file named numen.csv (any case), then works as [Open].
+// Other SIECLE exports (root BEE_RESPONSABLES...) are skipped and listed
+// in [Diagnostics]; any other XML file is refused, and so are two files of
+// the same kind.
+func OpenDir(ctx context.Context, dir string, opts Options) (*Source, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	numen := ""
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || e.IsDir() {
+			continue
+		}
+		switch strings.ToLower(filepath.Ext(name)) {
+		case ".xml", ".zip":
+			paths = append(paths, filepath.Join(dir, name))
+		}
+		if strings.EqualFold(name, "numen.csv") {
+			numen = filepath.Join(dir, name)
+		}
+	}
+	results, err := readAll(ctx, paths, &opts)
+	if err != nil {
+		return nil, err
+	}
+	byKind := make(map[Kind]*parsed)
+	var skipped []string
+	for _, p := range results {
+		if p.kind == KindUnknown {
+			skipped = append(skipped, p.file)
+			continue
+		}
+		if o, dup := byKind[p.kind]; dup {
+			return nil, &Error{File: p.file, Element: p.root, Value: o.file, Err: ErrWrongFile,
+				Msg: fmt.Sprintf("two %s files in the folder (%s and %s): keep only one", p.kind, o.file, p.file)}
+		}
+		byKind[p.kind] = p
+	}
+	for _, k := range []Kind{KindEleves, KindSTS} {
+		if byKind[k] == nil {
+			return nil, &Error{File: dir, Err: ErrWrongFile,
+				Msg: fmt.Sprintf("no %s file in the folder (%s, root %s), which is required", k, kindFiles[k], k)}
+		}
+	}
+	return build(byKind, numen, skipped, &opts)
+}
+
+// readAll reads the files concurrently and returns them in order, or the
+// error of the first failing file in that order.
+func readAll(ctx context.Context, paths []string, o *Options) ([]*parsed, error) {
+	results := make([]*parsed, len(paths))
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Go(func() {
+			results[i], errs[i] = readFile(ctx, p, o)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// build puts the files together: it checks that they agree, resolves the
+// references, and makes the domain values.
+func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Options) (*Source, error) {
+	el, sts := files[KindEleves], files[KindSTS]
+	src := &Source{classes: make(map[string]*lsusync.ClassData)}
+	src.diag.Skipped = skipped
+	order := []Kind{KindEleves, KindCommuns, KindStructures, KindNomenclature, KindSTS}
+	for _, k := range order {
+		if p := files[k]; p != nil {
+			src.diag.Files = append(src.diag.Files, FileKind{Path: p.file, Kind: k})
+		}
+	}
+
+	// One establishment, one school year.
+	var ref *parsed
+	for _, k := range order {
+		p := files[k]
+		if p == nil {
+			continue
+		}
+		if p.uai == "" {
+			return nil, &Error{File: p.file, Element: uaiElem(k), Err: ErrValue,
+				Msg: "no UAI: the file does not say which establishment it is from"}
+		}
+		if !isUAI(p.uai) {
+			return nil, &Error{File: p.file, Line: p.uaiLine, Element: p.uaiElem, Value: p.uai, Err: ErrValue,
+				Msg: "not a UAI (seven digits and a capital letter, such as 0750001A)"}
+		}
+		if ref == nil {
+			ref = p
+			continue
+		}
+		if p.uai != ref.uai {
+			return nil, &Error{File: p.file, Line: p.uaiLine, Element: p.uaiElem, Value: p.uai, Err: ErrMismatch,
+				Msg: fmt.Sprintf("files of two establishments: %s is for UAI %s: give the exports of one establishment", ref.file, ref.uai)}
+		}
+	}
+	var yref *parsed
+	for _, k := range order {
+		p := files[k]
+		if p == nil || p.year == "" {
+			continue
+		}
+		if yref == nil {
+			yref = p
+			src.year = p.year
+			continue
+		}
+		if p.year != yref.year {
+			return nil, &Error{File: p.file, Line: p.yearLine, Element: p.yearElem, Value: p.year, Err: ErrMismatch,
+				Msg: fmt.Sprintf("files of two school years: %s is for %s: give the exports of the same year", yref.file, yref.year)}
+		}
+	}
+
+	// The establishment.
+	sd := sts.sts
+	est := lsusync.Establishment{UAI: ref.uai}
+	if c := files[KindCommuns]; c != nil {
+		est = c.communs.est
+		est.UAI = ref.uai
+	} else {
+		est.Address.Line1 = sd.address
+	}
+	est.Name = cmp.Or(est.Name, sd.name)
+	est.Address.PostalCode = cmp.Or(est.Address.PostalCode, sd.postal)
+	est.Address.City = cmp.Or(est.Address.City, sd.city)
+	est.Phone = cmp.Or(est.Phone, sd.phone)
+	src.est = est
+
+	// Teachers: INDIVIDUS then SUPPLEANTS, a key seen twice kept once.
+	known := make(map[lsusync.TeacherKey]int)
+	for _, sub := range []bool{false, true} {
+		for i := range sd.teachers {
+			t := &sd.teachers[i]
+			if t.sub != sub {
+				continue
+			}
+			if _, dup := known[t.t.Key]; dup {
+				continue
+			}
+			known[t.t.Key] = len(src.teachers)
+			src.teachers = append(src.teachers, t.t)
+		}
+	}
+	if numenPath != "" {
+		unknown, err := applyNUMEN(numenPath, src.teachers, known, o)
+		if err != nil {
+			return nil, err
+		}
+		src.diag.UnknownNUMEN = unknown
+	}
+
+	// Subjects.
+	var nomen *nomenData
+	if n := files[KindNomenclature]; n != nil {
+		nomen = n.nomen
+	}
+	labels := make(map[string]string)
+	label := func(code string) (string, bool) {
+		if l, ok := labels[code]; ok {
+			return l, true
+		}
+		s, inSTS := sd.subjects[code]
+		l := ""
+		if inSTS {
+			l = cmp.Or(s.edition, s.long, s.short)
+		}
+		inNomen := false
+		if l == "" && nomen != nil {
+			var ns nomenSubject
+			if ns, inNomen = nomen.subjects[code]; inNomen {
+				l = cmp.Or(ns.edition, ns.long, ns.short)
+			}
+		}
+		if !inSTS && !inNomen {
+			return "", false
+		}
+		labels[code] = l
+		return l, true
+	}
+	checkServices := func(rec string, svs []stsService) error {
+		for _, s := range svs {
+			if _, ok := label(s.subject); !ok {
+				return &Error{File: sts.file, Line: s.line, Element: "SERVICE@CODE_MATIERE", Record: rec, Value: s.subject, Err: ErrValue,
+					Msg: "a service of a subject that NOMENCLATURES/MATIERES does not list"}
+			}
+			for _, k := range s.teachers {
+				if _, ok := known[k]; !ok {
+					return &Error{File: sts.file, Line: s.line, Element: "ENSEIGNANT", Record: rec, Value: k.String(), Err: ErrValue,
+						Msg: "a service taught by a teacher (TYPE:ID) that INDIVIDUS and SUPPLEANTS do not list"}
+				}
+			}
+		}
+		return nil
+	}
+	for _, d := range sd.divisions {
+		if err := checkServices("DIVISION CODE="+quote(d.code), d.services); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range sd.groups {
+		if err := checkServices("GROUPE CODE="+quote(g.code), g.services); err != nil {
+			return nil, err
+		}
+	}
+
+	// Classes: STS divisions, then Structures.xml ones.
+	var structs map[string]structDivision
+	var structList []string
+	if st := files[KindStructures]; st != nil {
+		structs, structList = st.structures, st.structList
+	}
+	groupsOf := make(map[string][]int)
+	for gi, g := range sd.groups {
+		for _, dc := range g.divisions {
+			if l := groupsOf[dc]; len(l) == 0 || l[len(l)-1] != gi {
+				groupsOf[dc] = append(l, gi)
+			}
+		}
+	}
+	modality := func(mefs []string, subject string) string {
+		if nomen == nil {
+			return ""
+		}
+		best := nomenProg{rank: -1}
+		for _, m := range mefs {
+			if p, ok := nomen.progs[[2]string{m, subject}]; ok && (best.rank < 0 || p.rank < best.rank) {
+				best = p
+			}
+		}
+		if best.modality == "N" {
+			return ""
+		}
+		return best.modality
+	}
+	service := func(s stsService, group string, mefs []string) lsusync.Service {
+		l, _ := label(s.subject)
+		return lsusync.Service{Subject: lsusync.Subject{Code: s.subject, Label: l, Modality: modality(mefs, s.subject)}, Group: group, Teachers: s.teachers}
+	}
+	addClass := func(code, stsLabel string, mefs []string, own []stsService) {
+		cd := &lsusync.ClassData{Code: code, Label: cmp.Or(stsLabel, structs[code].label, code)}
+		for _, s := range own {
+			cd.Services = append(cd.Services, service(s, "", mefs))
+		}
+		for _, gi := range groupsOf[code] {
+			g := &sd.groups[gi]
+			for _, s := range g.services {
+				cd.Services = append(cd.Services, service(s, g.code, mefs))
+			}
+		}
+		for _, sub := range []bool{false, true} {
+			for i := range sd.teachers {
+				t := &sd.teachers[i]
+				if t.sub != sub {
+					continue
+				}
+				for _, pp := range t.pps {
+					if pp.division == code {
+						cd.HeadTeachers = append(cd.HeadTeachers, lsusync.HeadTeacher{Teacher: t.t.Key, Start: pp.start, End: pp.end})
+					}
+				}
+			}
+		}
+		src.codes = append(src.codes, code)
+		src.classes[code] = cd
+	}
+	for _, d := range sd.divisions {
+		addClass(d.code, d.label, d.mefs, d.services)
+	}
+	for _, code := range structList {
+		if _, dup := src.classes[code]; !dup {
+			addClass(code, "", nil, nil)
+		}
+	}
+
+	// Pupils.
+	unplaced := make(map[string]int)
+	for i := range el.eleves.pupils {
+		p := &el.eleves.pupils[i]
+		cd, ok := src.classes[p.division]
+		if !ok {
+			unplaced[p.division]++
+			continue
+		}
+		st := p.st
+		st.Class = p.division
+		cd.Enrolments = append(cd.Enrolments, lsusync.Enrolment{Student: st, Groups: p.groups, ExitDate: p.exit})
+	}
+	for d, n := range unplaced {
+		src.diag.Unplaced = append(src.diag.Unplaced, DivisionCount{Division: d, Pupils: n})
+	}
+	slices.SortFunc(src.diag.Unplaced, func(a, b DivisionCount) int { return strings.Compare(a.Division, b.Division) })
+	src.diag.OrphanStructures = el.eleves.orphans
+	return src, nil
+}
+
+func uaiElem(k Kind) string {
+	if k == KindSTS {
+		return "PARAMETRES/UAJ@CODE"
+	}
+	return "PARAMETRES/UAJ"
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
