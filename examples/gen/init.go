@@ -68,15 +68,26 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 	slices.Sort(codes)
 	codes = slices.Compact(codes)
 
-	classOf := make(map[string]string)
-	for _, code := range codes {
+	datas := make([]lsusync.ClassData, len(codes))
+	present := 0
+	for i, code := range codes {
 		if err := ctx.Err(); err != nil {
 			return lsusync.Snapshot{}, err
 		}
-		data, err := src.Class(ctx, code)
-		if err != nil {
+		if datas[i], err = src.Class(ctx, code); err != nil {
 			return lsusync.Snapshot{}, fmt.Errorf("gen: init: reading class %q: %w", code, err)
 		}
+		present += len(datas[i].Enrolments)
+	}
+
+	// Everything is allocated in bulk: a store of 100,000 pupils holds
+	// millions of acquis.
+	snap.Classes = make([]lsusync.Class, 0, len(codes))
+	snap.Students = make([]lsusync.Student, 0, present)
+	snap.Bilans = make([]lsusync.Bilan, 0, present*len(periods))
+	classOf := make(map[string]string, present)
+	for i, code := range codes {
+		data := &datas[i]
 		snap.Classes = append(snap.Classes, lsusync.Class{Code: code, Label: data.Label, Periods: slices.Clone(periods)})
 		plan := newPlan(data.Services)
 		pp := activeHeadTeachers(data.HeadTeachers, today)
@@ -94,21 +105,43 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 			classOf[st.ID] = code
 			st.Class = code
 			snap.Students = append(snap.Students, st)
-			targets := plan.subjects(en.Groups)
-			for _, p := range periods {
-				b := lsusync.Bilan{Student: st.ID, Period: p, HeadTeachers: slices.Clone(pp)}
-				if len(targets) > 0 {
-					b.Acquis = make([]lsusync.Acquis, len(targets))
-					for i, t := range targets {
-						b.Acquis[i] = lsusync.Acquis{Subject: t.subject, Teachers: slices.Clone(t.teachers)}
-					}
-				}
-				snap.Bilans = append(snap.Bilans, b)
-			}
+			snap.Bilans = appendBilans(snap.Bilans, st.ID, periods, plan.subjects(en.Groups), pp)
 		}
 	}
 	snap.Sort()
 	return snap, nil
+}
+
+// appendBilans appends the empty bilans of a pupil, one per period, each
+// with its own acquis and keys, allocated at once.
+func appendBilans(bs []lsusync.Bilan, id string, periods []lsusync.Period, targets []target, pp []lsusync.TeacherKey) []lsusync.Bilan {
+	nkeys := len(pp)
+	for _, t := range targets {
+		nkeys += len(t.teachers)
+	}
+	acquis := make([]lsusync.Acquis, len(targets)*len(periods))
+	keys := make([]lsusync.TeacherKey, nkeys*len(periods))
+	take := func(src []lsusync.TeacherKey) []lsusync.TeacherKey {
+		if len(src) == 0 {
+			return nil
+		}
+		n := copy(keys, src)
+		out := keys[:n:n]
+		keys = keys[n:]
+		return out
+	}
+	for _, p := range periods {
+		b := lsusync.Bilan{Student: id, Period: p, HeadTeachers: take(pp)}
+		if len(targets) > 0 {
+			b.Acquis = acquis[:len(targets):len(targets)]
+			acquis = acquis[len(targets):]
+			for i, t := range targets {
+				b.Acquis[i] = lsusync.Acquis{Subject: t.subject, Teachers: take(t.teachers)}
+			}
+		}
+		bs = append(bs, b)
+	}
+	return bs
 }
 
 // StoreSnapshot returns the store `lsusync init` would create from the

@@ -170,6 +170,32 @@ func (e *Establishment) domainClasses() []lsusync.ClassData {
 			byCode[d.Code] = c
 		}
 	}
+	// The groups of each division, in file order, each once; the PP
+	// appointments of each division, INDIVIDUS then SUPPLEANTS.
+	groupsOf := make(map[string][]int)
+	for gi := range e.Groups {
+		seen := ""
+		for _, d := range e.Groups[gi].Divisions {
+			d = trim(d)
+			if l := groupsOf[d]; len(l) > 0 && l[len(l)-1] == gi || d == seen {
+				continue
+			}
+			seen = d
+			groupsOf[d] = append(groupsOf[d], gi)
+		}
+	}
+	heads := make(map[string][]lsusync.HeadTeacher)
+	for _, sub := range []bool{false, true} {
+		for _, t := range e.Teachers {
+			if t.Substitute != sub {
+				continue
+			}
+			for _, h := range t.HeadOf {
+				d := trim(h.Division)
+				heads[d] = append(heads[d], lsusync.HeadTeacher{Teacher: t.Key, Start: h.Start, End: h.End})
+			}
+		}
+	}
 	out := make([]lsusync.ClassData, len(classes))
 	index := make(map[string]int, len(classes))
 	for i, c := range classes {
@@ -185,34 +211,27 @@ func (e *Establishment) domainClasses() []lsusync.ClassData {
 			label = c.code
 		}
 		cd := lsusync.ClassData{Code: c.code, Label: label}
+		modalities := make(map[string]string)
 		subject := func(code string) lsusync.Subject {
-			return lsusync.Subject{Code: code, Label: labels[code], Modality: e.Modality(c.mefs, code)}
+			m, ok := modalities[code]
+			if !ok {
+				m = e.Modality(c.mefs, code)
+				modalities[code] = m
+			}
+			return lsusync.Subject{Code: code, Label: labels[code], Modality: m}
 		}
 		if !d.NotInSTS {
 			for _, s := range d.Services {
 				cd.Services = append(cd.Services, lsusync.Service{Subject: subject(s.Subject), Teachers: cloneKeys(s.Teachers)})
 			}
 		}
-		for _, g := range e.Groups {
-			if !containsTrim(g.Divisions, c.code) {
-				continue
-			}
+		for _, gi := range groupsOf[c.code] {
+			g := &e.Groups[gi]
 			for _, s := range g.Services {
 				cd.Services = append(cd.Services, lsusync.Service{Subject: subject(s.Subject), Group: g.Code, Teachers: cloneKeys(s.Teachers)})
 			}
 		}
-		for _, sub := range []bool{false, true} {
-			for _, t := range e.Teachers {
-				if t.Substitute != sub {
-					continue
-				}
-				for _, h := range t.HeadOf {
-					if trim(h.Division) == c.code {
-						cd.HeadTeachers = append(cd.HeadTeachers, lsusync.HeadTeacher{Teacher: t.Key, Start: h.Start, End: h.End})
-					}
-				}
-			}
-		}
+		cd.HeadTeachers = heads[c.code]
 		out[i] = cd
 		index[c.code] = i
 	}
@@ -262,15 +281,6 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-func containsTrim(ss []string, v string) bool {
-	for _, s := range ss {
-		if trim(s) == v {
-			return true
-		}
-	}
-	return false
 }
 
 func cloneKeys(k []lsusync.TeacherKey) []lsusync.TeacherKey {

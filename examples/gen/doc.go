@@ -1,0 +1,78 @@
+// Package gen generates realistic French secondary establishments
+// (collèges) and writes their SIECLE and STS-Web exports: the project's
+// one deterministic source of test data, for the tests and benchmarks of
+// the synchronizer, the SIECLE file source and the stores.
+//
+// [New] builds an [Establishment] from a [Config]: a plain, exported,
+// mutable data model. From it:
+//
+//   - [Establishment.WriteExports] writes the five exports a school
+//     downloads, with the real layouts: ElevesSansAdresses.xml
+//     (BEE_ELEVES VERSION 3.0), Communs.xml (BEE_COMMUN), Structures.xml
+//     (BEE_STRUCTURES), Nomenclature.xml (BEE_NOMENCLATURES), optionally
+//     zipped as ExportXML_ElevesSansAdresses.zip, ExportCommuns.zip,
+//     Structures.zip and Nomenclature.zip, and sts_emp_<UAI>_<YEAR>.xml
+//     (STS_EDT), plain;
+//   - [Establishment.Source] gives the domain values a Source reading
+//     those exports gives, by the project's binding mapping
+//     (notes/MAPPING.md);
+//   - [Establishment.StoreSnapshot] gives the store `lsusync init` creates
+//     from them, built by [Init], which any Source can use: syncing the
+//     Source into that store changes nothing.
+//
+// Tests simulate a later export by modifying the Establishment (rename a
+// class, correct a pupil's name, add a teacher to a service, appoint a
+// professeur principal, set a pupil's exit date) and calling WriteExports
+// or Source again.
+//
+// # Realism
+//
+// The generated data has what real exports have, including their traps:
+//
+//   - four levels (6e to 3e), each with its own class code style: "6A",
+//     "5 A" (a space), "4e 1", "3EME1"; one or two MEFs per class
+//     (standard and bilangue);
+//   - class labels often empty in STS (<LIBELLE_LONG/>), then taken from
+//     Structures.xml, and sometimes empty in both (the code is the label);
+//   - subjects with 6-digit codes with leading zeros; STS labels empty for
+//     some (the Nomenclature.xml label is used), a subject absent from the
+//     STS MATIERES; programmes with modalités S, O, F and N (not accepted
+//     by LSU), a programme with no hours, a subject with no programme;
+//   - division services and groups: LV2 and Latin groups spanning up to
+//     three divisions, half-classes carrying a subject that the division
+//     has not, and the same subject and teacher in a division and a group;
+//     a service with no teacher, a co-taught service;
+//   - teachers of TYPE epp, local (no FONCTION, some without SEXE or
+//     NOM_PATRONYMIQUE) and dir, a local ID equal to an epp ID, CIVILITE
+//     1, 2, 3 or empty (the SEXE decides), NOM_USAGE empty for some,
+//     teachers on leave (no FONCTION) with substitutes under SUPPLEANTS;
+//   - professeurs principaux: one or two per class, some with a past
+//     DATE_FIN replaced by a successor, some ending today, some with a
+//     future DATE_FIN;
+//   - pupils with ELEVE_ID and ELENOET; an INE in ID_NATIONAL (with
+//     INE_RNIE and sometimes INE_BEA), or only INE_RNIE, or only INE_BEA,
+//     or none; NOM_DE_FAMILLE and sometimes NOM_USAGE; one to three first
+//     names; accented names with ISO-8859-15-only letters (Cœur, Œuvray,
+//     Šimek, Žukauskas, Ÿvert) and apostrophes (D'Artagnan); a CODE_SEXE
+//     sometimes absent; birth dates by level, some born abroad; a D
+//     structure and zero to three G structures (LV2, Latin, half-class);
+//     some who left (a past DATE_SORTIE), some leaving later or today, a
+//     few in the "Inactifs" pseudo-division or with G structures only;
+//   - an establishment name with an ampersand and apostrophes, so that
+//     exports use entities (&amp; &apos;).
+//
+// # Determinism
+//
+// The same Config always gives the same Establishment, and the same
+// Establishment the same files, byte for byte (zip entries carry a fixed
+// time: Config.Today at 07:45:12 UTC). Randomness comes from one
+// math/rand/v2 PCG seeded with Config.Seed; there is no global state.
+// Changing the generator's code may change the output of a given seed:
+// the golden files of this package's tests tell.
+//
+// # Size and speed
+//
+// Generation and writing are linear and stream: 100,000 pupils generate
+// in about 0.3 s, and their ElevesSansAdresses.xml (about 155 MB) writes
+// in well under a second.
+package gen

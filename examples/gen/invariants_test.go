@@ -1,0 +1,394 @@
+package gen
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/lsusync/lsusync"
+)
+
+// TestInvariants checks the references of the model and the presence of
+// every realism feature the other packages' tests rely on.
+func TestInvariants(t *testing.T) {
+	for _, tc := range configs {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(tc.cfg)
+			checkReferences(t, e)
+		})
+	}
+	e := New(Config{Seed: 1})
+	checkFeatures(t, e)
+}
+
+func checkReferences(t *testing.T, e *Establishment) {
+	t.Helper()
+	teachers := make(map[lsusync.TeacherKey]bool)
+	for _, tc := range e.Teachers {
+		if teachers[tc.Key] {
+			t.Errorf("teacher %s twice", tc.Key)
+		}
+		teachers[tc.Key] = true
+	}
+	divisions := make(map[string]bool)
+	for _, d := range e.Divisions {
+		if divisions[d.Code] {
+			t.Errorf("division %q twice", d.Code)
+		}
+		divisions[d.Code] = true
+		if len(d.Code) > 8 {
+			t.Errorf("division %q: longer than LSU's 8 characters", d.Code)
+		}
+	}
+	subjects := make(map[string]bool)
+	for _, s := range e.Subjects {
+		if len(s.Code) != 6 {
+			t.Errorf("subject %q: not 6 characters", s.Code)
+		}
+		subjects[s.Code] = true
+	}
+	mefs := make(map[string]bool)
+	for _, m := range e.MEFs {
+		if len(m.Code) != 11 {
+			t.Errorf("MEF %q: not 11 characters", m.Code)
+		}
+		mefs[m.Code] = true
+	}
+	checkServices := func(owner string, svs []Service) {
+		for _, s := range svs {
+			if !subjects[s.Subject] {
+				t.Errorf("%s: service of unknown subject %q", owner, s.Subject)
+			}
+			for _, k := range s.Teachers {
+				if !teachers[k] {
+					t.Errorf("%s: service %s: unknown teacher %s", owner, s.Subject, k)
+				}
+			}
+		}
+	}
+	for _, d := range e.Divisions {
+		for _, m := range d.MEFs {
+			if !mefs[m] {
+				t.Errorf("division %q: unknown MEF %q", d.Code, m)
+			}
+		}
+		checkServices("division "+d.Code, d.Services)
+	}
+	groups := make(map[string]bool)
+	for _, g := range e.Groups {
+		if groups[g.Code] {
+			t.Errorf("group %q twice", g.Code)
+		}
+		groups[g.Code] = true
+		if len(g.Divisions) == 0 {
+			t.Errorf("group %q: no division", g.Code)
+		}
+		for _, d := range g.Divisions {
+			if !divisions[d] {
+				t.Errorf("group %q: unknown division %q", g.Code, d)
+			}
+		}
+		checkServices("group "+g.Code, g.Services)
+	}
+	for _, tc := range e.Teachers {
+		for _, h := range tc.HeadOf {
+			if !divisions[h.Division] {
+				t.Errorf("teacher %s: PP of unknown division %q", tc.Key, h.Division)
+			}
+		}
+	}
+	for _, p := range e.Programmes {
+		if !mefs[p.MEF] || !subjects[p.Subject] {
+			t.Errorf("programme %+v: unknown MEF or subject", p)
+		}
+	}
+	ids := make(map[string]bool)
+	for _, p := range e.Pupils {
+		if ids[p.ID] {
+			t.Errorf("ELEVE_ID %s twice", p.ID)
+		}
+		ids[p.ID] = true
+		if p.Division != "" && p.Division != InactiveDivision && !divisions[p.Division] {
+			t.Errorf("pupil %s: unknown division %q", p.ID, p.Division)
+		}
+		for _, g := range p.Groups {
+			if !groups[g] {
+				t.Errorf("pupil %s: unknown group %q", p.ID, g)
+			}
+		}
+		if len(p.Groups) > 3 {
+			t.Errorf("pupil %s: %d groups", p.ID, len(p.Groups))
+		}
+		for _, s := range []string{p.LastName, p.UsageName, p.FirstName, p.FirstName2, p.FirstName3} {
+			if !encodable(s) {
+				t.Errorf("pupil %s: a name is not encodable in ISO-8859-15", p.ID)
+			}
+		}
+	}
+}
+
+func encodable(s string) bool {
+	for _, r := range s {
+		if r < 0x80 {
+			continue
+		}
+		if b, ok := charmap.ISO8859_15.EncodeRune(r); !ok || b < 0xA0 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestCatalogueEncodable checks every catalogue string, including those a
+// given seed may not draw.
+func TestCatalogueEncodable(t *testing.T) {
+	var all []string
+	all = append(all, lastNames...)
+	all = append(all, specialLastNames...)
+	all = append(all, boyNames...)
+	all = append(all, girlNames...)
+	for _, n := range lastNames {
+		all = append(all, strings.ToUpper(n))
+	}
+	for _, s := range append(append([]subjectDef{}, coreSubjects...), subjAllemand, subjEspagnol, subjLatin) {
+		all = append(all, s.Short, s.Long, s.Edition, s.NomShort, s.NomLong, s.NomEdition)
+	}
+	for _, l := range levels {
+		all = append(all, l.label)
+	}
+	for _, s := range all {
+		if !encodable(s) {
+			t.Errorf("%q: not encodable in ISO-8859-15", s)
+		}
+	}
+}
+
+// checkFeatures checks that a default establishment has every realism
+// feature of the package documentation.
+func checkFeatures(t *testing.T, e *Establishment) {
+	t.Helper()
+	today := e.Config.Today
+	count := map[string]int{}
+	feature := func(name string, ok bool) {
+		if ok {
+			count[name]++
+		}
+	}
+	for _, p := range e.Pupils {
+		feature("left", !p.ExitDate.IsZero() && p.ExitDate.Before(today))
+		feature("leaves later", today.Before(p.ExitDate))
+		feature("leaves today", p.ExitDate == today)
+		feature("Inactifs", p.Division == InactiveDivision)
+		feature("groups only", p.Division == "" && len(p.Groups) > 0)
+		feature("no sex", p.Sex == "")
+		feature("ID_NATIONAL", p.INE != "")
+		feature("only INE_RNIE", p.INE == "" && p.INERNIE != "" && p.INEBEA == "")
+		feature("only INE_BEA", p.INE == "" && p.INERNIE == "" && p.INEBEA != "")
+		feature("no INE", p.INE == "" && p.INERNIE == "" && p.INEBEA == "")
+		feature("NOM_USAGE", p.UsageName != "")
+		feature("3 first names", p.FirstName3 != "")
+		feature("œ", strings.ContainsAny(p.LastName+p.FirstName+p.FirstName2+p.FirstName3, "œŒ"))
+		feature("apostrophe", strings.Contains(p.LastName, "'"))
+		feature("0 groups", len(p.Groups) == 0 && p.Division != InactiveDivision)
+		feature("3 groups", len(p.Groups) == 3)
+	}
+	for _, tc := range e.Teachers {
+		feature("type "+tc.Key.Type, true)
+		feature("CIVILITE "+tc.Civility, true)
+		feature("substitute", tc.Substitute)
+		feature("on leave", tc.Function == "" && tc.Key.Type == "epp")
+		feature("no NOM_USAGE", tc.UsageName == "")
+		feature("no SEXE", tc.Sex == "")
+		for _, h := range tc.HeadOf {
+			feature("PP ended", !h.End.IsZero() && h.End.Before(today))
+			feature("PP future end", today.Before(h.End))
+			feature("PP open", h.End.IsZero())
+		}
+	}
+	for _, d := range e.Divisions {
+		feature("empty STS label", d.STSLabel == "")
+		feature("STS label", d.STSLabel != "")
+		feature("no label", d.STSLabel == "" && d.Label == "")
+		feature("2 MEFs", len(d.MEFs) == 2)
+		feature("space in code", strings.Contains(d.Code, " "))
+		for _, s := range d.Services {
+			feature("service without teacher", len(s.Teachers) == 0)
+			feature("co-taught service", len(s.Teachers) > 1)
+		}
+	}
+	for _, g := range e.Groups {
+		feature("group over several divisions", len(g.Divisions) > 1)
+		feature("half-class", len(g.Divisions) == 1)
+	}
+	for _, p := range e.Programmes {
+		feature("modality "+p.Modality, true)
+	}
+	pps := map[string]int{}
+	for _, tc := range e.Teachers {
+		for _, h := range tc.HeadOf {
+			pps[h.Division]++
+		}
+	}
+	for _, n := range pps {
+		feature("several PPs", n > 1)
+	}
+	keys := map[string]int{}
+	for _, tc := range e.Teachers {
+		keys[tc.Key.ID]++
+	}
+	for _, n := range keys {
+		feature("same ID, two types", n > 1)
+	}
+	for _, name := range []string{"left", "leaves later", "leaves today", "Inactifs", "groups only", "no sex", "ID_NATIONAL",
+		"only INE_RNIE", "only INE_BEA", "no INE", "NOM_USAGE", "3 first names", "œ", "apostrophe", "0 groups", "3 groups",
+		"type epp", "type local", "type dir", "CIVILITE 1", "CIVILITE 2", "CIVILITE 3", "CIVILITE ", "substitute", "on leave",
+		"no NOM_USAGE", "no SEXE", "PP ended", "PP future end", "PP open", "several PPs", "same ID, two types",
+		"empty STS label", "STS label", "no label", "2 MEFs", "space in code", "service without teacher", "co-taught service",
+		"group over several divisions", "half-class", "modality S", "modality O", "modality F", "modality N"} {
+		if count[name] == 0 {
+			t.Errorf("no %s", name)
+		}
+	}
+	// Empty STS labels are the common case, as in real files.
+	if count["empty STS label"] < len(e.Divisions)/2 {
+		t.Errorf("%d empty STS labels of %d divisions", count["empty STS label"], len(e.Divisions))
+	}
+}
+
+// TestSourceFeatures checks the mapping rules on the default
+// establishment's domain values.
+func TestSourceFeatures(t *testing.T) {
+	e := New(Config{Seed: 1, SubjectsPerClass: 14})
+	src := e.Source()
+	ctx := context.Background()
+	est, err := src.Establishment(ctx)
+	require.NoError(t, err)
+	if est.Name != "COLLEGE SCIENCES & LETTRES" || est.Address.City != "PARIS" || est.Address.Country != "100" || est.HeadName == "" {
+		t.Errorf("establishment %+v", est)
+	}
+	labels := map[string]int{}
+	modalities := map[string]string{}
+	for _, c := range src.ClassList {
+		var d *Division
+		for i := range e.Divisions {
+			if e.Divisions[i].Code == c.Code {
+				d = &e.Divisions[i]
+			}
+		}
+		require.NotNil(t, d, c.Code)
+		switch c.Label {
+		case d.STSLabel:
+			labels["sts"]++
+		case d.Label:
+			labels["structures"]++
+		case d.Code:
+			labels["code"]++
+		default:
+			t.Errorf("class %q: label %q", c.Code, c.Label)
+		}
+		for _, s := range c.Services {
+			modalities[s.Subject.Code+"/"+strings.Join(d.MEFs, "+")] = s.Subject.Modality
+			if s.Subject.Code == "070200" && s.Subject.Label != "Technologie" {
+				t.Errorf("technology label %q, want the Nomenclature.xml one", s.Subject.Label)
+			}
+			if s.Subject.Code == subjLatin.Code && s.Subject.Label != subjLatin.NomEdition {
+				t.Errorf("Latin label %q, want the Nomenclature.xml one", s.Subject.Label)
+			}
+			if s.Subject.Code == "090100" && s.Subject.Label != "ED.MUSICALE" {
+				t.Errorf("music label %q, want the STS LIBELLE_COURT", s.Subject.Label)
+			}
+		}
+	}
+	for _, k := range []string{"sts", "structures", "code"} {
+		if labels[k] == 0 {
+			t.Errorf("no class labelled from %s", k)
+		}
+	}
+	for key, want := range map[string]string{
+		"020700/10010012110":             "S",
+		"040800/10010012110":             "", // N
+		"000600/10010012110":             "", // no programme
+		"020300/10110001110":             "", // no hours in the standard MEF
+		"020300/10110001110+10110001112": "F",
+		"030102/10210001110":             "O",
+	} {
+		got, ok := modalities[key]
+		if !ok {
+			t.Errorf("no service %s", key)
+		} else if got != want {
+			t.Errorf("modality of %s: %q, want %q", key, got, want)
+		}
+	}
+	var sawCivilityFromSex bool
+	for i, tc := range e.Teachers {
+		dt := src.TeacherList[i]
+		if tc.Substitute {
+			continue // listed last
+		}
+		if dt.Key != tc.Key {
+			t.Fatalf("teacher %d: %s, want %s", i, dt.Key, tc.Key)
+		}
+		if tc.Civility == "" && tc.Sex != "" {
+			sawCivilityFromSex = true
+			want := map[string]string{"1": "M", "2": "MME"}[tc.Sex]
+			if dt.Civility != want {
+				t.Errorf("teacher %s: civility %q, want %q from SEXE", tc.Key, dt.Civility, want)
+			}
+		}
+		if tc.UsageName == "" && dt.LastName != tc.BirthName {
+			t.Errorf("teacher %s: last name %q, want NOM_PATRONYMIQUE", tc.Key, dt.LastName)
+		}
+	}
+	if !sawCivilityFromSex {
+		t.Error("no teacher whose civility comes from SEXE")
+	}
+}
+
+// TestExportsEncoding checks the bytes of œ in both encodings.
+func TestExportsEncoding(t *testing.T) {
+	e := New(Config{Seed: 2, Pupils: 200})
+	iso := readAll(t, write(t, e, ExportOptions{}))[ElevesXML]
+	if !bytes.Contains(iso, []byte{'C', 0xBD, 'U', 'R'}) { // CŒUR: Œ is 0xBC, œ 0xBD
+		if !bytes.Contains(iso, []byte{'C', 0xBC, 'U', 'R'}) {
+			t.Error("no ISO-8859-15 Œ in ElevesSansAdresses.xml")
+		}
+	}
+	if bytes.Contains(iso, []byte("Œ")) || bytes.Contains(iso, []byte("œ")) {
+		t.Error("UTF-8 bytes of Œ or œ in an ISO-8859-15 file")
+	}
+	u := readAll(t, write(t, e, ExportOptions{UTF8: true}))[ElevesXML]
+	if !bytes.Contains(u, []byte("CŒUR")) {
+		t.Error("no UTF-8 Œ in the UTF-8 ElevesSansAdresses.xml")
+	}
+	sts := readAll(t, write(t, e, ExportOptions{}))[STSFileName(e.Config.UAI, e.Config.Year)]
+	for _, want := range []string{"<STS_EDT>\n", "SCIENCES &amp; LETTRES", "d&apos;Yvette", "<LIBELLE_LONG/>"} {
+		if !bytes.Contains(sts, []byte(want)) {
+			t.Errorf("STS file lacks %q", want)
+		}
+	}
+}
+
+// TestUnencodable checks that a value outside ISO-8859-15 is an error
+// naming the element, and that nothing is left behind.
+func TestUnencodable(t *testing.T) {
+	e := New(Config{Seed: 2, Pupils: 30, Classes: 2, Teachers: 20})
+	e.Pupils[3].FirstName = "Jiří"
+	dir := t.TempDir()
+	_, err := e.WriteExports(dir, ExportOptions{})
+	require.Error(t, err)
+	for _, want := range []string{ElevesXML, "PRENOM", "U+0159"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "Jiří") {
+		t.Errorf("error %q holds the personal value", err)
+	}
+	if _, err := e.WriteExports(t.TempDir(), ExportOptions{UTF8: true}); err != nil {
+		t.Errorf("UTF-8: %v", err)
+	}
+}
