@@ -167,9 +167,9 @@ func ReadEleves(ctx context.Context, r io.Reader, name string, opts Options) (*P
 		return nil, &Error{File: name, Element: p.root, Err: ErrWrongFile, Msg: "not a BEE_ELEVES file (ElevesSansAdresses.xml)"}
 	}
 	out := &Pupils{UAI: p.uai, Year: p.year, OrphanStructures: p.eleves.orphans}
-	out.Enrolments = make([]lsusync.Enrolment, len(p.eleves.pupils))
-	for i := range p.eleves.pupils {
-		pp := &p.eleves.pupils[i]
+	out.Enrolments = make([]lsusync.Enrolment, p.eleves.pupils.len())
+	for i := range out.Enrolments {
+		pp := p.eleves.pupils.at(i)
 		st := pp.st
 		st.Class = pp.division
 		out.Enrolments[i] = lsusync.Enrolment{Student: st, Groups: pp.groups, ExitDate: pp.exit}

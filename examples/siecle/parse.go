@@ -1,6 +1,7 @@
 package siecle
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -68,8 +69,30 @@ type pupil struct {
 	hasStruc bool
 }
 
+// pupilList is an append-only list of pupils stored in fixed-size
+// chunks, so that growing it never copies the pupils already read.
+type pupilList struct {
+	chunks [][]pupil
+	n      int
+}
+
+const pupilChunk = 1024
+
+func (l *pupilList) add(p pupil) {
+	if l.n%pupilChunk == 0 {
+		l.chunks = append(l.chunks, make([]pupil, 0, pupilChunk))
+	}
+	c := &l.chunks[len(l.chunks)-1]
+	*c = append(*c, p)
+	l.n++
+}
+
+func (l *pupilList) at(i int) *pupil { return &l.chunks[i/pupilChunk][i%pupilChunk] }
+
+func (l *pupilList) len() int { return l.n }
+
 type elevesData struct {
-	pupils  []pupil
+	pupils  pupilList
 	index   map[string]int
 	pending map[string]pendingStruct // structures read before their pupil
 	orphans int                      // STRUCTURES_ELEVE of no listed pupil
@@ -149,9 +172,10 @@ type stsData struct {
 
 // fileReader reads one file with a tokenizer.
 type fileReader struct {
-	t  *tokenizer
-	in interner
-	p  *parsed
+	t    *tokenizer
+	in   interner
+	p    *parsed
+	pack []byte // scratch of readPupil
 }
 
 func (r *fileReader) errf(sentinel error, elem, record, value, format string, args ...any) *Error {
@@ -304,33 +328,59 @@ func (r *fileReader) readPupil(d *elevesData) error {
 	if !ok || !isPositiveInt(idb) {
 		return r.errf(ErrValue, "ELEVE@ELEVE_ID", "", string(idb), "ELEVE_ID must be a positive integer")
 	}
-	id := string(idb)
-	if _, dup := d.index[id]; dup {
-		return r.errf(ErrValue, "ELEVE@ELEVE_ID", "", id, "duplicate ELEVE_ID: two pupils have this id")
+	if _, dup := d.index[string(idb)]; dup {
+		return r.errf(ErrValue, "ELEVE@ELEVE_ID", "", string(idb), "duplicate ELEVE_ID: two pupils have this id")
 	}
-	p := pupil{st: lsusync.Student{ID: id}}
-	var nom, nomFamille, ine, rnie, bea string
+	// The pupil's strings are packed into one allocation: spans index
+	// r.pack, and become substrings of one string at the end.
+	const (
+		fID = iota
+		fINE
+		fRNIE
+		fBEA
+		fNom
+		fNomFamille
+		fUsage
+		fPrenom
+		fPrenom2
+		fPrenom3
+		nFields
+	)
+	var spans [nFields][2]int
+	r.pack = append(r.pack[:0], idb...)
+	spans[fID] = [2]int{0, len(idb)}
+	id := string(idb) // for error messages only
+	var p pupil
+	keep := func(f int) error {
+		v, err := r.t.value()
+		if err != nil {
+			return err
+		}
+		spans[f] = [2]int{len(r.pack), len(r.pack) + len(v)}
+		r.pack = append(r.pack, v...)
+		return nil
+	}
 	err := r.t.children(func(n []byte) error {
 		var err error
 		switch string(n) {
 		case "ID_NATIONAL":
-			ine, err = r.str()
+			err = keep(fINE)
 		case "INE_RNIE":
-			rnie, err = r.str()
+			err = keep(fRNIE)
 		case "INE_BEA":
-			bea, err = r.str()
+			err = keep(fBEA)
 		case "NOM":
-			nom, err = r.str()
+			err = keep(fNom)
 		case "NOM_DE_FAMILLE":
-			nomFamille, err = r.str()
+			err = keep(fNomFamille)
 		case "NOM_USAGE":
-			p.st.UsageName, err = r.str()
+			err = keep(fUsage)
 		case "PRENOM":
-			p.st.FirstName, err = r.str()
+			err = keep(fPrenom)
 		case "PRENOM2":
-			p.st.FirstName2, err = r.str()
+			err = keep(fPrenom2)
 		case "PRENOM3":
-			p.st.FirstName3, err = r.str()
+			err = keep(fPrenom3)
 		case "DATE_NAISS":
 			v, err := r.t.value()
 			if err != nil {
@@ -371,23 +421,20 @@ func (r *fileReader) readPupil(d *elevesData) error {
 	if err != nil {
 		return err
 	}
-	p.st.LastName = nomFamille
-	if p.st.LastName == "" {
-		p.st.LastName = nom
-	}
-	p.st.INE = ine
-	if p.st.INE == "" {
-		p.st.INE = rnie
-	}
-	if p.st.INE == "" {
-		p.st.INE = bea
-	}
+	all := string(r.pack)
+	get := func(f int) string { return all[spans[f][0]:spans[f][1]] }
+	p.st.ID = get(fID)
+	p.st.LastName = cmp.Or(get(fNomFamille), get(fNom))
+	p.st.UsageName = get(fUsage)
+	p.st.FirstName, p.st.FirstName2, p.st.FirstName3 = get(fPrenom), get(fPrenom2), get(fPrenom3)
+	p.st.INE = cmp.Or(get(fINE), get(fRNIE), get(fBEA))
+	id = p.st.ID
 	if ps, ok := d.pending[id]; ok {
 		p.division, p.groups, p.hasStruc = ps.division, ps.groups, true
 		delete(d.pending, id)
 	}
-	d.index[id] = len(d.pupils)
-	d.pupils = append(d.pupils, p)
+	d.index[id] = d.pupils.len()
+	d.pupils.add(p)
 	return nil
 }
 
@@ -402,7 +449,7 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 	var groups []string
 	i, known := d.index[id]
 	if known {
-		division, groups = d.pupils[i].division, d.pupils[i].groups
+		division, groups = d.pupils.at(i).division, d.pupils.at(i).groups
 	} else if ps, ok := d.pending[id]; ok {
 		division, groups = ps.division, ps.groups
 	}
@@ -410,14 +457,25 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 		if string(n) != "STRUCTURE" {
 			return r.t.skip()
 		}
-		var code, typ string
+		var code string
+		var typ byte // 'D', 'G', 0 (none) or '?' (another value, in bad)
+		var bad string
 		err := r.t.children(func(n []byte) error {
 			var err error
 			switch string(n) {
 			case "CODE_STRUCTURE":
 				code, err = r.code()
 			case "TYPE_STRUCTURE":
-				typ, err = r.code()
+				v, err := r.t.value()
+				if err != nil {
+					return err
+				}
+				switch string(v) {
+				case "D", "G":
+					typ = v[0]
+				default:
+					typ, bad = '?', string(v)
+				}
 			default:
 				return r.t.skip()
 			}
@@ -427,7 +485,7 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 			return err
 		}
 		switch typ {
-		case "D":
+		case 'D':
 			if code == "" {
 				return r.errf(ErrValue, "CODE_STRUCTURE", pupilRecord(id), "", "empty division code")
 			}
@@ -435,13 +493,13 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 				return r.errf(ErrValue, "STRUCTURE", pupilRecord(id), division+", "+code, "a pupil in two divisions (two STRUCTURE of TYPE_STRUCTURE D)")
 			}
 			division = code
-		case "G":
+		case 'G':
 			if code == "" {
 				return r.errf(ErrValue, "CODE_STRUCTURE", pupilRecord(id), "", "empty group code")
 			}
 			groups = append(groups, code)
 		default:
-			return r.errf(ErrValue, "TYPE_STRUCTURE", pupilRecord(id), typ, "TYPE_STRUCTURE must be D (division) or G (group)")
+			return r.errf(ErrValue, "TYPE_STRUCTURE", pupilRecord(id), bad, "TYPE_STRUCTURE must be D (division) or G (group)")
 		}
 		return nil
 	})
@@ -449,7 +507,8 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 		return err
 	}
 	if known {
-		d.pupils[i].division, d.pupils[i].groups, d.pupils[i].hasStruc = division, groups, true
+		pp := d.pupils.at(i)
+		pp.division, pp.groups, pp.hasStruc = division, groups, true
 		return nil
 	}
 	if d.pending == nil {

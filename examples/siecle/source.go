@@ -471,8 +471,8 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 
 	// Pupils.
 	unplaced := make(map[string]int)
-	for i := range el.eleves.pupils {
-		p := &el.eleves.pupils[i]
+	for i := range el.eleves.pupils.len() {
+		p := el.eleves.pupils.at(i)
 		cd, ok := src.classes[p.division]
 		if !ok {
 			unplaced[p.division]++

@@ -71,6 +71,13 @@ var (
 	attrTab  [256]uint8 // in attribute values: ']' is normal
 	cdataTab [256]uint8 // in CDATA sections: only CR, controls and high bytes matter
 	nameTab  [256]bool  // bytes encoding/xml reads as part of a name
+	nameCls  [256]uint8 // 0 (not in a name), nPlain, nColon or nHigh
+)
+
+const (
+	nPlain uint8 = 1 << iota
+	nColon
+	nHigh
 )
 
 func init() {
@@ -98,6 +105,17 @@ func init() {
 	for i := 0x80; i < 0x100; i++ {
 		nameTab[i] = true // read as part of the name, then refused
 	}
+	for i := range nameTab {
+		switch {
+		case !nameTab[i]:
+		case i == ':':
+			nameCls[i] = nColon
+		case i >= 0x80:
+			nameCls[i] = nHigh
+		default:
+			nameCls[i] = nPlain
+		}
+	}
 }
 
 func isNameStart(c byte) bool {
@@ -123,6 +141,8 @@ type tokenizer struct {
 	pos, end int
 	eof      bool
 	lineBase int // newlines in the input before buf[0]
+	linePos  int // line(linePos) == lineAt: a cache, so that lines cost O(n) in all
+	lineAt   int
 	tokStart int // offset of the current token in buf
 	maxToken int
 	maxDepth int
@@ -171,7 +191,8 @@ func (t *tokenizer) fill() error {
 		return err
 	}
 	if t.pos > 0 {
-		t.lineBase += bytes.Count(t.buf[:t.pos], []byte{'\n'})
+		t.lineBase = t.line(t.pos) - 1
+		t.linePos, t.lineAt = 0, t.lineBase+1
 		t.end = copy(t.buf, t.buf[t.pos:t.end])
 		t.pos = 0
 	}
@@ -206,7 +227,12 @@ func (t *tokenizer) line(p int) int {
 	if p > t.end {
 		p = t.end
 	}
-	return t.lineBase + bytes.Count(t.buf[:p], []byte{'\n'}) + 1
+	if p < t.linePos || t.lineAt == 0 {
+		t.linePos, t.lineAt = 0, t.lineBase+1
+	}
+	t.lineAt += bytes.Count(t.buf[t.linePos:p], []byte{'\n'})
+	t.linePos = p
+	return t.lineAt
 }
 
 func (t *tokenizer) errAt(p int, sentinel error, elem, value, msg string) *Error {
@@ -675,7 +701,13 @@ func parseRef(b []byte) (r rune, n int, ok bool) {
 // at most one colon is allowed.
 func (t *tokenizer) scanName(b []byte, i int, elem bool, what string) (int, error) {
 	j := i
-	for j < len(b) && nameTab[b[j]] {
+	var any uint8
+	for j < len(b) {
+		c := nameCls[b[j]]
+		if c == 0 {
+			break
+		}
+		any |= c
 		j++
 	}
 	if j >= len(b) {
@@ -687,16 +719,10 @@ func (t *tokenizer) scanName(b []byte, i int, elem bool, what string) (int, erro
 		}
 		return 0, t.syntaxErr(t.tokStart+i, "expected "+what)
 	}
-	colons := 0
-	for _, c := range b[i:j] {
-		if c >= utf8.RuneSelf {
-			return 0, t.strictErr(t.tokStart+i, ErrSyntax, t.openName(), "", "a non-ASCII character in an XML name")
-		}
-		if c == ':' {
-			colons++
-		}
+	if any&nHigh != 0 {
+		return 0, t.strictErr(t.tokStart+i, ErrSyntax, t.openName(), "", "a non-ASCII character in an XML name")
 	}
-	if elem && colons > 1 {
+	if elem && any&nColon != 0 && bytes.Count(b[i:j], []byte{':'}) > 1 {
 		return 0, t.syntaxErr(t.tokStart+i, "expected "+what)
 	}
 	return j, nil
@@ -716,9 +742,20 @@ func (t *tokenizer) scanMarkup(b []byte) (int, error) {
 	}
 	switch b[1] {
 	case '/':
-		j, err := t.scanName(b, 2, true, "element name after </")
+		var j int
+		if n := len(t.stack); n > 0 {
+			// Fast path: the end tag of the open element.
+			open := t.names[t.stack[n-1]:]
+			if e := 2 + len(open); e < len(b) && nameCls[b[e]] == 0 && string(b[2:e]) == string(open) {
+				j = e
+			}
+		}
 		if j == 0 {
-			return 0, err
+			var err error
+			j, err = t.scanName(b, 2, true, "element name after </")
+			if j == 0 {
+				return 0, err
+			}
 		}
 		t.name = b[2:j]
 		j = skipSpace(b, j)
@@ -847,7 +884,7 @@ func (t *tokenizer) scanStart(b []byte) (int, error) {
 			t.kind, t.selfClose = tokStart, true
 			return j + 2, nil
 		}
-		k, err := t.scanName(b, j, true, fmt.Sprintf("attribute name in element <%s>", t.name))
+		k, err := t.scanName(b, j, true, "attribute name")
 		if k == 0 {
 			return 0, err
 		}
@@ -969,6 +1006,9 @@ func trimSpace(b []byte) []byte {
 // result is valid until the next call. An element inside is refused.
 func (t *tokenizer) value() ([]byte, error) {
 	t.val = t.val[:0]
+	if v, ok := t.fastValue(true); ok {
+		return v, nil
+	}
 	for {
 		k, err := t.next()
 		if err != nil {
@@ -986,9 +1026,65 @@ func (t *tokenizer) value() ([]byte, error) {
 	}
 }
 
+// skipBlank consumes white space followed by markup, which children
+// ignores anyway; white space is always valid character data.
+func (t *tokenizer) skipBlank() {
+	if t.pendingEnd {
+		return
+	}
+	b := t.buf[t.pos:t.end]
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t') {
+		i++
+	}
+	if i > 0 && i < len(b) && b[i] == '<' {
+		t.pos += i
+	}
+}
+
+// fastValue reads, when it is all in the buffer, the common form of a
+// value: character data (or nothing) followed by the end tag of the open
+// element, written without spaces. It reports false, having changed
+// nothing that matters, when the input is in any other form.
+func (t *tokenizer) fastValue(decode bool) ([]byte, bool) {
+	if t.pendingEnd {
+		return nil, false
+	}
+	b := t.buf[t.pos:t.end]
+	n := 0
+	var flags uint8
+	var text []byte
+	if len(b) > 0 && b[0] != '<' {
+		var err error
+		n, err = t.scanText(b)
+		if n == 0 || err != nil {
+			return nil, false
+		}
+		text, flags = t.text, t.textFlags
+	}
+	top := t.stack[len(t.stack)-1]
+	open := t.names[top:]
+	e := n + 2 + len(open)
+	if e >= len(b) || b[n] != '<' || b[n+1] != '/' || b[e] != '>' || string(b[n+2:e]) != string(open) {
+		return nil, false
+	}
+	if decode {
+		t.val = t.appendDecoded(t.val[:0], text, flags)
+	}
+	t.tokStart = t.pos + n
+	t.pos += e + 1
+	t.name = b[n+2 : e]
+	t.kind = tokEnd
+	t.pop()
+	return trimSpace(t.val), true
+}
+
 // skip consumes the rest of the element whose start tag was just
 // returned.
 func (t *tokenizer) skip() error {
+	if _, ok := t.fastValue(false); ok {
+		return nil
+	}
 	depth := len(t.stack)
 	for {
 		k, err := t.next()
@@ -1007,6 +1103,7 @@ func (t *tokenizer) skip() error {
 func (t *tokenizer) children(fn func(name []byte) error) error {
 	depth := len(t.stack)
 	for {
+		t.skipBlank()
 		k, err := t.next()
 		if err != nil {
 			return err
