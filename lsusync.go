@@ -574,47 +574,79 @@ func (s *Synchronizer) syncClass(ctx context.Context, class Class, today Date, a
 // true when something changed.
 func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey) (Bilan, bool) {
 	nb := *b
-	nb.Acquis = make([]Acquis, 0, max(len(b.Acquis), len(want)))
-	have := make(map[string]bool, len(b.Acquis))
-	for _, a := range b.Acquis {
+	// acquis is the new list of acquis, made at the first difference from
+	// b.Acquis: a bilan already up to date, the common case, costs no
+	// allocation.
+	var acquis []Acquis
+	diverge := func(k int) {
+		if acquis == nil {
+			acquis = make([]Acquis, k, max(len(b.Acquis), len(want)))
+			copy(acquis, b.Acquis[:k])
+		}
+	}
+	// matched marks the wanted subjects the bilan already has.
+	var buf [32]bool
+	matched := buf[:0]
+	if len(want) <= len(buf) {
+		matched = buf[:len(want)]
+	} else {
+		matched = make([]bool, len(want))
+	}
+	for k, a := range b.Acquis {
 		code := a.Subject.Code
-		have[code] = true
-		t, ok := findTarget(want, code)
+		i, ok := findTarget(want, code)
 		if !ok {
 			if a.HasContent() {
 				it.KeptSubjects = append(it.KeptSubjects, code)
-				nb.Acquis = append(nb.Acquis, a)
+				if acquis != nil {
+					acquis = append(acquis, a)
+				}
 			} else {
 				it.change("Acquis["+code+"]", subjectText(a.Subject), "")
+				diverge(k)
 			}
 			continue
 		}
-		f := func(name string) string { return "Acquis[" + code + "]." + name }
+		matched[i] = true
+		t := &want[i]
+		changed := false
 		if t.Subject.Label != "" && t.Subject.Label != a.Subject.Label {
-			it.change(f("Label"), a.Subject.Label, t.Subject.Label)
+			it.change("Acquis["+code+"].Label", a.Subject.Label, t.Subject.Label)
 			a.Subject.Label = t.Subject.Label
+			changed = true
 		}
 		if t.Subject.Modality != "" && t.Subject.Modality != a.Subject.Modality {
-			it.change(f("Modality"), a.Subject.Modality, t.Subject.Modality)
+			it.change("Acquis["+code+"].Modality", a.Subject.Modality, t.Subject.Modality)
 			a.Subject.Modality = t.Subject.Modality
+			changed = true
 		}
 		switch {
 		case len(t.Teachers) == 0:
 			if len(a.Teachers) > 0 {
-				it.Kept = append(it.Kept, f("Teachers"))
+				it.Kept = append(it.Kept, "Acquis["+code+"].Teachers")
 			}
 		case !sameKeys(a.Teachers, t.Teachers):
-			it.change(f("Teachers"), keysText(a.Teachers), keysText(t.Teachers))
+			it.change("Acquis["+code+"].Teachers", keysText(a.Teachers), keysText(t.Teachers))
 			a.Teachers = slices.Clone(t.Teachers)
+			changed = true
 		}
-		nb.Acquis = append(nb.Acquis, a)
+		if changed {
+			diverge(k)
+		}
+		if acquis != nil {
+			acquis = append(acquis, a)
+		}
 	}
-	for _, t := range want {
-		if have[t.Subject.Code] {
+	for i, t := range want {
+		if matched[i] {
 			continue
 		}
 		it.change("Acquis["+t.Subject.Code+"]", "", subjectText(t.Subject))
-		nb.Acquis = append(nb.Acquis, Acquis{Subject: t.Subject, Teachers: slices.Clone(t.Teachers)})
+		diverge(len(b.Acquis))
+		acquis = append(acquis, Acquis{Subject: t.Subject, Teachers: slices.Clone(t.Teachers)})
+	}
+	if acquis != nil {
+		nb.Acquis = acquis
 	}
 	switch {
 	case len(pp) == 0:
@@ -708,12 +740,10 @@ func (p *subjectPlan) subjects(groups []string) []subjectTarget {
 	return out
 }
 
-func findTarget(ts []subjectTarget, code string) (subjectTarget, bool) {
-	i, ok := slices.BinarySearchFunc(ts, code, func(t subjectTarget, c string) int { return strings.Compare(t.Subject.Code, c) })
-	if !ok {
-		return subjectTarget{}, false
-	}
-	return ts[i], true
+// findTarget returns the index of the subject with the given code in ts,
+// sorted by code.
+func findTarget(ts []subjectTarget, code string) (int, bool) {
+	return slices.BinarySearchFunc(ts, code, func(t subjectTarget, c string) int { return strings.Compare(t.Subject.Code, c) })
 }
 
 // headTeachers returns the keys of the professeurs principaux whose end

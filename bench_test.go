@@ -1,0 +1,188 @@
+package lsusync_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/examples/memory"
+)
+
+// benchEstablishment is a generated establishment ready to sync: its
+// source, the store `lsusync init` makes of it, and a variant of the
+// source in which every synchronised value differs.
+type benchEstablishment struct {
+	cfg     gen.Config
+	src     *memory.Source // what the store was initialised from
+	changed *memory.Source // every record of src changed
+	store   lsusync.Snapshot
+	pupils  int // pupils in the store
+	now     func() time.Time
+}
+
+var (
+	benchMu    sync.Mutex
+	benchCache = map[int]*benchEstablishment{}
+)
+
+// establishmentOf generates, once per size, an establishment of the given
+// number of pupils with the generator's proportions: 25 pupils a class,
+// 3 teachers for 40 pupils (80 classes and 150 teachers for 2,000 pupils),
+// 3 trimesters, about 12 subjects per bilan.
+func establishmentOf(b *testing.B, pupils int) *benchEstablishment {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if e, ok := benchCache[pupils]; ok {
+		return e
+	}
+	cfg := gen.Config{Seed: 1, Pupils: pupils, Periods: 3, SubjectsPerClass: 12}.Normalize()
+	g := gen.New(cfg)
+	today := cfg.Today
+	e := &benchEstablishment{
+		cfg:   cfg,
+		src:   g.Source(),
+		store: g.StoreSnapshot(),
+		now: func() time.Time {
+			return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
+		},
+	}
+	e.pupils = len(e.store.Students)
+	e.changed = changeEverything(e.src)
+	benchCache[pupils] = e
+	return e
+}
+
+// changeEverything returns a copy of src in which every value a sync
+// copies differs: the establishment's name, every teacher's last name,
+// every class label, every pupil's last name, and the teachers of every
+// service and the professeurs principaux, each teacher replaced by the
+// next one in key order (so that every bilan's subjects' teachers and PP
+// change).
+func changeEverything(src *memory.Source) *memory.Source {
+	out := &memory.Source{Est: src.Est}
+	out.Est.Name += " (B)"
+	sorted := slices.Clone(src.TeacherList)
+	slices.SortFunc(sorted, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
+	next := make(map[lsusync.TeacherKey]lsusync.TeacherKey, len(sorted))
+	for i, t := range sorted {
+		next[t.Key] = sorted[(i+1)%len(sorted)].Key
+	}
+	rotate := func(ks []lsusync.TeacherKey) []lsusync.TeacherKey {
+		out := make([]lsusync.TeacherKey, len(ks))
+		for i, k := range ks {
+			out[i] = next[k]
+		}
+		return out
+	}
+	for _, t := range src.TeacherList {
+		t.LastName += "-B"
+		out.TeacherList = append(out.TeacherList, t)
+	}
+	for _, c := range src.ClassList {
+		c.Label += " B"
+		c.Enrolments = slices.Clone(c.Enrolments)
+		for i := range c.Enrolments {
+			c.Enrolments[i].Student.LastName += "-B"
+		}
+		c.Services = slices.Clone(c.Services)
+		for i := range c.Services {
+			c.Services[i].Teachers = rotate(c.Services[i].Teachers)
+		}
+		c.HeadTeachers = slices.Clone(c.HeadTeachers)
+		for i := range c.HeadTeachers {
+			c.HeadTeachers[i].Teacher = next[c.HeadTeachers[i].Teacher]
+		}
+		out.ClassList = append(out.ClassList, c)
+	}
+	return out
+}
+
+// BenchmarkSync syncs a generated establishment into the memory store
+// (with its Batcher: one Commit per sync), for 2,000 and 100,000 pupils:
+//
+//   - unchanged: the store is the one `lsusync init` makes of the source,
+//     so the sync reads everything, compares everything and writes nothing
+//     (the same store serves every iteration);
+//   - changed: every synchronised value differs between the store and the
+//     source: each iteration syncs alternately the changed variant of the
+//     source (see changeEverything) and the original, so that each one
+//     updates the establishment, every teacher, class, present pupil and
+//     bilan of the store, and commits.
+//
+// It reports pupils/s and ns/pupil, to compare the two sizes: the cost
+// must grow linearly with the number of pupils.
+func BenchmarkSync(b *testing.B) {
+	for _, pupils := range []int{2_000, 100_000} {
+		for _, changed := range []bool{true, false} {
+			name := fmt.Sprintf("pupils=%d/unchanged", pupils)
+			if changed {
+				name = fmt.Sprintf("pupils=%d/changed", pupils)
+			}
+			b.Run(name, func(b *testing.B) {
+				e := establishmentOf(b, pupils)
+				st, err := memory.New(e.store)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ctx := context.Background()
+				sources := []*memory.Source{e.src}
+				if changed {
+					sources = []*memory.Source{e.changed, e.src}
+				}
+				syncs := make([]*lsusync.Synchronizer, len(sources))
+				for i, src := range sources {
+					syncs[i] = lsusync.New(src, st, lsusync.Options{Now: e.now})
+				}
+				// Check once, outside the measure, that the benchmark
+				// measures what it says.
+				checkBenchSync(b, ctx, syncs, changed)
+
+				b.ReportAllocs()
+				b.ResetTimer()
+				i := 0
+				for b.Loop() {
+					rep, err := syncs[i%len(syncs)].Sync(ctx)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rep.Status == lsusync.StatusError {
+						b.Fatal(rep.Err())
+					}
+					i++
+				}
+				perOp := b.Elapsed().Seconds() / float64(b.N)
+				b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
+				b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
+			})
+		}
+	}
+}
+
+// checkBenchSync runs each synchronizer once, checks that it updated (or
+// did not update) the records, and leaves the store as it found it.
+func checkBenchSync(b *testing.B, ctx context.Context, syncs []*lsusync.Synchronizer, changed bool) {
+	b.Helper()
+	for _, s := range syncs {
+		rep, err := s.Sync(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := rep.Counts()
+		if c.Errors > 0 {
+			b.Fatal(rep.Err())
+		}
+		// A value the source leaves empty is kept (rule 4): the few
+		// teachers with no last name keep the changed one.
+		if changed && (c.Updated == 0 || c.Unchanged*100 > c.Updated) {
+			b.Fatalf("the changed sync left records unchanged: %+v", c)
+		}
+		if !changed && (c.Updated > 0 || c.Added > 0) {
+			b.Fatalf("the unchanged sync changed records: %+v", c)
+		}
+	}
+}
