@@ -81,7 +81,7 @@ func (x *xmlWriter) startTag(name string, attrs []string) {
 		x.byte(' ')
 		x.raw(attrs[i])
 		x.raw(`="`)
-		x.text(attrs[i], attrs[i+1])
+		x.escape(attrs[i], attrs[i+1], true)
 		x.byte('"')
 	}
 }
@@ -112,7 +112,7 @@ func (x *xmlWriter) leaf(name, value string, attrs ...string) {
 		return
 	}
 	x.byte('>')
-	x.text(name, value)
+	x.escape(name, value, false)
 	x.raw("</")
 	x.raw(name)
 	x.raw(">\n")
@@ -153,10 +153,13 @@ func frDate(d lsusync.Date) string {
 	return string(b[:])
 }
 
-// text writes s escaped (& < > " ' as entities) and encoded. A character
-// that XML 1.0 forbids, or that ISO-8859-15 cannot encode, is an error
-// naming the element and the character, never the whole value.
-func (x *xmlWriter) text(elem, s string) {
+// escape writes s escaped and encoded: & < > " ' as entities, and the
+// white space that XML parsers would normalise as character references
+// (CR everywhere, tab and LF in attributes), so that a parser reads back
+// exactly s. A character that XML 1.0 forbids, or that ISO-8859-15
+// cannot encode, is an error naming the element or attribute and the
+// character, never the whole value.
+func (x *xmlWriter) escape(name, s string, attr bool) {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -177,10 +180,16 @@ func (x *xmlWriter) text(elem, s string) {
 				x.raw("&quot;")
 			case '\'':
 				x.raw("&apos;")
-			case '\t', '\n', '\r':
-				x.byte(c)
+			case '\r':
+				x.raw("&#xD;")
+			case '\t', '\n':
+				if attr {
+					x.raw("&#x" + strconv.FormatInt(int64(c), 16) + ";")
+				} else {
+					x.byte(c)
+				}
 			default:
-				x.fail(elem, rune(c), "is not allowed in XML")
+				x.fail(name, rune(c), "is not allowed in XML")
 			}
 			i++
 			start = i
@@ -189,16 +198,16 @@ func (x *xmlWriter) text(elem, s string) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			x.fail(elem, r, "is invalid UTF-8")
+			x.fail(name, r, "is invalid UTF-8")
 		case x.utf8:
 			if r == 0xFFFE || r == 0xFFFF {
-				x.fail(elem, r, "is not allowed in XML")
+				x.fail(name, r, "is not allowed in XML")
 			}
 			x.raw(s[i : i+size])
 		default:
 			b, ok := charmap.ISO8859_15.EncodeRune(r)
 			if !ok || b < 0xA0 {
-				x.fail(elem, r, "cannot be encoded in ISO-8859-15")
+				x.fail(name, r, "cannot be encoded in ISO-8859-15")
 			}
 			x.byte(b)
 		}
