@@ -387,3 +387,38 @@ func TestItemJSON(t *testing.T) {
 		t.Errorf("json.Marshal:\n got %s\nwant %s", b, want)
 	}
 }
+
+// FuzzReportJSON decodes arbitrary JSON as a Report: a Report that decodes
+// encodes again to the same Report, and renders without panicking.
+func FuzzReportJSON(f *testing.F) {
+	for _, name := range []string{"every_item.json", "sync.json", "success.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"items":[{"status":"error","kind":"class","action":"failed","key":"3EME1","error":""}]}`))
+	f.Add([]byte(`{"items":[{"kind":"bilan","key":"/-","action":"locked"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var r lsusync.Report
+		if json.Unmarshal(data, &r) != nil {
+			return
+		}
+		b, err := json.Marshal(&r)
+		if err != nil {
+			t.Fatalf("a decoded report does not encode: %v", err)
+		}
+		var back lsusync.Report
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("an encoded report does not decode: %v\n%s", err, b)
+		}
+		if diff := cmp.Diff(&r, &back, cmp.Comparer(func(a, b error) bool {
+			return (a == nil) == (b == nil) && (a == nil || a.Error() == b.Error())
+		})); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+		_ = r.String()
+		_ = detailsOf(t, &r)
+		_ = r.Err()
+		_ = r.Counts()
+	})
+}
