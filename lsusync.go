@@ -125,8 +125,15 @@ func New(src Source, st Store, opts Options) *Synchronizer {
 // establishment or the teachers. Once the classes have started, a class
 // that fails is an error item of the report, and Sync's error is nil:
 // see [Report.Err]. When ctx is cancelled, Sync stops promptly, returns
-// the report of what was done and ctx's cause; the classes applied before
-// stay applied, each whole.
+// the report of what was done and ctx's cause; the classes not done are
+// error items whose error matches both [context.Canceled] (or
+// [context.DeadlineExceeded]) and the cause. With a plain Store, the
+// classes applied before the cancellation stay applied, each whole; with a
+// [Batcher], the batch is discarded and nothing is written, and the
+// report's changes are error items.
+//
+// When the Batch's Commit fails, nothing is written: Sync returns the
+// report, in which every change is an error item, and the commit's error.
 func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, error) {
 	now := time.Now
 	if s.opts.Now != nil {
