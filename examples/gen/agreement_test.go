@@ -1,0 +1,111 @@
+package gen_test
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/examples/siecle"
+)
+
+// TestSIECLEAgreement modifies the model in the ways tests do, and in the
+// ways of the mapping's corner cases, and checks that the SIECLE file
+// Source reading the exports gives exactly Source(): the two
+// implementations of notes/MAPPING.md agree.
+func TestSIECLEAgreement(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(e *gen.Establishment)
+	}{
+		{"as generated", func(*gen.Establishment) {}},
+		{"division only in Structures.xml", func(e *gen.Establishment) { e.Divisions[1].NotInSTS = true }},
+		{"division only in STS", func(e *gen.Establishment) {
+			e.Divisions[2].NotInStructures = true
+			e.Divisions[3].NotInStructures, e.Divisions[3].STSLabel = true, ""
+		}},
+		{"establishment abroad", func(e *gen.Establishment) {
+			e.Identity.ForeignCity, e.Identity.Country = "MADRID", "134"
+		}},
+		{"no civility, no sex", func(e *gen.Establishment) { e.Teachers[0].Civility, e.Teachers[0].Sex = "", "" }},
+		{"spaces around values", func(e *gen.Establishment) {
+			e.Pupils[0].LastName = "  DUPONT "
+			e.Teachers[1].FirstName = " Anne"
+			e.Divisions[0].Label, e.Divisions[0].STSLabel = " Sixième A ", ""
+		}},
+		{"pupil of an unknown division", func(e *gen.Establishment) { e.Pupils[1].Division = "6ZZ" }},
+		{"renamed, corrected, new teacher, new PP, left", func(e *gen.Establishment) {
+			e.Divisions[0].STSLabel = "6e A renommée"
+			e.Pupils[2].FirstName2 = "Noël"
+			nt := gen.Teacher{Key: lsusync.TeacherKey{Type: "local", ID: "77"}, Civility: "3", UsageName: "L'HERMITE", FirstName: "Maëlle"}
+			e.Teachers = append(e.Teachers, nt)
+			e.Divisions[1].Services[0].Teachers = append(e.Divisions[1].Services[0].Teachers, nt.Key)
+			e.Teachers[3].HeadOf = append(e.Teachers[3].HeadOf, gen.HeadAppointment{Division: e.Divisions[1].Code, Start: e.Config.Today})
+			e.Pupils[3].ExitDate = lsusync.Date{Year: 2025, Month: 10, Day: 2}
+		}},
+		{"STS labels all empty", func(e *gen.Establishment) {
+			for i := range e.Subjects {
+				e.Subjects[i].Short, e.Subjects[i].Long, e.Subjects[i].Edition = "", "", ""
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gen.New(gen.Config{Seed: 8, Pupils: 120, Classes: 8, Teachers: 24})
+			tc.mutate(e)
+			for _, opts := range []gen.ExportOptions{{}, {Zip: true, UTF8: true}} {
+				f, err := e.WriteExports(t.TempDir(), opts)
+				require.NoError(t, err)
+				src, err := siecle.Open(context.Background(), siecle.Files{Eleves: f.Eleves, Communs: f.Communs,
+					Structures: f.Structures, Nomenclature: f.Nomenclature, STS: f.STS}, siecle.Options{})
+				require.NoError(t, err)
+				if diff := gocmp.Diff(domainOf(t, e.Source()), domainOf(t, src)); diff != "" {
+					t.Errorf("zip=%v utf8=%v: the SIECLE source differs from Source() (-want +got):\n%s", opts.Zip, opts.UTF8, diff)
+				}
+			}
+		})
+	}
+}
+
+type domain struct {
+	Establishment lsusync.Establishment
+	Teachers      []lsusync.Teacher
+	Classes       []lsusync.ClassData
+}
+
+// domainOf reads a Source in the canonical order of notes/MAPPING.md.
+func domainOf(t *testing.T, src lsusync.Source) domain {
+	t.Helper()
+	ctx := context.Background()
+	var d domain
+	var err error
+	d.Establishment, err = src.Establishment(ctx)
+	require.NoError(t, err)
+	d.Teachers, err = src.Teachers(ctx)
+	require.NoError(t, err)
+	slices.SortFunc(d.Teachers, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
+	codes, err := src.ClassCodes(ctx)
+	require.NoError(t, err)
+	for _, c := range codes {
+		cd, err := src.Class(ctx, c)
+		require.NoError(t, err)
+		cd.Enrolments = slices.Clone(cd.Enrolments)
+		slices.SortStableFunc(cd.Enrolments, func(a, b lsusync.Enrolment) int {
+			return cmp.Or(cmp.Compare(len(a.Student.ID), len(b.Student.ID)), strings.Compare(a.Student.ID, b.Student.ID))
+		})
+		cd.Services = slices.Clone(cd.Services)
+		slices.SortStableFunc(cd.Services, func(a, b lsusync.Service) int {
+			return cmp.Or(strings.Compare(a.Group, b.Group), strings.Compare(a.Subject.Code, b.Subject.Code))
+		})
+		cd.HeadTeachers = slices.Clone(cd.HeadTeachers)
+		slices.SortStableFunc(cd.HeadTeachers, func(a, b lsusync.HeadTeacher) int { return a.Teacher.Compare(b.Teacher) })
+		d.Classes = append(d.Classes, cd)
+	}
+	slices.SortFunc(d.Classes, func(a, b lsusync.ClassData) int { return strings.Compare(a.Code, b.Code) })
+	return d
+}
