@@ -132,7 +132,8 @@ type stsSubject struct {
 type stsService struct {
 	subject  string
 	teachers []lsusync.TeacherKey
-	line     int
+	line     int   // of SERVICE
+	lines    []int // of each ENSEIGNANT
 }
 
 type stsDivision struct {
@@ -990,6 +991,7 @@ func (r *fileReader) readServices(rec string) ([]stsService, error) {
 					return err
 				}
 				s.teachers = append(s.teachers, k)
+				s.lines = append(s.lines, r.t.line(r.t.tokStart))
 				return r.t.skip()
 			})
 		})

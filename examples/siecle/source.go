@@ -380,9 +380,9 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 				return &Error{File: sts.file, Line: s.line, Element: "SERVICE@CODE_MATIERE", Record: rec, Value: s.subject, Err: ErrValue,
 					Msg: "a service of a subject that NOMENCLATURES/MATIERES does not list"}
 			}
-			for _, k := range s.teachers {
+			for i, k := range s.teachers {
 				if _, ok := known[k]; !ok {
-					return &Error{File: sts.file, Line: s.line, Element: "ENSEIGNANT", Record: rec, Value: k.String(), Err: ErrValue,
+					return &Error{File: sts.file, Line: s.lines[i], Element: "ENSEIGNANT", Record: rec, Value: k.String(), Err: ErrValue,
 						Msg: "a service taught by a teacher (TYPE:ID) that INDIVIDUS and SUPPLEANTS do not list"}
 				}
 			}

@@ -1,0 +1,279 @@
+package siecle
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lsusync/lsusync"
+)
+
+// edit returns a fixture transformation replacing old by new in file,
+// failing the test when old is not there.
+func edit(t *testing.T, file, old, new string) func(string, []byte) []byte {
+	return func(n string, b []byte) []byte {
+		if n != file {
+			return b
+		}
+		s := string(b)
+		require.Contains(t, s, old, "fixture %s", file)
+		return []byte(strings.Replace(s, old, new, 1))
+	}
+}
+
+// TestRefusals checks one refusal per rule: the error is an *Error that
+// matches lsusync.ErrInvalid and its sentinel, and its message names the
+// file, the element and the offending value.
+func TestRefusals(t *testing.T) {
+	ctx := context.Background()
+	type result struct {
+		src *Source
+		err error
+	}
+	open := func(t *testing.T, tr func(string, []byte) []byte) error {
+		_, f := fixtureDir(t, tr)
+		_, err := Open(ctx, f, Options{})
+		return err
+	}
+	tests := []struct {
+		name     string
+		run      func(t *testing.T) error
+		sentinel error
+		want     []string // substrings of the message: file, element, value, explanation
+		not      []string // must not appear: personal data
+	}{
+		{"EDT_STS root", func(t *testing.T) error {
+			return open(t, func(n string, b []byte) []byte {
+				if n != fxSTS {
+					return b
+				}
+				return []byte(strings.ReplaceAll(string(b), "STS_EDT>", "EDT_STS>"))
+			})
+		}, ErrWrongFile, []string{fxSTS, "<EDT_STS>", "TO STS-Web", "sts_emp_"}, nil},
+		{"APPLICATION_SOURCE", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<ANNEE_SCOLAIRE ANNEE", "<APPLICATION_SOURCE>EDT 2025</APPLICATION_SOURCE>\n    <ANNEE_SCOLAIRE ANNEE"))
+		}, ErrWrongFile, []string{fxSTS + ":23:", "PARAMETRES/APPLICATION_SOURCE", "timetable program"}, nil},
+		{"different UAI", func(t *testing.T) error {
+			return open(t, edit(t, fxCommuns, "<UAJ>0750001A</UAJ>", "<UAJ>0750002B</UAJ>"))
+		}, ErrMismatch, []string{fxCommuns + ":4:", "PARAMETRES/UAJ", `"0750002B"`, "two establishments", fxEleves, "0750001A"}, nil},
+		{"different UAI in STS", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<UAJ CODE="0750001A">`, `<UAJ CODE="0750002B">`))
+		}, ErrMismatch, []string{fxSTS + ":4:", "PARAMETRES/UAJ@CODE", `"0750002B"`}, nil},
+		{"different school year", func(t *testing.T) error {
+			return open(t, edit(t, fxStructures, "<ANNEE_SCOLAIRE>2025<", "<ANNEE_SCOLAIRE>2024<"))
+		}, ErrMismatch, []string{fxStructures + ":5:", "PARAMETRES/ANNEE_SCOLAIRE", `"2024"`, "two school years", "2025"}, nil},
+		{"different school year in STS", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `ANNEE="2025"`, `ANNEE="2026"`))
+		}, ErrMismatch, []string{fxSTS, "ANNEE_SCOLAIRE@ANNEE", `"2026"`}, nil},
+		{"malformed UAI", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<UAJ>0750001A</UAJ>", "<UAJ>123ABC</UAJ>"))
+		}, ErrValue, []string{fxEleves + ":4:", "PARAMETRES/UAJ", `"123ABC"`, "not a UAI"}, nil},
+		{"zip without XML", func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			f.Communs = filepath.Join(dir, "ExportCommuns.zip")
+			require.NoError(t, os.WriteFile(f.Communs, zipOf(t, "Communs.csv", "a;b", "__MACOSX/._Communs.xml", "x"), 0o644))
+			_, err := Open(ctx, f, Options{})
+			return err
+		}, ErrWrongFile, []string{"ExportCommuns.zip", "no XML file", "Communs.csv", "__MACOSX/._Communs.xml"}, nil},
+		{"zip with two XML", func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			f.Eleves = filepath.Join(dir, "Export.zip")
+			eleves := string(fixture(t, fxEleves))
+			require.NoError(t, os.WriteFile(f.Eleves, zipOf(t, "ElevesSansAdresses.xml", eleves, "sub/ElevesAvecAdresses.XML", eleves), 0o644))
+			_, err := Open(ctx, f, Options{})
+			return err
+		}, ErrWrongFile, []string{"Export.zip", "2 XML files", "ElevesSansAdresses.xml", "sub/ElevesAvecAdresses.XML"}, nil},
+		{"duplicate ELEVE_ID", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, `<ELEVE ELEVE_ID="125">`, `<ELEVE ELEVE_ID="124">`))
+		}, ErrValue, []string{fxEleves + ":45:", "ELEVE@ELEVE_ID", `"124"`, "duplicate"}, []string{"KODA", "Ève"}},
+		{"two divisions", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<CODE_STRUCTURE>4LV2 ESP</CODE_STRUCTURE>\n          <TYPE_STRUCTURE>G", "<CODE_STRUCTURE>4e 2</CODE_STRUCTURE>\n          <TYPE_STRUCTURE>D"))
+		}, ErrValue, []string{fxEleves, "<STRUCTURE>", `ELEVE_ID="00123"`, `"4e 1, 4e 2"`, "two divisions"}, []string{"CŒURDEROY", "Zoé"}},
+		{"unknown teacher in a service", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<ENSEIGNANT ID="20048" TYPE="epp"/>`, `<ENSEIGNANT ID="20049" TYPE="epp"/>`))
+		}, ErrValue, []string{fxSTS + ":217:", "<ENSEIGNANT>", `GROUPE CODE="4LV2 ESP"`, `"epp:20049"`, "INDIVIDUS and SUPPLEANTS"}, nil},
+		{"teacher of the wrong type in a service", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<ENSEIGNANT ID="3" TYPE="dir"/>`, `<ENSEIGNANT ID="3" TYPE="epp"/>`))
+		}, ErrValue, []string{fxSTS, "<ENSEIGNANT>", `"epp:3"`}, nil},
+		{"unknown subject in a service", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<SERVICE CODE_MATIERE="061300"`, `<SERVICE CODE_MATIERE="999999"`))
+		}, ErrValue, []string{fxSTS + ":169:", "SERVICE@CODE_MATIERE", `DIVISION CODE="4e 1"`, `"999999"`, "MATIERES"}, nil},
+		{"invalid birth date", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<DATE_NAISS>03/02/2012<", "<DATE_NAISS>31/02/2012<"))
+		}, ErrValue, []string{fxEleves + ":20:", "<DATE_NAISS>", `ELEVE_ID="00123"`, `"31/02/2012"`, "DD/MM/YYYY"}, []string{"CŒURDEROY", "Zoé", "070123456AB"}},
+		{"ISO date in SIECLE", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<DATE_SORTIE>15/10/2025<", "<DATE_SORTIE>2025-10-15<"))
+		}, ErrValue, []string{fxEleves + ":51:", "<DATE_SORTIE>", `ELEVE_ID="125"`, `"2025-10-15"`}, []string{"KODA"}},
+		{"invalid STS date", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<DATE_FIN>2026-07-04<", "<DATE_FIN>2026-13-04<"))
+		}, ErrValue, []string{fxSTS, "PROF_PRINC/DATE_FIN", `SUPPLEANT TYPE="epp" ID="5001"`, `"2026-13-04"`, "YYYY-MM-DD"}, nil},
+		{"French date in STS", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<DATE_DEBUT>2025-09-01</DATE_DEBUT>\n      <DATE_FIN>2026-08-31", "<DATE_DEBUT>01/09/2025</DATE_DEBUT>\n      <DATE_FIN>2026-08-31"))
+		}, ErrValue, []string{fxSTS + ":24:", "ANNEE_SCOLAIRE/DATE_DEBUT", `"01/09/2025"`}, nil},
+		{"ELEVE_ID not a number", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, `<ELEVE ELEVE_ID="124">`, `<ELEVE ELEVE_ID="12a">`))
+		}, ErrValue, []string{fxEleves + ":36:", "ELEVE@ELEVE_ID", `"12a"`, "positive integer"}, nil},
+		{"ELEVE_ID zero", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, `<ELEVE ELEVE_ID="124">`, `<ELEVE ELEVE_ID="000">`))
+		}, ErrValue, []string{fxEleves, "ELEVE@ELEVE_ID", `"000"`}, nil},
+		{"subject code of 5 digits", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<MATIERE CODE="061300">`, `<MATIERE CODE="61300">`))
+		}, ErrValue, []string{fxSTS, "MATIERE@CODE", `"61300"`, "6 digits"}, nil},
+		{"subject code with a letter in Nomenclature", func(t *testing.T) error {
+			return open(t, edit(t, fxNomenclature, "<CODE_MATIERE>061300</CODE_MATIERE>", "<CODE_MATIERE>06130A</CODE_MATIERE>"))
+		}, ErrValue, []string{fxNomenclature, "PROGRAMME/CODE_MATIERE", `"06130A"`}, nil},
+		{"CODE_SEXE 3", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<CODE_SEXE>1</CODE_SEXE>", "<CODE_SEXE>3</CODE_SEXE>"))
+		}, ErrValue, []string{fxEleves, "<CODE_SEXE>", `ELEVE_ID="124"`, `"3"`}, []string{"HERMITE", "Jérôme"}},
+		{"teacher type", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<INDIVIDU ID="17" TYPE="local">`, `<INDIVIDU ID="17" TYPE="vacataire">`))
+		}, ErrValue, []string{fxSTS, "INDIVIDU@TYPE", `"vacataire"`, "epp, local or dir"}, nil},
+		{"teacher ID", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<INDIVIDU ID="777" TYPE="epp">`, `<INDIVIDU ID="A777" TYPE="epp">`))
+		}, ErrValue, []string{fxSTS, "INDIVIDU@ID", `"A777"`}, nil},
+		{"CIVILITE", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<CIVILITE>3</CIVILITE>", "<CIVILITE>Mme</CIVILITE>"))
+		}, ErrValue, []string{fxSTS, "<CIVILITE>", `"Mme"`}, nil},
+		{"TYPE_STRUCTURE", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<TYPE_STRUCTURE>G</TYPE_STRUCTURE>", "<TYPE_STRUCTURE>X</TYPE_STRUCTURE>"))
+		}, ErrValue, []string{fxEleves, "<TYPE_STRUCTURE>", `"X"`}, nil},
+		{"HORAIRE", func(t *testing.T) error {
+			return open(t, edit(t, fxNomenclature, "<HORAIRE>3.00</HORAIRE>", "<HORAIRE>3h</HORAIRE>"))
+		}, ErrValue, []string{fxNomenclature, "PROGRAMME/HORAIRE", `"3h"`}, nil},
+		{"unknown root", func(t *testing.T) error {
+			return open(t, func(n string, b []byte) []byte {
+				if n != fxStructures {
+					return b
+				}
+				return []byte(strings.ReplaceAll(string(b), "BEE_STRUCTURES", "STRUCTURES_EXPORT"))
+			})
+		}, ErrWrongFile, []string{fxStructures + ":2:", "<STRUCTURES_EXPORT>", "unknown root element"}, nil},
+		{"file in the wrong slot", func(t *testing.T) error {
+			_, f := fixtureDir(t, nil)
+			f.Eleves, f.Communs = f.Communs, f.Eleves
+			_, err := Open(ctx, f, Options{})
+			return err
+		}, ErrWrongFile, []string{fxCommuns, "BEE_COMMUN", "given as the BEE_ELEVES file"}, nil},
+		{"two files of a kind in a folder", func(t *testing.T) error {
+			dir, _ := fixtureDir(t, nil)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "copie.zip"), zipOf(t, "x.xml", string(fixture(t, fxSTS))), 0o644))
+			_, err := OpenDir(ctx, dir, Options{})
+			return err
+		}, ErrWrongFile, []string{"two STS_EDT files", "copie.zip:x.xml", fxSTS}, nil},
+		{"folder without STS", func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			require.NoError(t, os.Remove(f.STS))
+			_, err := OpenDir(ctx, dir, Options{})
+			return err
+		}, ErrWrongFile, []string{"no STS_EDT file", "sts_emp_"}, nil},
+		{"truncated file", func(t *testing.T) error {
+			return open(t, func(n string, b []byte) []byte {
+				if n != fxEleves {
+					return b
+				}
+				return b[:len(b)/2]
+			})
+		}, ErrSyntax, []string{fxEleves, "truncated"}, nil},
+		{"mismatched tags", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "</SIGLE>", "</SIGLES>"))
+		}, ErrSyntax, []string{fxSTS + ":9:", "<SIGLE>", "closed by </SIGLES>"}, nil},
+		{"re-saved as UTF-8 declaring ISO-8859-15", func(t *testing.T) error {
+			return open(t, func(n string, b []byte) []byte {
+				if n != fxEleves {
+					return b
+				}
+				return recode(t, b, nil, "ISO-8859-15", false)
+			})
+		}, ErrEncoding, []string{fxEleves, `"ISO-8859-15"`, "re-saved", "re-download"}, nil},
+		{"BOM declaring ISO-8859-15", func(t *testing.T) error {
+			return open(t, func(n string, b []byte) []byte {
+				if n != fxCommuns {
+					return b
+				}
+				return append([]byte("\xEF\xBB\xBF"), b...)
+			})
+		}, ErrEncoding, []string{fxCommuns, "byte-order mark", "re-download"}, nil},
+		{"ISO-8859-15 without declaration", func(t *testing.T) error {
+			return open(t, func(n string, b []byte) []byte {
+				if n != fxEleves {
+					return b
+				}
+				return b[len(`<?xml version="1.0" encoding="ISO-8859-15"?>`):]
+			})
+		}, ErrEncoding, []string{fxEleves + ":15:", "<NOM_DE_FAMILLE>", `"0xBC"`, "not valid UTF-8"}, nil},
+		{"unknown encoding", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `encoding="ISO-8859-15"`, `encoding="EBCDIC-FR"`))
+		}, ErrEncoding, []string{fxSTS + ":1:", `"EBCDIC-FR"`, "unknown character encoding"}, nil},
+		{"DOCTYPE", func(t *testing.T) error {
+			return open(t, edit(t, fxCommuns, "<BEE_COMMUN", "<!DOCTYPE lol [<!ENTITY lol \"lol\">]>\r\n<BEE_COMMUN"))
+		}, ErrSyntax, []string{fxCommuns + ":2:", "<!DOCTYPE", "no entity expansion"}, nil},
+		{"undefined entity", func(t *testing.T) error {
+			return open(t, edit(t, fxCommuns, "<LIGNE2_ADRESSE>B", "<LIGNE2_ADRESSE>&eacute;B"))
+		}, ErrSyntax, []string{fxCommuns + ":16:", "LIGNE2_ADRESSE", `"&eacute;"`}, nil},
+		{"file too large", func(t *testing.T) error {
+			_, f := fixtureDir(t, nil)
+			_, err := Open(ctx, f, Options{MaxFileSize: 4000})
+			return err
+		}, ErrTooLarge, []string{fxEleves, "MaxFileSize", "4000"}, nil},
+		{"zip bomb", func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			f.Eleves = filepath.Join(dir, "bomb.zip")
+			big := `<?xml version="1.0"?><BEE_ELEVES><DONNEES>` + strings.Repeat("<!-- padding padding padding -->", 1<<15) + `</DONNEES></BEE_ELEVES>`
+			require.NoError(t, os.WriteFile(f.Eleves, zipOf(t, "ElevesSansAdresses.xml", big), 0o644))
+			_, err := Open(ctx, f, Options{MaxUncompressedSize: 100000})
+			return err
+		}, ErrTooLarge, []string{"bomb.zip:ElevesSansAdresses.xml", "decompressed size", "100000"}, nil},
+		{"deep nesting", func(t *testing.T) error {
+			_, f := fixtureDir(t, nil)
+			_, err := Open(ctx, f, Options{MaxDepth: 5})
+			return err
+		}, ErrTooLarge, []string{fxEleves + ":31:", "<CODE_STRUCTURE>", "deeper than 5"}, nil},
+		{"token too long", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<DENOM_COMPL/>", "<DENOM_COMPL>"+strings.Repeat("x", 2<<20)+"</DENOM_COMPL>"))
+		}, ErrTooLarge, []string{fxSTS, "MaxTokenSize"}, nil},
+		{"NUMEN malformed", func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte("type,id,numen\nepp,4189,12E01\n"), 0o644))
+			_, err := Open(ctx, f, Options{})
+			return err
+		}, ErrValue, []string{fxNUMEN + ":2:", "<numen>", `"12E01"`, "13 letters and digits"}, nil},
+		{"NUMEN twice", func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte("type,id,numen\r\nepp,4189,12E0123456ABC\r\nepp,4189,12E0123456ABD\r\n"), 0o644))
+			_, err := Open(ctx, f, Options{})
+			return err
+		}, ErrValue, []string{fxNUMEN + ":3:", `"epp:4189"`, "twice"}, nil},
+		{"NUMEN header", func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte("epp,4189,12E0123456ABC\n"), 0o644))
+			_, err := Open(ctx, f, Options{})
+			return err
+		}, ErrValue, []string{fxNUMEN + ":1:", "header type,id,numen"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run(t)
+			require.Error(t, err)
+			var e *Error
+			require.True(t, errors.As(err, &e), "error %T %v is not an *Error", err, err)
+			require.ErrorIs(t, err, lsusync.ErrInvalid)
+			require.ErrorIs(t, err, tc.sentinel)
+			msg := err.Error()
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q does not name %q", msg, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(msg, n) {
+					t.Errorf("message %q holds personal data %q", msg, n)
+				}
+			}
+		})
+	}
+}
