@@ -224,3 +224,60 @@ func TestWellFormed(t *testing.T) {
 		}
 	}
 }
+
+func TestClone(t *testing.T) {
+	e := New(Config{Seed: 6, Pupils: 100, Classes: 6, Teachers: 20})
+	c := e.Clone()
+	if diff := cmp.Diff(e, c); diff != "" {
+		t.Fatalf("Clone differs (-orig +clone):\n%s", diff)
+	}
+	c.Divisions[0].Services[0].Teachers[0].ID = "changed"
+	c.Divisions[0].MEFs[0] = "changed"
+	c.Groups[0].Divisions[0] = "changed"
+	c.Teachers[0].HeadOf = append(c.Teachers[0].HeadOf[:0], HeadAppointment{Division: "changed"})
+	c.Pupils[0].Groups = append(c.Pupils[0].Groups[:0], "changed")
+	c.Pupils[0].Options[0].Subject = "changed"
+	if diff := cmp.Diff(New(Config{Seed: 6, Pupils: 100, Classes: 6, Teachers: 20}), e); diff != "" {
+		t.Errorf("modifying the clone changed the original (-want +got):\n%s", diff)
+	}
+}
+
+func TestLookups(t *testing.T) {
+	e := New(Config{Seed: 6, Pupils: 100, Classes: 6, Teachers: 20})
+	d := e.Division(e.Divisions[2].Code)
+	require.NotNil(t, d)
+	d.STSLabel = "via pointer"
+	if e.Divisions[2].STSLabel != "via pointer" {
+		t.Error("Division does not point into e.Divisions")
+	}
+	if e.Division("nope") != nil || e.Group("nope") != nil || e.Pupil("0") != nil || e.Teacher(lsusync.TeacherKey{}) != nil {
+		t.Error("a lookup of an unknown key is not nil")
+	}
+	if g := e.Group(e.Groups[1].Code); g != &e.Groups[1] {
+		t.Error("Group")
+	}
+	if tc := e.Teacher(e.Teachers[4].Key); tc != &e.Teachers[4] {
+		t.Error("Teacher")
+	}
+	if p := e.Pupil(e.Pupils[7].ID); p != &e.Pupils[7] {
+		t.Error("Pupil")
+	}
+	n := 0
+	for _, p := range e.PupilsOf(e.Divisions[0].Code) {
+		if p.Division != e.Divisions[0].Code {
+			t.Errorf("PupilsOf: pupil of %q", p.Division)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Error("PupilsOf: none")
+	}
+	p := Pupil{ExitDate: e.Config.Today}
+	if !p.Present(e.Config.Today) || (&Pupil{}).Present(e.Config.Today) == false {
+		t.Error("Present")
+	}
+	p.ExitDate = addDays(e.Config.Today, -1)
+	if p.Present(e.Config.Today) {
+		t.Error("Present after the exit date")
+	}
+}

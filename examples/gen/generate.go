@@ -490,11 +490,11 @@ func (g *generator) pupils() {
 		// Exits: a few left before today, a few leave later; some
 		// pupils are inactive, or have group structures only.
 		switch {
-		case j%53 == 7 || r.IntN(100) < 2:
-			p.ExitDate = g.date(y, time.Month(9+r.IntN(2)), 1+r.IntN(28))
+		case j%53 == 7 || r.IntN(100) < 2: // left, up to 60 days ago
+			p.ExitDate = addDays(today, -1-r.IntN(60))
 			p.ExitReason = "DEM"
-		case j%211 == 13 || r.IntN(200) == 0:
-			p.ExitDate = g.date(y+1, time.Month(1+r.IntN(6)), 1+r.IntN(28))
+		case j%211 == 13 || r.IntN(200) == 0: // leaves in a month or more
+			p.ExitDate = addDays(today, 30+r.IntN(150))
 			p.ExitReason = "DEM"
 		case j%307 == 23:
 			p.ExitDate = today // leaves today: not past, still present
@@ -505,7 +505,7 @@ func (g *generator) pupils() {
 			p.Division = InactiveDivision
 			p.Groups = nil
 			if p.ExitDate.IsZero() {
-				p.ExitDate = g.date(y, time.September, 15)
+				p.ExitDate = addDays(today, -70)
 				p.ExitReason = "FIN"
 			}
 		case j%503 == 41:
