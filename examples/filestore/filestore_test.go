@@ -451,3 +451,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestFormatExample opens the example of FORMAT.md, so that the
+// documentation cannot drift from the code.
+func TestFormatExample(t *testing.T) {
+	doc := string(readBytes(t, "FORMAT.md"))
+	start := strings.Index(doc, "```json\n")
+	require.GreaterOrEqual(t, start, 0, "FORMAT.md has no JSON example")
+	doc = doc[start+len("```json\n"):]
+	end := strings.Index(doc, "```")
+	require.GreaterOrEqual(t, end, 0)
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	require.NoError(t, os.WriteFile(path, []byte(doc[:end]), 0o600))
+	s, err := Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	if len(snap.Bilans) != 3 || !snap.Bilans[0].Locked || snap.Teachers[0].NUMEN == "" {
+		t.Errorf("the example did not decode as documented: %+v", snap)
+	}
+	// filestore writes the example as it is shown.
+	var buf bytes.Buffer
+	require.NoError(t, encode(&buf, &snap))
+	if diff := cmp.Diff(doc[:end], buf.String()); diff != "" {
+		t.Errorf("FORMAT.md's example is not as filestore writes it (-doc +written):\n%s", diff)
+	}
+}
