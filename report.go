@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 )
 
 // Status is the outcome of a report item or of a whole synchronisation, as
@@ -259,20 +258,24 @@ func (it *Item) UnmarshalJSON(b []byte) error {
 // ctx's error for the classes a cancellation stopped.
 func (r *Report) Err() error {
 	var errs []error
+	// A failed commit or a cancellation gives the same error value to
+	// many items: it is joined once. Errors are told apart by identity,
+	// for the pointer types that almost every error is; an error of
+	// another type is joined each time.
+	seen := make(map[error]bool)
 	for _, it := range r.Items {
-		if it.Err == nil || slices.ContainsFunc(errs, func(e error) bool { return sameError(e, it.Err) }) {
+		if it.Err == nil {
 			continue
+		}
+		if reflect.TypeOf(it.Err).Kind() == reflect.Pointer {
+			if seen[it.Err] {
+				continue
+			}
+			seen[it.Err] = true
 		}
 		errs = append(errs, it.Err)
 	}
 	return errors.Join(errs...)
-}
-
-// sameError reports whether a and b are the same error value. A failed
-// commit, or a cancellation, gives the same error to many items.
-func sameError(a, b error) bool {
-	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
-	return ta == tb && ta.Comparable() && a == b
 }
 
 // Counts sums up a [Report]. Each item counts once in Updated, Added,

@@ -260,6 +260,9 @@ func TestReportErr(t *testing.T) {
 		}, want: errA.Error() + "\n" + errB.Error(), is: []error{lsusync.ErrLocked, errDisk}},
 		{name: "cancelled", items: []lsusync.Item{failed("3EME1", context.Canceled), failed("3EME2", context.Canceled)},
 			want: context.Canceled.Error(), is: []error{context.Canceled}},
+		{name: "errors of a value type, each joined", items: []lsusync.Item{
+			failed("3EME1", codeError{"E1"}), failed("3EME2", codeError{"E1"}),
+		}, want: "code E1\ncode E1", is: []error{codeError{"E1"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -283,6 +286,11 @@ func TestReportErr(t *testing.T) {
 		})
 	}
 }
+
+// codeError is an error of a value type.
+type codeError struct{ code string }
+
+func (e codeError) Error() string { return "code " + e.code }
 
 func TestReportCounts(t *testing.T) {
 	want := lsusync.Counts{Updated: 6, Added: 2, Unchanged: 9, Warnings: 10, Errors: 6, Locked: 1, Imported: 1}
