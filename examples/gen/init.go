@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -83,8 +84,12 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 	// Everything is allocated in bulk: a store of 100,000 pupils holds
 	// millions of acquis.
 	snap.Classes = make([]lsusync.Class, 0, len(codes))
-	snap.Students = make([]lsusync.Student, 0, present)
-	snap.Bilans = make([]lsusync.Bilan, 0, present*len(periods))
+	type seed struct {
+		st      lsusync.Student
+		targets []target
+		pp      []lsusync.TeacherKey
+	}
+	seeds := make([]seed, 0, present)
 	classOf := make(map[string]string, present)
 	for i, code := range codes {
 		data := &datas[i]
@@ -104,12 +109,31 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 			}
 			classOf[st.ID] = code
 			st.Class = code
-			snap.Students = append(snap.Students, st)
-			snap.Bilans = appendBilans(snap.Bilans, st.ID, periods, plan.subjects(en.Groups), pp)
+			seeds = append(seeds, seed{st, plan.subjects(en.Groups), pp})
 		}
+	}
+	// Pupils, then bilans, are produced in the snapshot's order, so that
+	// the final Sort finds them sorted: sorting small records is cheaper
+	// than sorting bilans.
+	slices.SortFunc(seeds, func(a, b seed) int { return compareIDs(a.st.ID, b.st.ID) })
+	ordered := slices.Clone(periods)
+	slices.SortFunc(ordered, func(a, b lsusync.Period) int {
+		return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Count, b.Count), cmp.Compare(a.Index, b.Index))
+	})
+	snap.Students = make([]lsusync.Student, len(seeds))
+	snap.Bilans = make([]lsusync.Bilan, 0, len(seeds)*len(periods))
+	for i := range seeds {
+		snap.Students[i] = seeds[i].st
+		snap.Bilans = appendBilans(snap.Bilans, seeds[i].st.ID, ordered, seeds[i].targets, seeds[i].pp)
 	}
 	snap.Sort()
 	return snap, nil
+}
+
+// compareIDs orders pupil IDs as lsusync.Snapshot.Sort does: shorter
+// first, then bytewise.
+func compareIDs(a, b string) int {
+	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
 }
 
 // appendBilans appends the empty bilans of a pupil, one per period, each
