@@ -86,12 +86,22 @@ func (c Config) Normalize() Config {
 }
 
 // PeriodList returns the reporting periods of the school year: Periods
-// periods of Year.
+// periods of Year, after normalisation.
 func (c Config) PeriodList() []lsusync.Period {
 	c = c.Normalize()
-	ps := make([]lsusync.Period, c.Periods)
+	return Periods(c.Year, c.Periods)
+}
+
+// cfg returns the establishment's normalised Config: every zero field of
+// a hand-built Establishment takes its default.
+func (e *Establishment) cfg() Config { return e.Config.Normalize() }
+
+// Periods returns the count periods of the school year starting in year:
+// trimesters for 3, semesters for 2.
+func Periods(year, count int) []lsusync.Period {
+	ps := make([]lsusync.Period, max(count, 0))
 	for i := range ps {
-		ps[i] = lsusync.Period{Year: c.Year, Index: i + 1, Count: c.Periods}
+		ps[i] = lsusync.Period{Year: year, Index: i + 1, Count: count}
 	}
 	return ps
 }

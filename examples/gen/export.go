@@ -58,7 +58,7 @@ const exportHour, exportMin, exportSec = 7, 45, 12
 
 // exportTime is the export's time stamp: Config.Today at 07:45:12 UTC.
 func (e *Establishment) exportTime() time.Time {
-	d := e.Config.Normalize().Today
+	d := e.cfg().Today
 	return time.Date(d.Year, d.Month, d.Day, exportHour, exportMin, exportSec, 0, time.UTC)
 }
 
@@ -87,7 +87,7 @@ func (e *Establishment) WriteExports(dir string, opts ExportOptions) (Files, err
 		Communs:      name(CommunsXML, CommunsZip),
 		Structures:   name(StructuresXML, StructuresZip),
 		Nomenclature: name(NomenclatureXML, NomenclatureZip),
-		STS:          filepath.Join(dir, STSFileName(e.Config.Normalize().UAI, e.Config.Normalize().Year)),
+		STS:          filepath.Join(dir, STSFileName(e.cfg().UAI, e.cfg().Year)),
 	}
 	jobs := []struct {
 		path, entry string
@@ -149,8 +149,8 @@ func (e *Establishment) writeFile(path, entry string, zipped, utf8, bee bool, wr
 func (e *Establishment) beeParams(x *xmlWriter) {
 	t := e.exportTime()
 	x.open("PARAMETRES")
-	x.leaf("UAJ", e.Config.UAI)
-	x.int("ANNEE_SCOLAIRE", e.Config.Year)
+	x.leaf("UAJ", e.cfg().UAI)
+	x.int("ANNEE_SCOLAIRE", e.cfg().Year)
 	x.leaf("DATE_EXPORT", t.Format("02/01/2006"))
 	x.leaf("HORODATAGE", t.Format("02/01/2006 15:04:05"))
 	x.close()
@@ -367,7 +367,7 @@ func (e *Establishment) writeSTS(x *xmlWriter) {
 	id := &e.Identity
 	x.open("STS_EDT")
 	x.open("PARAMETRES")
-	x.open("UAJ", "CODE", e.Config.UAI)
+	x.open("UAJ", "CODE", e.cfg().UAI)
 	x.open("ACADEMIE")
 	x.leaf("CODE", id.AcademyCode)
 	x.leaf("LIBELLE", id.AcademyLabel)
@@ -386,7 +386,7 @@ func (e *Establishment) writeSTS(x *xmlWriter) {
 	x.leaf("STATUT", id.Status)
 	x.leaf("ETABLISSEMENT_SENSIBLE", id.Sensitive)
 	x.close()
-	x.open("ANNEE_SCOLAIRE", "ANNEE", strconv.Itoa(e.Config.Year))
+	x.open("ANNEE_SCOLAIRE", "ANNEE", strconv.Itoa(e.cfg().Year))
 	x.stsDate("DATE_DEBUT", id.StartOfYear)
 	x.stsDate("DATE_FIN", id.EndOfYear)
 	x.close()
@@ -419,7 +419,7 @@ func (e *Establishment) writeSTS(x *xmlWriter) {
 	x.close()
 
 	// Head counts: planned from the model, computed from present pupils.
-	today := e.Config.Normalize().Today
+	today := e.cfg().Today
 	present := func(p *Pupil) bool { return p.ExitDate.IsZero() || !p.ExitDate.Before(today) }
 	perDiv := make(map[string]int, len(e.Divisions))
 	perMEF := make(map[[2]string]int, len(e.Divisions))

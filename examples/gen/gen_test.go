@@ -281,3 +281,28 @@ func TestLookups(t *testing.T) {
 		t.Error("Present after the exit date")
 	}
 }
+
+func TestPeriods(t *testing.T) {
+	for _, tc := range []struct {
+		year, count int
+		want        []string
+	}{
+		{2025, 3, []string{"2025-T1", "2025-T2", "2025-T3"}},
+		{2024, 2, []string{"2024-S1", "2024-S2"}},
+		{2025, 0, []string{}},
+	} {
+		got := []string{}
+		for _, p := range Periods(tc.year, tc.count) {
+			if !p.Valid() {
+				t.Errorf("Periods(%d, %d): invalid %+v", tc.year, tc.count, p)
+			}
+			got = append(got, fmt.Sprintf("%d-%s", p.Year, p))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("Periods(%d, %d) (-want +got):\n%s", tc.year, tc.count, diff)
+		}
+	}
+	if diff := cmp.Diff(Periods(2025, 3), Config{}.PeriodList()); diff != "" {
+		t.Errorf("Config{}.PeriodList() (-want +got):\n%s", diff)
+	}
+}

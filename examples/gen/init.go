@@ -173,7 +173,7 @@ func appendBilans(bs []lsusync.Bilan, id string, periods []lsusync.Period, targe
 // (PeriodList) and reference date (Today). Synchronising e.Source() into
 // it changes nothing.
 func (e *Establishment) StoreSnapshot() lsusync.Snapshot {
-	snap, err := Init(context.Background(), e.Source(), e.Config.PeriodList(), e.Config.Normalize().Today)
+	snap, err := Init(context.Background(), e.Source(), e.cfg().PeriodList(), e.cfg().Today)
 	if err != nil {
 		// Only a model made inconsistent by its caller gets here: a pupil
 		// in two classes, a teacher twice, an empty UAI or ELEVE_ID.

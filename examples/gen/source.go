@@ -51,7 +51,7 @@ func (e *Establishment) domainEstablishment() lsusync.Establishment {
 		city = trim(id.City)
 	}
 	return lsusync.Establishment{
-		UAI:  trim(e.Config.UAI),
+		UAI:  trim(e.cfg().UAI),
 		Name: trim(id.Name),
 		Address: lsusync.Address{
 			Line1: trim(id.Line1), Line2: trim(id.Line2), Line3: trim(id.Line3), Line4: trim(id.Line4),
