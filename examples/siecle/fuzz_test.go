@@ -1,0 +1,376 @@
+package siecle
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/lsusync/lsusync"
+)
+
+// A tok is one token of a document, as both decoders are compared on
+// them: a start tag with its attributes, an end tag, or the character data
+// between two tags (adjacent runs, split by comments, processing
+// instructions or CDATA sections, merged).
+type tok struct {
+	kind  byte // 'S', 'E' or 'T'
+	name  string
+	attrs []string // name=value
+	text  []byte
+}
+
+func (t tok) String() string {
+	switch t.kind {
+	case 'S':
+		return fmt.Sprintf("<%s %q>", t.name, t.attrs)
+	case 'E':
+		return "</" + t.name + ">"
+	}
+	return fmt.Sprintf("%q", t.text)
+}
+
+func appendText(toks []tok, s []byte) []tok {
+	if n := len(toks); n > 0 && toks[n-1].kind == 'T' {
+		toks[n-1].text = append(toks[n-1].text, s...)
+		return toks
+	}
+	return append(toks, tok{kind: 'T', text: append([]byte(nil), s...)})
+}
+
+// dropEmpty removes empty texts.
+func dropEmpty(toks []tok) []tok {
+	out := toks[:0]
+	for _, t := range toks {
+		if t.kind != 'T' || len(t.text) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ourTokens decodes data with this package's tokenizer.
+func ourTokens(data []byte) ([]tok, error) {
+	o := Options{MaxTokenSize: 1 << 16}
+	t := newTokenizer(context.Background(), bytes.NewReader(data), "fuzz.xml", &o)
+	if err := t.prelude(); err != nil {
+		return nil, err
+	}
+	var toks []tok
+	for {
+		k, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case tokEOF:
+			return dropEmpty(toks), nil
+		case tokStart:
+			s := tok{kind: 'S', name: string(t.name)}
+			for _, a := range t.attrs {
+				s.attrs = append(s.attrs, string(a.name)+"="+string(t.appendDecoded(nil, a.val, a.flags)))
+			}
+			toks = append(toks, s)
+		case tokEnd:
+			toks = append(toks, tok{kind: 'E', name: string(t.name)})
+		case tokText:
+			toks = appendText(toks, t.appendDecoded(nil, t.text, t.textFlags))
+		}
+	}
+}
+
+// refTokens decodes data with encoding/xml (strict, RawToken, with a
+// charset reader for the same encodings) and applies the well-formedness
+// rules that RawToken leaves to its caller: matching end tags, one root
+// element, only white space outside it, no DOCTYPE, attributes once.
+func refTokens(data []byte) ([]tok, error) {
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		cs := lookupCharset(label)
+		switch cs {
+		case nil:
+			return nil, fmt.Errorf("unknown charset %q", label)
+		case utf8Charset:
+			return r, nil
+		case iso885915Charset:
+			return charmap.ISO8859_15.NewDecoder().Reader(r), nil
+		case iso88591Charset:
+			return charmap.ISO8859_1.NewDecoder().Reader(r), nil
+		}
+		return charmap.Windows1252.NewDecoder().Reader(r), nil
+	}
+	var toks []tok
+	var stack []string
+	rootSeen, rootDone := false, false
+	name := func(n xml.Name) string {
+		if n.Space != "" {
+			return n.Space + ":" + n.Local
+		}
+		return n.Local
+	}
+	for {
+		tk, err := d.RawToken()
+		if err == io.EOF {
+			if len(stack) > 0 {
+				return nil, errors.New("unclosed element")
+			}
+			if !rootSeen {
+				return nil, errors.New("no root")
+			}
+			return dropEmpty(toks), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch tk := tk.(type) {
+		case xml.StartElement:
+			if rootDone {
+				return nil, errors.New("second root")
+			}
+			rootSeen = true
+			s := tok{kind: 'S', name: name(tk.Name)}
+			seen := map[string]bool{}
+			for _, a := range tk.Attr {
+				n := name(a.Name)
+				if seen[n] {
+					return nil, errors.New("duplicate attribute")
+				}
+				seen[n] = true
+				s.attrs = append(s.attrs, n+"="+a.Value)
+			}
+			stack = append(stack, s.name)
+			toks = append(toks, s)
+		case xml.EndElement:
+			n := name(tk.Name)
+			if len(stack) == 0 || stack[len(stack)-1] != n {
+				return nil, errors.New("mismatched end tag")
+			}
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				rootDone = true
+			}
+			toks = append(toks, tok{kind: 'E', name: n})
+		case xml.CharData:
+			if len(stack) == 0 {
+				if len(bytes.Trim(tk, " \t\r\n")) > 0 {
+					return nil, errors.New("text outside the root")
+				}
+				continue
+			}
+			toks = appendText(toks, tk)
+		case xml.Directive:
+			return nil, errors.New("directive")
+		}
+	}
+}
+
+// procInst is encoding/xml's reading of a pseudo-attribute of the XML
+// declaration, which requires param="value" without spaces.
+func procInst(param, s string) string {
+	param = param + "="
+	lenp := len(param)
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || lenp+k >= len(sub) {
+			return ""
+		}
+		i += lenp + k + 1
+		if c := sub[lenp+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return ""
+	}
+	j := strings.IndexByte(s[i:], sep)
+	if j < 0 {
+		return ""
+	}
+	return s[i : i+j]
+}
+
+// FuzzDifferential decodes the same bytes with this package's tokenizer
+// and with encoding/xml: both must fail, or give the same elements,
+// attributes and texts. The tokenizer may refuse what encoding/xml
+// accepts only by one of its documented stricter rules (a strict error).
+func FuzzDifferential(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		// encoding/xml reads the declaration's encoding only when written
+		// encoding="..." with no space around '=': skip declarations it
+		// reads differently.
+		body := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+		if bytes.HasPrefix(body, []byte("<?xml")) {
+			if end := bytes.Index(body, []byte("?>")); end > 0 {
+				_, enc, ok := parseDecl(body[5:end])
+				if ok && procInst("encoding", string(body[5:end])) != enc {
+					return
+				}
+			}
+		}
+		ours, oerr := ourTokens(data)
+		ref, rerr := refTokens(data)
+		switch {
+		case oerr != nil && rerr != nil:
+			return
+		case oerr != nil:
+			if isStrict(oerr) {
+				return
+			}
+			t.Fatalf("tokenizer refuses what encoding/xml reads: %v\nreference: %v", oerr, ref)
+		case rerr != nil:
+			t.Fatalf("tokenizer reads what encoding/xml refuses (%v):\n%v", rerr, ours)
+		}
+		if len(ours) != len(ref) {
+			t.Fatalf("%d tokens, encoding/xml %d:\nours %v\nref  %v", len(ours), len(ref), ours, ref)
+		}
+		for i := range ours {
+			if ours[i].String() != ref[i].String() {
+				t.Fatalf("token %d: %v, encoding/xml %v", i, ours[i], ref[i])
+			}
+		}
+	})
+}
+
+// FuzzTokenizer checks that the tokenizer never panics, ends, and reports
+// every refusal as an *Error with a line, matching lsusync.ErrInvalid.
+func FuzzTokenizer(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := ourTokens(data)
+		checkRefusal(t, err)
+	})
+}
+
+func checkRefusal(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %T is not an *Error: %v", err, err)
+	}
+	if !errors.Is(err, lsusync.ErrInvalid) {
+		t.Fatalf("error does not match lsusync.ErrInvalid: %v", err)
+	}
+	if e.File == "" || e.Msg == "" {
+		t.Fatalf("error without file or message: %#v", e)
+	}
+}
+
+// fuzzKind is the fuzz target of the reader of one kind of file, seeded
+// with its fixture: readStream must not panic, must refuse with an
+// *Error, and must give values when it accepts.
+func fuzzKind(f *testing.F, fixtureName string, kind Kind) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "full", fixtureName)); err == nil {
+		f.Add(b)
+		f.Add(bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := readStream(context.Background(), bytes.NewReader(data), "fuzz.xml", &Options{MaxTokenSize: 1 << 16})
+		checkRefusal(t, err)
+		if err == nil && p.kind == kind && kind == KindEleves {
+			for i := range p.eleves.pupils.len() {
+				if !isPositiveInt([]byte(p.eleves.pupils.at(i).st.ID)) {
+					t.Fatalf("pupil with ELEVE_ID %q accepted", p.eleves.pupils.at(i).st.ID)
+				}
+			}
+		}
+	})
+}
+
+func FuzzEleves(f *testing.F)       { fuzzKind(f, fxEleves, KindEleves) }
+func FuzzCommuns(f *testing.F)      { fuzzKind(f, fxCommuns, KindCommuns) }
+func FuzzStructures(f *testing.F)   { fuzzKind(f, fxStructures, KindStructures) }
+func FuzzNomenclature(f *testing.F) { fuzzKind(f, fxNomenclature, KindNomenclature) }
+func FuzzSTS(f *testing.F)          { fuzzKind(f, fxSTS, KindSTS) }
+
+// FuzzOpenFile fuzzes the opener: plain XML or zip, charset detection,
+// bounds. The input is written to a file and read as any export.
+func FuzzOpenFile(f *testing.F) {
+	for _, n := range fxXML {
+		b, err := os.ReadFile(filepath.Join("testdata", "full", n))
+		if err != nil {
+			continue
+		}
+		f.Add(b)
+		f.Add(zipOf(f, n, string(b)))
+		f.Add(zipOf(f, n, string(b), "second.xml", "<a/>"))
+	}
+	f.Add([]byte("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"ISO-8859-15\"?><BEE_ELEVES/>"))
+	f.Add([]byte("\xFF\xFE<\x00a\x00/\x00>\x00"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "input")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := readFile(context.Background(), path, &Options{MaxFileSize: 1 << 20, MaxUncompressedSize: 1 << 20, MaxTokenSize: 1 << 16})
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			t.Fatal(err)
+		}
+		checkRefusal(t, err)
+		_ = p
+	})
+}
+
+// FuzzNUMEN fuzzes the NUMEN CSV parser.
+func FuzzNUMEN(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "full", fxNUMEN)); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("type,id,numen\r\nepp,1,12E0123456ABC\r\n\"local\",\"2\",\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows, err := parseNUMEN(data, "numen.csv")
+		checkRefusal(t, err)
+		for _, r := range rows {
+			if !isNUMEN(r.numen) || !isDigits([]byte(r.key.ID)) {
+				t.Fatalf("row accepted: %+v", r)
+			}
+		}
+	})
+}
+
+// addSeeds seeds the tokenizer targets with the fixtures, their
+// re-encodings, and small documents for each construct.
+func addSeeds(f *testing.F) {
+	for _, n := range fxXML {
+		b, err := os.ReadFile(filepath.Join("testdata", "full", n))
+		if err != nil {
+			continue
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		`<a/>`,
+		`<?xml version="1.0"?><a b="1" c='2'>x&lt;&#65;&#x42;<![CDATA[<&]]><!-- c --><?pi d?>y</a>`,
+		`<?xml version="1.0" encoding="ISO-8859-15"?>` + "<a>\xA4\xBD</a>",
+		`<?xml version="1.0" encoding="windows-1252"?>` + "<a x=\"\x80\">\x9C</a>",
+		`<?xml version="1.0" encoding="latin1"?>` + "<a>\xE9</a>",
+		"\xEF\xBB\xBF<?xml version='1.0' encoding='UTF-8'?>\r\n<a>\r\né\r</a>",
+		`<a:b xmlns:a="u" a:c="1"><d/></a:b>`,
+		`<a>]]></a>`, `<a>&#0;</a>`, `<a>&#xD800;</a>`, `<a>&unknown;</a>`, `<!DOCTYPE a><a/>`,
+		`<a></b>`, `<a><b></a>`, "<a>\x01</a>", `<a b="<"/>`, `<a b="1" b="2"/>`, `<a/><b/>`, `x<a/>`,
+		`<a>` + strings.Repeat("<b>", 80) + strings.Repeat("</b>", 80) + `</a>`,
+	} {
+		f.Add([]byte(s))
+	}
+}
