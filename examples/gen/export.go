@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ExportOptions tunes [Establishment.WriteExports].
@@ -69,9 +71,11 @@ func (e *Establishment) exportTime() time.Time {
 // the same for the same establishment: zip entries carry a fixed
 // modification time, Config.Today at 07:45:12 UTC.
 //
-// A value that cannot be written (a character outside ISO-8859-15, or
-// forbidden in XML) is an error naming the file and the element; the file
-// is then removed.
+// The files are written concurrently under temporary names and renamed
+// when all are complete: on error, nothing is written and files already in
+// dir are left as they were. A value that cannot be written (a character
+// outside ISO-8859-15, or forbidden in XML) is an error naming the file,
+// the element and the character, not the value.
 func (e *Establishment) WriteExports(dir string, opts ExportOptions) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Files{}, fmt.Errorf("gen: %w", err)
@@ -100,26 +104,41 @@ func (e *Establishment) WriteExports(dir string, opts ExportOptions) (Files, err
 		{f.Nomenclature, NomenclatureXML, opts.Zip, true, e.writeNomenclature},
 		{f.STS, filepath.Base(f.STS), false, false, e.writeSTS},
 	}
+	// Each file is written to a temporary name, concurrently; they are
+	// renamed once all are written, and removed on error.
+	var g errgroup.Group
 	for _, j := range jobs {
-		if err := e.writeFile(j.path, j.entry, j.zip, opts.UTF8, j.bee, j.write); err != nil {
-			return Files{}, err
+		g.Go(func() error {
+			return e.writeFile(j.path+".tmp", j.path, j.entry, j.zip, opts.UTF8, j.bee, j.write)
+		})
+	}
+	err := g.Wait()
+	for _, j := range jobs {
+		if err == nil {
+			if rerr := os.Rename(j.path+".tmp", j.path); rerr != nil {
+				err = fmt.Errorf("gen: %w", rerr)
+			}
 		}
+		if err != nil {
+			os.Remove(j.path + ".tmp")
+		}
+	}
+	if err != nil {
+		return Files{}, err
 	}
 	return f, nil
 }
 
-// writeFile writes one export, zipped or not.
-func (e *Establishment) writeFile(path, entry string, zipped, utf8, bee bool, write func(*xmlWriter)) (err error) {
-	out, err := os.Create(path)
+// writeFile writes one export to tmp, zipped or not; name is the final
+// path, for errors.
+func (e *Establishment) writeFile(tmp, name, entry string, zipped, utf8, bee bool, write func(*xmlWriter)) (err error) {
+	out, err := os.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
 	defer func() {
 		if cerr := out.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("gen: %w", cerr)
-		}
-		if err != nil {
-			os.Remove(path)
 		}
 	}()
 	var w io.Writer = out
@@ -128,18 +147,18 @@ func (e *Establishment) writeFile(path, entry string, zipped, utf8, bee bool, wr
 		zw = zip.NewWriter(out)
 		w, err = zw.CreateHeader(&zip.FileHeader{Name: entry, Method: zip.Deflate, Modified: e.exportTime()})
 		if err != nil {
-			return fmt.Errorf("gen: %s: %w", path, err)
+			return fmt.Errorf("gen: %s: %w", name, err)
 		}
 	}
 	x := newXMLWriter(w, utf8, bee)
 	x.header()
 	write(x)
 	if err := x.flush(); err != nil {
-		return fmt.Errorf("gen: %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("gen: %s: %w", filepath.Base(name), err)
 	}
 	if zw != nil {
 		if err := zw.Close(); err != nil {
-			return fmt.Errorf("gen: %s: %w", path, err)
+			return fmt.Errorf("gen: %s: %w", name, err)
 		}
 	}
 	return nil

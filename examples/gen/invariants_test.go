@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -387,6 +388,9 @@ func TestUnencodable(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "Jiří") {
 		t.Errorf("error %q holds the personal value", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("%d files left in the directory after an error", len(entries))
 	}
 	if _, err := e.WriteExports(t.TempDir(), ExportOptions{UTF8: true}); err != nil {
 		t.Errorf("UTF-8: %v", err)
