@@ -250,12 +250,28 @@ func (e *env) expectContent(st lsusync.Store, want lsusync.Snapshot, what string
 	want = cloneSnapshot(want)
 	want.Sort()
 	// reflect.DeepEqual on normalised copies is much faster than cmp,
-	// which only explains a mismatch.
-	if reflect.DeepEqual(normalize(want), normalize(got)) {
+	// which only explains a mismatch, part by part.
+	nw, ng := normalize(want), normalize(got)
+	if reflect.DeepEqual(nw, ng) {
 		return
 	}
-	if d := diff(want, got); d != "" {
-		e.r.Errorf("%s: store content mismatch (-want +got):\n%s", what, d)
+	parts := []struct {
+		name      string
+		want, got any
+	}{
+		{"establishment", nw.Establishment, ng.Establishment},
+		{"teachers", nw.Teachers, ng.Teachers},
+		{"classes", nw.Classes, ng.Classes},
+		{"pupils", nw.Students, ng.Students},
+		{"bilans", nw.Bilans, ng.Bilans},
+	}
+	for _, p := range parts {
+		if reflect.DeepEqual(p.want, p.got) {
+			continue
+		}
+		if d := diff(p.want, p.got); d != "" {
+			e.r.Errorf("%s: stored %s mismatch (-want +got):\n%s", what, p.name, d)
+		}
 	}
 }
 

@@ -160,7 +160,7 @@ func TestCheckStoreMessages(t *testing.T) {
 	err := lsusynctest.CheckStore(t.Context(), factory(ignoresLocked))
 	for _, want := range []string{
 		`ApplyRefused/LockedBilan: Apply(valid changes + LockedBilan) = <nil>, want an error wrapping lsusync: bilan locked`,
-		`ApplyRefused/LockedBilan: after Apply(valid changes + LockedBilan) was refused: store content mismatch (-want +got):`,
+		`ApplyRefused/LockedBilan: after Apply(valid changes + LockedBilan) was refused: stored establishment mismatch (-want +got):`,
 		`-`, `+`, `Cité scolaire Jean Moulin`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -202,15 +202,15 @@ func TestTestStoreFails(t *testing.T) {
 	}{
 		{nonAtomic, []string{
 			"--- FAIL: TestTestStoreChild/ApplyRefused/UnknownBilanPeriod",
-			"after Apply(valid changes + UnknownBilanPeriod) was refused: store content mismatch (-want +got)",
+			"after Apply(valid changes + UnknownBilanPeriod) was refused: stored teachers mismatch (-want +got)",
 		}},
 		{sharedBilanMaps, []string{
 			"--- FAIL: TestTestStoreChild/ReturnsCopies",
-			"after modifying the values returned by Bilans(): store content mismatch",
+			"after modifying the values returned by Bilans(): stored bilans mismatch",
 		}},
 		{batchVisible, []string{
 			"--- FAIL: TestTestStoreChild/Batch/CommitVisibility",
-			"after Batch.Apply, before Commit: store content mismatch",
+			"after Batch.Apply, before Commit: stored pupils mismatch",
 		}},
 	}
 	for _, tt := range tests {
