@@ -202,7 +202,7 @@ func TestWellFormed(t *testing.T) {
 			}
 			d := xml.NewDecoder(bytes.NewReader(b))
 			d.CharsetReader = charsetReader
-			first, elems := "", 0
+			first, elems := "", map[string]int{}
 			for {
 				tok, err := d.Token()
 				if errors.Is(err, io.EOF) {
@@ -215,11 +215,20 @@ func TestWellFormed(t *testing.T) {
 					if first == "" {
 						first = se.Name.Local
 					}
-					elems++
+					elems[se.Name.Local]++
 				}
 			}
 			if first != root {
 				t.Errorf("%s: root %q, want %q", path, first, root)
+			}
+			counts := map[string][2]int{
+				"BEE_ELEVES":        {elems["ELEVE"], len(e.Pupils)},
+				"BEE_STRUCTURES":    {elems["DIVISION"] + elems["GROUPE"], len(e.Divisions) + len(e.Groups)},
+				"BEE_NOMENCLATURES": {elems["PROGRAMME"], len(e.Programmes)},
+				"STS_EDT":           {elems["INDIVIDU"] + elems["SUPPLEANT"], len(e.Teachers)},
+			}
+			if c, ok := counts[root]; ok && c[0] != c[1] {
+				t.Errorf("%s: %d records, want %d", path, c[0], c[1])
 			}
 		}
 	}
