@@ -104,16 +104,13 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 func open(path string, lock *os.File, readOnly bool) (*Store, error) {
-	snap, err := decodeFile(path)
-	if err != nil {
+	s := &Store{path: path, lock: lock, readOnly: readOnly}
+	var err error
+	if s.mem, err = loadFile(path, s.persist); err != nil {
 		return nil, err
 	}
 	if !readOnly {
 		removeStaleTemps(path)
-	}
-	s := &Store{path: path, lock: lock, readOnly: readOnly}
-	if s.mem, err = memory.NewPersistent(snap, s.persist); err != nil {
-		return nil, fmt.Errorf("filestore: %s: %w", path, err) // checked by decodeFile
 	}
 	return s, nil
 }

@@ -3,6 +3,7 @@ package filestore
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -112,21 +113,36 @@ func decodeFile(path string) (lsusync.Snapshot, error) {
 	defer f.Close()
 	s, err := decode(f)
 	if err == nil {
-		// memory.New checks duplicate keys and references.
-		verr := validate(s)
-		if verr == nil {
-			_, verr = memory.New(s)
-		}
-		if verr != nil {
+		if verr := validate(s); verr != nil {
 			err = &decodeError{offset: -1, err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, verr)}
 		}
 	}
 	if err == nil {
 		return s, nil
 	}
+	return lsusync.Snapshot{}, fileError(f, path, err)
+}
+
+// loadFile reads the store file at path into a memory store with the
+// given persist function; memory.NewPersistent checks what decodeFile
+// does not: duplicate keys and references.
+func loadFile(path string, persist func(context.Context, lsusync.Snapshot) error) (*memory.Store, error) {
+	s, err := decodeFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := memory.NewPersistent(s, persist)
+	if err != nil {
+		return nil, &FileError{Path: path, Offset: -1, Err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, err)}
+	}
+	return m, nil
+}
+
+// fileError turns an error of decode into a *FileError with its position.
+func fileError(f *os.File, path string, err error) error {
 	var de *decodeError
 	if !errors.As(err, &de) {
-		return lsusync.Snapshot{}, fmt.Errorf("filestore: reading %s: %w", path, err)
+		return fmt.Errorf("filestore: reading %s: %w", path, err)
 	}
 	fe := &FileError{Path: path, Offset: de.offset, Err: de.err}
 	if de.syntax {
@@ -147,7 +163,7 @@ func decodeFile(path string) (lsusync.Snapshot, error) {
 	if fe.Offset >= 0 {
 		fe.Line, fe.Column = position(f, fe.Offset, de.skipSep)
 	}
-	return lsusync.Snapshot{}, fe
+	return fe
 }
 
 // syntaxMessage describes a syntax error of a whole-file check, and
