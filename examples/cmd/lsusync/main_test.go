@@ -1,0 +1,419 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/filestore"
+)
+
+// envRunMain makes the test binary run the command's main, so that the
+// tests run the command as a user does: a process with arguments, output
+// streams and an exit status.
+const envRunMain = "LSUSYNC_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envRunMain) == "1" {
+		main() // exits
+	}
+	os.Exit(m.Run())
+}
+
+// result is the outcome of one run of the command.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// lsusyncCmd runs the command in a child process.
+func lsusyncCmd(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), envRunMain+"=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("running lsusync %q: %v", args, err)
+	}
+	return result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
+}
+
+func (r result) require(t *testing.T, code int) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
+	}
+}
+
+// sampleCopy copies the sample store into a temporary folder.
+func sampleCopy(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	copyFile(t, sampleStore, path)
+	return path
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+// lastLine returns the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestInitThenSync(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "lsu.json")
+	r := lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir)
+	r.require(t, 0)
+	want := store + " created: establishment 0750001A, 6 classes (3 trimesters of 2025-2026), "
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("init says %q, want it to begin with %q", r.stdout, want)
+	}
+	fi, err := os.Stat(store)
+	require.NoError(t, err)
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("the store file has mode %v, want 0600", fi.Mode().Perm())
+	}
+
+	// A sync from the same exports changes nothing and writes nothing.
+	before := readFile(t, store)
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", exportsDir)
+	r.require(t, 0)
+	if !strings.HasPrefix(r.stdout, "Synchronisation lancée pour : ") {
+		t.Errorf("the report begins with %q", strings.SplitN(r.stdout, "\n", 2)[0])
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, "mis à jour.") || strings.Contains(line, "ajouté") {
+			t.Errorf("a sync right after init changed something: %q", line)
+		}
+	}
+	if !strings.HasPrefix(lastLine(r.stdout), "La synchronisation s'est déroulée avec succès") {
+		t.Errorf("last line %q", lastLine(r.stdout))
+	}
+	if !bytes.Equal(before, readFile(t, store)) {
+		t.Error("a sync with nothing to change rewrote the store file")
+	}
+
+	// init never replaces a store.
+	r = lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir)
+	r.require(t, 2)
+	if !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("init over a store: stderr %q", r.stderr)
+	}
+	if !bytes.Equal(before, readFile(t, store)) {
+		t.Error("init over an existing store changed it")
+	}
+}
+
+func TestInitSemesters(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "lsu.json")
+	lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir, "-periods", "2").require(t, 0)
+	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer st.Close()
+	want := []lsusync.Period{{Year: 2025, Index: 1, Count: 2}, {Year: 2025, Index: 2, Count: 2}}
+	for _, c := range st.Snapshot().Classes {
+		if diff := cmp.Diff(want, c.Periods); diff != "" {
+			t.Errorf("class %s periods (-want +got):\n%s", c.Code, diff)
+		}
+	}
+}
+
+// TestReadmeCommand runs the README's first command: a sync of a copy of
+// the sample store from the changed exports. Its report is golden.
+func TestReadmeCommand(t *testing.T) {
+	store := sampleCopy(t)
+	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
+	r.require(t, 0)
+	golden(t, "readme-sync.golden", r.stdout)
+	for _, want := range []string{
+		"Synchronisation lancée pour : ",
+		"a été ajouté",             // the new teacher
+		"a quitté l'établissement", // the pupil who left
+		"verrouillé",               // the locked bilan
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the report has no line with %q", want)
+		}
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr: %q", r.stderr)
+	}
+	// The second run finds everything up to date and writes nothing.
+	after := readFile(t, store)
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
+	r.require(t, 0)
+	if !bytes.Equal(after, readFile(t, store)) {
+		t.Error("a second sync rewrote the store")
+	}
+}
+
+func TestDryRunLeavesFile(t *testing.T) {
+	store := sampleCopy(t)
+	before := readFile(t, store)
+	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-details")
+	r.require(t, 0)
+	if !strings.HasPrefix(r.stdout, "Simulation de la synchronisation") {
+		t.Errorf("a dry run's report begins with %q", strings.SplitN(r.stdout, "\n", 2)[0])
+	}
+	if !strings.Contains(r.stdout, " → ") {
+		t.Error("-details shows no field-level change")
+	}
+	if !bytes.Equal(before, readFile(t, store)) {
+		t.Error("a dry run changed the store file")
+	}
+	// The dry run's report is the real one's, in the conditional.
+	real := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-json")
+	dry := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-dir", changedDir, "-json", "-dry-run")
+	var rr, dr lsusync.Report
+	require.NoError(t, json.Unmarshal([]byte(real.stdout), &rr))
+	require.NoError(t, json.Unmarshal([]byte(dry.stdout), &dr))
+	dr.DryRun = false
+	if diff := cmp.Diff(rr, dr); diff != "" {
+		t.Errorf("dry run and real run differ (-real +dry):\n%s", diff)
+	}
+}
+
+func TestJSONOutput(t *testing.T) {
+	r := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-dir", changedDir, "-json")
+	r.require(t, 0)
+	var rep lsusync.Report
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	if len(rep.Classes) != 6 || len(rep.Items) == 0 || rep.Status != lsusync.StatusWarning {
+		t.Errorf("JSON report: %d classes, %d items, status %v", len(rep.Classes), len(rep.Items), rep.Status)
+	}
+	c := rep.Counts()
+	if c.Added != 1 || c.Locked != 1 || c.Updated == 0 {
+		t.Errorf("counts %+v: want 1 teacher added, 1 locked bilan, some updates", c)
+	}
+}
+
+// storeVariant writes a copy of the sample store changed by edit.
+func storeVariant(t *testing.T, edit func(*lsusync.Snapshot)) string {
+	t.Helper()
+	st, err := filestore.Open(sampleStore, filestore.Options{ReadOnly: true})
+	require.NoError(t, err)
+	snap := st.Snapshot()
+	require.NoError(t, st.Close())
+	edit(&snap)
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	st, err = filestore.Create(path, snap)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	return path
+}
+
+func TestRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		store func(t *testing.T) string
+		args  []string
+		first bool     // select the sample's first class
+		want  []string // in stderr
+	}{
+		{
+			name: "periods missing",
+			store: func(t *testing.T) string {
+				return storeVariant(t, func(s *lsusync.Snapshot) { s.Classes[1].Periods, s.Classes[4].Periods = nil, nil })
+			},
+			want: []string{"no period is configured", "2 classes"},
+		},
+		{
+			name: "periods missing in the selected class",
+			store: func(t *testing.T) string {
+				return storeVariant(t, func(s *lsusync.Snapshot) { s.Classes[0].Periods = nil })
+			},
+			first: true,
+			want:  []string{"no period is configured in the store for 1 class: configure the periods of "},
+		},
+		{
+			name: "wrong UAI",
+			store: func(t *testing.T) string {
+				return storeVariant(t, func(s *lsusync.Snapshot) { s.Establishment.UAI = "0690001B" })
+			},
+			want: []string{"establishment 0750001A", "that of 0690001B"},
+		},
+		{
+			name:  "unknown class",
+			store: sampleCopy,
+			args:  []string{"-classes", "3EME9"},
+			want:  []string{"the exports have no class 3EME9"},
+		},
+		{
+			name: "corrupt store",
+			store: func(t *testing.T) string {
+				path := sampleCopy(t)
+				data := readFile(t, path)
+				require.NoError(t, os.WriteFile(path, data[:len(data)/2], 0o600))
+				return path
+			},
+			want: []string{"lsu.json: line ", "truncated file"},
+		},
+		{
+			name: "future version",
+			store: func(t *testing.T) string {
+				path := sampleCopy(t)
+				data := bytes.Replace(readFile(t, path), []byte(`"version": 1`), []byte(`"version": 7`), 1)
+				require.NoError(t, os.WriteFile(path, data, 0o600))
+				return path
+			},
+			want: []string{"version 7"},
+		},
+		{
+			name:  "no store",
+			store: func(t *testing.T) string { return filepath.Join(t.TempDir(), "none.json") },
+			want:  []string{"none.json", "no such file"},
+		},
+		{
+			name:  "bad exports folder",
+			store: sampleCopy,
+			args:  []string{"-dir", testdataDir},
+			want:  []string{"reading the exports"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := tc.store(t)
+			before, _ := os.ReadFile(store)
+			args := []string{"sync", "-store", store}
+			if !slicesContains(tc.args, "-dir") {
+				args = append(args, "-dir", changedDir)
+			}
+			args = append(args, tc.args...)
+			if tc.first {
+				args = append(args, "-classes", firstClass(t))
+			}
+			r := lsusyncCmd(t, args...)
+			r.require(t, 2)
+			if r.stdout != "" {
+				t.Errorf("a refusal printed a report:\n%s", r.stdout)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr %q does not contain %q", r.stderr, w)
+				}
+			}
+			after, _ := os.ReadFile(store)
+			if !bytes.Equal(before, after) {
+				t.Error("a refused sync changed the store file")
+			}
+		})
+	}
+}
+
+// firstClass returns the code of the sample's first class.
+func firstClass(t *testing.T) string {
+	st, err := filestore.Open(sampleStore, filestore.Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer st.Close()
+	return st.Snapshot().Classes[0].Code
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestStoreInUse(t *testing.T) {
+	store := sampleCopy(t)
+	st, err := filestore.Open(store, filestore.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
+	r.require(t, 2)
+	if !strings.Contains(r.stderr, "store is in use by another process") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+}
+
+// TestUsage checks the usage errors, which need no process.
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "usage:"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"help"}, 0, ""},
+		{[]string{"sync", "-h"}, 0, "-dry-run"},
+		{[]string{"sync", "-nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"sync", "-dir", "x"}, 2, "-store is required"},
+		{[]string{"sync", "-store", "s"}, 2, "give the exports"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-bee", "b"}, 2, "not both"},
+		{[]string{"sync", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "one of -json and -details"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-concurrency", "-1"}, 2, "negative"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-today", "2025-13-01"}, 2, "want a date"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "extra"}, 2, "unexpected arguments"},
+		{[]string{"init", "-store", "s"}, 2, "-store and -dir are required"},
+		{[]string{"init", "-store", "s", "-dir", "x", "-periods", "4"}, 2, "want 3 (trimesters) or 2"},
+		{[]string{"init", "-store", sampleStore, "-dir", "x"}, 2, "already exists"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != tc.code {
+			t.Errorf("lsusync %q: exit %d, want %d (stderr %q)", tc.args, code, tc.code, stderr.String())
+		}
+		if !strings.Contains(stdout.String()+stderr.String(), tc.want) {
+			t.Errorf("lsusync %q: output %q does not contain %q", tc.args, stdout.String()+stderr.String(), tc.want)
+		}
+	}
+}
+
+// TestNoProgressWhenNotTerminal checks that a sync whose standard error
+// is not a terminal prints no progress line.
+func TestNoProgressWhenNotTerminal(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"sync", "-store", sampleCopy(t), "-dir", changedDir}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	if stderr.Len() != 0 {
+		t.Errorf("stderr %q, want nothing", stderr.String())
+	}
+	if isTerminal(&stderr) {
+		t.Error("a buffer is a terminal")
+	}
+	f, err := os.Open(os.DevNull) // a character device, as terminals are
+	require.NoError(t, err)
+	defer f.Close()
+	if !isTerminal(f) {
+		t.Error(os.DevNull + " is not seen as a character device")
+	}
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update")
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
+}
