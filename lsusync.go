@@ -780,11 +780,21 @@ func sameKeys(a, b []TeacherKey) bool {
 }
 
 func keysText(keys []TeacherKey) string {
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k.String()
+	n := 0
+	for _, k := range keys {
+		n += len(k.Type) + len(k.ID) + 3
 	}
-	return strings.Join(parts, ", ")
+	var b strings.Builder
+	b.Grow(n)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(k.Type)
+		b.WriteByte(':')
+		b.WriteString(k.ID)
+	}
+	return b.String()
 }
 
 func subjectText(s Subject) string {
