@@ -111,8 +111,19 @@ type Change struct {
 // Report is the result of a synchronisation: typed data that renders to
 // the LSU table, to a detailed text and to JSON.
 //
+//   - [Report.String] and [Report.WriteText] render the French table LSU
+//     shows: "Synchronisation lancée pour : 3EME1, 3EME2", a
+//     "Statut | Message" line per item with ✓, ⚠ or ✗, and a last line;
+//   - [Report.WriteDetails] adds under each item its key, its field-level
+//     changes and the fields and subjects it kept;
+//   - encoding/json gives the fields below, with Status, Kind and Action as
+//     lowercase words ("warning", "student", "not-in-source") and each
+//     item's Err as the string field "error";
+//   - [Report.Err] joins the items' errors, and [Report.Counts] counts them.
+//
 // A Report's default text never holds a pupil's personal data: pupils are
-// named by their class. Item.Changes and the detailed rendering do.
+// named by their class. Item.Changes, the JSON form and the detailed
+// rendering do.
 type Report struct {
 	// Classes are the codes of the synchronised classes, in the order the
 	// sync was asked for (sorted when it was asked for every class).
