@@ -427,3 +427,67 @@ func TestConcurrency(t *testing.T) {
 		})
 	}
 }
+
+// failingSource fails to give one class.
+type failingSource struct {
+	*memory.Source
+	class string
+	err   error
+}
+
+func (s failingSource) Class(ctx context.Context, code string) (lsusync.ClassData, error) {
+	if code == s.class {
+		return lsusync.ClassData{}, s.err
+	}
+	return s.Source.Class(ctx, code)
+}
+
+// TestSourceFailsForOneClass checks that a class the source cannot give,
+// or gives inconsistent, fails alone: reported with its cause, unchanged,
+// and the other classes synced.
+func TestSourceFailsForOneClass(t *testing.T) {
+	errRead := errors.New("read error")
+	tests := []struct {
+		name   string
+		source func(*memory.Source) lsusync.Source
+		want   error
+	}{
+		{"source error", func(s *memory.Source) lsusync.Source {
+			return failingSource{Source: s, class: "C02", err: errRead}
+		}, errRead},
+		{"pupil listed twice", func(s *memory.Source) lsusync.Source {
+			c := &s.ClassList[1]
+			c.Enrolments = append(c.Enrolments, c.Enrolments[0])
+			return s
+		}, lsusync.ErrInvalid},
+		{"pupil without ID", func(s *memory.Source) lsusync.Source {
+			s.ClassList[1].Enrolments[1].Student.ID = ""
+			return s
+		}, lsusync.ErrInvalid},
+	}
+	for _, tc := range tests {
+		for _, mode := range storeModes {
+			t.Run(tc.name+"/"+mode.name, func(t *testing.T) {
+				before, src := manyClasses(3)
+				mem := newStore(t, before)
+				rep, err := lsusync.New(tc.source(src), mode.wrap(&countingStore{Store: mem}), lsusync.Options{Now: fixedNow}).
+					Sync(context.Background())
+				require.NoError(t, err)
+				if diff := cmp.Diff(synced(before, "C01", "C03"), mem.Snapshot()); diff != "" {
+					t.Errorf("store (-want +got):\n%s", diff)
+				}
+				var failed []lsusync.Item
+				for _, it := range rep.Items {
+					if it.Status == lsusync.StatusError {
+						failed = append(failed, it)
+					}
+				}
+				want := []lsusync.Item{{Status: lsusync.StatusError, Kind: lsusync.KindClass, Action: lsusync.ActionFailed,
+					Class: "C02", Key: "C02", Err: tc.want}}
+				if diff := cmp.Diff(want, failed, reportOpts); diff != "" {
+					t.Errorf("error items (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
