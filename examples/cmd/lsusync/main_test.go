@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +28,14 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envRunMain) == "1" {
 		main() // exits
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// The tests read the sample data in place and must leave the source
+	// tree as it is: a store opened in place would leave its lock file.
+	if _, err := os.Stat(sampleStore + ".lock"); err == nil {
+		fmt.Fprintln(os.Stderr, "FAIL: a test opened the sample store in place: "+sampleStore+".lock exists")
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // result is the outcome of one run of the command.
@@ -209,13 +217,10 @@ func TestJSONOutput(t *testing.T) {
 // storeVariant writes a copy of the sample store changed by edit.
 func storeVariant(t *testing.T, edit func(*lsusync.Snapshot)) string {
 	t.Helper()
-	st, err := filestore.Open(sampleStore, filestore.Options{ReadOnly: true})
-	require.NoError(t, err)
-	snap := st.Snapshot()
-	require.NoError(t, st.Close())
+	snap := sampleSnapshot(t)
 	edit(&snap)
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	st, err = filestore.Create(path, snap)
+	st, err := filestore.Create(path, snap)
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 	return path
@@ -320,10 +325,18 @@ func TestRefusals(t *testing.T) {
 
 // firstClass returns the code of the sample's first class.
 func firstClass(t *testing.T) string {
-	st, err := filestore.Open(sampleStore, filestore.Options{ReadOnly: true})
+	return sampleSnapshot(t).Classes[0].Code
+}
+
+// sampleSnapshot returns the content of the sample store, read from a
+// copy: opening a store creates its lock file, which must not appear in
+// the source tree.
+func sampleSnapshot(t *testing.T) lsusync.Snapshot {
+	t.Helper()
+	st, err := filestore.Open(sampleCopy(t), filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
-	return st.Snapshot().Classes[0].Code
+	return st.Snapshot()
 }
 
 func slicesContains(s []string, v string) bool {
@@ -349,6 +362,8 @@ func TestStoreInUse(t *testing.T) {
 
 // TestUsage checks the usage errors, which need no process.
 func TestUsage(t *testing.T) {
+	existing := filepath.Join(t.TempDir(), "lsu.json")
+	require.NoError(t, os.WriteFile(existing, []byte("x"), 0o600))
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -369,7 +384,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"sync", "-store", "s", "-dir", "x", "extra"}, 2, "unexpected arguments"},
 		{[]string{"init", "-store", "s"}, 2, "-store and -dir are required"},
 		{[]string{"init", "-store", "s", "-dir", "x", "-periods", "4"}, 2, "want 3 (trimesters) or 2"},
-		{[]string{"init", "-store", sampleStore, "-dir", "x"}, 2, "already exists"},
+		{[]string{"init", "-store", existing, "-dir", "x"}, 2, "already exists"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &stdout, &stderr)
