@@ -75,7 +75,7 @@ func checkReadSeed(e *env) {
 		bilans, err := st.Bilans(ctx, c.Code)
 		if err != nil {
 			e.r.Errorf("Bilans(%q) error = %v, want nil", c.Code, err)
-		} else if d := diff(wantBilans, sortBilans(bilans)); d != "" {
+		} else if d := diff(sortBilans(wantBilans), sortBilans(bilans)); d != "" {
 			e.r.Errorf("Bilans(%q) mismatch (-want +got):\n%s", c.Code, d)
 		}
 	}

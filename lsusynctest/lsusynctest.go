@@ -78,7 +78,11 @@
 // Values the store returns are compared with
 // [github.com/google/go-cmp/cmp], treating nil and empty slices and maps as
 // equal, so a store backed by a file or a database need not tell them
-// apart.
+// apart. Read methods may return records in any order, and a bilan's
+// acquis and teacher keys (of an acquis, or its professeurs principaux)
+// in any order too: acquis are keyed by subject code, and the synchronizer
+// compares teacher keys as sets. Every other value must come back as it
+// was written.
 package lsusynctest
 
 import (
@@ -88,6 +92,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -276,7 +281,10 @@ func (e *env) expectContent(st lsusync.Store, want lsusync.Snapshot, what string
 }
 
 // normalize returns a copy of s, whose records are sorted, in which
-// empty slices and maps are nil, as cmpOpts consider them.
+// empty slices and maps are nil, as cmpOpts consider them, and the acquis
+// and teacher keys of each bilan are sorted: their order is not
+// significant (acquis are keyed by subject code, and the synchronizer
+// compares teacher keys as sets).
 func normalize(s lsusync.Snapshot) lsusync.Snapshot {
 	s = cloneSnapshot(s)
 	s.Teachers = nilIfEmpty(s.Teachers)
@@ -287,21 +295,31 @@ func normalize(s lsusync.Snapshot) lsusync.Snapshot {
 	}
 	s.Bilans = nilIfEmpty(s.Bilans)
 	for i := range s.Bilans {
-		b := &s.Bilans[i]
-		b.HeadTeachers = nilIfEmpty(b.HeadTeachers)
-		b.Acquis = nilIfEmpty(b.Acquis)
-		if len(b.Content) == 0 {
-			b.Content = nil
-		}
-		for j := range b.Acquis {
-			a := &b.Acquis[j]
-			a.Teachers = nilIfEmpty(a.Teachers)
-			if len(a.Content) == 0 {
-				a.Content = nil
-			}
-		}
+		normalizeBilan(&s.Bilans[i])
 	}
 	return s
+}
+
+// normalizeBilan normalises b, which the caller owns, as normalize does.
+func normalizeBilan(b *lsusync.Bilan) {
+	b.HeadTeachers = sortKeys(nilIfEmpty(b.HeadTeachers))
+	b.Acquis = nilIfEmpty(b.Acquis)
+	slices.SortStableFunc(b.Acquis, func(x, y lsusync.Acquis) int { return strings.Compare(x.Subject.Code, y.Subject.Code) })
+	if len(b.Content) == 0 {
+		b.Content = nil
+	}
+	for j := range b.Acquis {
+		a := &b.Acquis[j]
+		a.Teachers = sortKeys(nilIfEmpty(a.Teachers))
+		if len(a.Content) == 0 {
+			a.Content = nil
+		}
+	}
+}
+
+func sortKeys(keys []lsusync.TeacherKey) []lsusync.TeacherKey {
+	slices.SortFunc(keys, lsusync.TeacherKey.Compare)
+	return keys
 }
 
 func nilIfEmpty[T any](s []T) []T {
@@ -526,7 +544,7 @@ func sortStudents(s []lsusync.Student) []lsusync.Student {
 }
 
 func sortBilans(bs []lsusync.Bilan) []lsusync.Bilan {
-	s := lsusync.Snapshot{Bilans: slices.Clone(bs)}
+	s := normalize(lsusync.Snapshot{Bilans: bs})
 	s.Sort()
 	return s.Bilans
 }

@@ -25,6 +25,7 @@ const (
 	sound             flaw = ""
 	noEmptyStore      flaw = "noEmptyStore"      // the factory refuses the zero Snapshot: EmptyStore is skipped
 	noBatcher         flaw = "noBatcher"         // no Batcher: the Batch checks are skipped
+	reorders          flaw = "reorders"          // Bilans reverses acquis and teacher keys, which is allowed
 	factoryFails      flaw = "factoryFails"      // the factory always fails
 	nonAtomic         flaw = "nonAtomic"         // Apply validates and applies change by change
 	sharedTeachers    flaw = "sharedTeachers"    // Teachers returns the store's own slice
@@ -60,6 +61,7 @@ var checkStoreTests = []struct {
 	{sound, nil},
 	{noEmptyStore, nil},
 	{noBatcher, nil},
+	{reorders, nil},
 	{factoryFails, []string{"ReadSeed", "ReturnsCopies", "EmptyStore", "NotFound",
 		"Apply/Establishment", "Apply/Teachers", "Apply/Class", "Apply/Students", "Apply/Bilans", "Apply/All", "Apply/Empty",
 		"ApplyRefused/UnknownBilanPeriod", "ApplyRefused/UnknownBilanPupil", "ApplyRefused/BilanOfAddedPupil",
@@ -172,7 +174,7 @@ func TestCheckStoreMessages(t *testing.T) {
 // TestTestStore runs TestStore, the *testing.T form, on a sound store and
 // on stores that miss optional parts.
 func TestTestStore(t *testing.T) {
-	for _, f := range []flaw{sound, noEmptyStore, noBatcher} {
+	for _, f := range []flaw{sound, noEmptyStore, noBatcher, reorders} {
 		t.Run(string(f)+"ok", func(t *testing.T) {
 			mk := factory(f)
 			lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
@@ -387,6 +389,13 @@ func (st *store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, err
 				b.HeadTeachers = slices.Clone(b.HeadTeachers)
 			default:
 				b = cloneBilan(b)
+			}
+			if st.flaw == reorders {
+				slices.Reverse(b.Acquis)
+				slices.Reverse(b.HeadTeachers)
+				for i := range b.Acquis {
+					slices.Reverse(b.Acquis[i].Teachers)
+				}
 			}
 			out = append(out, b)
 		}
