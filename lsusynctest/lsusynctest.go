@@ -41,12 +41,14 @@
 //   - NotFound: Student with an unknown ID returns an error wrapping
 //     [lsusync.ErrNotFound]; Students and Bilans of an unknown class, or of
 //     a class without pupils or bilans, return no record and a nil error.
-//     A nil slice counts as empty.
+//     A nil slice counts as empty. Class codes are compared exactly:
+//     "3eme1" is not "3EME1".
 //   - Apply/...: each kind of record is replaced, and teachers and pupils
 //     are added, and the change is visible to every read method: a pupil
 //     moved to another class is listed, with their bilans, in the new class
 //     only. A replaced record is replaced whole: a field emptied by the
-//     change set is emptied in the store.
+//     change set is emptied in the store. Applying the same change set
+//     again changes nothing more; an empty change set changes nothing.
 //   - ApplyRefused/...: a change set holding valid changes of every kind
 //     and one bad change is refused with the error the contract names
 //     ([lsusync.ErrNotFound] for a bilan, a class or a pupil's class the
