@@ -430,3 +430,18 @@ func FuzzReportJSON(f *testing.F) {
 		_ = r.Counts()
 	})
 }
+
+// failingWriter fails every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errDisk }
+
+func TestReportWriteError(t *testing.T) {
+	r := everyItem()
+	if err := r.WriteText(failingWriter{}); !errors.Is(err, errDisk) {
+		t.Errorf("WriteText error = %v, want errDisk", err)
+	}
+	if err := r.WriteDetails(failingWriter{}); !errors.Is(err, errDisk) {
+		t.Errorf("WriteDetails error = %v, want errDisk", err)
+	}
+}
