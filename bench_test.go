@@ -21,7 +21,7 @@ type benchEstablishment struct {
 	src     *memory.Source // what the store was initialised from
 	changed *memory.Source // every record of src changed
 	store   lsusync.Snapshot
-	pupils  int // pupils in the store
+	pupils  int // pupils of the establishment (Config.Pupils)
 	now     func() time.Time
 }
 
@@ -51,7 +51,7 @@ func establishmentOf(b *testing.B, pupils int) *benchEstablishment {
 			return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
 		},
 	}
-	e.pupils = len(e.store.Students)
+	e.pupils = cfg.Pupils
 	e.changed = changeEverything(e.src)
 	benchCache[pupils] = e
 	return e
