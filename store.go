@@ -12,7 +12,9 @@ import (
 // Every method may be called from several goroutines at once and must be
 // safe for concurrent use: the synchronizer reads and applies the classes
 // concurrently. Values returned by a Store belong to the caller, who may
-// modify them; a Store must return copies of what it keeps.
+// modify them; a Store must return copies of what it keeps. Every method
+// returns an error wrapping ctx's error when ctx is done. Records come
+// back in any order; nil and empty slices mean the same.
 //
 // A Store writes only through [Applier.Apply], one [ChangeSet] at a time,
 // atomically. A Store backed by a file or a database should also implement
