@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/memory"
@@ -221,6 +222,7 @@ type decodeError struct {
 }
 
 func (e *decodeError) Error() string { return e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
 
 // decoder reads a store file with a streaming json.Decoder, one record at
 // a time.
@@ -421,6 +423,12 @@ func (dd *decoder) recordError(err error, start int64, what string) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return &decodeError{offset: start, syntax: true, err: fmt.Errorf("%w: JSON syntax error in %s: %v", ErrCorrupt, what, err)}
+	}
+	var te *json.UnmarshalTypeError
+	if strings.HasPrefix(what, "students[") && !errors.As(err, &te) && !strings.Contains(err.Error(), "unknown field") {
+		// A pupil's value that does not parse: the birth date. Its
+		// value is personal data, kept out of the message.
+		err = errors.New("invalid birthDate, want YYYY-MM-DD (the value is personal data: not shown)")
 	}
 	return &decodeError{offset: start, skipSep: true, err: fmt.Errorf("%w: %s: %v", ErrCorrupt, what, err)}
 }
