@@ -281,7 +281,9 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return failf(stderr, "writing the report: %v", werr)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "lsusync: %v\n", err)
+		// A failed commit or an interruption: the file store discards
+		// the whole batch.
+		fmt.Fprintf(stderr, "lsusync: the synchronisation did not complete, nothing was written: %v\n", err)
 		return exitErrors
 	}
 	if rep.Status == lsusync.StatusError {

@@ -47,14 +47,19 @@ type result struct {
 // lsusyncCmd runs the command in a child process.
 func lsusyncCmd(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	return runCmd(t, exec.Command(os.Args[0], args...))
+}
+
+// runCmd runs cmd, the test binary running main, and returns its outcome.
+func runCmd(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
 	cmd.Env = append(os.Environ(), envRunMain+"=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("running lsusync %q: %v", args, err)
+		t.Fatalf("running %q: %v", cmd.Args, err)
 	}
 	return result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
 }
@@ -430,5 +435,37 @@ func golden(t *testing.T, name, got string) {
 	require.NoError(t, err, "run go test -update")
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestWriteFailureExits1 makes the commit fail: the process may not write
+// a file larger than 300 KiB (ulimit -f), and the store file is larger.
+// The report shows the errors, the status is 1, and the store file is as
+// it was.
+func TestWriteFailureExits1(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh for ulimit")
+	}
+	store := sampleCopy(t)
+	before := readFile(t, store)
+	args := []string{"-c", `ulimit -f 300 && exec "$0" "$@"`, os.Args[0], "sync", "-store", store, "-dir", changedDir}
+	cmd := exec.Command("sh", args...)
+	r := runCmd(t, cmd)
+	r.require(t, 1)
+	if !strings.Contains(r.stderr, "nothing was written") || !strings.Contains(r.stderr, "file too large") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	if !strings.HasPrefix(lastLine(r.stdout), "La synchronisation s'est terminée avec ") || !strings.Contains(r.stdout, "✗") {
+		t.Errorf("the report does not show the errors; last line %q", lastLine(r.stdout))
+	}
+	if !bytes.Equal(before, readFile(t, store)) {
+		t.Error("a failed commit changed the store file")
+	}
+	entries, err := os.ReadDir(filepath.Dir(store))
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.Name() != "lsu.json" && e.Name() != "lsu.json.lock" {
+			t.Errorf("a failed commit left %s", e.Name())
+		}
 	}
 }
