@@ -63,7 +63,7 @@ func (e *Establishment) domainEstablishment() lsusync.Establishment {
 	}
 }
 
-// Civility returns the LSU civility of t: CIVILITE 1 gives "M", 2 or 3
+// civility returns the LSU civility of t: CIVILITE 1 gives "M", 2 or 3
 // "MME"; otherwise SEXE 1 gives "M", 2 "MME"; otherwise "".
 func (t *Teacher) civility() string {
 	switch trim(t.Civility) {
