@@ -322,8 +322,14 @@ func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
 	}
 	if replace {
 		err = os.Rename(tmpName, path)
-	} else {
-		err = os.Link(tmpName, path)
+	} else if err = os.Link(tmpName, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		// A file system without hard links (FAT on a USB key): the
+		// caller holds the lock, so check, then rename.
+		if _, serr := os.Lstat(path); serr == nil {
+			err = fs.ErrExist
+		} else {
+			err = os.Rename(tmpName, path)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("filestore: %s: replacing the store file: %w", path, err)
