@@ -49,6 +49,12 @@ func TestSIECLEAgreement(t *testing.T) {
 			e.Teachers[3].HeadOf = append(e.Teachers[3].HeadOf, gen.HeadAppointment{Division: e.Divisions[1].Code, Start: e.Config.Today})
 			e.Pupils[3].ExitDate = lsusync.Date{Year: 2025, Month: 10, Day: 2}
 		}},
+		{"a SUPPLEANT with the key of an INDIVIDU", func(e *gen.Establishment) {
+			dup := e.Teachers[5]
+			dup.Substitute, dup.FirstName = true, "Autre"
+			dup.HeadOf = []gen.HeadAppointment{{Division: e.Divisions[4].Code}}
+			e.Teachers = append(e.Teachers, dup)
+		}},
 		{"STS labels all empty", func(e *gen.Establishment) {
 			for i := range e.Subjects {
 				e.Subjects[i].Short, e.Subjects[i].Long, e.Subjects[i].Edition = "", "", ""
