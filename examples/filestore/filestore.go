@@ -75,6 +75,7 @@ type Store struct {
 	lock     *os.File   // nil once closed
 	readOnly bool
 	broken   error // a write failed after the rename: reopen the store
+	writes   int   // files written since Open, for the tests
 }
 
 var (
@@ -180,6 +181,7 @@ func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot) error {
 		return err
 	}
 	err := writeFile(s.path, &snap, true)
+	s.writes++
 	var re *renamedError
 	if errors.As(err, &re) {
 		s.broken = err
