@@ -469,3 +469,24 @@ func TestWriteFailureExits1(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncFilesOneByOne gives the exports one by one instead of a folder:
+// the same report.
+func TestSyncFilesOneByOne(t *testing.T) {
+	byDir := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-dir", changedDir, "-dry-run")
+	byDir.require(t, 0)
+	f := func(name string) string { return filepath.Join(changedDir, name) }
+	byFile := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-dry-run",
+		"-bee", f("ExportXML_ElevesSansAdresses.zip"), "-sts", f("sts_emp_0750001A_2025.xml"),
+		"-communs", f("ExportCommuns.zip"), "-structures", f("Structures.zip"), "-nomenclature", f("Nomenclature.zip"))
+	byFile.require(t, 0)
+	if diff := cmp.Diff(byDir.stdout, byFile.stdout); diff != "" {
+		t.Errorf("reports differ (-dir +files):\n%s", diff)
+	}
+	// A file in the wrong slot is refused.
+	r := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-bee", f("sts_emp_0750001A_2025.xml"), "-sts", f("sts_emp_0750001A_2025.xml"))
+	r.require(t, 2)
+	if !strings.Contains(r.stderr, "sts_emp_0750001A_2025.xml") {
+		t.Errorf("stderr %q does not name the file", r.stderr)
+	}
+}
