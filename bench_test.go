@@ -115,7 +115,9 @@ func changeEverything(src *memory.Source) *memory.Source {
 //     bilan of the store, and commits.
 //
 // It reports pupils/s and ns/pupil, to compare the two sizes: the cost
-// must grow linearly with the number of pupils.
+// must grow linearly with the number of pupils; and cpu-ns/pupil, the CPU
+// time of the process (every goroutine, the garbage collector included)
+// per pupil, which the load of other processes does not inflate.
 func BenchmarkSync(b *testing.B) {
 	for _, pupils := range []int{2_000, 100_000} {
 		for _, changed := range []bool{true, false} {
@@ -143,6 +145,7 @@ func BenchmarkSync(b *testing.B) {
 				checkBenchSync(b, ctx, syncs, changed)
 
 				b.ReportAllocs()
+				cpu0, cpuOK := cpuTime()
 				b.ResetTimer()
 				i := 0
 				for b.Loop() {
@@ -158,6 +161,9 @@ func BenchmarkSync(b *testing.B) {
 				perOp := b.Elapsed().Seconds() / float64(b.N)
 				b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
 				b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
+				if cpu1, ok := cpuTime(); ok && cpuOK {
+					b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(e.pupils), "cpu-ns/pupil")
+				}
 			})
 		}
 	}
