@@ -92,6 +92,11 @@ var (
 // An exclusive Open removes the temporary files that a writer killed
 // during a save may have left next to the store file.
 func Open(path string, opts Options) (*Store, error) {
+	// A symbolic link is followed: the file it points to is replaced at
+	// each write, next to its lock file, and the link stays a link.
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	lock, err := lockFile(path, !opts.ReadOnly)
 	if err != nil {
 		return nil, err
@@ -147,7 +152,7 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 	return s, nil
 }
 
-// Path returns the path of the store file.
+// Path returns the path of the store file, symbolic links resolved.
 func (s *Store) Path() string { return s.path }
 
 // Close releases the lock. Reads still work on the content in memory;

@@ -479,3 +479,36 @@ func TestFormatExample(t *testing.T) {
 		t.Errorf("FORMAT.md's example is not as filestore writes it (-doc +written):\n%s", diff)
 	}
 }
+
+func TestOpenThroughSymlink(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	real := filepath.Join(dir, "data", "lsu.json")
+	require.NoError(t, os.Mkdir(filepath.Dir(real), 0o700))
+	snap := testSnapshot(5, 1)
+	s, err := Create(real, snap)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	link := filepath.Join(dir, "current.json")
+	require.NoError(t, os.Symlink(real, link))
+
+	s, err = Open(link, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	if _, err := Open(real, Options{}); !errors.Is(err, ErrLocked) {
+		t.Errorf("Open of the real file while its link is open: %v, want ErrLocked", err)
+	}
+	est := snap.Establishment
+	est.Name = "Nouveau nom"
+	require.NoError(t, s.Apply(ctx, lsusync.ChangeSet{Establishment: &est}))
+	fi, err := os.Lstat(link)
+	require.NoError(t, err)
+	if fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("a write replaced the symbolic link with a file")
+	}
+	got, err := decodeFile(real)
+	require.NoError(t, err)
+	if got.Establishment.Name != "Nouveau nom" {
+		t.Errorf("the real file holds %q", got.Establishment.Name)
+	}
+}
