@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -286,6 +287,17 @@ func fuzzKind(f *testing.F, fixtureName string, kind Kind) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := readStream(context.Background(), bytes.NewReader(data), "fuzz.xml", &Options{MaxTokenSize: 1 << 16})
 		checkRefusal(t, err)
+		// The fast paths of the tokenizer change nothing.
+		slow, serr := readStream(context.Background(), bytes.NewReader(data), "fuzz.xml", &Options{MaxTokenSize: 1 << 16, slow: true})
+		if (err == nil) != (serr == nil) {
+			t.Fatalf("fast paths: %v, without: %v", err, serr)
+		}
+		if err != nil && err.Error() != serr.Error() {
+			t.Fatalf("fast paths: %v, without: %v", err, serr)
+		}
+		if err == nil && !reflect.DeepEqual(p, slow) {
+			t.Fatalf("fast paths give %+v, without %+v", p, slow)
+		}
 		if err == nil && p.kind == kind && kind == KindEleves {
 			for i := range p.eleves.pupils.len() {
 				if !isPositiveInt([]byte(p.eleves.pupils.at(i).st.ID)) {

@@ -26,6 +26,8 @@ type Options struct {
 	// with its attributes, a text, a comment, a CDATA section), in bytes;
 	// 0 means 1 MiB.
 	MaxTokenSize int
+
+	slow bool // tests: disable the tokenizer's fast paths
 }
 
 func (o *Options) maxFile() int64 {

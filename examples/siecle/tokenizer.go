@@ -146,6 +146,7 @@ type tokenizer struct {
 	tokStart int // offset of the current token in buf
 	maxToken int
 	maxDepth int
+	slow     bool // no fast paths (tests compare both ways)
 
 	// The current token, valid until the next call to next.
 	kind       tokKind
@@ -180,6 +181,7 @@ func newTokenizer(ctx context.Context, r io.Reader, file string, o *Options) *to
 		buf:      make([]byte, size),
 		maxToken: o.maxToken(),
 		maxDepth: o.maxDepth(),
+		slow:     o.slow,
 		cs:       utf8Charset,
 	}
 }
@@ -286,7 +288,9 @@ func (t *tokenizer) prelude() error {
 			return t.strictErr(t.pos, ErrSyntax, "", printable(b[:end+2]), "malformed XML declaration")
 		}
 		if version != "1.0" {
-			return t.errAt(t.pos, ErrSyntax, "", version, "unsupported XML version: only 1.0 is read")
+			e := t.errAt(t.pos, ErrSyntax, "", version, "unsupported XML version: only 1.0 is read")
+			e.strict = version == "" // encoding/xml reads an empty version
+			return e
 		}
 		if enc != "" {
 			cs = lookupCharset(enc)
@@ -1029,7 +1033,7 @@ func (t *tokenizer) value() ([]byte, error) {
 // skipBlank consumes white space followed by markup, which children
 // ignores anyway; white space is always valid character data.
 func (t *tokenizer) skipBlank() {
-	if t.pendingEnd {
+	if t.pendingEnd || t.slow {
 		return
 	}
 	b := t.buf[t.pos:t.end]
@@ -1047,7 +1051,7 @@ func (t *tokenizer) skipBlank() {
 // element, written without spaces. It reports false, having changed
 // nothing that matters, when the input is in any other form.
 func (t *tokenizer) fastValue(decode bool) ([]byte, bool) {
-	if t.pendingEnd {
+	if t.pendingEnd || t.slow {
 		return nil, false
 	}
 	b := t.buf[t.pos:t.end]
