@@ -44,6 +44,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := cpuTime()
 			for b.Loop() {
 				s, err := Open(path, Options{})
 				if err != nil {
@@ -51,6 +52,7 @@ func BenchmarkLoad(b *testing.B) {
 				}
 				s.Close()
 			}
+			reportCPU(b, cpu0)
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
 			b.ReportMetric(float64(size)/(1<<20), "file-MB")
 		})
@@ -66,11 +68,13 @@ func BenchmarkSave(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := cpuTime()
 			for b.Loop() {
 				if err := writeFile(path, &snap, true); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0)
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
 			b.ReportMetric(float64(size)/(1<<20), "file-MB")
 		})
@@ -128,6 +132,7 @@ func BenchmarkSyncFromExports(b *testing.B) {
 			b.SetBytes(total)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := cpuTime()
 			i := 0
 			for b.Loop() {
 				src, err := siecle.OpenDir(ctx, exports[i%2], siecle.Options{})
@@ -148,7 +153,17 @@ func BenchmarkSyncFromExports(b *testing.B) {
 				st.Close()
 				i++
 			}
+			reportCPU(b, cpu0)
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
 		})
+	}
+}
+
+// reportCPU reports the CPU time per iteration since cpu0, which a busy
+// machine does not inflate as it does the elapsed time. It includes the
+// garbage collector's work on every core.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	if cpu0 >= 0 {
+		b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 	}
 }
