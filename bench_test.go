@@ -120,52 +120,51 @@ func changeEverything(src *memory.Source) *memory.Source {
 // per pupil, which the load of other processes does not inflate.
 func BenchmarkSync(b *testing.B) {
 	for _, pupils := range []int{2_000, 100_000} {
-		for _, changed := range []bool{true, false} {
-			name := fmt.Sprintf("pupils=%d/unchanged", pupils)
-			if changed {
-				name = fmt.Sprintf("pupils=%d/changed", pupils)
-			}
-			b.Run(name, func(b *testing.B) {
-				e := establishmentOf(b, pupils)
-				st, err := memory.New(e.store)
-				if err != nil {
-					b.Fatal(err)
-				}
-				ctx := context.Background()
-				sources := []*memory.Source{e.src}
-				if changed {
-					sources = []*memory.Source{e.changed, e.src}
-				}
-				syncs := make([]*lsusync.Synchronizer, len(sources))
-				for i, src := range sources {
-					syncs[i] = lsusync.New(src, st, lsusync.Options{Now: e.now})
-				}
-				// Check once, outside the measure, that the benchmark
-				// measures what it says.
-				checkBenchSync(b, ctx, syncs, changed)
+		b.Run(fmt.Sprintf("pupils=%d/changed", pupils), func(b *testing.B) { benchSync(b, pupils, true) })
+		b.Run(fmt.Sprintf("pupils=%d/unchanged", pupils), func(b *testing.B) { benchSync(b, pupils, false) })
+	}
+}
 
-				b.ReportAllocs()
-				cpu0, cpuOK := cpuTime()
-				b.ResetTimer()
-				i := 0
-				for b.Loop() {
-					rep, err := syncs[i%len(syncs)].Sync(ctx)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if rep.Status == lsusync.StatusError {
-						b.Fatal(rep.Err())
-					}
-					i++
-				}
-				perOp := b.Elapsed().Seconds() / float64(b.N)
-				b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
-				b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
-				if cpu1, ok := cpuTime(); ok && cpuOK {
-					b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(e.pupils), "cpu-ns/pupil")
-				}
-			})
+// benchSync measures the sync of an establishment of the given size; see
+// BenchmarkSync.
+func benchSync(b *testing.B, pupils int, changed bool) {
+	e := establishmentOf(b, pupils)
+	st, err := memory.New(e.store)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	sources := []*memory.Source{e.src}
+	if changed {
+		sources = []*memory.Source{e.changed, e.src}
+	}
+	syncs := make([]*lsusync.Synchronizer, len(sources))
+	for i, src := range sources {
+		syncs[i] = lsusync.New(src, st, lsusync.Options{Now: e.now})
+	}
+	// Check once, outside the measure, that the benchmark measures what
+	// it says.
+	checkBenchSync(b, ctx, syncs, changed)
+
+	b.ReportAllocs()
+	cpu0, cpuOK := cpuTime()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		rep, err := syncs[i%len(syncs)].Sync(ctx)
+		if err != nil {
+			b.Fatal(err)
 		}
+		if rep.Status == lsusync.StatusError {
+			b.Fatal(rep.Err())
+		}
+		i++
+	}
+	perOp := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
+	b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
+	if cpu1, ok := cpuTime(); ok && cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(e.pupils), "cpu-ns/pupil")
 	}
 }
 
