@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"testing"
 )
@@ -61,6 +62,37 @@ func BenchmarkStoreSnapshot(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				e.StoreSnapshot()
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
+		})
+	}
+}
+
+// BenchmarkEncode measures the encoding of the five exports alone, to
+// io.Discard: the CPU cost of WriteExports without the file system.
+func BenchmarkEncode(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("pupils=%d", n), func(b *testing.B) {
+			e := New(Config{Seed: 1, Pupils: n})
+			docs := []func(*xmlWriter){e.writeEleves, e.writeCommuns, e.writeStructures, e.writeNomenclature, e.writeSTS}
+			encode := func() int64 {
+				var size int64
+				for _, write := range docs {
+					x := newXMLWriter(io.Discard, false, true)
+					x.header()
+					write(x)
+					if err := x.flush(); err != nil {
+						b.Fatal(err)
+					}
+					size += x.n
+				}
+				return size
+			}
+			b.SetBytes(encode())
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				encode()
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
 		})

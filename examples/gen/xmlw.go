@@ -125,13 +125,42 @@ func (x *xmlWriter) opt(name, value string) {
 	}
 }
 
-func (x *xmlWriter) int(name string, v int) { x.leaf(name, strconv.Itoa(v)) }
+// int writes an element holding a decimal integer.
+func (x *xmlWriter) int(name string, v int) {
+	x.indent()
+	x.byte('<')
+	x.raw(name)
+	x.byte('>')
+	if x.err == nil {
+		buf := strconv.AppendInt(x.w.AvailableBuffer(), int64(v), 10)
+		n, err := x.w.Write(buf)
+		x.n += int64(n)
+		x.err = err
+	}
+	x.raw("</")
+	x.raw(name)
+	x.raw(">\n")
+}
 
 // beeDate writes a DD/MM/YYYY date element, or nothing for the zero Date.
 func (x *xmlWriter) beeDate(name string, d lsusync.Date) {
-	if !d.IsZero() {
-		x.leaf(name, frDate(d))
+	if d.IsZero() {
+		return
 	}
+	x.indent()
+	x.byte('<')
+	x.raw(name)
+	x.byte('>')
+	if x.err == nil {
+		b := frDateBytes(d)
+		buf := append(x.w.AvailableBuffer(), b[:]...)
+		n, err := x.w.Write(buf)
+		x.n += int64(n)
+		x.err = err
+	}
+	x.raw("</")
+	x.raw(name)
+	x.raw(">\n")
 }
 
 // stsDate writes a YYYY-MM-DD date element, or nothing for the zero Date.
@@ -141,7 +170,7 @@ func (x *xmlWriter) stsDate(name string, d lsusync.Date) {
 	}
 }
 
-func frDate(d lsusync.Date) string {
+func frDateBytes(d lsusync.Date) [10]byte {
 	var b [10]byte
 	put2 := func(i, v int) { b[i], b[i+1] = byte('0'+v/10%10), byte('0'+v%10) }
 	put2(0, d.Day)
@@ -150,7 +179,7 @@ func frDate(d lsusync.Date) string {
 	b[5] = '/'
 	put2(6, d.Year/100)
 	put2(8, d.Year%100)
-	return string(b[:])
+	return b
 }
 
 // escape writes s escaped and encoded: & < > " ' as entities, and the
