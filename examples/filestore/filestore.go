@@ -19,6 +19,7 @@
 //   - the files are created readable and writable by their owner only
 //     (0600): they hold personal data. A rewrite makes the store file 0600
 //     again;
+//   - a symbolic link to the store file is followed, not replaced;
 //   - a corrupt, truncated or future-version file is refused with a
 //     [*FileError] naming the file and, for a syntax error, the line,
 //     column and byte offset; it is never overwritten.
