@@ -19,6 +19,12 @@ func New(cfg Config) *Establishment {
 		r:   rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed)^0x9e3779b97f4a7c15)),
 		e:   &Establishment{Config: cfg},
 	}
+	for _, n := range lastNames {
+		g.upper = append(g.upper, strings.ToUpper(n))
+	}
+	for _, n := range specialLastNames {
+		g.upperSpecial = append(g.upperSpecial, strings.ToUpper(n))
+	}
 	g.identity()
 	g.nomenclatures()
 	g.divisions()
@@ -42,6 +48,8 @@ type generator struct {
 	lv2      map[int][2]int // division index -> indexes of its ALL and ESP groups
 	latin    map[int]int    // division index -> index of its Latin group
 	halves   map[int][2]int // division index -> indexes of its half-class groups
+
+	upper, upperSpecial []string // the family names in capitals, as SIECLE writes them
 }
 
 func (g *generator) date(y int, m time.Month, d int) lsusync.Date {
@@ -266,7 +274,7 @@ func (g *generator) staff() {
 func (g *generator) person() Teacher {
 	r := g.r
 	t := Teacher{Function: "ENS", Grade: teacherGrades[r.IntN(len(teacherGrades)-1)]}
-	name := strings.ToUpper(lastNames[r.IntN(len(lastNames))])
+	name := g.upper[r.IntN(len(lastNames))]
 	if r.IntN(2) == 0 {
 		t.Sex, t.Civility = "1", "1"
 		t.FirstName = boyNames[r.IntN(len(boyNames))]
@@ -280,7 +288,7 @@ func (g *generator) person() Teacher {
 		t.BirthName = name
 		t.UsageName = name
 		if r.IntN(3) == 0 { // married name
-			t.UsageName = strings.ToUpper(lastNames[r.IntN(len(lastNames))])
+			t.UsageName = g.upper[r.IntN(len(lastNames))]
 		}
 	}
 	switch r.IntN(25) {
@@ -427,12 +435,12 @@ func (g *generator) pupils() {
 
 		// Identity.
 		if j%97 == 0 {
-			p.LastName = strings.ToUpper(specialLastNames[(j/97)%len(specialLastNames)])
+			p.LastName = g.upperSpecial[(j/97)%len(specialLastNames)]
 		} else {
-			p.LastName = strings.ToUpper(lastNames[r.IntN(len(lastNames))])
+			p.LastName = g.upper[r.IntN(len(lastNames))]
 		}
 		if r.IntN(20) == 0 {
-			p.UsageName = strings.ToUpper(lastNames[r.IntN(len(lastNames))]) + " " + p.LastName
+			p.UsageName = g.upper[r.IntN(len(lastNames))] + " " + p.LastName
 		}
 		names := girlNames
 		p.Sex = "2"
@@ -469,7 +477,9 @@ func (g *generator) pupils() {
 		}
 
 		// Structures: the division, then LV2, Latin, half-class groups.
-		p.Options = []PupilOption{{Subject: "030201", Modality: "O"}}
+		p.Options = make([]PupilOption, 1, 3)
+		p.Options[0] = PupilOption{Subject: "030201", Modality: "O"}
+		p.Groups = make([]string, 0, 3)
 		if gs, ok := g.lv2[div]; ok {
 			k := gs[1]
 			sub := subjEspagnol.Code
@@ -485,6 +495,9 @@ func (g *generator) pupils() {
 		}
 		if gs, ok := g.halves[div]; ok {
 			p.Groups = append(p.Groups, e.Groups[gs[(j/nd)%2]].Code)
+		}
+		if len(p.Groups) == 0 {
+			p.Groups = nil
 		}
 
 		// Exits: a few left before today, a few leave later; some
