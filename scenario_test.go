@@ -279,6 +279,33 @@ var scenarios = []scenario{
 		},
 	},
 	{
+		name: "subjects matched by code: label and modality updated",
+		source: func(s *memory.Source) {
+			c := class(s, "3EME1")
+			c.Services[0].Subject.Label = "FRANÇAIS"
+			c.Services[1].Subject.Modality = "O"
+			c.Services[2].Subject.Label = "" // an empty label never erases
+		},
+		after: func(s *lsusync.Snapshot) {
+			for _, id := range []string{"1001", "1002"} {
+				for _, p := range []lsusync.Period{t1, t2} {
+					b := bilan(s, id, p)
+					b.Acquis[0].Subject.Label = "FRANÇAIS"
+					b.Acquis[1].Subject.Modality = "O"
+				}
+			}
+		},
+		items: func() []edit {
+			var e []edit
+			for _, k := range []string{"1001/2025-T1", "1001/2025-T2", "1002/2025-T1", "1002/2025-T2"} {
+				e = append(e, set(updatedBilan("3EME1", k,
+					ch("Acquis[020700].Label", "FRANCAIS", "FRANÇAIS"),
+					ch("Acquis[061300].Modality", "S", "O"))))
+			}
+			return e
+		}(),
+	},
+	{
 		name: "new subject added to every direct-entry bilan of the class",
 		source: func(s *memory.Source) {
 			c := class(s, "3EME1")
