@@ -50,6 +50,8 @@ type generator struct {
 	halves   map[int][2]int // division index -> indexes of its half-class groups
 
 	upper, upperSpecial []string // the family names in capitals, as SIECLE writes them
+
+	onLeave map[lsusync.TeacherKey]bool // teachers replaced by a substitute
 }
 
 func (g *generator) date(y int, m time.Month, d int) lsusync.Date {
@@ -589,6 +591,7 @@ func addDays(d lsusync.Date, n int) lsusync.Date {
 func (g *generator) substitutes() {
 	e := g.e
 	n := max(1, g.cfg.Teachers/50)
+	g.onLeave = make(map[lsusync.TeacherKey]bool, n)
 	maxID := 0
 	for _, t := range e.Teachers {
 		if t.Key.Type == "epp" {
@@ -600,7 +603,19 @@ func (g *generator) substitutes() {
 		if len(pool) < 2 {
 			continue
 		}
-		absent := &e.Teachers[pool[len(pool)/2]]
+		// A teacher of the discipline not yet on leave.
+		var absent *Teacher
+		for off := range pool {
+			t := &e.Teachers[pool[(len(pool)/2+off)%len(pool)]]
+			if !g.onLeave[t.Key] {
+				absent = t
+				break
+			}
+		}
+		if absent == nil {
+			continue
+		}
+		g.onLeave[absent.Key] = true
 		absent.Function = "" // on leave, still referenced by services
 		sub := g.person()
 		maxID += 1 + g.r.IntN(20)
