@@ -28,7 +28,7 @@ var configs = []struct {
 	name string
 	cfg  Config
 }{
-	{"medium", Config{Seed: 1, Pupils: 800}},
+	{"medium", Config{Seed: 1, Pupils: 500}},
 	{"small-semesters", Config{Seed: 7, Pupils: 300, Classes: 12, Teachers: 25, Periods: 2, SubjectsPerClass: 8, Year: 2024, UAI: "0330001Z"}},
 	{"tiny", Config{Seed: 3, Pupils: 40, Classes: 4, Teachers: 20, SubjectsPerClass: 16}},
 }
