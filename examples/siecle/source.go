@@ -433,6 +433,19 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 		l, _ := label(s.subject)
 		return lsusync.Service{Subject: lsusync.Subject{Code: s.subject, Label: l, Modality: modality(mefs, s.subject)}, Group: group, Teachers: s.teachers}
 	}
+	// Professeurs principaux by division: INDIVIDUS, then SUPPLEANTS.
+	heads := make(map[string][]lsusync.HeadTeacher)
+	for _, sub := range []bool{false, true} {
+		for i := range sd.teachers {
+			t := &sd.teachers[i]
+			if t.sub != sub {
+				continue
+			}
+			for _, pp := range t.pps {
+				heads[pp.division] = append(heads[pp.division], lsusync.HeadTeacher{Teacher: t.t.Key, Start: pp.start, End: pp.end})
+			}
+		}
+	}
 	addClass := func(code, stsLabel string, mefs []string, own []stsService) {
 		cd := &lsusync.ClassData{Code: code, Label: cmp.Or(stsLabel, structs[code].label, code)}
 		for _, s := range own {
@@ -444,19 +457,7 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 				cd.Services = append(cd.Services, service(s, g.code, mefs))
 			}
 		}
-		for _, sub := range []bool{false, true} {
-			for i := range sd.teachers {
-				t := &sd.teachers[i]
-				if t.sub != sub {
-					continue
-				}
-				for _, pp := range t.pps {
-					if pp.division == code {
-						cd.HeadTeachers = append(cd.HeadTeachers, lsusync.HeadTeacher{Teacher: t.t.Key, Start: pp.start, End: pp.end})
-					}
-				}
-			}
-		}
+		cd.HeadTeachers = heads[code]
 		src.codes = append(src.codes, code)
 		src.classes[code] = cd
 	}
