@@ -186,7 +186,7 @@ func TestTwoProcesses(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 
-	for run := range 3 {
+	for run := range 2 {
 		c1, in1, out1 := helper(t, "holder", path)
 		c2, in2, out2 := helper(t, "holder", path)
 		l1, err := out1.ReadString('\n')

@@ -50,6 +50,15 @@ func lsusyncCmd(t *testing.T, args ...string) result {
 	return runCmd(t, exec.Command(os.Args[0], args...))
 }
 
+// lsusyncRun runs the command in this process, through run: for the
+// cases where a process adds nothing but time.
+func lsusyncRun(t *testing.T, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
 // runCmd runs cmd, the test binary running main, and returns its outcome.
 func runCmd(t *testing.T, cmd *exec.Cmd) result {
 	t.Helper()
@@ -194,8 +203,8 @@ func TestDryRunLeavesFile(t *testing.T) {
 		t.Error("a dry run changed the store file")
 	}
 	// The dry run's report is the real one's, in the conditional.
-	real := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-json")
-	dry := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-dir", changedDir, "-json", "-dry-run")
+	real := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-json")
+	dry := lsusyncRun(t, "sync", "-store", sampleCopy(t), "-dir", changedDir, "-json", "-dry-run")
 	var rr, dr lsusync.Report
 	require.NoError(t, json.Unmarshal([]byte(real.stdout), &rr))
 	require.NoError(t, json.Unmarshal([]byte(dry.stdout), &dr))
@@ -237,6 +246,7 @@ func TestRefusals(t *testing.T) {
 		store func(t *testing.T) string
 		args  []string
 		first bool     // select the sample's first class
+		exec  bool     // run a process, as a user does (else run in this process)
 		want  []string // in stderr
 	}{
 		{
@@ -244,6 +254,7 @@ func TestRefusals(t *testing.T) {
 			store: func(t *testing.T) string {
 				return storeVariant(t, func(s *lsusync.Snapshot) { s.Classes[1].Periods, s.Classes[4].Periods = nil, nil })
 			},
+			exec: true,
 			want: []string{"no period is configured", "2 classes"},
 		},
 		{
@@ -259,6 +270,7 @@ func TestRefusals(t *testing.T) {
 			store: func(t *testing.T) string {
 				return storeVariant(t, func(s *lsusync.Snapshot) { s.Establishment.UAI = "0690001B" })
 			},
+			exec: true,
 			want: []string{"establishment 0750001A", "that of 0690001B"},
 		},
 		{
@@ -275,6 +287,7 @@ func TestRefusals(t *testing.T) {
 				require.NoError(t, os.WriteFile(path, data[:len(data)/2], 0o600))
 				return path
 			},
+			exec: true,
 			want: []string{"lsu.json: line ", "truncated file"},
 		},
 		{
@@ -310,7 +323,10 @@ func TestRefusals(t *testing.T) {
 			if tc.first {
 				args = append(args, "-classes", firstClass(t))
 			}
-			r := lsusyncCmd(t, args...)
+			r := lsusyncRun(t, args...)
+			if tc.exec {
+				r = lsusyncCmd(t, args...)
+			}
 			r.require(t, 2)
 			if r.stdout != "" {
 				t.Errorf("a refusal printed a report:\n%s", r.stdout)
@@ -473,10 +489,10 @@ func TestWriteFailureExits1(t *testing.T) {
 // TestSyncFilesOneByOne gives the exports one by one instead of a folder:
 // the same report.
 func TestSyncFilesOneByOne(t *testing.T) {
-	byDir := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-dir", changedDir, "-dry-run")
+	byDir := lsusyncRun(t, "sync", "-store", sampleCopy(t), "-dir", changedDir, "-dry-run")
 	byDir.require(t, 0)
 	f := func(name string) string { return filepath.Join(changedDir, name) }
-	byFile := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-dry-run",
+	byFile := lsusyncRun(t, "sync", "-store", sampleCopy(t), "-dry-run",
 		"-bee", f("ExportXML_ElevesSansAdresses.zip"), "-sts", f("sts_emp_0750001A_2025.xml"),
 		"-communs", f("ExportCommuns.zip"), "-structures", f("Structures.zip"), "-nomenclature", f("Nomenclature.zip"))
 	byFile.require(t, 0)
@@ -484,7 +500,7 @@ func TestSyncFilesOneByOne(t *testing.T) {
 		t.Errorf("reports differ (-dir +files):\n%s", diff)
 	}
 	// A file in the wrong slot is refused.
-	r := lsusyncCmd(t, "sync", "-store", sampleCopy(t), "-bee", f("sts_emp_0750001A_2025.xml"), "-sts", f("sts_emp_0750001A_2025.xml"))
+	r := lsusyncRun(t, "sync", "-store", sampleCopy(t), "-bee", f("sts_emp_0750001A_2025.xml"), "-sts", f("sts_emp_0750001A_2025.xml"))
 	r.require(t, 2)
 	if !strings.Contains(r.stderr, "sts_emp_0750001A_2025.xml") {
 		t.Errorf("stderr %q does not name the file", r.stderr)
