@@ -245,7 +245,17 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 	}
 	waitErr := g.Wait()
 
-	rep := &Report{Classes: selected, DryRun: s.opts.DryRun}
+	// The report's items, allocated once: at 100,000 pupils they are
+	// half a million, and growing the slice step by step copies them
+	// again and again.
+	n := len(head)
+	for _, r := range results {
+		n += max(len(r.items), 1)
+	}
+	if len(classes) == 0 {
+		n += len(stClasses)
+	}
+	rep := &Report{Classes: selected, DryRun: s.opts.DryRun, Items: make([]Item, 0, n)}
 	rep.Items = append(rep.Items, head...)
 	// cause is what Sync returns; itemErr is the error of the items that
 	// the cancellation stopped: it matches both ctx.Err() and the cause,
@@ -450,7 +460,7 @@ func (s *Synchronizer) syncClass(ctx context.Context, class Class, today Date, a
 	}
 
 	var cs ChangeSet
-	var items []Item
+	items := make([]Item, 0, 1+len(data.Enrolments)+len(students)+len(bilans))
 
 	// The class label.
 	it := Item{Kind: KindClass, Class: code, Key: code}
