@@ -187,7 +187,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 
 	var apply func(context.Context, ChangeSet) error
 	var batch Batch
-	applied := false
+	committed := false
 	if !s.opts.DryRun {
 		apply = s.st.Apply
 		if b, ok := s.st.(Batcher); ok {
@@ -195,7 +195,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 				return nil, fmt.Errorf("lsusync: beginning a batch: %w", err)
 			}
 			defer func() {
-				if !applied {
+				if !committed { // refused, cancelled, failed or nothing to write
 					batch.Discard()
 				}
 			}()
@@ -289,13 +289,13 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 			// The batch is discarded: nothing of this sync was written.
 			rep.failWritten(itemErr)
 		} else {
-			applied = true
 			if err := batch.Commit(ctx); err != nil {
 				err = fmt.Errorf("lsusync: committing the batch: %w", err)
 				rep.failWritten(err)
 				rep.setStatus()
 				return rep, err
 			}
+			committed = true
 		}
 	}
 	rep.setStatus()

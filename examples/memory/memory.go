@@ -447,14 +447,26 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 func cloneBilan(b lsusync.Bilan) lsusync.Bilan {
 	b.HeadTeachers = slices.Clone(b.HeadTeachers)
 	b.Content = maps.Clone(b.Content)
+	if b.Acquis == nil {
+		return b
+	}
+	// One backing array for every acquis's teachers: each gets a window
+	// with its own capacity, so that appending to one never writes over
+	// the next.
+	n := 0
+	for _, a := range b.Acquis {
+		n += len(a.Teachers)
+	}
+	keys := make([]lsusync.TeacherKey, 0, n)
 	acq := make([]lsusync.Acquis, len(b.Acquis))
 	for i, a := range b.Acquis {
-		a.Teachers = slices.Clone(a.Teachers)
+		if a.Teachers != nil {
+			start := len(keys)
+			keys = append(keys, a.Teachers...)
+			a.Teachers = keys[start:len(keys):len(keys)]
+		}
 		a.Content = maps.Clone(a.Content)
 		acq[i] = a
-	}
-	if b.Acquis == nil {
-		acq = nil
 	}
 	b.Acquis = acq
 	return b
