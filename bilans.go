@@ -1,5 +1,7 @@
 package lsusync
 
+import "slices"
+
 // Bilan is a bilan périodique: one pupil's report for one period.
 //
 // A synchronisation updates only non-locked bilans en saisie directe of the
@@ -76,6 +78,58 @@ type Subject struct {
 	// Modality is the modalité d'élection: "S", "O", "F", "L", "R" or "X",
 	// or "" when unknown.
 	Modality string `json:"modality,omitempty"`
+}
+
+// BilanTemplate makes the bilans en saisie directe of the pupils of one
+// class as a synchronisation keeps them (rule 6): one acquis per subject of
+// the division's services and of the services of the pupil's groups,
+// sorted by subject code, with the subject's label and modality (the first
+// non-empty among its services) and its teachers sorted by key without
+// duplicates; and the professeurs principaux whose end date is empty or not
+// before today, sorted by key.
+//
+// A store that creates bilans from a [Source], as the lsusync init command
+// does, uses it, so that the first synchronisation finds them up to date.
+// The Synchronizer computes the subjects, teachers and professeurs
+// principaux it keeps up to date with it.
+//
+// A BilanTemplate computes the subjects once per distinct set of groups.
+// It is not safe for concurrent use.
+type BilanTemplate struct {
+	plan *subjectPlan
+	pp   []TeacherKey
+}
+
+// NewBilanTemplate returns the template of the bilans of the class that
+// data describes, on the given day.
+func NewBilanTemplate(data ClassData, today Date) *BilanTemplate {
+	return &BilanTemplate{plan: newSubjectPlan(data.Services), pp: headTeachers(data.HeadTeachers, today)}
+}
+
+// Bilan returns the empty, unlocked bilan en saisie directe of the pupil
+// for the period. Its slices are its own.
+func (t *BilanTemplate) Bilan(e Enrolment, p Period) Bilan {
+	targets := t.plan.subjects(e.Groups)
+	b := Bilan{Student: e.Student.ID, Period: p, HeadTeachers: slices.Clone(t.pp)}
+	if len(targets) == 0 {
+		return b
+	}
+	n := 0
+	for _, s := range targets {
+		n += len(s.Teachers)
+	}
+	keys := make([]TeacherKey, 0, n) // one array for every acquis's teachers
+	b.Acquis = make([]Acquis, len(targets))
+	for i, s := range targets {
+		a := Acquis{Subject: s.Subject}
+		if len(s.Teachers) > 0 {
+			start := len(keys)
+			keys = append(keys, s.Teachers...)
+			a.Teachers = keys[start:len(keys):len(keys)]
+		}
+		b.Acquis[i] = a
+	}
+	return b
 }
 
 func itoa(n int) string {

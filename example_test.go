@@ -212,3 +212,33 @@ func Example_wrongEstablishment() {
 	// lsusync: wrong establishment: source UAI "0750002B", store UAI "0750001A"
 	// true
 }
+
+// A BilanTemplate makes the empty bilans of a class as a synchronisation
+// keeps them: the division's subjects, the subjects of the pupil's groups,
+// their teachers, and the professeurs principaux still in office.
+func ExampleBilanTemplate() {
+	epp := func(id string) lsusync.TeacherKey { return lsusync.TeacherKey{Type: "epp", ID: id} }
+	today := lsusync.Date{Year: 2025, Month: 12, Day: 1}
+	class := lsusync.ClassData{
+		Code: "3EME1",
+		Services: []lsusync.Service{
+			{Subject: lsusync.Subject{Code: "020700", Label: "FRANCAIS"}, Teachers: []lsusync.TeacherKey{epp("4189")}},
+			{Subject: lsusync.Subject{Code: "030602", Label: "ESPAGNOL LV2"}, Group: "3LV2ESP", Teachers: []lsusync.TeacherKey{epp("5120")}},
+		},
+		HeadTeachers: []lsusync.HeadTeacher{
+			{Teacher: epp("4189")},
+			{Teacher: epp("3001"), End: lsusync.Date{Year: 2025, Month: 10, Day: 31}}, // no longer PP
+		},
+	}
+	tmpl := lsusync.NewBilanTemplate(class, today)
+	pupil := lsusync.Enrolment{Student: lsusync.Student{ID: "1001", Class: "3EME1"}, Groups: []string{"3LV2ESP"}}
+	b := tmpl.Bilan(pupil, lsusync.Period{Year: 2025, Index: 1, Count: 3})
+	for _, a := range b.Acquis {
+		fmt.Println(a.Subject.Code, a.Subject.Label, a.Teachers)
+	}
+	fmt.Println("PP:", b.HeadTeachers)
+	// Output:
+	// 020700 FRANCAIS [epp:4189]
+	// 030602 ESPAGNOL LV2 [epp:5120]
+	// PP: [epp:4189]
+}

@@ -541,8 +541,7 @@ func (s *Synchronizer) syncClass(ctx context.Context, class Class, today Date, a
 	}
 
 	// The bilans of the present pupils, for the class's periods.
-	plan := newSubjectPlan(data.Services)
-	pp := headTeachers(data.HeadTeachers, today)
+	tmpl := NewBilanTemplate(data, today)
 	periods := make(map[Period]bool, len(class.Periods))
 	for _, p := range class.Periods {
 		periods[p] = true
@@ -566,7 +565,7 @@ func (s *Synchronizer) syncClass(ctx context.Context, class Class, today Date, a
 		case b.Imported:
 			it.Action = ActionImported
 		default:
-			if nb, ok := it.mergeBilan(b, plan.subjects(e.Groups), pp); ok {
+			if nb, ok := it.mergeBilan(b, tmpl.plan.subjects(e.Groups), tmpl.pp); ok {
 				cs.Bilans = append(cs.Bilans, nb)
 			}
 		}

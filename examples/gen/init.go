@@ -85,17 +85,16 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 	// millions of acquis.
 	snap.Classes = make([]lsusync.Class, 0, len(codes))
 	type seed struct {
-		st      lsusync.Student
-		targets []target
-		pp      []lsusync.TeacherKey
+		st   lsusync.Student
+		en   lsusync.Enrolment
+		tmpl *lsusync.BilanTemplate
 	}
 	seeds := make([]seed, 0, present)
 	classOf := make(map[string]string, present)
 	for i, code := range codes {
 		data := &datas[i]
 		snap.Classes = append(snap.Classes, lsusync.Class{Code: code, Label: data.Label, Periods: slices.Clone(periods)})
-		plan := newPlan(data.Services)
-		pp := activeHeadTeachers(data.HeadTeachers, today)
+		tmpl := lsusync.NewBilanTemplate(*data, today)
 		for _, en := range data.Enrolments {
 			if !en.ExitDate.IsZero() && en.ExitDate.Before(today) {
 				continue // left: not in the store
@@ -109,7 +108,7 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 			}
 			classOf[st.ID] = code
 			st.Class = code
-			seeds = append(seeds, seed{st, plan.subjects(en.Groups), pp})
+			seeds = append(seeds, seed{st, en, tmpl})
 		}
 	}
 	// Pupils, then bilans, are produced in the snapshot's order, so that
@@ -124,7 +123,9 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 	snap.Bilans = make([]lsusync.Bilan, 0, len(seeds)*len(periods))
 	for i := range seeds {
 		snap.Students[i] = seeds[i].st
-		snap.Bilans = appendBilans(snap.Bilans, seeds[i].st.ID, ordered, seeds[i].targets, seeds[i].pp)
+		for _, p := range ordered {
+			snap.Bilans = append(snap.Bilans, seeds[i].tmpl.Bilan(seeds[i].en, p))
+		}
 	}
 	snap.Sort()
 	return snap, nil
@@ -134,38 +135,6 @@ func Init(ctx context.Context, src lsusync.Source, periods []lsusync.Period, tod
 // first, then bytewise.
 func compareIDs(a, b string) int {
 	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
-}
-
-// appendBilans appends the empty bilans of a pupil, one per period, each
-// with its own acquis and keys, allocated at once.
-func appendBilans(bs []lsusync.Bilan, id string, periods []lsusync.Period, targets []target, pp []lsusync.TeacherKey) []lsusync.Bilan {
-	nkeys := len(pp)
-	for _, t := range targets {
-		nkeys += len(t.teachers)
-	}
-	acquis := make([]lsusync.Acquis, len(targets)*len(periods))
-	keys := make([]lsusync.TeacherKey, nkeys*len(periods))
-	take := func(src []lsusync.TeacherKey) []lsusync.TeacherKey {
-		if len(src) == 0 {
-			return nil
-		}
-		n := copy(keys, src)
-		out := keys[:n:n]
-		keys = keys[n:]
-		return out
-	}
-	for _, p := range periods {
-		b := lsusync.Bilan{Student: id, Period: p, HeadTeachers: take(pp)}
-		if len(targets) > 0 {
-			b.Acquis = acquis[:len(targets):len(targets)]
-			acquis = acquis[len(targets):]
-			for i, t := range targets {
-				b.Acquis[i] = lsusync.Acquis{Subject: t.subject, Teachers: take(t.teachers)}
-			}
-		}
-		bs = append(bs, b)
-	}
-	return bs
 }
 
 // StoreSnapshot returns the store `lsusync init` would create from the
@@ -180,101 +149,4 @@ func (e *Establishment) StoreSnapshot() lsusync.Snapshot {
 		panic(fmt.Sprintf("gen: StoreSnapshot: %v", err))
 	}
 	return snap
-}
-
-// target is a subject a pupil takes, with its sorted teachers.
-type target struct {
-	subject  lsusync.Subject
-	teachers []lsusync.TeacherKey
-}
-
-// plan computes the subjects of the pupils of one class (rule 6), once
-// per distinct set of groups: the same computation as the synchronizer.
-type plan struct {
-	division []lsusync.Service
-	byGroup  map[string][]lsusync.Service
-	cache    map[string][]target
-}
-
-func newPlan(services []lsusync.Service) *plan {
-	p := &plan{byGroup: make(map[string][]lsusync.Service), cache: make(map[string][]target)}
-	for _, s := range services {
-		if s.Group == "" {
-			p.division = append(p.division, s)
-		} else {
-			p.byGroup[s.Group] = append(p.byGroup[s.Group], s)
-		}
-	}
-	return p
-}
-
-// subjects returns the subjects of a pupil of the given groups, sorted by
-// code; shared, not to be modified.
-func (p *plan) subjects(groups []string) []target {
-	var relevant []string
-	for _, g := range groups {
-		if _, ok := p.byGroup[g]; ok {
-			relevant = append(relevant, g)
-		}
-	}
-	slices.Sort(relevant)
-	relevant = slices.Compact(relevant)
-	key := strings.Join(relevant, "\x00")
-	if t, ok := p.cache[key]; ok {
-		return t
-	}
-	byCode := make(map[string]*target)
-	var order []*target
-	add := func(s lsusync.Service) {
-		t := byCode[s.Subject.Code]
-		if t == nil {
-			t = &target{subject: s.Subject}
-			byCode[s.Subject.Code] = t
-			order = append(order, t)
-		}
-		if t.subject.Label == "" {
-			t.subject.Label = s.Subject.Label
-		}
-		if t.subject.Modality == "" {
-			t.subject.Modality = s.Subject.Modality
-		}
-		t.teachers = append(t.teachers, s.Teachers...)
-	}
-	for _, s := range p.division {
-		add(s)
-	}
-	for _, g := range relevant {
-		for _, s := range p.byGroup[g] {
-			add(s)
-		}
-	}
-	out := make([]target, len(order))
-	for i, t := range order {
-		t.teachers = sortKeys(t.teachers)
-		out[i] = *t
-	}
-	slices.SortFunc(out, func(a, b target) int { return strings.Compare(a.subject.Code, b.subject.Code) })
-	p.cache[key] = out
-	return out
-}
-
-// activeHeadTeachers returns the keys of the professeurs principaux whose
-// end date is empty or not before today, sorted, without duplicates.
-func activeHeadTeachers(hts []lsusync.HeadTeacher, today lsusync.Date) []lsusync.TeacherKey {
-	var keys []lsusync.TeacherKey
-	for _, h := range hts {
-		if h.End.IsZero() || !h.End.Before(today) {
-			keys = append(keys, h.Teacher)
-		}
-	}
-	return sortKeys(keys)
-}
-
-func sortKeys(keys []lsusync.TeacherKey) []lsusync.TeacherKey {
-	if len(keys) == 0 {
-		return nil
-	}
-	keys = slices.Clone(keys)
-	slices.SortFunc(keys, lsusync.TeacherKey.Compare)
-	return slices.Compact(keys)
 }
