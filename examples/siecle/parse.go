@@ -295,17 +295,11 @@ func (r *fileReader) readEleves() error {
 			return r.t.children(func(n []byte) error {
 				switch string(n) {
 				case "ELEVES":
-					return r.t.children(func(n []byte) error {
-						if string(n) != "ELEVE" {
-							return r.t.skip()
-						}
+					return r.t.each("ELEVE", func() error {
 						return r.readPupil(d)
 					})
 				case "STRUCTURES":
-					return r.t.children(func(n []byte) error {
-						if string(n) != "STRUCTURES_ELEVE" {
-							return r.t.skip()
-						}
+					return r.t.each("STRUCTURES_ELEVE", func() error {
 						return r.readPupilStructures(d)
 					})
 				}
@@ -454,10 +448,7 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 	} else if ps, ok := d.pending[id]; ok {
 		division, groups = ps.division, ps.groups
 	}
-	err := r.t.children(func(n []byte) error {
-		if string(n) != "STRUCTURE" {
-			return r.t.skip()
-		}
+	err := r.t.each("STRUCTURE", func() error {
 		var code string
 		var typ byte // 'D', 'G', 0 (none) or '?' (another value, in bad)
 		var bad string
@@ -530,10 +521,7 @@ func (r *fileReader) readCommuns() error {
 		case "PARAMETRES":
 			return r.readBEEParams()
 		case "DONNEES":
-			return r.t.children(func(n []byte) error {
-				if string(n) != "UAJ" {
-					return r.t.skip()
-				}
+			return r.t.each("UAJ", func() error {
 				return r.t.children(func(n []byte) error {
 					var dst *string
 					switch string(n) {
@@ -581,14 +569,8 @@ func (r *fileReader) readStructures() error {
 		case "PARAMETRES":
 			return r.readBEEParams()
 		case "DONNEES":
-			return r.t.children(func(n []byte) error {
-				if string(n) != "DIVISIONS" {
-					return r.t.skip()
-				}
-				return r.t.children(func(n []byte) error {
-					if string(n) != "DIVISION" {
-						return r.t.skip()
-					}
+			return r.t.each("DIVISIONS", func() error {
+				return r.t.each("DIVISION", func() error {
 					cb, _ := r.t.attr("CODE_STRUCTURE")
 					if len(cb) == 0 {
 						return r.errf(ErrValue, "DIVISION@CODE_STRUCTURE", "", "", "a division without a code")
@@ -599,10 +581,7 @@ func (r *fileReader) readStructures() error {
 						return r.errf(ErrValue, "DIVISION@CODE_STRUCTURE", "", code, "duplicate division code (first at line %d)", prev.line)
 					}
 					var label string
-					err := r.t.children(func(n []byte) error {
-						if string(n) != "LIBELLE_LONG" {
-							return r.t.skip()
-						}
+					err := r.t.each("LIBELLE_LONG", func() error {
 						var err error
 						label, err = r.str()
 						return err
@@ -631,10 +610,7 @@ func (r *fileReader) readNomenclature() error {
 			return r.t.children(func(n []byte) error {
 				switch string(n) {
 				case "MATIERES":
-					return r.t.children(func(n []byte) error {
-						if string(n) != "MATIERE" {
-							return r.t.skip()
-						}
+					return r.t.each("MATIERE", func() error {
 						cb, _ := r.t.attr("CODE_MATIERE")
 						if !isSubjectCode(cb) {
 							return r.errf(ErrValue, "MATIERE@CODE_MATIERE", "", string(cb), "a subject code has 6 digits")
@@ -648,10 +624,7 @@ func (r *fileReader) readNomenclature() error {
 						return err
 					})
 				case "PROGRAMMES":
-					return r.t.children(func(n []byte) error {
-						if string(n) != "PROGRAMME" {
-							return r.t.skip()
-						}
+					return r.t.each("PROGRAMME", func() error {
 						var mef, subject, modality string
 						var hours float64
 						err := r.t.children(func(n []byte) error {
@@ -733,14 +706,8 @@ func (r *fileReader) readSTS() error {
 		case "PARAMETRES":
 			return r.readSTSParams(d)
 		case "NOMENCLATURES":
-			return r.t.children(func(n []byte) error {
-				if string(n) != "MATIERES" {
-					return r.t.skip()
-				}
-				return r.t.children(func(n []byte) error {
-					if string(n) != "MATIERE" {
-						return r.t.skip()
-					}
+			return r.t.each("MATIERES", func() error {
+				return r.t.each("MATIERE", func() error {
 					cb, _ := r.t.attr("CODE")
 					if !isSubjectCode(cb) {
 						return r.errf(ErrValue, "MATIERE@CODE", "", string(cb), "a subject code has 6 digits")
@@ -762,27 +729,18 @@ func (r *fileReader) readSTS() error {
 					if string(n) == "SUPPLEANTS" {
 						item = "SUPPLEANT"
 					}
-					return r.t.children(func(n []byte) error {
-						if string(n) != item {
-							return r.t.skip()
-						}
+					return r.t.each(item, func() error {
 						return r.readTeacher(d, item)
 					})
 				case "STRUCTURE":
 					return r.t.children(func(n []byte) error {
 						switch string(n) {
 						case "DIVISIONS":
-							return r.t.children(func(n []byte) error {
-								if string(n) != "DIVISION" {
-									return r.t.skip()
-								}
+							return r.t.each("DIVISION", func() error {
 								return r.readDivision(d)
 							})
 						case "GROUPES":
-							return r.t.children(func(n []byte) error {
-								if string(n) != "GROUPE" {
-									return r.t.skip()
-								}
+							return r.t.each("GROUPE", func() error {
 								return r.readGroup(d)
 							})
 						}
@@ -901,10 +859,7 @@ func (r *fileReader) readTeacher(d *stsData, item string) error {
 		case "PRENOM":
 			st.t.FirstName, err = r.str()
 		case "PROFS_PRINC":
-			return r.t.children(func(n []byte) error {
-				if string(n) != "PROF_PRINC" {
-					return r.t.skip()
-				}
+			return r.t.each("PROF_PRINC", func() error {
 				var pp stsPP
 				err := r.t.children(func(n []byte) error {
 					switch string(n) {
@@ -969,23 +924,14 @@ func (r *fileReader) readTeacher(d *stsData, item string) error {
 // readServices reads SERVICES.
 func (r *fileReader) readServices(rec string) ([]stsService, error) {
 	var out []stsService
-	err := r.t.children(func(n []byte) error {
-		if string(n) != "SERVICE" {
-			return r.t.skip()
-		}
+	err := r.t.each("SERVICE", func() error {
 		cb, _ := r.t.attr("CODE_MATIERE")
 		if !isSubjectCode(cb) {
 			return r.errf(ErrValue, "SERVICE@CODE_MATIERE", rec, string(cb), "a subject code has 6 digits")
 		}
 		s := stsService{subject: r.in.get(cb), line: r.t.line(r.t.tokStart)}
-		err := r.t.children(func(n []byte) error {
-			if string(n) != "ENSEIGNANTS" {
-				return r.t.skip()
-			}
-			return r.t.children(func(n []byte) error {
-				if string(n) != "ENSEIGNANT" {
-					return r.t.skip()
-				}
+		err := r.t.each("ENSEIGNANTS", func() error {
+			return r.t.each("ENSEIGNANT", func() error {
 				k, err := r.teacherKey("ENSEIGNANT")
 				if err != nil {
 					return err
@@ -1018,10 +964,7 @@ func (r *fileReader) readDivision(d *stsData) error {
 		case "LIBELLE_LONG":
 			div.label, err = r.str()
 		case "MEFS_APPARTENANCE":
-			return r.t.children(func(n []byte) error {
-				if string(n) != "MEF_APPARTENANCE" {
-					return r.t.skip()
-				}
+			return r.t.each("MEF_APPARTENANCE", func() error {
 				if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
 					div.mefs = append(div.mefs, r.in.get(v))
 				}
@@ -1051,10 +994,7 @@ func (r *fileReader) readGroup(d *stsData) error {
 		var err error
 		switch string(n) {
 		case "DIVISIONS_APPARTENANCE":
-			return r.t.children(func(n []byte) error {
-				if string(n) != "DIVISION_APPARTENANCE" {
-					return r.t.skip()
-				}
+			return r.t.each("DIVISION_APPARTENANCE", func() error {
 				if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
 					g.divisions = append(g.divisions, r.in.get(v))
 				}

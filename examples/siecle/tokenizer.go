@@ -1126,6 +1126,17 @@ func (t *tokenizer) children(fn func(name []byte) error) error {
 	}
 }
 
+// each calls fn for each child element of the current element named name,
+// skipping the others; see children.
+func (t *tokenizer) each(name string, fn func() error) error {
+	return t.children(func(n []byte) error {
+		if string(n) != name {
+			return t.skip()
+		}
+		return fn()
+	})
+}
+
 // attr returns the decoded, trimmed value of the current start tag's
 // attribute name, valid until the next call to attr.
 func (t *tokenizer) attr(name string) ([]byte, bool) {
