@@ -1,10 +1,7 @@
 package siecle
 
 import (
-	"cmp"
 	"context"
-	"slices"
-	"strings"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -12,46 +9,14 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/lsusynctest"
 )
 
-// domain is the whole content of a Source, in a canonical order.
-type domain struct {
-	Establishment lsusync.Establishment
-	Teachers      []lsusync.Teacher
-	Classes       []lsusync.ClassData
-}
-
-// readDomain reads every value of src and sorts it canonically: teachers
-// by key, classes by code, enrolments by pupil ID, services by (group,
-// subject), head teachers by key.
-func readDomain(t testing.TB, src lsusync.Source) domain {
+// readDomain reads every value of src in a canonical order.
+func readDomain(t testing.TB, src lsusync.Source) lsusynctest.SourceContent {
 	t.Helper()
-	ctx := context.Background()
-	var d domain
-	var err error
-	d.Establishment, err = src.Establishment(ctx)
+	d, err := lsusynctest.ReadSource(context.Background(), src)
 	require.NoError(t, err)
-	d.Teachers, err = src.Teachers(ctx)
-	require.NoError(t, err)
-	slices.SortFunc(d.Teachers, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
-	codes, err := src.ClassCodes(ctx)
-	require.NoError(t, err)
-	for _, c := range codes {
-		cd, err := src.Class(ctx, c)
-		require.NoError(t, err)
-		cd.Enrolments = slices.Clone(cd.Enrolments)
-		slices.SortStableFunc(cd.Enrolments, func(a, b lsusync.Enrolment) int {
-			return cmp.Or(cmp.Compare(len(a.Student.ID), len(b.Student.ID)), strings.Compare(a.Student.ID, b.Student.ID))
-		})
-		cd.Services = slices.Clone(cd.Services)
-		slices.SortStableFunc(cd.Services, func(a, b lsusync.Service) int {
-			return cmp.Or(strings.Compare(a.Group, b.Group), strings.Compare(a.Subject.Code, b.Subject.Code))
-		})
-		cd.HeadTeachers = slices.Clone(cd.HeadTeachers)
-		slices.SortStableFunc(cd.HeadTeachers, func(a, b lsusync.HeadTeacher) int { return a.Teacher.Compare(b.Teacher) })
-		d.Classes = append(d.Classes, cd)
-	}
-	slices.SortFunc(d.Classes, func(a, b lsusync.ClassData) int { return strings.Compare(a.Code, b.Code) })
 	return d
 }
 
