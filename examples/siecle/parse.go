@@ -964,12 +964,7 @@ func (r *fileReader) readDivision(d *stsData) error {
 		case "LIBELLE_LONG":
 			div.label, err = r.str()
 		case "MEFS_APPARTENANCE":
-			return r.t.each("MEF_APPARTENANCE", func() error {
-				if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
-					div.mefs = append(div.mefs, r.in.get(v))
-				}
-				return r.t.skip()
-			})
+			return r.codes("MEF_APPARTENANCE", &div.mefs)
 		case "SERVICES":
 			var svs []stsService
 			svs, err = r.readServices(rec)
@@ -983,6 +978,17 @@ func (r *fileReader) readDivision(d *stsData) error {
 	return err
 }
 
+// codes appends to dst the non-empty CODE attributes of the children of
+// the current element named name (MEF_APPARTENANCE, DIVISION_APPARTENANCE).
+func (r *fileReader) codes(name string, dst *[]string) error {
+	return r.t.each(name, func() error {
+		if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
+			*dst = append(*dst, r.in.get(v))
+		}
+		return r.t.skip()
+	})
+}
+
 func (r *fileReader) readGroup(d *stsData) error {
 	cb, _ := r.t.attr("CODE")
 	if len(cb) == 0 {
@@ -994,12 +1000,7 @@ func (r *fileReader) readGroup(d *stsData) error {
 		var err error
 		switch string(n) {
 		case "DIVISIONS_APPARTENANCE":
-			return r.t.each("DIVISION_APPARTENANCE", func() error {
-				if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
-					g.divisions = append(g.divisions, r.in.get(v))
-				}
-				return r.t.skip()
-			})
+			return r.codes("DIVISION_APPARTENANCE", &g.divisions)
 		case "SERVICES":
 			var svs []stsService
 			svs, err = r.readServices(rec)
