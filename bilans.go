@@ -27,6 +27,8 @@ type Bilan struct {
 	// Content holds the bilan's other content (synthèse, vie scolaire,
 	// socle, parcours, ...) by name. A sync never reads or changes it.
 	Content map[string]string `json:"content,omitempty"`
+	// Version is the record's version in the store (see [Version]).
+	Version Version `json:"-"`
 }
 
 // Key returns the bilan's key.

@@ -1,6 +1,11 @@
 package lsusync
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+)
 
 // Class is a division (classe), identified by its code.
 //
@@ -17,6 +22,9 @@ type Class struct {
 	// A class with no period cannot be synchronised (rule 1, the period
 	// prerequisite). Sources leave Periods nil.
 	Periods []Period `json:"periods,omitempty"`
+	// Version is the record's version in the store (see [Version]); a
+	// Source leaves it zero.
+	Version Version `json:"-"`
 }
 
 // Period is a reporting period of a class: a trimester (Count 3) or a
@@ -41,6 +49,22 @@ func (p Period) String() string {
 		return fmt.Sprintf("S%d", p.Index)
 	}
 	return fmt.Sprintf("P%d/%d", p.Index, p.Count)
+}
+
+// Trimesters returns the three trimesters of the school year that starts
+// in year: 2025 for 2025-2026.
+func Trimesters(year int) []Period { return periodsOf(year, 3) }
+
+// Semesters returns the two semesters of the school year that starts in
+// year.
+func Semesters(year int) []Period { return periodsOf(year, 2) }
+
+func periodsOf(year, count int) []Period {
+	ps := make([]Period, count)
+	for i := range ps {
+		ps[i] = Period{Year: year, Index: i + 1, Count: count}
+	}
+	return ps
 }
 
 // Valid reports whether p is a well-formed period: a year, and an index
@@ -101,4 +125,108 @@ type HeadTeacher struct {
 	// Start and End are the optional dates of the appointment; an End in
 	// the past means the teacher is no longer professeur principal.
 	Start, End Date
+}
+
+// SetUpClass sets up in the store a class that the source has, as LSU's
+// period settings do, so that the next [Synchronizer.Sync] fills it with
+// its pupils and their bilans: a class the store lacks is added with the
+// source's label and the given periods; a class the store holds without
+// periods gets them, and keeps its label. It returns the class as stored.
+// In a dry run it returns the class it would store, and writes nothing.
+//
+// periods are the periods of one school year: the trimesters or the
+// semesters of [Trimesters] or [Semesters], in any order.
+//
+// SetUpClass refuses, writing nothing: a source of another establishment
+// ([*EstablishmentError]); a class the source does not have
+// ([ErrUnknownClass], as a [*ClassesError] with the source's classes in
+// Known); periods that are not those of one school year ([ErrInvalid]); a
+// class the store holds with periods already ([ErrAlreadySetUp]). The
+// store's own errors are returned wrapped, [ErrConflict] among them when
+// the class changed while it was set up.
+func (s *Synchronizer) SetUpClass(ctx context.Context, code string, periods []Period) (Class, error) {
+	if err := checkPeriods(periods); err != nil {
+		return Class{}, fmt.Errorf("lsusync: setting up class %q: %w", code, err)
+	}
+	srcEst, err := s.src.Establishment(ctx)
+	if err != nil {
+		return Class{}, fmt.Errorf("lsusync: reading the source establishment: %w", err)
+	}
+	stEst, err := s.st.Establishment(ctx)
+	if err != nil {
+		return Class{}, fmt.Errorf("lsusync: reading the store establishment: %w", err)
+	}
+	if srcEst.UAI == "" || srcEst.UAI != stEst.UAI {
+		return Class{}, &EstablishmentError{Source: srcEst.UAI, Store: stEst.UAI}
+	}
+	data, err := s.src.Class(ctx, code)
+	if errors.Is(err, ErrNotFound) {
+		codes, cerr := s.src.ClassCodes(ctx)
+		if cerr != nil {
+			return Class{}, fmt.Errorf("lsusync: reading the source classes: %w", cerr)
+		}
+		return Class{}, &ClassesError{Err: ErrUnknownClass, Classes: []string{code}, Known: sortedCodes(codes)}
+	}
+	if err != nil {
+		return Class{}, fmt.Errorf("lsusync: reading class %q of the source: %w", code, err)
+	}
+	stored, err := s.st.Classes(ctx)
+	if err != nil {
+		return Class{}, fmt.Errorf("lsusync: reading the store classes: %w", err)
+	}
+	class := Class{Code: code, Label: data.Label}
+	for _, c := range stored {
+		if c.Code == code {
+			if len(c.Periods) > 0 {
+				return Class{}, fmt.Errorf("lsusync: class %q: %w with %d periods", code, ErrAlreadySetUp, len(c.Periods))
+			}
+			class = c
+		}
+	}
+	class.Periods = slices.Clone(periods)
+	slices.SortFunc(class.Periods, comparePeriods)
+	if s.opts.DryRun {
+		return class, nil
+	}
+	if err := s.st.Apply(ctx, ChangeSet{Class: &class}); err != nil {
+		return Class{}, fmt.Errorf("lsusync: setting up class %q: %w", code, err)
+	}
+	if stored, err = s.st.Classes(ctx); err != nil {
+		return Class{}, fmt.Errorf("lsusync: reading the store classes: %w", err)
+	}
+	for _, c := range stored {
+		if c.Code == code {
+			return c, nil
+		}
+	}
+	return Class{}, fmt.Errorf("lsusync: class %q: %w after it was set up", code, ErrNotFound)
+}
+
+// checkPeriods checks that ps are the periods of one school year.
+func checkPeriods(ps []Period) error {
+	if len(ps) == 0 {
+		return fmt.Errorf("%w: no period", ErrInvalid)
+	}
+	seen := make(map[int]bool, len(ps))
+	for _, p := range ps {
+		switch {
+		case !p.Valid():
+			return fmt.Errorf("%w: period %d/%d of %d is not valid", ErrInvalid, p.Index, p.Count, p.Year)
+		case p.Year != ps[0].Year || p.Count != ps[0].Count:
+			return fmt.Errorf("%w: periods %d-%s and %d-%s are not of one school year", ErrInvalid, ps[0].Year, ps[0], p.Year, p)
+		case seen[p.Index]:
+			return fmt.Errorf("%w: period %d-%s given twice", ErrInvalid, p.Year, p)
+		}
+		seen[p.Index] = true
+	}
+	if len(ps) != ps[0].Count {
+		return fmt.Errorf("%w: %d periods given, of a year of %d", ErrInvalid, len(ps), ps[0].Count)
+	}
+	return nil
+}
+
+func sortedCodes(codes []string) []string {
+	codes = slices.Clone(codes)
+	slices.Sort(codes)
+	return slices.Compact(codes)
 }

@@ -14,6 +14,11 @@ var (
 	ErrLocked = errors.New("lsusync: bilan locked")
 	// ErrInvalid reports malformed or inconsistent input.
 	ErrInvalid = errors.New("lsusync: invalid input")
+	// ErrConflict reports a write refused because a record changed in the
+	// store since it was read (see [Version]): another writer, such as a
+	// teacher entering an appreciation, came first. Nothing of the change
+	// set was applied; read again and recompute.
+	ErrConflict = errors.New("lsusync: record changed since it was read")
 	// ErrPeriodsNotConfigured reports selected classes that have no period
 	// configured in the store (rule 1). Sync returns it as a
 	// [*ClassesError] naming every such class, and writes nothing.
@@ -21,6 +26,9 @@ var (
 	// ErrUnknownClass reports selected classes that the source does not
 	// have. Sync returns it as a [*ClassesError] and writes nothing.
 	ErrUnknownClass = errors.New("lsusync: unknown class")
+	// ErrAlreadySetUp reports a class that [Synchronizer.SetUpClass] was
+	// asked to set up and that the store already holds with its periods.
+	ErrAlreadySetUp = errors.New("lsusync: class already set up")
 	// ErrWrongEstablishment reports a source whose UAI is not the store's
 	// (rule 2). Sync returns it as a [*EstablishmentError] and writes
 	// nothing.
@@ -30,8 +38,14 @@ var (
 // ClassesError is a refusal that concerns several classes: it names every
 // one of them. Err is [ErrPeriodsNotConfigured] or [ErrUnknownClass].
 type ClassesError struct {
-	Err     error
+	// Err is the sentinel error of the refusal.
+	Err error
+	// Classes are the codes of the classes concerned.
 	Classes []string
+	// Known are the codes of the classes that exist, sorted, for
+	// [ErrUnknownClass]: those of the source, so that a caller can
+	// suggest the nearest. Nil for other refusals.
+	Known []string
 }
 
 // Error returns the sentinel's message followed by the class codes.

@@ -20,6 +20,9 @@ type Establishment struct {
 	Phone string `json:"phone,omitempty"`
 	// Email is the establishment's e-mail address (MEL_1).
 	Email string `json:"email,omitempty"`
+	// Version is the record's version in the store (see [Version]); a
+	// Source leaves it zero.
+	Version Version `json:"-"`
 }
 
 // Address is a postal address as SIECLE and STS-Web give it.

@@ -93,6 +93,11 @@ type Options struct {
 	// Logger, when not nil, receives one record per step. It never
 	// receives personal data: only class codes and counts.
 	Logger *slog.Logger
+	// ConflictRetries is how many times a class whose changes the store
+	// refused with [ErrConflict] (a record changed since it was read) is
+	// read again and recomputed before it is reported as an error. Zero
+	// means 3; a negative value means no retry.
+	ConflictRetries int
 }
 
 // Progress tells how far a synchronisation has gone.
@@ -418,7 +423,7 @@ func (it Item) settle() Item {
 		it.Status = StatusWarning
 	default:
 		switch it.Action {
-		case ActionGone, ActionLeft, ActionNotInSource, ActionOtherClass:
+		case ActionGone, ActionLeft, ActionNotInSource, ActionMoved:
 			it.Status = StatusWarning
 		default:
 			it.Status = StatusSuccess
@@ -515,7 +520,7 @@ func (s *Synchronizer) syncClass(ctx context.Context, class Class, today Date, a
 			other, err := s.st.Student(ctx, id)
 			switch {
 			case err == nil:
-				it.Action = ActionOtherClass
+				it.Action = ActionMoved
 				it.Changes = []Change{{Field: "Class", Before: other.Class, After: code}}
 			case errors.Is(err, ErrNotFound):
 				st := e.Student

@@ -34,6 +34,9 @@ const (
 	KindClass
 	KindStudent
 	KindBilan
+	// KindSource is a notice of the source about its own data (see
+	// [Notice]); Item.Note holds its message.
+	KindSource
 )
 
 // Action is what a synchronisation did, or would do in a dry run, to one
@@ -65,9 +68,16 @@ const (
 	// ActionNotInSource: a stored class that the source no longer has;
 	// left unchanged.
 	ActionNotInSource
-	// ActionOtherClass: a pupil of the class in the source whom the store
-	// has in another class; not moved, and left unchanged.
-	ActionOtherClass
+	// ActionMoved: a pupil whom the store had in another class and the
+	// source has in this one was moved here with their bilans; see
+	// Item.Changes (the field "Class").
+	ActionMoved
+	// ActionNotInStore: a class of the source that the store lacks; not
+	// synchronised until it is set up with its periods (see
+	// [Synchronizer.SetUpClass]).
+	ActionNotInStore
+	// ActionNoticed: a notice of the source (see [Notice]).
+	ActionNoticed
 )
 
 // Item is one line of a [Report]: what happened to one record.
@@ -87,15 +97,52 @@ type Item struct {
 	// Changes are the field-level changes, in field order. Their values
 	// may be personal data.
 	Changes []Change `json:"changes,omitempty"`
-	// Kept names the fields that the source left empty and whose stored
-	// value was kept (rule 4), for instance "NUMEN".
+	// Kept names the fields that the source left empty for this record
+	// while it gives them for others, and whose stored value was kept
+	// (empty never erases): a warning, for the source may be incomplete.
 	Kept []string `json:"kept,omitempty"`
+	// Uncarried names the fields that the source gives for no record of
+	// this kind at all, and whose stored value was kept: the STS-Web
+	// export never carries a NUMEN, and without Communs.xml there is no
+	// e-mail. Nothing can be done about one record, so it is not a
+	// warning; the text says so once for all the records concerned.
+	Uncarried []string `json:"uncarried,omitempty"`
+	// Rejected are the source values that were not stored because they
+	// are wrong or LSU would refuse them, such as an INE that another
+	// pupil has too.
+	Rejected []Rejection `json:"rejected,omitempty"`
 	// KeptSubjects are the codes of subjects that left the services but
 	// were kept in a bilan because their acquis holds content.
 	KeptSubjects []string `json:"keptSubjects,omitempty"`
+	// Note is the message of a notice of the source ([KindSource]), in
+	// French.
+	Note string `json:"note,omitempty"`
 	// Err is the cause of a StatusError item.
 	Err error `json:"-"`
 }
+
+// Rejection is a source value that the synchronizer did not store: the
+// stored value, if any, was kept.
+type Rejection struct {
+	// Field names the field, such as "INE".
+	Field string `json:"field"`
+	// Reason tells why: [ReasonDuplicate] or [ReasonFormat].
+	Reason string `json:"reason"`
+	// Others are the keys of the other records that hold the same value,
+	// for ReasonDuplicate.
+	Others []string `json:"others,omitempty"`
+}
+
+// The reasons of a [Rejection].
+const (
+	// ReasonDuplicate: another record of the source has the same value
+	// for a field that identifies a person (two pupils with one INE, a
+	// secretariat error); neither value is stored until it is corrected.
+	ReasonDuplicate = "duplicate"
+	// ReasonFormat: the value is not in the national format (an INE is
+	// 11 characters: 10 digits and a letter, or 9 digits and 2 letters).
+	ReasonFormat = "format"
+)
 
 // Change is the change of one field of a record.
 type Change struct {
@@ -142,13 +189,14 @@ var (
 	statusNames = [...]string{StatusSuccess: "success", StatusWarning: "warning", StatusError: "error"}
 	kindNames   = [...]string{
 		KindEstablishment: "establishment", KindTeacher: "teacher", KindClass: "class",
-		KindStudent: "student", KindBilan: "bilan",
+		KindStudent: "student", KindBilan: "bilan", KindSource: "source",
 	}
 	actionNames = [...]string{
 		ActionUnchanged: "unchanged", ActionUpdated: "updated", ActionAdded: "added",
 		ActionGone: "gone", ActionLeft: "left", ActionLocked: "locked",
 		ActionImported: "imported", ActionFailed: "failed",
-		ActionNotInSource: "not-in-source", ActionOtherClass: "other-class",
+		ActionNotInSource: "not-in-source", ActionMoved: "moved",
+		ActionNotInStore: "not-in-store", ActionNoticed: "noticed",
 	}
 )
 

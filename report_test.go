@@ -61,7 +61,7 @@ func everyItem() *lsusync.Report {
 	pUpdated.Changes = []lsusync.Change{ch("LastName", "DUPONT", "DUPOND"), ch("BirthDate", "2011-03-14", "2011-03-15")}
 	pKept := it(w, lsusync.KindStudent, lsusync.ActionUnchanged, "3EME1", "1004")
 	pKept.Kept = []string{"INE", "BirthDate"}
-	pOther := it(w, lsusync.KindStudent, lsusync.ActionOtherClass, "3EME1", "1006")
+	pOther := it(w, lsusync.KindStudent, lsusync.ActionMoved, "3EME1", "1006")
 	pOther.Changes = []lsusync.Change{ch("Class", "4EME2", "3EME1")}
 	bUpdated := it(s, lsusync.KindBilan, lsusync.ActionUpdated, "3EME1", "1001/2025-T1")
 	bUpdated.Changes = []lsusync.Change{
@@ -326,7 +326,10 @@ func TestEnumText(t *testing.T) {
 		{lsusync.ActionImported, "imported", nil},
 		{lsusync.ActionFailed, "failed", nil},
 		{lsusync.ActionNotInSource, "not-in-source", nil},
-		{lsusync.ActionOtherClass, "other-class", nil},
+		{lsusync.ActionMoved, "moved", nil},
+		{lsusync.ActionNotInStore, "not-in-store", nil},
+		{lsusync.ActionNoticed, "noticed", nil},
+		{lsusync.KindSource, "source", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {

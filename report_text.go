@@ -223,7 +223,7 @@ func (it *Item) message(dry bool) string {
 			msg = who + " ne fait plus partie de la classe ; il est conservé avec ses bilans."
 		case ActionLeft:
 			msg = who + " a quitté l'établissement ; ses bilans sont conservés."
-		case ActionOtherClass:
+		case ActionMoved:
 			other := ""
 			for _, c := range it.Changes {
 				if c.Field == "Class" && c.Before != "" {

@@ -233,7 +233,7 @@ var scenarios = []scenario{
 			drop(lsusync.KindBilan, "1002/2025-T1"),
 			drop(lsusync.KindBilan, "1002/2025-T2"),
 			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusWarning, lsusync.KindStudent,
-				lsusync.ActionOtherClass, "3EME2", "1002", ch("Class", "3EME1", "3EME2"))),
+				lsusync.ActionMoved, "3EME2", "1002", ch("Class", "3EME1", "3EME2"))),
 		},
 	},
 	{
@@ -573,7 +573,7 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("second sync wrote: %+v", n)
 				}
 				for _, it := range rep.Items {
-					if it.Action == lsusync.ActionUpdated || it.Action == lsusync.ActionAdded || len(it.Changes) > 0 && it.Action != lsusync.ActionOtherClass {
+					if it.Action == lsusync.ActionUpdated || it.Action == lsusync.ActionAdded || len(it.Changes) > 0 && it.Action != lsusync.ActionMoved {
 						t.Errorf("second sync: %s %s: %s %v", it.Kind, it.Key, it.Action, it.Changes)
 					}
 				}

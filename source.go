@@ -44,3 +44,31 @@ type ClassSource interface {
 	// class.
 	Class(ctx context.Context, code string) (ClassData, error)
 }
+
+// Notice is something a [Source] noticed in its data that the person who
+// runs a synchronisation should know of: a file it skipped, an element it
+// does not read, a value it had to convert. The synchronizer adds each
+// notice to the report as an item of kind [KindSource].
+type Notice struct {
+	// Status is [StatusSuccess] for information (a value converted as
+	// documented) and [StatusWarning] for data that may be missing from
+	// the sync (an element skipped, a file not read).
+	Status Status `json:"status"`
+	// Message is the notice as the report prints it, in French, a full
+	// sentence without personal data: "Le fichier Responsables.xml n'est
+	// pas lu : la synchronisation n'en a pas besoin."
+	Message string `json:"message"`
+	// Where locates the data concerned (a file, a line, an element, the
+	// key of a record): "sts_emp_0750001A_2025.xml:120
+	// MEFS_APPARTENANCE/MEF". It names records by their keys only.
+	Where string `json:"where,omitempty"`
+}
+
+// NoticeSource is an optional interface of a [Source] that tells what it
+// noticed in its data. When the Source implements it, the synchronizer
+// calls Notices once per sync, after the prerequisites, and reports each
+// notice.
+type NoticeSource interface {
+	// Notices returns the source's notices, in the order to report them.
+	Notices(ctx context.Context) ([]Notice, error)
+}

@@ -11,14 +11,18 @@ import (
 //
 // Every method may be called from several goroutines at once and must be
 // safe for concurrent use: the synchronizer reads and applies the classes
-// concurrently. Values returned by a Store belong to the caller, who may
-// modify them; a Store must return copies of what it keeps. Every method
-// returns an error wrapping ctx's error when ctx is done. Records come
-// back in any order; nil and empty slices mean the same.
+// concurrently, and other writers (a teacher entering appreciations) may
+// write while a synchronisation runs. Values returned by a Store belong to
+// the caller, who may modify them; a Store must return copies of what it
+// keeps. Every method returns an error wrapping ctx's error when ctx is
+// done. Records come back in any order, each with its [Version]; nil and
+// empty slices mean the same.
 //
 // A Store writes only through [Applier.Apply], one [ChangeSet] at a time,
-// atomically. A Store backed by a file or a database should also implement
-// [Batcher], so that a whole synchronisation is persisted with one write.
+// atomically, and refuses with [ErrConflict] to overwrite a record that
+// changed since it was read: no concurrent edit is ever lost. A Store
+// backed by a file or a database should also implement [Batcher], so that
+// a whole synchronisation is persisted with one write.
 //
 // The package lsusynctest checks a Store implementation against this
 // contract.
@@ -70,37 +74,71 @@ type BilanStore interface {
 	Bilans(ctx context.Context, class string) ([]Bilan, error)
 }
 
+// Version is the version of a stored record: an opaque value that a
+// [Store] sets on every record it writes and returns with the record, so
+// that a write can tell whether the record changed since it was read
+// (optimistic concurrency, as an HTTP ETag or a row version column).
+//
+// The zero Version marks a record that is not stored yet: a [ChangeSet]
+// that holds a record with the zero Version adds it. A Store never returns
+// a record with the zero Version, and gives a record a Version it never
+// had before each time it writes it. Versions are compared with ==; their
+// text means nothing outside the Store that made them.
+type Version string
+
 // Applier writes changes.
 type Applier interface {
 	// Apply applies every change of cs atomically: after Apply returns,
 	// either all of them are visible to every reader or none is, even if
-	// the process crashes. Each record replaces the stored record with the
-	// same key (the establishment, a teacher by key, a class by code, a
-	// pupil by ID, a bilan by pupil and period); a teacher or a pupil the
-	// store lacks is added.
+	// the process crashes.
 	//
-	// Apply validates before it writes. It applies nothing and returns an
-	// error wrapping [ErrNotFound] when cs names a class or a bilan the
-	// store lacks, or an establishment whose UAI is not the stored one; and
-	// an error wrapping [ErrLocked] when cs replaces a bilan that is locked
-	// in the store, or locks or unlocks one. When ctx is done before the
-	// changes are applied, Apply applies nothing and returns ctx's error.
+	// Each record of cs is matched with the stored record of the same
+	// key (the establishment; a teacher by key, a class by code, a pupil
+	// by ID, a bilan by pupil and period) and its Version decides:
+	//
+	//   - a record with a Version replaces the stored record, whole, and
+	//     only if the stored record still has that Version;
+	//   - a record with the zero Version is added, and only if the store
+	//     holds no record with its key. The establishment is never added.
+	//
+	// Apply validates before it writes, and applies nothing when it
+	// returns an error:
+	//
+	//   - an error wrapping [ErrConflict] when a record's Version is not
+	//     the stored one, or a record to add already exists: another
+	//     writer changed the store since the caller read it;
+	//   - an error wrapping [ErrNotFound] when cs replaces a record the
+	//     store lacks, names an establishment whose UAI is not the stored
+	//     one, puts a pupil in a class, or a bilan on a pupil, that
+	//     neither the store nor cs holds;
+	//   - an error wrapping [ErrLocked] when cs replaces a bilan that is
+	//     locked in the store, or locks or unlocks one (a bilan may be
+	//     added locked);
+	//   - an error wrapping [ErrInvalid] for an empty key;
+	//   - ctx's error when ctx is done before the changes are applied.
+	//
+	// Once applied, every record of cs has a new Version in the store,
+	// which the read methods return.
 	Apply(ctx context.Context, cs ChangeSet) error
 }
 
 // ChangeSet is a set of changes that a [Store] applies atomically: for the
 // synchronizer, the establishment and the teachers, or the changes of one
-// class. Empty fields mean no change of that kind.
+// class. Empty fields mean no change of that kind. Each record replaces
+// the stored one when it carries a [Version], and is added when its
+// Version is zero (see [Applier.Apply]). A ChangeSet holds each record
+// once.
 type ChangeSet struct {
 	// Establishment, when not nil, replaces the stored establishment.
 	Establishment *Establishment
 	// Teachers replace or add teachers by key.
 	Teachers []Teacher
-	// Class, when not nil, replaces the stored class with the same code.
+	// Class, when not nil, replaces or adds the class with its code.
 	Class *Class
-	// Students replace or add pupils by ID.
+	// Students replace or add pupils by ID. A pupil whose Class differs
+	// from the stored one moves to that class, with their bilans.
 	Students []Student
-	// Bilans replace existing bilans by pupil and period.
+	// Bilans replace or add bilans by pupil and period.
 	Bilans []Bilan
 }
 
@@ -126,21 +164,34 @@ type Batcher interface {
 
 // Batch collects change sets and persists them together.
 type Batch interface {
-	// Apply stages a change set, under the contract of [Applier.Apply]:
-	// all of its changes are staged or none is, so that a failing class
-	// leaves the others in the batch. Apply may be called from several
-	// goroutines at once. Staged changes are not visible to the Store's
-	// readers before Commit.
+	// Apply stages a change set under the contract of [Applier.Apply]: it
+	// checks the change set against the store's committed content at
+	// once, and refuses it with the same errors, staging nothing; a
+	// refused change set leaves the others in the batch. Apply may be
+	// called from several goroutines at once. Staged changes are not
+	// visible to the Store's readers before Commit.
+	//
+	// A staged change set's records are reserved by the batch until
+	// Commit or Discard: any other write of one of them (an Apply on the
+	// Store, another batch) fails with an error wrapping [ErrConflict],
+	// or waits for the batch to end and is then checked against its
+	// result, as a database transaction's row locks make it wait. So
+	// Commit never fails with a conflict. The synchronizer never stages
+	// one record twice in a batch.
 	Apply(ctx context.Context, cs ChangeSet) error
-	// Commit persists every staged change set at once, atomically.
+	// Commit persists every staged change set at once, atomically, and
+	// ends the batch.
 	Commit(ctx context.Context) error
-	// Discard drops the staged change sets. It is a no-op after Commit.
+	// Discard drops the staged change sets and ends the batch. It is a
+	// no-op after Commit.
 	Discard()
 }
 
 // Snapshot is the whole content of a Store at one moment. Stores are not
 // required to produce one; it serves to seed and compare stores in tests
-// (see lsusynctest) and as the content of file formats.
+// (see lsusynctest) and as the content of file formats. The records of a
+// Snapshot carry no [Version]: a Store made from a Snapshot gives its
+// records their first versions.
 type Snapshot struct {
 	Establishment Establishment `json:"establishment"`
 	Teachers      []Teacher     `json:"teachers"`

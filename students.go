@@ -26,6 +26,9 @@ type Student struct {
 	BirthDate Date `json:"birthDate,omitzero"`
 	// Sex is the pupil's sex, or "" when unknown.
 	Sex Sex `json:"sex,omitempty"`
+	// Version is the record's version in the store (see [Version]); a
+	// Source leaves it zero.
+	Version Version `json:"-"`
 }
 
 // Sex is a pupil's sex as SIECLE records it (CODE_SEXE 1 or 2).

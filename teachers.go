@@ -44,6 +44,9 @@ type Teacher struct {
 	FirstName string `json:"firstName,omitempty"`
 	// NUMEN is the 13-character national staff number, when known.
 	NUMEN string `json:"numen,omitempty"`
+	// Version is the record's version in the store (see [Version]); a
+	// Source leaves it zero.
+	Version Version `json:"-"`
 }
 
 // The civilities LSU accepts.
