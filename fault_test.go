@@ -465,6 +465,11 @@ func TestSourceFailsForOneClass(t *testing.T) {
 			s.ClassList[1].Enrolments[1].Student.ID = ""
 			return s
 		}, lsusync.ErrInvalid},
+		{"pupil listed in a class of the store and in a new class", func(s *memory.Source) lsusync.Source {
+			s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "C99",
+				Enrolments: []lsusync.Enrolment{s.ClassList[1].Enrolments[0]}})
+			return s
+		}, lsusync.ErrInvalid},
 	}
 	for _, tc := range tests {
 		for _, mode := range storeModes {

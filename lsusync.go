@@ -405,15 +405,16 @@ func (s *Synchronizer) prepare(ctx context.Context, asked []string) (*plan, erro
 // readSourceClasses reads every class of the source once: a pupil who
 // changed class is found in their new class while their old one is
 // synchronised, and an INE is checked against every pupil of the
-// establishment. A class the source fails to give fails alone, when it is
-// selected.
+// establishment. A class that the source fails to give, or gives
+// inconsistent (a pupil without ELEVE_ID, a pupil listed twice), fails
+// alone when it is selected, and its pupils are left out of the index.
 func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []string) error {
 	p.data = make(map[string]*ClassData, len(codes))
 	p.failed = make(map[string]error)
 	p.pupils = make(map[string]pupilEntry)
 	p.carried = make(map[string]bool)
 	today := DateOf(s.now())
-	byINE := make(map[string][]string)
+	seen := make(map[string]string) // pupil ID -> the first class listing them
 	for _, code := range codes {
 		if ctx.Err() != nil {
 			return s.abort(ctx, "reading the source classes", ctx.Err())
@@ -428,17 +429,32 @@ func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []s
 		}
 		p.data[code] = &data
 		for i := range data.Enrolments {
+			id := data.Enrolments[i].Student.ID
+			other, dup := seen[id]
+			switch {
+			case id == "":
+				p.failed[code] = fmt.Errorf("%w: a pupil has no ELEVE_ID", ErrInvalid)
+			case dup && other == code:
+				p.failed[code] = fmt.Errorf("%w: pupil %s is listed twice", ErrInvalid, id)
+			case dup:
+				err := fmt.Errorf("%w: the source lists pupil %s in class %q and in class %q", ErrInvalid, id, other, code)
+				p.failed[code], p.failed[other] = err, err
+			default:
+				seen[id] = code
+			}
+		}
+	}
+	byINE := make(map[string][]string)
+	for code, data := range p.data {
+		if p.failed[code] != nil {
+			delete(p.data, code)
+			continue
+		}
+		for i := range data.Enrolments {
 			e := &data.Enrolments[i]
-			id := e.Student.ID
-			if id == "" {
-				return fmt.Errorf("lsusync: %w: a pupil of class %q has no ELEVE_ID", ErrInvalid, code)
-			}
-			if other, ok := p.pupils[id]; ok {
-				return fmt.Errorf("lsusync: %w: the source lists pupil %s in class %q and in class %q", ErrInvalid, id, other.class, code)
-			}
-			p.pupils[id] = pupilEntry{class: code, left: e.left(today)}
+			p.pupils[e.Student.ID] = pupilEntry{class: code, left: e.left(today)}
 			if e.Student.INE != "" {
-				byINE[e.Student.INE] = append(byINE[e.Student.INE], id)
+				byINE[e.Student.INE] = append(byINE[e.Student.INE], e.Student.ID)
 			}
 			for _, f := range e.Student.fields() {
 				if *f.p != "" {

@@ -339,13 +339,14 @@ func (r *Report) Err() error {
 
 // Counts sums up a [Report]. Each item counts once in Updated, Added,
 // Unchanged, Locked or Imported according to its Action (the other
-// actions: gone, left, failed, not in source, other class, count in none
-// of these), and once more in Warnings or Errors according to its Status.
-// A successful item counts in neither Warnings nor Errors.
+// actions: moved, gone, left, failed, not in source or in store, noticed,
+// count in none of these), once more in Warnings or Errors according to
+// its Status, and the pupils, teachers and bilans once more by kind.
 type Counts struct {
 	// Updated counts the records updated (ActionUpdated), of every kind.
 	Updated int `json:"updated"`
-	// Added counts the records added (ActionAdded): pupils and teachers.
+	// Added counts the records added (ActionAdded): pupils, teachers and
+	// bilans.
 	Added int `json:"added"`
 	// Unchanged counts the records already up to date (ActionUnchanged),
 	// including those with a kept value.
@@ -359,6 +360,19 @@ type Counts struct {
 	// Imported counts the bilans imported from other software left
 	// unchanged (ActionImported).
 	Imported int `json:"imported"`
+
+	// StudentsUpdated, StudentsAdded and StudentsMoved count the pupils
+	// updated, added, and moved from another class.
+	StudentsUpdated int `json:"studentsUpdated"`
+	StudentsAdded   int `json:"studentsAdded"`
+	StudentsMoved   int `json:"studentsMoved"`
+	// TeachersUpdated and TeachersAdded count the teachers updated and
+	// added.
+	TeachersUpdated int `json:"teachersUpdated"`
+	TeachersAdded   int `json:"teachersAdded"`
+	// BilansUpdated and BilansAdded count the bilans updated and created.
+	BilansUpdated int `json:"bilansUpdated"`
+	BilansAdded   int `json:"bilansAdded"`
 }
 
 // Counts counts the report's items; see [Counts].
@@ -382,6 +396,26 @@ func (r *Report) Counts() Counts {
 			c.Warnings++
 		case StatusError:
 			c.Errors++
+		}
+		type ka struct {
+			k Kind
+			a Action
+		}
+		switch (ka{it.Kind, it.Action}) {
+		case ka{KindStudent, ActionUpdated}:
+			c.StudentsUpdated++
+		case ka{KindStudent, ActionAdded}:
+			c.StudentsAdded++
+		case ka{KindStudent, ActionMoved}:
+			c.StudentsMoved++
+		case ka{KindTeacher, ActionUpdated}:
+			c.TeachersUpdated++
+		case ka{KindTeacher, ActionAdded}:
+			c.TeachersAdded++
+		case ka{KindBilan, ActionUpdated}:
+			c.BilansUpdated++
+		case ka{KindBilan, ActionAdded}:
+			c.BilansAdded++
 		}
 	}
 	return c
