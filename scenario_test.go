@@ -844,7 +844,7 @@ func TestRefusals(t *testing.T) {
 				s.Classes[1].Periods = []lsusync.Period{}
 			},
 			source: func(s *memory.Source) {
-				s.Est.Name = "AUTRE NOM" // would be written if the sync started
+				s.Est.Name = "AUTRE NOM"                                            // would be written if the sync started
 				s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "4EME1"}) // new: blocks nothing
 			},
 			want:     &lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"3EME1", "3EME2"}},
