@@ -208,6 +208,10 @@ func TestReportGolden(t *testing.T) {
 			require.NoError(t, rep.WriteDetails(&details))
 			golden(t, tc.name+".details.txt", details.Bytes())
 
+			var all bytes.Buffer
+			require.NoError(t, rep.Write(&all, lsusync.TextOptions{Unchanged: true}))
+			golden(t, tc.name+".unchanged.txt", all.Bytes())
+
 			js, err := json.MarshalIndent(rep, "", "  ")
 			require.NoError(t, err)
 			golden(t, tc.name+".json", append(js, '\n'))
