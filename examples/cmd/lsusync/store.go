@@ -1,0 +1,46 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/filestore"
+)
+
+// store is an LSU store the command opened, which it closes when done.
+type store interface {
+	lsusync.Store
+	Close() error
+}
+
+// openStore opens the store at path, for reading only when readOnly is
+// set. On failure it returns the French message to print before the
+// error.
+func (c *cli) openStore(path string, readOnly bool) (store, string, error) {
+	c.say("Ouverture de LSU…")
+	st, err := filestore.Open(path, filestore.Options{ReadOnly: readOnly})
+	if err == nil {
+		return st, "", nil
+	}
+	return nil, storeRefusal(path, err), err
+}
+
+// storeRefusal says in French why the store at path cannot be used.
+func storeRefusal(path string, err error) string {
+	const nothing = " Aucune modification n'a été enregistrée."
+	var fe *filestore.FileError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "LSU n'existe pas encore à cet emplacement (" + path + ") : créez-le d'abord avec « lsusync init »."
+	case errors.Is(err, filestore.ErrLocked):
+		return "LSU (" + path + ") est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine." + nothing
+	case errors.Is(err, filestore.ErrVersion):
+		return "LSU (" + path + ") a été enregistré par une version plus récente de lsusync : mettez lsusync à jour." + nothing
+	case errors.As(err, &fe):
+		return "LSU (" + path + ") est endommagé et ne peut pas être lu : restaurez une sauvegarde." + nothing
+	case errors.Is(err, fs.ErrPermission):
+		return "LSU (" + path + ") n'est pas accessible : vérifiez les droits du fichier et de son dossier." + nothing
+	}
+	return "LSU (" + path + ") n'a pas pu être ouvert." + nothing
+}
