@@ -86,7 +86,7 @@ type Subject struct {
 }
 
 // BilanTemplate makes the bilans en saisie directe of the pupils of one
-// class as a synchronisation keeps them (rule 6): one acquis per subject of
+// class as a synchronisation keeps them (rule 6 of docs/rules.md): one acquis per subject of
 // the division's services and of the services of the pupil's groups,
 // sorted by subject code, with the subject's label and modality (the first
 // non-empty among its services) and its teachers sorted by key without
@@ -236,7 +236,7 @@ type subjectTarget struct {
 }
 
 // subjectPlan computes the subjects of the pupils of one class from its
-// services (rule 6), once per distinct set of groups.
+// services (rule 6 of docs/rules.md), once per distinct set of groups.
 type subjectPlan struct {
 	division []Service
 	byGroup  map[string][]Service

@@ -20,8 +20,8 @@ type Class struct {
 	// stored one.
 	Label string `json:"label,omitempty"`
 	// Periods are the reporting periods configured for the class in LSU.
-	// A class with no period cannot be synchronised (rule 1, the period
-	// prerequisite). Sources leave Periods nil.
+	// A class with no period cannot be synchronised (rule 1 of docs/rules.md,
+	// the period prerequisite). Sources leave Periods nil.
 	Periods []Period `json:"periods,omitempty"`
 	// Version is the record's version in the store (see [Version]); a
 	// Source leaves it zero.

@@ -22,7 +22,7 @@ var (
 	// set was applied; read again and recompute.
 	ErrConflict = errors.New("lsusync: record changed since it was read")
 	// ErrPeriodsNotConfigured reports selected classes that have no period
-	// configured in the store (rule 1). Sync returns it as a
+	// configured in the store (rule 1 of docs/rules.md). Sync returns it as a
 	// [*ClassesError] naming every such class, and writes nothing.
 	ErrPeriodsNotConfigured = errors.New("lsusync: periods not configured")
 	// ErrUnknownClass reports selected classes that the source does not
@@ -32,7 +32,7 @@ var (
 	// asked to set up and that the store already holds with its periods.
 	ErrAlreadySetUp = errors.New("lsusync: class already set up")
 	// ErrWrongEstablishment reports a source whose UAI is not the store's
-	// (rule 2). Sync returns it as a [*EstablishmentError] and writes
+	// (rule 2 of docs/rules.md). Sync returns it as a [*EstablishmentError] and writes
 	// nothing.
 	ErrWrongEstablishment = errors.New("lsusync: wrong establishment")
 )

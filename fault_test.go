@@ -85,7 +85,7 @@ func checkNoGoroutineLeft(t *testing.T, before int) {
 	}
 }
 
-// TestApplyFailsForOneClass checks rule 8: a store that refuses the
+// TestApplyFailsForOneClass checks rule 8 of docs/rules.md: a store that refuses the
 // changes of one class leaves that class unchanged, the other classes are
 // synced, the report has the class's error item, and Report.Err matches
 // the store's error.

@@ -41,7 +41,7 @@ func unchanged(k lsusync.Kind, class, key string) lsusync.Item {
 	return item(lsusync.StatusSuccess, k, lsusync.ActionUnchanged, class, key)
 }
 
-// scenario is one rule of DOMAIN.md §3-§4: the fixture changed on the
+// scenario is one rule of docs/rules.md: the fixture changed on the
 // store side and on the source side, the sync, and what it must give.
 type scenario struct {
 	name    string
@@ -668,7 +668,7 @@ func worst(items []lsusync.Item) lsusync.Status {
 	return s
 }
 
-// TestScenarios runs each rule of DOMAIN.md §3-§4 as a scenario, through
+// TestScenarios runs each rule of docs/rules.md as a scenario, through
 // both write paths (Apply per class, and a Batch), and checks the store
 // after the sync, the report, the dry run (same report, nothing written)
 // and a second run (nothing written, nothing updated).
@@ -770,7 +770,7 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// TestSecondSyncReportsEverythingUnchanged checks rule 7 exactly: after a
+// TestSecondSyncReportsEverythingUnchanged checks rule 7 of docs/rules.md exactly: after a
 // sync with changes, the same sync again calls no write method (a Batcher
 // store sees one BeginBatch and its Discard, and no Apply or Commit) and
 // reports every item as already up to date.
