@@ -177,6 +177,9 @@ func TestReadmeCommand(t *testing.T) {
 	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
 	r.require(t, 0)
 	golden(t, "readme-sync.golden", r.stdout)
+	if readme := string(readFile(t, "../../../README.md")); !strings.Contains(readme, "```\n"+r.stdout+"```\n") {
+		t.Error("README.md does not show the report its first command prints")
+	}
 	for _, want := range []string{
 		"Synchronisation lancée pour : ",
 		"a été ajouté",                             // the new teacher
