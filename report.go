@@ -95,7 +95,11 @@ type Item struct {
 	// class code, a pupil ID, or a bilan key ("1234/2025-T1").
 	Key string `json:"key"`
 	// Changes are the field-level changes, in field order. Their values
-	// may be personal data.
+	// may be personal data. For ActionMoved, the first change is the
+	// field "Class", from the old class to the new one. For ActionGone, a
+	// change of the field "Class", when present, names the class the
+	// source lists the pupil in: the synchronisation of that class will
+	// move them; nothing was changed.
 	Changes []Change `json:"changes,omitempty"`
 	// Kept names the fields that the source left empty for this record
 	// while it gives them for others, and whose stored value was kept
@@ -159,10 +163,14 @@ type Change struct {
 // the LSU table, to a detailed text and to JSON.
 //
 //   - [Report.String] and [Report.WriteText] render the French table LSU
-//     shows: "Synchronisation lancée pour : 3EME1, 3EME2", a
-//     "Statut | Message" line per item with ✓, ⚠ or ✗, and a last line;
-//   - [Report.WriteDetails] adds under each item its key, its field-level
-//     changes and the fields and subjects it kept;
+//     shows: the title, "Synchronisation lancée pour : 3EME1, 3EME2", a
+//     "Statut | Message" table of what happened with ✓, ⚠ or ✗, whose
+//     last row tells how it ended, and a line of counts;
+//   - [Report.Write] with [TextOptions] adds what was already up to date,
+//     or the details: each item's key, its field-level changes and the
+//     values it kept or rejected ([Report.WriteDetails]);
+//   - [Report.Lines], [Report.Heading] and [Report.Summary] give the same
+//     parts to a caller that renders them itself, as a web page does;
 //   - encoding/json gives the fields below, with Status, Kind and Action as
 //     lowercase words ("warning", "student", "not-in-source") and each
 //     item's Err as the string field "error";
@@ -173,15 +181,19 @@ type Change struct {
 // rendering do.
 type Report struct {
 	// Classes are the codes of the synchronised classes, in the order the
-	// sync was asked for (sorted when it was asked for every class).
+	// sync was asked for (sorted when it was asked for every class). A
+	// selected class that the store lacks is not synchronised and not
+	// listed: an item of ActionNotInStore says it must be set up.
 	Classes []string `json:"classes"`
 	// DryRun reports a dry run: nothing was written.
 	DryRun bool `json:"dryRun,omitempty"`
 	// Status is the worst status of the items.
 	Status Status `json:"status"`
-	// Items are the report's lines: the establishment, the teachers, then
-	// each class in Classes order with its class item, its pupils and its
-	// bilans, in a deterministic order.
+	// Items are the report's items, one per record the synchronisation
+	// looked at, in a deterministic order: the source's notices, the
+	// establishment, the teachers, then each selected class in the order
+	// asked for, with its class item, its pupils by ID and its bilans by
+	// pupil and period; last, the stored classes the source no longer has.
 	Items []Item `json:"items"`
 }
 
