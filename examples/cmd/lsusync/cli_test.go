@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -189,5 +190,22 @@ func TestInitMatchesTheGenerator(t *testing.T) {
 	want := sampleEstablishment(t).StoreSnapshot()
 	if diff := cmp.Diff(want, st.Snapshot()); diff != "" {
 		t.Errorf("init's store (-generator +init):\n%s", diff)
+	}
+}
+
+// TestNUMENWithDir gives the NUMEN file with -numen next to a folder of
+// exports: its NUMEN reach the store.
+func TestNUMENWithDir(t *testing.T) {
+	store := sampleCopy(t)
+	teacher := sampleSnapshot(t).Teachers[0].Key
+	numen := filepath.Join(t.TempDir(), "numen-2025.csv")
+	require.NoError(t, os.WriteFile(numen, []byte("type;id;numen\n"+teacher.Type+";"+teacher.ID+";12E0123456ABC\n"), 0o600))
+	r := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-numen", numen, "-json")
+	r.require(t, 0)
+	var rep lsusync.Report
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	i := slices.IndexFunc(rep.Items, func(it lsusync.Item) bool { return it.Key == teacher.String() })
+	if i < 0 || !slices.Contains(rep.Items[i].Changes, lsusync.Change{Field: "NUMEN", After: "12E0123456ABC"}) {
+		t.Errorf("the NUMEN of -numen did not reach teacher %s: %+v", teacher, rep.Items[max(i, 0)])
 	}
 }
