@@ -166,7 +166,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 	today := DateOf(s.now())
 	log := s.logger()
 
-	p, err := s.prepare(ctx, classes)
+	p, err := s.prepare(ctx, classes, today)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ type pupilEntry struct {
 
 // prepare reads what every class needs and checks the prerequisites. It
 // writes nothing.
-func (s *Synchronizer) prepare(ctx context.Context, asked []string) (*plan, error) {
+func (s *Synchronizer) prepare(ctx context.Context, asked []string, today Date) (*plan, error) {
 	p := &plan{}
 	var err error
 	if p.srcEst, err = s.src.Establishment(ctx); err != nil {
@@ -387,7 +387,7 @@ func (s *Synchronizer) prepare(ctx context.Context, asked []string) (*plan, erro
 		p.inSelection[c] = true
 	}
 
-	if err := s.readSourceClasses(ctx, p, srcCodes); err != nil {
+	if err := s.readSourceClasses(ctx, p, srcCodes, today); err != nil {
 		return nil, err
 	}
 	if ns, ok := s.src.(NoticeSource); ok {
@@ -408,12 +408,11 @@ func (s *Synchronizer) prepare(ctx context.Context, asked []string) (*plan, erro
 // establishment. A class that the source fails to give, or gives
 // inconsistent (a pupil without ELEVE_ID, a pupil listed twice), fails
 // alone when it is selected, and its pupils are left out of the index.
-func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []string) error {
+func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []string, today Date) error {
 	p.data = make(map[string]*ClassData, len(codes))
 	p.failed = make(map[string]error)
 	p.pupils = make(map[string]pupilEntry)
 	p.carried = make(map[string]bool)
-	today := DateOf(s.now())
 	seen := make(map[string]string) // pupil ID -> the first class listing them
 	for _, code := range codes {
 		if ctx.Err() != nil {
