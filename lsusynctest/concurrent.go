@@ -3,6 +3,7 @@ package lsusynctest
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -155,6 +156,7 @@ func checkConcurrent(e *env) {
 					e.r.Errorf("%s: reading, round %d: %v", w.name, v, err)
 					return
 				}
+				runtime.Gosched() // let the others write between the read and the write
 				if err := st.Apply(ctx, w.change(s, v)); err != nil {
 					e.r.Errorf("%s: Apply of the changes read at round %d = %v, want nil: no other writer writes these records, so their versions must be those read", w.name, v, err)
 					return
