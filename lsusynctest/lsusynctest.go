@@ -100,8 +100,9 @@
 //     record on the store, or in another batch, with the version read
 //     before, fails with [lsusync.ErrConflict], at once or once the batch
 //     has committed (a store may make it wait); an Apply of a record the
-//     batch did not stage succeeds; after Discard the records are free
-//     again. A store that does not implement Batcher skips these checks.
+//     batch did not stage succeeds; after Commit or Discard the records
+//     are free again. A store that does not implement Batcher skips these
+//     checks.
 //   - SyncKeepsConcurrentEdits/...: a [lsusync.Synchronizer] syncs the
 //     store from a small Source whose new subject rewrites bilans, while
 //     another writer enters an appreciation in one of those bilans just
@@ -111,7 +112,10 @@
 //     the sync's changes are stored. When the other writer edits before
 //     every attempt, the class is reported as an error matching
 //     [lsusync.ErrConflict], the other class is synchronised, and every
-//     edit is stored.
+//     edit is stored. A store that makes the other writer wait for the
+//     sync's batch to end (a database with a single writer) skips these
+//     checks: with it, no write comes between a read and a write of the
+//     sync.
 //
 // Concurrency checks can miss a bug but never report a correct store:
 // run the suite under the race detector (go test -race).

@@ -28,6 +28,8 @@ const (
 	noEmptyStore      flaw = "noEmptyStore"      // the factory refuses the zero Snapshot: EmptyStore is skipped
 	noBatcher         flaw = "noBatcher"         // no Batcher: the Batch checks are skipped
 	reorders          flaw = "reorders"          // Bilans reverses acquis and teacher keys, which is allowed
+	waitsForBatch     flaw = "waitsForBatch"     // a write of a record a batch reserved waits for it to end, which is allowed
+	singleWriter      flaw = "singleWriter"      // a batch is the only writer until it ends, which is allowed
 	factoryFails      flaw = "factoryFails"      // the factory always fails
 	nonAtomic         flaw = "nonAtomic"         // Apply validates and applies change by change
 	sharedTeachers    flaw = "sharedTeachers"    // Teachers returns the store's own slice
@@ -74,6 +76,8 @@ var checkStoreTests = []struct {
 	{noEmptyStore, nil},
 	{noBatcher, nil},
 	{reorders, nil},
+	{waitsForBatch, nil},
+	{singleWriter, nil},
 	{factoryFails, []string{"ReadSeed", "ReturnsCopies", "EmptyStore", "NotFound",
 		"Apply/Establishment", "Apply/Teachers", "Apply/Class", "Apply/Students", "Apply/Bilans", "Apply/AddClass",
 		"Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans", "Apply/All", "Apply/Empty",
@@ -243,7 +247,7 @@ func TestCheckStoreMessages(t *testing.T) {
 // TestTestStore runs TestStore, the *testing.T form, on a sound store and
 // on stores that miss optional parts.
 func TestTestStore(t *testing.T) {
-	for _, f := range []flaw{sound, noEmptyStore, noBatcher, reorders} {
+	for _, f := range []flaw{sound, noEmptyStore, noBatcher, reorders, waitsForBatch, singleWriter} {
 		t.Run(string(f)+"ok", func(t *testing.T) {
 			mk := factory(f)
 			lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
@@ -345,7 +349,8 @@ func factory(f flaw) func(lsusync.Snapshot) (lsusync.Store, error) {
 		case f == noEmptyStore && seed.Establishment.UAI == "":
 			return nil, fmt.Errorf("a store without establishment: %w", errors.ErrUnsupported)
 		}
-		st := &store{flaw: f, hasEst: seed.Establishment.UAI != "", s: clone(seed), reserved: map[string]*batch{}}
+		st := &store{flaw: f, hasEst: seed.Establishment.UAI != "", s: clone(seed), reserved: map[string]*batch{},
+			writer: make(chan struct{}, 1)}
 		s := &st.s
 		s.Establishment.Version = st.next()
 		for i := range s.Teachers {
@@ -370,10 +375,12 @@ func factory(f flaw) func(lsusync.Snapshot) (lsusync.Store, error) {
 // store is a small Store kept as a Snapshot, written independently of the
 // suite, with a deliberate flaw. Its versions are the numbers of a
 // counter; a batch reserves the records it stages, and a write of one of
-// them by anyone else fails at once with ErrConflict.
+// them by anyone else fails at once with ErrConflict (or waits for the
+// batch to end, with waitsForBatch).
 type store struct {
 	flaw     flaw
-	last     atomic.Int64 // the last version given
+	last     atomic.Int64  // the last version given
+	writer   chan struct{} // held by a writer, with singleWriter
 	mu       sync.RWMutex
 	hasEst   bool
 	s        lsusync.Snapshot
@@ -727,6 +734,51 @@ func (st *store) check(ops []op, owner *batch) error {
 	return nil
 }
 
+// lock locks st.mu for a write of ops by owner (nil: the store). With
+// waitsForBatch, it first waits until no other batch reserves one of
+// their records. It returns with st.mu locked, or ctx's error.
+func (st *store) lock(ctx context.Context, ops []op, owner *batch) error {
+	for {
+		st.mu.Lock()
+		var other *batch
+		if st.flaw == waitsForBatch {
+			for _, o := range ops {
+				if b := st.reserved[o.name]; b != nil && b != owner {
+					other = b
+				}
+			}
+		}
+		if other == nil {
+			return nil
+		}
+		st.mu.Unlock()
+		select {
+		case <-other.ended:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// acquireWriter waits, with singleWriter, until no batch is in progress.
+func (st *store) acquireWriter(ctx context.Context) error {
+	if st.flaw != singleWriter {
+		return nil
+	}
+	select {
+	case st.writer <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (st *store) releaseWriter() {
+	if st.flaw == singleWriter {
+		<-st.writer
+	}
+}
+
 func (st *store) checkOne(o op, owner *batch) error {
 	if b := st.reserved[o.name]; b != nil && b != owner {
 		return fmt.Errorf("test store: %s: a batch writes it: %w", o.name, lsusync.ErrConflict)
@@ -805,7 +857,13 @@ func (st *store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		}
 		return nil
 	}
-	st.mu.Lock()
+	if err := st.acquireWriter(ctx); err != nil {
+		return err
+	}
+	defer st.releaseWriter()
+	if err := st.lock(ctx, ops, nil); err != nil {
+		return err
+	}
 	defer st.mu.Unlock()
 	if err := st.check(ops, nil); err != nil {
 		return err
@@ -821,12 +879,16 @@ func (st *store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &batch{st: st}, nil
+	if err := st.acquireWriter(ctx); err != nil {
+		return nil, err
+	}
+	return &batch{st: st, ended: make(chan struct{})}, nil
 }
 
 // batch is a lsusync.Batch; its fields are guarded by the store's mutex.
 type batch struct {
 	st        *store
+	ended     chan struct{} // closed when the batch ends
 	staged    []lsusync.ChangeSet
 	done      bool
 	committed bool
@@ -842,7 +904,9 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		return err
 	}
 	ops := st.ops(cs)
-	st.mu.Lock()
+	if err := st.lock(ctx, ops, b); err != nil {
+		return err
+	}
 	defer st.mu.Unlock()
 	if b.done {
 		return errors.New("test store: batch done")
@@ -862,16 +926,19 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	return nil
 }
 
-// release frees the records b reserved; st.mu must be held.
-func (b *batch) release() {
-	if b.st.flaw == keepsReserved {
-		return
-	}
-	for name, owner := range b.st.reserved {
-		if owner == b {
-			delete(b.st.reserved, name)
+// end ends the batch, freeing the records it reserved and the writer;
+// st.mu must be held.
+func (b *batch) end() {
+	b.done = true
+	if b.st.flaw != keepsReserved {
+		for name, owner := range b.st.reserved {
+			if owner == b {
+				delete(b.st.reserved, name)
+			}
 		}
 	}
+	close(b.ended)
+	b.st.releaseWriter()
 }
 
 func (b *batch) Commit(ctx context.Context) error {
@@ -881,8 +948,7 @@ func (b *batch) Commit(ctx context.Context) error {
 	if b.done {
 		return errors.New("test store: batch done")
 	}
-	b.done = true
-	b.release()
+	b.end()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -909,8 +975,7 @@ func (b *batch) Discard() {
 		st.s = b.before
 	}
 	if !b.done {
-		b.done = true
-		b.release()
+		b.end()
 	}
 	b.staged = nil
 }

@@ -196,21 +196,25 @@ func (ed *editor) wrap(st lsusync.Store) lsusync.Store {
 	return es
 }
 
+// editingStore is a store on which the editor edits before each Apply.
 type editingStore struct {
 	lsusync.Store
 	ed *editor
 }
 
+// Apply lets the editor edit, then applies cs.
 func (s editingStore) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	s.ed.before(ctx, cs)
 	return s.Store.Apply(ctx, cs)
 }
 
+// editingBatcher is an editingStore whose batches are editingBatches.
 type editingBatcher struct {
 	editingStore
 	b lsusync.Batcher
 }
 
+// BeginBatch begins a batch of the store on which the editor edits.
 func (s editingBatcher) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	b, err := s.b.BeginBatch(ctx)
 	if err != nil {
@@ -219,11 +223,13 @@ func (s editingBatcher) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	return editingBatch{b, s.ed}, nil
 }
 
+// editingBatch is a batch on which the editor edits before each Apply.
 type editingBatch struct {
 	lsusync.Batch
 	ed *editor
 }
 
+// Apply lets the editor edit, then stages cs.
 func (b editingBatch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	b.ed.before(ctx, cs)
 	return b.Batch.Apply(ctx, cs)
