@@ -207,6 +207,32 @@ func TestApplyPersists(t *testing.T) {
 	}
 }
 
+// TestStaleVersionAfterReopen checks that a record read before the store
+// was closed and opened again cannot overwrite an edit made in between:
+// the versions of a reopened store never match the versions read before.
+func TestStaleVersionAfterReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	s, err := Create(path, testSnapshot(10, 1))
+	require.NoError(t, err)
+	stale := stored(t, s).Bilans[4] // read by a teacher's screen...
+	require.False(t, stale.Locked)
+	edit := stale
+	edit.Content = map[string]string{"synthese": "Saisie par un autre enseignant."}
+	require.NoError(t, s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{edit}})) // ...edited by another...
+	require.NoError(t, s.Close())
+
+	s, err = Open(path, Options{}) // ...the store reopened...
+	require.NoError(t, err)
+	defer s.Close()
+	stale.Content = map[string]string{"synthese": "Saisie périmée."}
+	err = s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{stale}}) // ...then the first screen saves
+	require.ErrorIs(t, err, lsusync.ErrConflict)
+	if got := stored(t, s).Bilans[4].Content["synthese"]; got != "Saisie par un autre enseignant." {
+		t.Errorf("synthese %q after the stale write, want the other teacher's", got)
+	}
+}
+
 func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")

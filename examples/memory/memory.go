@@ -10,6 +10,7 @@ package memory
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"maps"
@@ -23,12 +24,16 @@ import (
 // Store is an in-memory lsusync.Store. It also implements lsusync.Batcher.
 // Its methods are safe for concurrent use.
 //
-// Versions are numbers as text: a store made from a Snapshot gives every
-// record the version "1", and each write gives the records it writes the
-// next number of a counter that never goes back, so that a record never
-// has the same version twice. A batch reserves the records it stages: a
-// write of one of them by anyone else fails with lsusync.ErrConflict
-// until the batch is committed or discarded.
+// Versions are "<store>-<n>": a random name given to the Store when it
+// is made and a counter that never goes back. A store made from a
+// Snapshot gives every record the version "<store>-1", and each write
+// gives the records it writes the next number, so that a record never has
+// the same version twice; and a version read from another Store, such as
+// one made earlier from the same file, never matches: a write that
+// carries it is refused, never applied over an edit it did not see. A
+// batch reserves the records it stages: a write of one of them by anyone
+// else fails with lsusync.ErrConflict until the batch is committed or
+// discarded.
 type Store struct {
 	mu       sync.RWMutex
 	est      lsusync.Establishment
@@ -40,7 +45,8 @@ type Store struct {
 	bilans   map[lsusync.BilanKey]lsusync.Bilan
 	byPupil  map[string][]lsusync.Period
 	persist  func(context.Context, lsusync.Snapshot) error
-	version  uint64 // the last version given
+	name     string // the random part of the versions
+	version  uint64 // the counter of the versions
 	reserved reservations
 }
 
@@ -71,8 +77,10 @@ func New(d lsusync.Snapshot) (*Store, error) {
 // before they become visible. When persist returns an error, the changes
 // are dropped and Apply or Commit returns that error.
 func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error) (*Store, error) {
-	const first = "1"
+	name := rand.Text()[:12] // 60 random bits
+	first := lsusync.Version(name + "-1")
 	s := &Store{
+		name:     name,
 		hasEst:   d.Establishment != (lsusync.Establishment{}),
 		est:      d.Establishment,
 		teachers: make(map[lsusync.TeacherKey]lsusync.Teacher, len(d.Teachers)),
@@ -480,7 +488,7 @@ func (s *Store) release(b *batch) {
 // next returns a version that no record had before; s.mu must be held.
 func (s *Store) next() lsusync.Version {
 	s.version++
-	return lsusync.Version(strconv.FormatUint(s.version, 10))
+	return lsusync.Version(s.name + "-" + strconv.FormatUint(s.version, 10))
 }
 
 // apply writes a validated change set, its records owned by the store;

@@ -246,9 +246,58 @@ func applied(t *testing.T, seed lsusync.Snapshot, sets ...lsusync.ChangeSet) lsu
 	s, err := memory.New(seed)
 	require.NoError(t, err)
 	for _, cs := range sets {
-		require.NoError(t, s.Apply(t.Context(), cs))
+		require.NoError(t, s.Apply(t.Context(), rebase(t, s, cs)))
 	}
 	return s.Snapshot()
+}
+
+// rebase returns cs with the versions that s gives its records: cs was
+// read from another store, whose versions never match those of s.
+func rebase(t *testing.T, s *memory.Store, cs lsusync.ChangeSet) lsusync.ChangeSet {
+	t.Helper()
+	ctx := t.Context()
+	if cs.Establishment != nil {
+		est, err := s.Establishment(ctx)
+		require.NoError(t, err)
+		e := *cs.Establishment
+		e.Version = est.Version
+		cs.Establishment = &e
+	}
+	teachers, err := s.Teachers(ctx)
+	require.NoError(t, err)
+	cs.Teachers = slices.Clone(cs.Teachers)
+	for i, tc := range cs.Teachers {
+		if j := slices.IndexFunc(teachers, func(o lsusync.Teacher) bool { return o.Key == tc.Key }); j >= 0 && tc.Version != "" {
+			cs.Teachers[i].Version = teachers[j].Version
+		}
+	}
+	if cs.Class != nil && cs.Class.Version != "" {
+		classes, err := s.Classes(ctx)
+		require.NoError(t, err)
+		c := *cs.Class
+		c.Version = classes[slices.IndexFunc(classes, func(o lsusync.Class) bool { return o.Code == c.Code })].Version
+		cs.Class = &c
+	}
+	cs.Students = slices.Clone(cs.Students)
+	for i, st := range cs.Students {
+		if st.Version != "" {
+			old, err := s.Student(ctx, st.ID)
+			require.NoError(t, err)
+			cs.Students[i].Version = old.Version
+		}
+	}
+	cs.Bilans = slices.Clone(cs.Bilans)
+	for i, b := range cs.Bilans {
+		if b.Version == "" {
+			continue
+		}
+		old, err := s.Student(ctx, b.Student)
+		require.NoError(t, err)
+		bilans, err := s.Bilans(ctx, old.Class)
+		require.NoError(t, err)
+		cs.Bilans[i].Version = bilans[slices.IndexFunc(bilans, func(o lsusync.Bilan) bool { return o.Key() == b.Key() })].Version
+	}
+	return cs
 }
 
 // TestPersistFailure checks that a failing persist leaves the store
