@@ -46,7 +46,7 @@ func Example() {
 	}
 	defer st.Close()
 	// A second process is refused while this one holds the store.
-	if _, err := filestore.Open(path, filestore.Options{}); errors.Is(err, filestore.ErrLocked) {
+	if _, err := filestore.Open(path, filestore.Options{}); errors.Is(err, filestore.ErrBusy) {
 		fmt.Println("second open:", "store is in use by another process")
 	}
 	today := e.Config.Today

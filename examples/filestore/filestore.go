@@ -14,7 +14,7 @@
 //     or the new one, whole, never a mix;
 //   - an advisory lock (flock) on a sidecar file, path + ".lock", held from
 //     Open to Close, keeps two processes from using one store at once; the
-//     second gets [ErrLocked]. The lock file is left in place: removing it
+//     second gets [ErrBusy]. The lock file is left in place: removing it
 //     would let two processes lock two different files;
 //   - the files are created readable and writable by their owner only
 //     (0600): they hold personal data. A rewrite makes the store file 0600
@@ -44,8 +44,10 @@ import (
 
 // Sentinel errors, matched with errors.Is.
 var (
-	// ErrLocked reports a store file that another process holds open.
-	ErrLocked = errors.New("filestore: store is in use by another process")
+	// ErrBusy reports a store file that another Store holds open, in
+	// another process or in this one: its lock is taken. (A locked
+	// bilan is another matter: lsusync.ErrLocked.)
+	ErrBusy = errors.New("filestore: store is in use by another process")
 	// ErrCorrupt reports a file that is not a well-formed store file:
 	// wrong syntax, truncated, unknown or missing members, invalid
 	// content. Such a file is never overwritten.
@@ -85,7 +87,7 @@ var (
 )
 
 // Open opens the store file at path: it takes the lock, then reads and
-// validates the whole file. It returns an error wrapping [ErrLocked] when
+// validates the whole file. It returns an error wrapping [ErrBusy] when
 // another process holds the store, a [*FileError] when the file is not a
 // valid store file, and an error wrapping fs.ErrNotExist when there is no
 // such file.

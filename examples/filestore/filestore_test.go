@@ -197,8 +197,8 @@ func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 	if err := r1.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Apply on a read-only store: %v, want ErrClosed", err)
 	}
-	if _, err := Open(path, Options{}); !errors.Is(err, ErrLocked) {
-		t.Errorf("Open for writing while readers hold the store: %v, want ErrLocked", err)
+	if _, err := Open(path, Options{}); !errors.Is(err, ErrBusy) {
+		t.Errorf("Open for writing while readers hold the store: %v, want ErrBusy", err)
 	}
 }
 
@@ -263,16 +263,16 @@ func TestSecondOpenFails(t *testing.T) {
 	s, err := Create(path, testSnapshot(5, 1))
 	require.NoError(t, err)
 	_, err = Open(path, Options{})
-	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("second Open: %v, want ErrLocked", err)
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("second Open: %v, want ErrBusy", err)
 	}
 	if !strings.Contains(err.Error(), "store is in use by another process") {
 		t.Errorf("second Open's message %q does not say the store is in use", err)
 	}
 	_, err = Open(path, Options{ReadOnly: true})
-	require.ErrorIs(t, err, ErrLocked)
+	require.ErrorIs(t, err, ErrBusy)
 	_, err = Create(path, testSnapshot(5, 1))
-	require.ErrorIs(t, err, ErrLocked)
+	require.ErrorIs(t, err, ErrBusy)
 	require.NoError(t, s.Close())
 	s2, err := Open(path, Options{})
 	require.NoError(t, err, "Open after Close")
@@ -495,8 +495,8 @@ func TestOpenThroughSymlink(t *testing.T) {
 	s, err = Open(link, Options{})
 	require.NoError(t, err)
 	defer s.Close()
-	if _, err := Open(real, Options{}); !errors.Is(err, ErrLocked) {
-		t.Errorf("Open of the real file while its link is open: %v, want ErrLocked", err)
+	if _, err := Open(real, Options{}); !errors.Is(err, ErrBusy) {
+		t.Errorf("Open of the real file while its link is open: %v, want ErrBusy", err)
 	}
 	est := snap.Establishment
 	est.Name = "Nouveau nom"

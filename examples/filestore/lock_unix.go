@@ -35,7 +35,7 @@ func lockFile(path string, exclusive bool) (*os.File, error) {
 	if err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s", ErrLocked, path)
+			return nil, fmt.Errorf("%w: %s", ErrBusy, path)
 		}
 		return nil, fmt.Errorf("filestore: locking %s: %w", name, err)
 	}

@@ -179,7 +179,7 @@ func TestCrash(t *testing.T) {
 }
 
 // TestTwoProcesses opens one store from two processes at once: one wins,
-// the other fails with ErrLocked's message, and the file stays whole.
+// the other fails with ErrBusy's message, and the file stays whole.
 func TestTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	s, err := Create(path, testSnapshot(holderPupils, 1))
