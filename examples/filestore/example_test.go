@@ -56,10 +56,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println("updated:", rep.Counts().Updated)
-	fi, _ := os.Stat(path)
-	fmt.Println("mode:", fi.Mode().Perm())
 	// Output:
 	// second open: store is in use by another process
 	// updated: 1
-	// mode: -rw-------
 }
