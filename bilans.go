@@ -154,7 +154,7 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey) (Bil
 	}
 	// matched marks the wanted subjects the bilan already has.
 	var buf [32]bool
-	matched := buf[:0]
+	var matched []bool
 	if len(want) <= len(buf) {
 		matched = buf[:len(want)]
 	} else {

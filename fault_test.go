@@ -619,7 +619,7 @@ func (w steppingBatcher) BeginBatch(ctx context.Context) (lsusync.Batch, error) 
 func TestCancelCauseAtEveryStep(t *testing.T) {
 	errCause := errors.New("interrompu par l'utilisateur")
 	for _, batch := range []bool{false, true} {
-		run := func(at int) (*lsusync.Report, error, *stepper) {
+		run := func(at int) (*lsusync.Report, *stepper, error) {
 			before, src := manyClasses(3)
 			ctx, cancel := context.WithCancelCause(context.Background())
 			defer cancel(nil)
@@ -629,13 +629,13 @@ func TestCancelCauseAtEveryStep(t *testing.T) {
 				st = steppingBatcher{st.(steppingStore)}
 			}
 			rep, err := lsusync.New(steppingSource{Source: src, s: s}, st, lsusync.Options{Now: fixedNow, Concurrency: 1}).Sync(ctx)
-			return rep, err, s
+			return rep, s, err
 		}
-		_, err, s := run(0)
+		_, s, err := run(0)
 		require.NoError(t, err)
 		for at := 1; at <= s.calls; at++ {
 			t.Run(fmt.Sprintf("batch=%v/call %d of %d", batch, at, s.calls), func(t *testing.T) {
-				rep, err, _ := run(at)
+				rep, _, err := run(at)
 				if !errors.Is(err, errCause) || !errors.Is(err, context.Canceled) {
 					t.Errorf("Sync error = %v, want one matching the cause and context.Canceled (report: %v)", err, rep != nil)
 				}

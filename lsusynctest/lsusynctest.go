@@ -623,13 +623,6 @@ func classContent(s lsusync.Snapshot, class string) ([]lsusync.Student, []lsusyn
 	return sub.Students, sub.Bilans
 }
 
-// sorted returns a sorted copy of the records of s.
-func sorted(s lsusync.Snapshot) lsusync.Snapshot {
-	s = cloneSnapshot(s)
-	s.Sort()
-	return s
-}
-
 // The find functions return a copy of the record of s with the key; they
 // panic when s has none, a bug of the suite.
 

@@ -665,13 +665,14 @@ func TestReadOnlyFile(t *testing.T) {
 		require.NoError(t, os.Chmod(path, 0o400))
 		t.Cleanup(func() { os.Chmod(path, 0o600) })
 		before, fi := readBytes(t, path), stat(t, path)
-		est := snap.Establishment
+		est, err := s.Establishment(ctx)
+		require.NoError(t, err)
 		est.Name = "Autre"
 		err = s.Apply(ctx, lsusync.ChangeSet{Establishment: &est})
 		if !errors.Is(err, ErrReadOnly) {
 			t.Fatalf("Apply: %v, want ErrReadOnly", err)
 		}
-		if got, _ := s.Establishment(ctx); got != snap.Establishment {
+		if got, _ := s.Establishment(ctx); got.Name != snap.Establishment.Name {
 			t.Errorf("a refused write is visible: %+v", got)
 		}
 		if !bytes.Equal(before, readBytes(t, path)) || stat(t, path).Mode() != fi.Mode() {

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
@@ -32,9 +34,14 @@ func storeRefusal(path string, err error) string {
 	var fe *filestore.FileError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		if _, serr := os.Stat(filepath.Dir(path)); serr != nil {
+			return "le dossier de LSU (" + filepath.Dir(path) + ") n'existe pas : vérifiez le chemin donné à -store." + nothing
+		}
 		return "LSU n'existe pas encore à cet emplacement (" + path + ") : créez-le d'abord avec « lsusync init »."
-	case errors.Is(err, filestore.ErrLocked):
+	case errors.Is(err, filestore.ErrBusy):
 		return "LSU (" + path + ") est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine." + nothing
+	case errors.Is(err, filestore.ErrReadOnly):
+		return "LSU (" + path + ") est en lecture seule : la synchronisation ne le modifie pas. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
 	case errors.Is(err, filestore.ErrVersion):
 		return "LSU (" + path + ") a été enregistré par une version plus récente de lsusync : mettez lsusync à jour." + nothing
 	case errors.As(err, &fe):

@@ -33,8 +33,8 @@ func TestReadOnlyStore(t *testing.T) {
 	}
 
 	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
-	r.require(t, 2)
-	for _, want := range []string{"store file is read-only", store} {
+	r.require(t, 3)
+	for _, want := range []string{"est en lecture seule", "store file is read-only", store} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr %q does not contain %q", r.stderr, want)
 		}
@@ -80,7 +80,7 @@ func TestMissingStore(t *testing.T) {
 				args = append(args, "-dry-run")
 			}
 			r := lsusyncRun(t, args...)
-			r.require(t, 2)
+			r.require(t, 3)
 			if !strings.Contains(r.stderr, tc.missing) || strings.Contains(r.stderr, ".lock") {
 				t.Errorf("%s (dry run %v): stderr %q, want it to name %s and no lock file", tc.name, dry, r.stderr, tc.missing)
 			}
