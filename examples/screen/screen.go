@@ -142,6 +142,7 @@ func New(st lsusync.Store, open OpenSource, opts Options) *Handler {
 	mux.HandleFunc("POST /parametrer", h.setUp)
 	mux.HandleFunc("GET /static/screen.css", staticFile("screen.css"))
 	mux.HandleFunc("GET /static/screen.js", staticFile("screen.js"))
+	mux.HandleFunc("GET /static/favicon.svg", staticFile("favicon.svg"))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.message(w, r, http.StatusNotFound, "Page introuvable", "Cette page n'existe pas.")
 	})

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,33 +226,40 @@ func TestFormProblems(t *testing.T) {
 }
 
 // gatedStore is a store whose reading of one class's bilans waits until the
-// test releases it, or the synchronisation is cancelled.
+// test releases it, or the synchronisation is cancelled. It keeps the
+// store's batches.
 type gatedStore struct {
-	*memory.Store
+	batchingStore
 	class   string
-	entered chan struct{} // closed when the class's bilans are asked for
+	once    sync.Once
+	entered chan struct{} // closed when the class's bilans are first asked for
 	release chan struct{}
 }
 
+// batchingStore is a Store that batches its writes, as the memory and the
+// file stores do.
+type batchingStore interface {
+	lsusync.Store
+	lsusync.Batcher
+}
+
+// gate returns a gated store and the wrap option of a fixture that makes
+// the fixture's store gated.
 func gate(class string) (*gatedStore, func(*memory.Store) lsusync.Store) {
 	g := &gatedStore{class: class, entered: make(chan struct{}), release: make(chan struct{})}
-	return g, func(m *memory.Store) lsusync.Store { g.Store = m; return g }
+	return g, func(m *memory.Store) lsusync.Store { g.batchingStore = m; return g }
 }
 
 func (g *gatedStore) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
 	if class == g.class {
-		select {
-		case <-g.entered:
-		default:
-			close(g.entered)
-		}
+		g.once.Do(func() { close(g.entered) })
 		select {
 		case <-g.release:
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
-	return g.Store.Bilans(ctx, class)
+	return g.batchingStore.Bilans(ctx, class)
 }
 
 func TestConcurrentSyncRefused(t *testing.T) {
@@ -366,10 +374,7 @@ func TestSetUpClasses(t *testing.T) {
 	// 6B is new in the exports: the store has neither the class nor its
 	// pupils. 3EME1 is in the store without periods.
 	f := newFixture(t, setup{edit: func(s *lsusync.Snapshot) {
-		s.Classes = slices.DeleteFunc(s.Classes, func(c lsusync.Class) bool { return c.Code == "6B" })
-		gone := map[string]bool{}
-		s.Students = slices.DeleteFunc(s.Students, func(p lsusync.Student) bool { gone[p.ID] = p.Class == "6B"; return gone[p.ID] })
-		s.Bilans = slices.DeleteFunc(s.Bilans, func(b lsusync.Bilan) bool { return gone[b.Student] })
+		removeClass(s, "6B")
 		for i := range s.Classes {
 			if s.Classes[i].Code == "3EME1" {
 				s.Classes[i].Periods = nil
@@ -529,6 +534,7 @@ func TestSecurityHeaders(t *testing.T) {
 		"progress":   c.get(strings.Replace(run, "rapport?", "progression?", 1)),
 		"style":      c.get("static/screen.css"),
 		"script":     c.get("static/screen.js"),
+		"icon":       c.get("static/favicon.svg"),
 		"not found":  c.get("nulle-part"),
 		"refused":    anonymous.get(""),
 		"cross-site": c.post("synchroniser", url.Values{}, "Sec-Fetch-Site", "cross-site"),
@@ -561,23 +567,20 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	require.Equal(t, "text/css; charset=utf-8", pages["style"].header.Get("Content-Type"))
 	require.Equal(t, "text/javascript; charset=utf-8", pages["script"].header.Get("Content-Type"))
+	require.Equal(t, "image/svg+xml", pages["icon"].header.Get("Content-Type"))
 	require.Equal(t, http.StatusNotFound, pages["not found"].code)
 }
 
 func TestNoPersonalDataInTheLog(t *testing.T) {
-	// 6B new in the exports, to set up; every page visited, every action
-	// taken; then not one name, birth date or INE in the log.
-	f := newFixture(t, setup{token: token, edit: func(s *lsusync.Snapshot) {
-		s.Classes = slices.DeleteFunc(s.Classes, func(c lsusync.Class) bool { return c.Code == "6B" })
-		gone := map[string]bool{}
-		s.Students = slices.DeleteFunc(s.Students, func(p lsusync.Student) bool { gone[p.ID] = p.Class == "6B"; return gone[p.ID] })
-		s.Bilans = slices.DeleteFunc(s.Bilans, func(b lsusync.Bilan) bool { return gone[b.Student] })
-	}})
+	// 4e 1 new in the exports, to set up, and a name corrected in 6B;
+	// every page visited, every action taken; then not one name, birth
+	// date or INE in the log.
+	f := newFixture(t, setup{token: token, edit: func(s *lsusync.Snapshot) { removeClass(s, "4e 1") }})
 	c := f.client(t)
 	f.client(t).get("?token=faux")
 	c.login()
 	c.get("")
-	c.post("parametrer", url.Values{"classe": {"6B"}, "periodes": {"trimestres"}, "annee": {"2025"}})
+	c.post("parametrer", url.Values{"classe": {"4e 1"}, "periodes": {"trimestres"}, "annee": {"2025"}})
 	for _, action := range []string{"simuler", "synchroniser"} {
 		run := c.start(action, "3EME1", "4e 1", "5 A", "5 B", "6A", "6B")
 		c.wait(run)
@@ -644,4 +647,16 @@ func TestMountedUnderAPrefix(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, "/lsu/rapport", resp.Request.URL.Path)
 	require.Equal(t, "n=1", resp.Request.URL.RawQuery)
+}
+
+// removeClass removes a class from the store's content, with its pupils
+// and their bilans, as if it were new in the exports.
+func removeClass(s *lsusync.Snapshot, code string) {
+	s.Classes = slices.DeleteFunc(s.Classes, func(c lsusync.Class) bool { return c.Code == code })
+	gone := map[string]bool{}
+	s.Students = slices.DeleteFunc(s.Students, func(p lsusync.Student) bool {
+		gone[p.ID] = p.Class == code
+		return gone[p.ID]
+	})
+	s.Bilans = slices.DeleteFunc(s.Bilans, func(b lsusync.Bilan) bool { return gone[b.Student] })
 }
