@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,8 +31,8 @@ func TestServe(t *testing.T) {
 	store := sampleCopy(t)
 	cmd := exec.Command(os.Args[0], "serve", "-store", store, "-dir", changedDir, "-addr", "127.0.0.1:0", "-today", changedToday)
 	cmd.Env = append(os.Environ(), envRunMain+"=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{} // written by the command while the test reads it
+	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -98,6 +99,24 @@ func TestServe(t *testing.T) {
 	// The store is free again, and the simulation wrote nothing.
 	lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, exitChanges)
 	require.Equal(t, readFile(t, sampleStore), readFile(t, store))
+}
+
+// lockedBuffer is a buffer that a command writes to while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // get returns the body of a page, which must be found.
