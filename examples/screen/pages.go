@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"html/template"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -81,9 +81,9 @@ type selectionView struct {
 	Establishment string
 	Classes       []classRow
 	AllTicked     bool
-	// Blocked is the refusal that every synchronisation would meet: a
-	// class of the establishment has no periods.
-	Blocked       string
+	// Blocked are the refusals that every synchronisation would meet:
+	// exports of another establishment, classes without periods.
+	Blocked       []blocked
 	SourceProblem string
 	SourceDetail  string
 	ToSetUp       []classRow
@@ -91,6 +91,9 @@ type selectionView struct {
 	Running, Last *runLink
 	Problem       string // what is wrong with the form just sent
 }
+
+// blocked is a refusal, and what to do about it.
+type blocked struct{ Text, Hint string }
 
 // classRow is one class of a list to tick.
 type classRow struct {
@@ -111,12 +114,12 @@ type yearOption struct {
 
 // selection serves the first page: ?toutes ticks every class.
 func (h *Handler) selection(w http.ResponseWriter, r *http.Request) {
-	h.showSelection(w, r, http.StatusOK, r.URL.Query().Has("toutes"), nil, "")
+	h.showSelection(w, r, http.StatusOK, r.URL.Query().Has("toutes"), "")
 }
 
-// showSelection renders the first page with the classes ticked, or every
-// class when all, and the problem of a form sent.
-func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int, all bool, ticked []string, problem string) {
+// showSelection renders the first page, every class ticked when all, with
+// the problem of a form sent.
+func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int, all bool, problem string) {
 	ctx := r.Context()
 	est, err := h.store.Establishment(ctx)
 	if err != nil {
@@ -135,11 +138,14 @@ func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int
 	var inSource map[string]string // code -> label
 	src, closeSrc, err := h.openSource(ctx)
 	if err == nil {
-		inSource, err = sourceClasses(ctx, src)
+		var wrong error
+		inSource, wrong, err = sourceClasses(ctx, src, est.UAI)
 		closeSrc()
+		if wrong != nil {
+			v.Blocked = append(v.Blocked, blocked{lsusync.RefusalText(wrong), "Mettez dans le dossier des exports ceux de cet établissement."})
+		}
 	}
 	if err != nil {
-		inSource = nil
 		v.SourceProblem, v.SourceDetail = sourceProblem, err.Error()
 	}
 
@@ -156,13 +162,16 @@ func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int
 		case inSource != nil && !ok:
 			row.Disabled, row.Note = true, "absente de la base élèves"
 		}
-		row.Ticked = !row.Disabled && (all || slices.Contains(ticked, c.Code))
+		row.Ticked = all && !row.Disabled
 		v.Classes = append(v.Classes, row)
 	}
 	if missing != nil {
-		v.Blocked = lsusync.RefusalText(&lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: missing})
+		v.Blocked = append(v.Blocked, blocked{
+			lsusync.RefusalText(&lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: missing}),
+			"Paramétrez-les ci-dessous, dans « Classes à paramétrer ».",
+		})
 	}
-	for _, code := range sortedKeys(inSource) {
+	for _, code := range slices.Sorted(maps.Keys(inSource)) {
 		if !inStore[code] {
 			v.ToSetUp = append(v.ToSetUp, classRow{Code: code, Label: inSource[code], Note: "nouvelle dans la base élèves"})
 		}
@@ -174,7 +183,7 @@ func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int
 	v.Years = schoolYears(stored, h.now())
 
 	if last := h.latest(); last != nil {
-		link := &runLink{URL: runURL(last.id, nil), Text: last.title()}
+		link := &runLink{URL: runURL(last.id, false, false), Text: last.title()}
 		if last.running() {
 			v.Running = link
 		} else {
@@ -201,30 +210,30 @@ func (h *Handler) openSource(ctx context.Context) (lsusync.Source, func(), error
 	return src, func() {}, nil
 }
 
-// sourceClasses returns the labels of the source's classes by code.
-func sourceClasses(ctx context.Context, src lsusync.Source) (map[string]string, error) {
+// sourceClasses returns the labels of the source's classes by code; or,
+// when the source is another establishment's than uai, the refusal that a
+// synchronisation would meet, and no class.
+func sourceClasses(ctx context.Context, src lsusync.Source, uai string) (classes map[string]string, wrong, err error) {
+	est, err := src.Establishment(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if est.UAI != uai {
+		return nil, &lsusync.EstablishmentError{Source: est.UAI, Store: uai}, nil
+	}
 	codes, err := src.ClassCodes(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	m := make(map[string]string, len(codes))
+	classes = make(map[string]string, len(codes))
 	for _, code := range codes {
 		d, err := src.Class(ctx, code)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		m[code] = d.Label
+		classes[code] = d.Label
 	}
-	return m, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return classes, nil, nil
 }
 
 // schoolYears are the years offered to set classes up: the year of the
@@ -287,7 +296,7 @@ func (h *Handler) startSync(w http.ResponseWriter, r *http.Request) {
 	}
 	classes := r.PostForm["classe"]
 	if len(classes) == 0 {
-		h.showSelection(w, r, http.StatusBadRequest, false, nil, "Sélectionnez au moins une classe à synchroniser.")
+		h.showSelection(w, r, http.StatusBadRequest, false, "Sélectionnez au moins une classe à synchroniser.")
 		return
 	}
 	run, err := h.start(r.Context(), dryRun, classes)
@@ -305,240 +314,4 @@ func (h *Handler) startSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, "/rapport", url.Values{"n": {strconv.Itoa(run.id)}})
-}
-
-// runURL is the address of a run's page, relative to the handler's root.
-func runURL(id int, q url.Values) string {
-	v := url.Values{"n": {strconv.Itoa(id)}}
-	for k, vs := range q {
-		v[k] = vs
-	}
-	return "rapport?" + v.Encode()
-}
-
-// title names a run for a link: "Simulation du 15/12/2025 à 10:32 (5 A, 6B)".
-func (r *run) title() string {
-	what := "Synchronisation"
-	if r.dryRun {
-		what = "Simulation"
-	}
-	return what + " du " + frenchTime(r.started) + " (" + strings.Join(r.classes, ", ") + ")"
-}
-
-func frenchTime(t time.Time) string { return t.Format("02/01/2006 à 15:04") }
-
-// runView is a run's page: its progress, then its outcome.
-type runView struct {
-	Name        string // "Synchronisation" or "Simulation"
-	Started     string
-	ClassList   string
-	Running     bool
-	Busy        bool // shown because a second synchronisation was refused
-	Status      status
-	ProgressURL string
-
-	Refusal, Stopped, Detail string
-	Report                   *reportView
-	Classes                  []string // a simulation's, to synchronise them next
-	DetailURL, AllURL        string
-	Details, All             bool
-	JSONURL                  string
-	Ended                    string
-}
-
-// reportView is a report as LSU shows it.
-type reportView struct {
-	Title, Heading, Summary string
-	DryRun                  bool
-	Rows                    []rowView
-}
-
-// rowView is a row of the Statut | Message table.
-type rowView struct {
-	Symbol, Label, Class string // "✓", "Succès", "succes"
-	Message              string
-	Details              []string // with the details: the lines of the row's items
-	Closing              bool     // the last row, which tells how it ended
-}
-
-// runPage serves the page of run ?n=: its progress while it runs, then
-// its report. ?detail adds the field-level details, ?tout what was
-// already up to date.
-func (h *Handler) runPage(w http.ResponseWriter, r *http.Request) {
-	run := h.find(r.URL.Query().Get("n"))
-	if run == nil {
-		h.message(w, r, http.StatusNotFound, "Rapport indisponible",
-			"Ce rapport n'est plus disponible : seul celui de la dernière synchronisation est conservé.")
-		return
-	}
-	h.showRun(w, r, http.StatusOK, run, false)
-}
-
-func (h *Handler) showRun(w http.ResponseWriter, r *http.Request, code int, run *run, busy bool) {
-	q := r.URL.Query()
-	v := runView{Name: "Synchronisation", Busy: busy, Status: run.status(), Details: q.Has("detail"), All: q.Has("tout")}
-	if run.dryRun {
-		v.Name = "Simulation"
-	}
-	v.Started, v.ClassList = frenchTime(run.started), strings.Join(run.classes, ", ")
-	v.Running = v.Status.Running
-	id := strconv.Itoa(run.id)
-	v.ProgressURL = "progression?n=" + id
-	title := v.Name + " en cours"
-	if res, ok := run.result(); ok {
-		title = "Rapport : " + strings.ToLower(v.Name)
-		v.Ended = frenchTime(res.ended)
-		switch {
-		case res.report == nil && res.source:
-			v.Refusal, v.Detail = sourceProblem, res.err.Error()
-		case res.report == nil:
-			title = v.Name + " refusée"
-			v.Refusal, v.Detail = lsusync.RefusalText(res.err), res.err.Error()
-		default:
-			v.Report = newReportView(res.report, lsusync.TextOptions{Unchanged: v.All, Details: v.Details})
-			v.JSONURL = "rapport.json?n=" + id
-			v.DetailURL = runURL(run.id, toggle(v.All, "tout", !v.Details, "detail"))
-			v.AllURL = runURL(run.id, toggle(v.Details, "detail", !v.All, "tout"))
-			if run.dryRun && res.err == nil {
-				v.Classes = run.classes
-			}
-			if res.err != nil {
-				v.Stopped, v.Detail = stoppedText(res.err), res.err.Error()
-			}
-		}
-	}
-	h.render(w, r, code, "run", page{Title: title, Refresh: v.Running, Data: v})
-}
-
-// toggle returns the query of the report's options a and b when set.
-func toggle(a bool, an string, b bool, bn string) url.Values {
-	q := url.Values{}
-	if a {
-		q.Set(an, "1")
-	}
-	if b {
-		q.Set(bn, "1")
-	}
-	return q
-}
-
-// stoppedText says why a synchronisation that had started did not end
-// normally: it was cancelled, or the store could not write its changes.
-func stoppedText(err error) string {
-	if errors.Is(err, errShutdown) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return "La synchronisation a été interrompue (arrêt du serveur) : les classes qu'elle n'a pas terminées, " +
-			"et les modifications qu'elle n'a pas enregistrées, sont en erreur dans le rapport."
-	}
-	return "Les modifications n'ont pas pu être enregistrées : LSU est resté tel qu'il était. " +
-		"Le rapport indique en erreur ce qui n'a pas été écrit ; relancez la synchronisation."
-}
-
-func newReportView(rep *lsusync.Report, opts lsusync.TextOptions) *reportView {
-	v := &reportView{Title: rep.Title(), Heading: rep.Heading(), Summary: rep.Summary(), DryRun: rep.DryRun}
-	for _, l := range rep.Lines(opts) {
-		row := rowView{Message: l.Message}
-		switch l.Status {
-		case lsusync.StatusSuccess:
-			row.Symbol, row.Label, row.Class = "✓", "Succès", "succes"
-		case lsusync.StatusWarning:
-			row.Symbol, row.Label, row.Class = "⚠", "Avertissement", "avertissement"
-		default:
-			row.Symbol, row.Label, row.Class = "✗", "Erreur", "erreur"
-		}
-		if opts.Details {
-			for _, i := range l.Items {
-				row.Details = append(row.Details, detailLines(&rep.Items[i])...)
-			}
-		}
-		v.Rows = append(v.Rows, row)
-	}
-	v.Rows[len(v.Rows)-1].Closing = true
-	return v
-}
-
-// detailLines are the details of an item, worded as the report's
-// detailed text words them: its key, its field-level changes, the values
-// kept and rejected. They hold personal data.
-func detailLines(it *lsusync.Item) []string {
-	var lines []string
-	if it.Key != "" {
-		lines = append(lines, kindLabels[it.Kind]+" "+it.Key)
-	}
-	for _, c := range it.Changes {
-		lines = append(lines, c.Field+": "+orEmpty(c.Before)+" → "+orEmpty(c.After))
-	}
-	if len(it.Kept) > 0 {
-		lines = append(lines, "Conservé (absent de la source) : "+strings.Join(it.Kept, ", "))
-	}
-	if len(it.Uncarried) > 0 {
-		lines = append(lines, "Conservé (absent des exports) : "+strings.Join(it.Uncarried, ", "))
-	}
-	for _, rj := range it.Rejected {
-		s := "Rejeté : " + rj.Field + " (" + rj.Reason + ")"
-		if len(rj.Others) > 0 {
-			s += ", aussi chez " + strings.Join(rj.Others, ", ")
-		}
-		lines = append(lines, s)
-	}
-	if len(it.KeptSubjects) > 0 {
-		lines = append(lines, "Matières conservées pour leur contenu : "+strings.Join(it.KeptSubjects, ", "))
-	}
-	if it.Err != nil {
-		lines = append(lines, "Erreur : "+it.Err.Error())
-	}
-	return lines
-}
-
-var kindLabels = map[lsusync.Kind]string{
-	lsusync.KindEstablishment: "Établissement",
-	lsusync.KindTeacher:       "Enseignant",
-	lsusync.KindClass:         "Classe",
-	lsusync.KindStudent:       "Élève",
-	lsusync.KindBilan:         "Bilan",
-	lsusync.KindSource:        "Source",
-}
-
-func orEmpty(s string) string {
-	if s == "" {
-		return "(vide)"
-	}
-	return s
-}
-
-// reportJSON serves the report of run ?n= as a JSON file to download.
-func (h *Handler) reportJSON(w http.ResponseWriter, r *http.Request) {
-	run := h.find(r.URL.Query().Get("n"))
-	var res result
-	ok := false
-	if run != nil {
-		res, ok = run.result()
-	}
-	if !ok || res.report == nil {
-		h.message(w, r, http.StatusNotFound, "Rapport indisponible", "Ce rapport n'existe pas, ou plus.")
-		return
-	}
-	name := "rapport-synchronisation-"
-	if run.dryRun {
-		name = "rapport-simulation-"
-	}
-	name += run.started.Format("2006-01-02-1504") + ".json"
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(res.report); err != nil {
-		h.log.ErrorContext(r.Context(), "screen: writing the JSON report", "err", err)
-	}
-}
-
-// progressJSON serves the progress of run ?n=, for the page's script.
-func (h *Handler) progressJSON(w http.ResponseWriter, r *http.Request) {
-	run := h.find(r.URL.Query().Get("n"))
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if run == nil {
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, `{"running":false}`+"\n")
-		return
-	}
-	json.NewEncoder(w).Encode(run.status())
 }

@@ -3,7 +3,6 @@ package screen
 import (
 	"context"
 	"errors"
-	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -77,21 +76,19 @@ func (h *Handler) execute(ctx context.Context, r *run) {
 	log := h.log.With("run", r.id, "dryRun", r.dryRun)
 	log.InfoContext(ctx, "screen: sync started", "classes", len(r.classes))
 
-	src, err := h.open(ctx)
+	src, closeSrc, err := h.openSource(ctx)
 	if err != nil {
 		log.WarnContext(ctx, "screen: the source could not be opened", "reason", reason(ctx, err))
 		r.end(result{err: err, source: true, ended: h.now()})
 		return
 	}
-	if c, ok := src.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer closeSrc()
 	r.setPhase(phasePreparing)
 	opts := lsusync.Options{
 		DryRun:      r.dryRun,
 		Concurrency: h.opts.Concurrency,
 		Now:         h.opts.Now,
-		Logger:      h.opts.Logger,
+		Logger:      log, // the synchronizer's records carry the run
 		Progress:    r.setProgress,
 	}
 	rep, err := lsusync.New(src, h.store, opts).Sync(ctx, r.classes...)

@@ -92,12 +92,18 @@ type Options struct {
 
 // OpenSource opens the Source of one synchronisation: typically the SIECLE
 // and STS-Web exports of a folder, read anew each time since the folder
-// may change between two synchronisations. When the Source it returns
-// implements io.Closer, the handler closes it when done with it.
+// may change between two synchronisations. The handler calls it for each
+// synchronisation, each set-up of classes, and each display of the
+// selection of classes, which tells the classes new in the exports and
+// those they no longer have. When the Source it returns implements
+// io.Closer, the handler closes it when done with it.
 type OpenSource func(ctx context.Context) (lsusync.Source, error)
 
 // Handler is the "Synchronisation Base Élèves" screen of one store. Its
-// methods are safe for concurrent use. Create it with [New].
+// methods are safe for concurrent use. Create it with [New], one per
+// store: two Handlers of one store do not know of each other's
+// synchronisations (which the store's versions keep safe, but not one at a
+// time).
 type Handler struct {
 	store  lsusync.Store
 	open   OpenSource

@@ -283,6 +283,11 @@ func TestConcurrentSyncRefused(t *testing.T) {
 	page := text(second.body)
 	require.Contains(t, page, "Une synchronisation est déjà en cours : la vôtre n'a pas été lancée.")
 	require.Contains(t, page, "Synchronisation en cours Lancée le 15/12/2025 à 10:32 pour : 5 A, 6B")
+	// The answer to a POST can be neither refreshed nor reloaded: it
+	// links to the running one's page.
+	require.Contains(t, second.body, `<a href="rapport?n=1">Suivre la synchronisation en cours</a>`)
+	require.NotContains(t, second.body, "refresh")
+	require.NotContains(t, second.body, "data-progress-url")
 	setUp := c.post("parametrer", url.Values{"classe": {"6B"}, "periodes": {"trimestres"}, "annee": {"2025"}})
 	require.Equal(t, http.StatusConflict, setUp.code)
 
@@ -365,9 +370,42 @@ func TestSourceFails(t *testing.T) {
 	require.Contains(t, page, "6B Sixième B")
 
 	r = c.wait(c.start("synchroniser", "6B"))
-	require.Contains(t, text(r.body), "Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
+	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 6B Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
 	require.Contains(t, f.log.String(), "the source could not be opened")
+	r = c.post("parametrer", url.Values{"classe": {"6B"}, "periodes": {"trimestres"}, "annee": {"2025"}})
+	require.Equal(t, http.StatusServiceUnavailable, r.code)
+	require.Contains(t, text(r.body), "Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
 	require.NotContains(t, f.log.String(), "BEE_ELEVES", "the log holds no error text")
+}
+
+// otherSchool is a source of another establishment.
+type otherSchool struct{ lsusync.Source }
+
+func (o otherSchool) Establishment(ctx context.Context) (lsusync.Establishment, error) {
+	e, err := o.Source.Establishment(ctx)
+	e.UAI = "0930002B"
+	return e, err
+}
+
+func TestWrongEstablishment(t *testing.T) {
+	// The exports of another school (rule 2): the page says so before
+	// anything is tried, and offers none of its classes to set up.
+	f := newFixture(t, setup{open: fixed(otherSchool{sampleSource(t)}), edit: func(s *lsusync.Snapshot) { removeClass(s, "6B") }})
+	before := f.mem.Snapshot()
+	c := f.client(t)
+	r := c.get("")
+	refusal := lsusync.RefusalText(&lsusync.EstablishmentError{Source: "0930002B", Store: "0750001A"})
+	page := text(r.body)
+	require.Contains(t, page, refusal+" Mettez dans le dossier des exports ceux de cet établissement.")
+	require.Equal(t, 2, strings.Count(r.body, `disabled aria-describedby="blocage"`), "Simuler and Synchroniser are disabled")
+	require.NotContains(t, page, "Classes à paramétrer")
+
+	r = c.wait(c.start("synchroniser", "5 A"))
+	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 5 A "+refusal)
+	require.Contains(t, f.log.String(), "reason=wrong-establishment")
+	if diff := cmp.Diff(before, f.mem.Snapshot()); diff != "" {
+		t.Errorf("a refused synchronisation wrote (-before +after):\n%s", diff)
+	}
 }
 
 func TestSetUpClasses(t *testing.T) {

@@ -32,10 +32,10 @@ func (h *Handler) setUp(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case len(classes) == 0:
-		h.showSelection(w, r, http.StatusBadRequest, false, nil, "Sélectionnez au moins une classe à paramétrer.")
+		h.showSelection(w, r, http.StatusBadRequest, false, "Sélectionnez au moins une classe à paramétrer.")
 		return
 	case periods == nil || err != nil || year < 2000 || year > 2100:
-		h.showSelection(w, r, http.StatusBadRequest, false, nil, "Choisissez des trimestres ou des semestres, et l'année scolaire.")
+		h.showSelection(w, r, http.StatusBadRequest, false, "Choisissez des trimestres ou des semestres, et l'année scolaire.")
 		return
 	}
 
@@ -63,7 +63,7 @@ func (h *Handler) setUp(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	src, closeSrc, err := h.openSource(ctx)
 	if err != nil {
-		h.render(w, r, http.StatusOK, "message", page{Title: "Exports illisibles", Data: messageView{
+		h.render(w, r, http.StatusServiceUnavailable, "message", page{Title: "Exports illisibles", Data: messageView{
 			Title: "Exports illisibles", Text: sourceProblem, Detail: err.Error(), Back: true,
 		}})
 		return
