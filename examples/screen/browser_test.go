@@ -2,6 +2,7 @@ package screen_test
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
@@ -164,6 +166,37 @@ func checked(t *testing.T, ctx context.Context) []string {
 	return run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('input[name="classe"]:checked'), (b) => b.value)`))
 }
 
+// accessible returns the accessible names of the page's controls, images,
+// headings and tables by role, sorted, as Chromium gives them to a screen
+// reader. A control without a name fails the test.
+func accessible(t *testing.T, ctx context.Context) map[string][]string {
+	t.Helper()
+	tree, err := chromedp.Call(ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	require.NoError(t, err)
+	names := map[string][]string{}
+	for _, n := range tree.Nodes {
+		if n.Ignored || n.Role == nil {
+			continue
+		}
+		var role, name string
+		require.NoError(t, json.Unmarshal(n.Role.Value, &role))
+		if n.Name != nil && len(n.Name.Value) > 0 {
+			require.NoError(t, json.Unmarshal(n.Name.Value, &name))
+		}
+		switch role {
+		case "button", "checkbox", "radio", "combobox", "link", "textbox", "progressbar", "image", "img", "heading", "table":
+			if strings.TrimSpace(name) == "" {
+				t.Errorf("a %s without an accessible name", role)
+			}
+			names[role] = append(names[role], name)
+		}
+	}
+	for _, ns := range names {
+		slices.Sort(ns) // the tree's order is not the page's
+	}
+	return names
+}
+
 // TestInABrowser runs the screen in a real headless Chromium, as the head of
 // an establishment would: open the address with the token, tick two
 // classes, « Simuler », « Synchroniser », read the report, read its
@@ -186,6 +219,15 @@ func TestInABrowser(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(srv.URL+"/?token="+token), chromedp.WaitVisible(chromedp.CSS("h1")))
 	require.Equal(t, srv.URL+"/", run(t, ctx, chromedp.Location()))
 	require.Equal(t, "Synchronisation Base Élèves · LSU", run(t, ctx, chromedp.Title()))
+	ax := accessible(t, ctx)
+	if diff := cmp.Diff([]string{"3EME1", "4e 1", "5 A", "5 B", "6A", "6B"}, ax["checkbox"]); diff != "" {
+		t.Errorf("the checkboxes' names (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"Simuler", "Synchroniser", "Tout cocher"}, ax["button"]); diff != "" {
+		t.Errorf("the buttons (-want +got):\n%s", diff)
+	}
+	require.Equal(t, []string{"Synchronisation Base Élèves", "Sélectionner les classes à synchroniser"}, ax["heading"])
+	require.Equal(t, []string{"Classes de LSU"}, ax["table"])
 
 	// « Tout cocher » ticks every class in place, without a request.
 	do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.samePage = true`), chromedp.Click(chromedp.CSS("button[data-tout-cocher]")))
@@ -209,6 +251,7 @@ func TestInABrowser(t *testing.T) {
 	waitText(t, ctx, "[data-progress-text]", "Classes traitées : 1 sur 2")
 	require.Equal(t, [2]float64{1, 2}, run(t, ctx, chromedp.Evaluate[[2]float64](`[document.querySelector("progress").value, document.querySelector("progress").max]`)))
 	require.True(t, run(t, ctx, chromedp.Evaluate[bool](`window.samePage === true`)), "the script updated the page, which did not reload")
+	require.Equal(t, []string{"Progression de la simulation"}, accessible(t, ctx)["progressbar"])
 	close(g.release)
 
 	// Its end reloads the page, which shows the report.
@@ -233,6 +276,14 @@ func TestInABrowser(t *testing.T) {
 	}
 	require.Equal(t, "Synchronisation lancée pour : 6A, 6B", run(t, ctx, chromedp.Text(chromedp.CSS(".entete"))))
 	require.Equal(t, rep.Summary(), run(t, ctx, chromedp.Text(chromedp.CSS(".compteurs"))))
+	ax = accessible(t, ctx)
+	var statuses []string
+	for _, r := range want {
+		statuses = append(statuses, r.Status)
+	}
+	slices.Sort(statuses)
+	require.Equal(t, statuses, append(ax["image"], ax["img"]...), "each status symbol is read as its word")
+	require.Len(t, ax["table"], 1)
 	shot := run(t, ctx, chromedp.FullScreenshot(100))
 
 	// The store changed as the report says: what the same synchronisation
@@ -361,30 +412,48 @@ func saveScreenshot(t *testing.T, png []byte) {
 	}
 }
 
-// TestInABrowserWithoutJavaScript runs the basic flow with scripts off: the
-// « Tout cocher » link, « Simuler », and the run's page that refreshes
-// itself until the report.
+// TestInABrowserWithoutJavaScript runs the basic flow with scripts off:
+// setting up a class new in the exports, the « Tout cocher » link,
+// « Simuler », and the run's page that refreshes itself until the report.
 func TestInABrowserWithoutJavaScript(t *testing.T) {
 	ctx, con := browser(t)
 	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 	require.NoError(t, err)
 
 	g, wrap := gate("6B")
-	f := newFixture(t, setup{token: token, wrap: wrap})
+	f := newFixture(t, setup{token: token, wrap: wrap, edit: func(s *lsusync.Snapshot) { removeClass(s, "4e 1") }})
 	do(t, ctx, chromedp.Navigate(f.srv.URL+"/?token="+token), chromedp.WaitVisible(chromedp.CSS("h1")))
+
+	// 4e 1 is new in the exports: set it up with semesters.
+	ax := accessible(t, ctx)
+	if diff := cmp.Diff([]string{"3EME1", "4e 1 · Quatrième 1", "5 A", "5 B", "6A", "6B"}, ax["checkbox"]); diff != "" {
+		t.Errorf("the checkboxes' names (-want +got):\n%s", diff)
+	}
+	require.Equal(t, []string{"Semestres (S1, S2)", "Trimestres (T1, T2, T3)"}, ax["radio"])
+	require.Equal(t, []string{"Année scolaire"}, ax["combobox"])
+	require.Contains(t, ax["heading"], "Classes à paramétrer")
+	do(t, ctx, chromedp.Click(chromedp.ID("semestres")))
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.JSPath(`Array.from(document.querySelectorAll("button")).find((b) => b.textContent === "Paramétrer")`)))
+	require.NoError(t, err)
+	require.Equal(t, []row{{"Succès", "La classe 4e 1 (Quatrième 1) est paramétrée : S1 S2 (2025-2026)."}}, pageRows(t, ctx))
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`.retour a`)))
+	require.NoError(t, err)
+
+	// Every class, by the link, then « Simuler ».
+	before := f.mem.Snapshot()
 	do(t, ctx, chromedp.Click(chromedp.CSS("a[data-tout-cocher]")), chromedp.WaitVisible(chromedp.CSS(`a[href="./"][data-tout-cocher]`)))
 	require.Equal(t, f.srv.URL+"/?toutes=1", run(t, ctx, chromedp.Location()))
 	require.Len(t, checked(t, ctx), 6)
-
 	do(t, ctx, chromedp.Click(chromedp.CSS(`button[value="simuler"]`)), chromedp.WaitVisible(chromedp.CSS("[data-progress-text]")))
 	<-g.entered
 	require.Equal(t, f.srv.URL+"/rapport?n=1", run(t, ctx, chromedp.Location()))
 	close(g.release)
 	// Nothing but the page's own refresh brings the report.
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("table.rapport")))
-	rep, _ := reference(t, sampleSnapshot(t), true, "3EME1", "4e 1", "5 A", "5 B", "6A", "6B")
+	rep, _ := reference(t, before, true, "3EME1", "4e 1", "5 A", "5 B", "6A", "6B")
 	if diff := cmp.Diff(wantRows(rep, lsusync.TextOptions{}), pageRows(t, ctx)); diff != "" {
 		t.Errorf("simulation's rows (-want +got):\n%s", diff)
 	}
+	require.Contains(t, pageRows(t, ctx), row{"Succès", fmt.Sprintf("%d élèves (4e 1) seraient ajoutés.", rep.Counts().StudentsAdded)})
 	con.check(t)
 }
