@@ -250,6 +250,9 @@ func TestInABrowser(t *testing.T) {
 	do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.samePage = true`))
 	waitText(t, ctx, "[data-progress-text]", "Classes traitées : 1 sur 2")
 	require.Equal(t, [2]float64{1, 2}, run(t, ctx, chromedp.Evaluate[[2]float64](`[document.querySelector("progress").value, document.querySelector("progress").max]`)))
+	// Longer than the refresh of the page without scripts (2 s), which
+	// must not happen with them.
+	time.Sleep(2500 * time.Millisecond)
 	require.True(t, run(t, ctx, chromedp.Evaluate[bool](`window.samePage === true`)), "the script updated the page, which did not reload")
 	require.Equal(t, []string{"Progression de la simulation"}, accessible(t, ctx)["progressbar"])
 	close(g.release)
