@@ -49,8 +49,9 @@
 // another site ([http.CrossOriginProtection]). Every response carries a
 // strict Content-Security-Policy (no inline script or style, nothing from
 // another origin), forbids framing, caching and referrers. The handler
-// logs events with class codes and counts only: never a name, an INE, a
-// birth date, the token or a query string.
+// logs events with class codes, counts and the kind of a refusal only:
+// never a name, an INE, a birth date, an error's text, the token or a
+// query string.
 //
 // A Handler holds the running synchronisation and the last one's report,
 // and nothing global. [Handler.Shutdown] cancels the running one and
