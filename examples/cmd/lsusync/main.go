@@ -8,6 +8,7 @@
 //	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all | -details | -json]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
+//	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
 //	lsusync -version
 //
 // init creates a store from the exports: the establishment, every class
@@ -18,8 +19,8 @@
 // field-level changes (personal data), -json the typed report. classes
 // lists the store's classes with their periods, and with -dir the classes
 // of the exports still to set up; add-class sets them up, as LSU's period
-// settings do. Run "lsusync COMMAND -h" for a command's flags, examples and
-// exit statuses.
+// settings do. serve serves the same in a browser, as LSU's screen. Run
+// "lsusync COMMAND -h" for a command's flags, examples and exit statuses.
 //
 // Refusals are printed in French, as LSU words them, followed by their
 // technical detail; nothing is written. When standard error is a
@@ -73,6 +74,7 @@ Usage:
   lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all | -details | -json]
   lsusync classes   -store lsu.json [-dir EXPORTS]
   lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
+  lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
   lsusync -version
 
 Run "lsusync COMMAND -h" for the flags, examples and exit statuses of a command.
@@ -121,6 +123,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.runClasses(args[1:])
 	case "add-class":
 		return c.runAddClass(args[1:])
+	case "serve":
+		return c.runServe(args[1:])
 	case "-version", "--version", "version":
 		fmt.Fprintln(stdout, "lsusync", version())
 		return exitOK
