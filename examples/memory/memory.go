@@ -3,7 +3,10 @@
 // for concurrent use, and the fake that tests of school software use.
 //
 // A [Store] keeps its records in maps guarded by a mutex and returns deep
-// copies. A [Source] serves fixed values. Neither persists anything by
+// copies. A stored record never changes: a write replaces it whole, so
+// that a commit shares the records it does not write, and the acquis
+// lists that many bilans have in common (the empty bilans of the pupils
+// of one class) are kept once. A [Source] serves fixed values. Neither persists anything by
 // itself; [NewPersistent] lets a caller persist every commit, which is how
 // the file-backed store of this module is built.
 package memory
@@ -11,6 +14,7 @@ package memory
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -69,14 +73,25 @@ var (
 // a pupil of an unknown class, or a bilan of an unknown pupil.
 // An empty Snapshot, with no UAI, is a store without establishment.
 func New(d lsusync.Snapshot) (*Store, error) {
-	return NewPersistent(d, nil)
+	return newStore(d, nil, true)
 }
 
 // NewPersistent is [New] with a persist function, called under the store's
 // write lock with the whole new content each time changes are applied,
 // before they become visible. When persist returns an error, the changes
 // are dropped and Apply or Commit returns that error.
+//
+// The Snapshot that persist is given is sorted and shares the store's
+// records, which never change: persist must not modify it, nor keep it
+// after it returns. NewPersistent takes d's records as they are, without
+// a copy: the caller must not modify them afterwards.
 func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error) (*Store, error) {
+	return newStore(d, persist, false)
+}
+
+// newStore makes a store of d's records; with own, it keeps copies of
+// them, sharing the acquis lists that bilans have in common.
+func newStore(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error, own bool) (*Store, error) {
 	name := rand.Text()[:12] // 60 random bits
 	first := lsusync.Version(name + "-1")
 	s := &Store{
@@ -110,7 +125,9 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		if _, dup := s.classes[c.Code]; dup {
 			return nil, fmt.Errorf("memory: %w: class %q twice", lsusync.ErrInvalid, c.Code)
 		}
-		c.Periods = slices.Clone(c.Periods)
+		if own {
+			c.Periods = slices.Clone(c.Periods)
+		}
 		c.Version = first
 		s.classes[c.Code] = c
 	}
@@ -124,6 +141,7 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		st.Version = first
 		s.putStudent(st)
 	}
+	var in interner
 	for _, b := range d.Bilans {
 		k := b.Key()
 		if _, dup := s.bilans[k]; dup {
@@ -132,7 +150,9 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		if _, ok := s.students[b.Student]; !ok {
 			return nil, fmt.Errorf("memory: %w: bilan %s of unknown pupil", lsusync.ErrInvalid, k)
 		}
-		b = cloneBilan(b)
+		if own {
+			b = in.own(b)
+		}
 		b.Version = first
 		s.bilans[k] = b
 		s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
@@ -145,10 +165,18 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 func (s *Store) Snapshot() lsusync.Snapshot {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.data()
+	d := s.data()
+	for i := range d.Classes {
+		d.Classes[i].Periods = slices.Clone(d.Classes[i].Periods)
+	}
+	for i := range d.Bilans {
+		d.Bilans[i] = cloneBilan(d.Bilans[i])
+	}
+	return d
 }
 
-// data returns the content without versions; s.mu must be held.
+// data returns the content without versions, sharing the store's
+// records; s.mu must be held.
 func (s *Store) data() lsusync.Snapshot {
 	d := lsusync.Snapshot{
 		Establishment: s.est,
@@ -166,7 +194,6 @@ func (s *Store) data() lsusync.Snapshot {
 		d.Teachers = append(d.Teachers, t)
 	}
 	for _, c := range s.classes {
-		c.Periods = slices.Clone(c.Periods)
 		c.Version = ""
 		d.Classes = append(d.Classes, c)
 	}
@@ -175,7 +202,6 @@ func (s *Store) data() lsusync.Snapshot {
 		d.Students = append(d.Students, st)
 	}
 	for _, b := range s.bilans {
-		b = cloneBilan(b)
 		b.Version = ""
 		d.Bilans = append(d.Bilans, b)
 	}
@@ -603,6 +629,9 @@ func restore[K comparable, V any](m map[K]V, saved map[K]*V) {
 	}
 }
 
+// cloneChangeSet returns a copy of cs that the store may keep: the
+// caller's records are copied, and the acquis lists its bilans have in
+// common kept once.
 func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 	if cs.Establishment != nil {
 		e := *cs.Establishment
@@ -616,11 +645,89 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 	}
 	cs.Students = slices.Clone(cs.Students)
 	bs := make([]lsusync.Bilan, len(cs.Bilans))
+	var in interner
 	for i, b := range cs.Bilans {
-		bs[i] = cloneBilan(b)
+		bs[i] = in.own(b)
 	}
 	cs.Bilans = bs
 	return cs
+}
+
+// interner makes copies of bilans that share what they have in common:
+// the lists of acquis without content (the pupils of a class who take the
+// same subjects have the same), and the lists of professeurs principaux.
+// The copies must never be modified.
+type interner struct {
+	acquis map[string][]lsusync.Acquis
+	keys   map[string][]lsusync.TeacherKey
+	buf    []byte
+}
+
+// own returns a copy of b that shares its acquis list and its professeurs
+// principaux with the bilans already copied that have the same.
+func (in *interner) own(b lsusync.Bilan) lsusync.Bilan {
+	if in.acquis == nil {
+		in.acquis = make(map[string][]lsusync.Acquis)
+		in.keys = make(map[string][]lsusync.TeacherKey)
+	}
+	heads, acquis := b.HeadTeachers, b.Acquis
+	b.HeadTeachers, b.Acquis = nil, nil
+	b = cloneBilan(b) // the content
+	if heads != nil {
+		in.buf = appendKeys(in.buf[:0], heads)
+		b.HeadTeachers = in.keys[string(in.buf)]
+		if b.HeadTeachers == nil {
+			b.HeadTeachers = slices.Clone(heads)
+			in.keys[string(in.buf)] = b.HeadTeachers
+		}
+	}
+	if acquis == nil {
+		return b
+	}
+	var shareable bool
+	in.buf, shareable = appendAcquisKey(in.buf[:0], acquis)
+	if !shareable { // this bilan's own
+		b.Acquis = cloneBilan(lsusync.Bilan{Acquis: acquis}).Acquis
+		return b
+	}
+	b.Acquis = in.acquis[string(in.buf)]
+	if b.Acquis == nil {
+		b.Acquis = cloneBilan(lsusync.Bilan{Acquis: acquis}).Acquis
+		in.acquis[string(in.buf)] = b.Acquis
+	}
+	return b
+}
+
+// appendAcquisKey appends to buf a key that identifies the list of acquis
+// as, and reports whether the acquis hold no content (only such lists are
+// shared).
+func appendAcquisKey(buf []byte, as []lsusync.Acquis) ([]byte, bool) {
+	for i := range as {
+		a := &as[i]
+		if a.HasContent() {
+			return buf, false
+		}
+		buf = appendString(buf, a.Subject.Code)
+		buf = appendString(buf, a.Subject.Label)
+		buf = appendString(buf, a.Subject.Modality)
+		buf = appendKeys(buf, a.Teachers)
+	}
+	return buf, true
+}
+
+// appendKeys appends a key that identifies the list of teacher keys.
+func appendKeys(buf []byte, keys []lsusync.TeacherKey) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(keys)))
+	for _, k := range keys {
+		buf = appendString(buf, k.Type)
+		buf = appendString(buf, k.ID)
+	}
+	return buf
+}
+
+func appendString(buf []byte, s string) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(s)))
+	return append(buf, s...)
 }
 
 func cloneBilan(b lsusync.Bilan) lsusync.Bilan {
