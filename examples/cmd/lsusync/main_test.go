@@ -333,7 +333,7 @@ func TestRefusals(t *testing.T) {
 			name: "future version",
 			store: func(t *testing.T) string {
 				path := sampleCopy(t)
-				data := bytes.Replace(readFile(t, path), []byte(`"version": 1`), []byte(`"version": 7`), 1)
+				data := bytes.Replace(readFile(t, path), fmt.Appendf(nil, `"version": %d`, filestore.Version), []byte(`"version": 7`), 1)
 				require.NoError(t, os.WriteFile(path, data, 0o600))
 				return path
 			},
@@ -492,7 +492,8 @@ func golden(t *testing.T, name, got string) {
 }
 
 // TestWriteFailureExits1 makes the commit fail: the process may not write
-// a file larger than 300 KiB (ulimit -f), and the store file is larger.
+// a file larger than 40 blocks (ulimit -f: 20 or 40 KiB, as the shell
+// counts them), and the store file is larger.
 // The report shows the errors, the status is 1, and the store file is as
 // it was.
 func TestWriteFailureExits1(t *testing.T) {
@@ -501,7 +502,7 @@ func TestWriteFailureExits1(t *testing.T) {
 	}
 	store := sampleCopy(t)
 	before := readFile(t, store)
-	args := []string{"-c", `ulimit -f 300 && exec "$0" "$@"`, os.Args[0], "sync", "-store", store, "-dir", changedDir}
+	args := []string{"-c", `ulimit -f 40 && exec "$0" "$@"`, os.Args[0], "sync", "-store", store, "-dir", changedDir}
 	cmd := exec.Command("sh", args...)
 	r := runCmd(t, cmd)
 	r.require(t, 1)
