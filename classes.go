@@ -250,6 +250,7 @@ type classSync struct {
 	pupils []Item             // the pupil items, in ID order
 	bilans []bilanItem        // the bilan items, sorted at the end
 	oldBil map[string][]Bilan // the bilans of the classes pupils moved from
+	texts  texts              // the texts of the bilans' changes
 }
 
 type bilanItem struct {
@@ -418,7 +419,7 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		case b.Imported:
 			it.Action = ActionImported
 		default:
-			if nb, ok := it.mergeBilan(b, tmpl.plan.subjects(current[b.Student].Groups), tmpl.pp); ok {
+			if nb, ok := it.mergeBilan(b, tmpl.plan.subjects(current[b.Student].Groups), tmpl.pp, &c.texts); ok {
 				c.cs.Bilans = append(c.cs.Bilans, nb)
 			}
 		}

@@ -12,6 +12,7 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -176,7 +177,9 @@ func (s *Store) Snapshot() lsusync.Snapshot {
 }
 
 // data returns the content without versions, sharing the store's
-// records; s.mu must be held.
+// records, sorted as lsusync.Snapshot.Sort sorts; s.mu must be held. The
+// bilans are gathered pupil by pupil, so that only the small records are
+// sorted.
 func (s *Store) data() lsusync.Snapshot {
 	d := lsusync.Snapshot{
 		Establishment: s.est,
@@ -201,12 +204,24 @@ func (s *Store) data() lsusync.Snapshot {
 		st.Version = ""
 		d.Students = append(d.Students, st)
 	}
-	for _, b := range s.bilans {
-		b.Version = ""
-		d.Bilans = append(d.Bilans, b)
+	sorted := lsusync.Snapshot{Teachers: d.Teachers, Classes: d.Classes, Students: d.Students}
+	sorted.Sort()
+	var periods []lsusync.Period
+	for _, st := range d.Students {
+		periods = append(periods[:0], s.byPupil[st.ID]...)
+		slices.SortFunc(periods, comparePeriods)
+		for _, p := range periods {
+			b := s.bilans[lsusync.BilanKey{Student: st.ID, Period: p}]
+			b.Version = ""
+			d.Bilans = append(d.Bilans, b)
+		}
 	}
-	d.Sort()
 	return d
+}
+
+// comparePeriods orders periods as lsusync.Snapshot.Sort does.
+func comparePeriods(a, b lsusync.Period) int {
+	return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Count, b.Count), cmp.Compare(a.Index, b.Index))
 }
 
 // Establishment implements lsusync.EstablishmentStore.
@@ -275,21 +290,53 @@ func (s *Store) Student(ctx context.Context, id string) (lsusync.Student, error)
 	return st, nil
 }
 
-// Bilans implements lsusync.BilanStore.
+// Bilans implements lsusync.BilanStore. The copies of a class's bilans
+// share three arrays (of acquis, of teacher keys, of bilans), each bilan
+// a window of its own in them, of its own capacity: a class is copied
+// with a few allocations.
 func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var out []lsusync.Bilan
+	out := []lsusync.Bilan{}
+	nAcquis, nKeys := 0, 0
 	for id := range s.members[class] {
 		for _, p := range s.byPupil[id] {
-			out = append(out, cloneBilan(s.bilans[lsusync.BilanKey{Student: id, Period: p}]))
+			b := s.bilans[lsusync.BilanKey{Student: id, Period: p}]
+			out = append(out, b)
+			nAcquis += len(b.Acquis)
+			nKeys += len(b.HeadTeachers)
+			for i := range b.Acquis {
+				nKeys += len(b.Acquis[i].Teachers)
+			}
 		}
 	}
-	if out == nil {
-		out = []lsusync.Bilan{}
+	acquis := make([]lsusync.Acquis, 0, nAcquis)
+	keys := make([]lsusync.TeacherKey, 0, nKeys)
+	window := func(ks []lsusync.TeacherKey) []lsusync.TeacherKey {
+		if ks == nil {
+			return nil
+		}
+		start := len(keys)
+		keys = append(keys, ks...)
+		return keys[start:len(keys):len(keys)]
+	}
+	for i := range out {
+		b := &out[i]
+		b.HeadTeachers = window(b.HeadTeachers)
+		b.Content = maps.Clone(b.Content)
+		if b.Acquis == nil {
+			continue
+		}
+		start := len(acquis)
+		for _, a := range b.Acquis {
+			a.Teachers = window(a.Teachers)
+			a.Content = maps.Clone(a.Content)
+			acquis = append(acquis, a)
+		}
+		b.Acquis = acquis[start:len(acquis):len(acquis)]
 	}
 	return out, nil
 }
@@ -562,69 +609,80 @@ func (s *Store) putStudent(st lsusync.Student) {
 
 // snapshotFor records the current value of every record the change sets
 // touch and returns a function that restores them, removing the records
-// they add; s.mu must be held.
+// they add; s.mu must be held. The values are logged in order and put
+// back in reverse order, so that a record written twice gets its first
+// value back.
 func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 	est := s.est
-	teachers := map[lsusync.TeacherKey]*lsusync.Teacher{}
-	classes := map[string]*lsusync.Class{}
-	students := map[string]*lsusync.Student{}
-	bilans := map[lsusync.BilanKey]*lsusync.Bilan{}
+	type saved[K comparable, V any] struct {
+		k   K
+		v   V
+		had bool
+	}
+	var (
+		teachers []saved[lsusync.TeacherKey, lsusync.Teacher]
+		classes  []saved[string, lsusync.Class]
+		students []saved[string, lsusync.Student]
+		bilans   []saved[lsusync.BilanKey, lsusync.Bilan]
+	)
+	n := 0
+	for _, cs := range sets {
+		n += len(cs.Bilans)
+	}
+	bilans = make([]saved[lsusync.BilanKey, lsusync.Bilan], 0, n)
 	for _, cs := range sets {
 		for _, t := range cs.Teachers {
-			remember(teachers, s.teachers, t.Key)
+			v, ok := s.teachers[t.Key]
+			teachers = append(teachers, saved[lsusync.TeacherKey, lsusync.Teacher]{t.Key, v, ok})
 		}
 		if cs.Class != nil {
-			remember(classes, s.classes, cs.Class.Code)
+			v, ok := s.classes[cs.Class.Code]
+			classes = append(classes, saved[string, lsusync.Class]{cs.Class.Code, v, ok})
 		}
 		for _, st := range cs.Students {
-			remember(students, s.students, st.ID)
+			v, ok := s.students[st.ID]
+			students = append(students, saved[string, lsusync.Student]{st.ID, v, ok})
 		}
 		for _, b := range cs.Bilans {
-			remember(bilans, s.bilans, b.Key())
+			k := b.Key()
+			v, ok := s.bilans[k]
+			bilans = append(bilans, saved[lsusync.BilanKey, lsusync.Bilan]{k, v, ok})
 		}
 	}
 	return func() {
 		s.est = est
-		restore(s.teachers, teachers)
-		restore(s.classes, classes)
-		for id, st := range students {
-			if cur, ok := s.students[id]; ok {
-				delete(s.members[cur.Class], id)
-				delete(s.students, id)
-			}
-			if st != nil {
-				s.putStudent(*st)
+		for _, t := range slices.Backward(teachers) {
+			if t.had {
+				s.teachers[t.k] = t.v
+			} else {
+				delete(s.teachers, t.k)
 			}
 		}
-		for k, b := range bilans {
-			if b == nil {
-				s.byPupil[k.Student] = slices.DeleteFunc(s.byPupil[k.Student], func(p lsusync.Period) bool { return p == k.Period })
+		for _, c := range slices.Backward(classes) {
+			if c.had {
+				s.classes[c.k] = c.v
+			} else {
+				delete(s.classes, c.k)
 			}
 		}
-		restore(s.bilans, bilans)
-	}
-}
-
-// remember records in saved the value that m holds for k, or nil when it
-// holds none, the first time k is seen.
-func remember[K comparable, V any](saved map[K]*V, m map[K]V, k K) {
-	if _, seen := saved[k]; seen {
-		return
-	}
-	if v, ok := m[k]; ok {
-		saved[k] = &v
-	} else {
-		saved[k] = nil
-	}
-}
-
-// restore puts back in m the values saved by remember.
-func restore[K comparable, V any](m map[K]V, saved map[K]*V) {
-	for k, v := range saved {
-		if v == nil {
-			delete(m, k)
-		} else {
-			m[k] = *v
+		for _, st := range slices.Backward(students) {
+			if cur, ok := s.students[st.k]; ok {
+				delete(s.members[cur.Class], st.k)
+				delete(s.students, st.k)
+			}
+			if st.had {
+				s.putStudent(st.v)
+			}
+		}
+		for _, b := range slices.Backward(bilans) {
+			if b.had {
+				s.bilans[b.k] = b.v
+				continue
+			}
+			if _, ok := s.bilans[b.k]; ok {
+				delete(s.bilans, b.k)
+				s.byPupil[b.k.Student] = slices.DeleteFunc(s.byPupil[b.k.Student], func(p lsusync.Period) bool { return p == b.k.Period })
+			}
 		}
 	}
 }
