@@ -251,6 +251,8 @@ type classSync struct {
 	bilans []bilanItem        // the bilan items, sorted at the end
 	oldBil map[string][]Bilan // the bilans of the classes pupils moved from
 	texts  texts              // the texts of the bilans' changes
+
+	movedIn bool // a pupil moved in from another class
 }
 
 type bilanItem struct {
@@ -347,6 +349,7 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 				current[id] = e
 				moved = append(moved, id)
 				movedFrom[id] = other.Class
+				c.movedIn = true
 			case errors.Is(err, ErrNotFound):
 				s := src
 				s.Class, s.Version = code, ""

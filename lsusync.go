@@ -113,6 +113,20 @@ type Options struct {
 	// read again and recomputed before it is reported as an error. Zero
 	// means 3; a negative value means no retry.
 	ConflictRetries int
+	// SkipUnchanged passes over the classes whose source data and stored
+	// records are both as their last synchronisation left them, when the
+	// Store implements [ClassMemos]: such a class is not read, and the
+	// report gives it one item, of [ActionSkipped]; its pupils and bilans
+	// are not listed, nor are the warnings that the last synchronisation
+	// reported of them (a pupil who left, a value kept). A class's memo
+	// covers everything its synchronisation depends on besides its stored
+	// records: its label, pupils, groups, services and professeurs
+	// principaux in the source, which pupils have left and which
+	// professeurs principaux are current on the day of the sync, and
+	// which of its pupils' INE another pupil of the source has too. A
+	// class's memo is written with its changes; a class that needed no
+	// change gets one only when the sync writes anyway with a [Batcher].
+	SkipUnchanged bool
 }
 
 // Progress tells how far a synchronisation has gone.
@@ -237,6 +251,14 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 			if s.opts.Progress != nil {
 				s.opts.Progress(Progress{Done: len(results), Total: len(results), Committing: true})
 			}
+			// The classes that needed no change get their memo with the
+			// write: a memo is no change, and a failed one costs only a
+			// full read of its class at the next sync.
+			for _, r := range results {
+				if r.memo != nil {
+					_ = batch.Apply(ctx, ChangeSet{Memo: r.memo})
+				}
+			}
 			if err := batch.Commit(ctx); err != nil {
 				err = s.abort(ctx, "committing the batch", err)
 				rep.failWritten(err)
@@ -249,6 +271,24 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 	rep.setStatus()
 	log.InfoContext(ctx, "lsusync: sync ended", "classes", len(p.selected), "status", rep.Status.String())
 	return rep, stopped
+}
+
+// readMemos reads the classes' memos, with SkipUnchanged and a Store that
+// keeps them; it returns nil otherwise.
+func (s *Synchronizer) readMemos(ctx context.Context) (map[string]Memo, error) {
+	cm, ok := s.st.(ClassMemos)
+	if !s.opts.SkipUnchanged || !ok {
+		return nil, nil
+	}
+	list, err := cm.ClassMemos(ctx)
+	if err != nil {
+		return nil, s.abort(ctx, "reading the classes' memos", err)
+	}
+	memos := make(map[string]Memo, len(list))
+	for _, m := range list {
+		memos[m.Class] = m
+	}
+	return memos, nil
 }
 
 func (s *Synchronizer) now() time.Time {
@@ -308,6 +348,7 @@ type plan struct {
 	inSelection   map[string]bool
 	notices       []Item // the source's notices
 	notInSource   []Item // the store's classes the source no longer has
+	memos         map[string]Memo // the classes' memos, read before the classes, with SkipUnchanged
 }
 
 // pupilEntry is where the source lists a pupil.
@@ -335,6 +376,9 @@ func (s *Synchronizer) prepare(ctx context.Context, asked []string, today Date) 
 		return nil, s.abort(ctx, "reading the source classes", err)
 	}
 	srcCodes = sortedCodes(srcCodes)
+	if p.memos, err = s.readMemos(ctx); err != nil {
+		return nil, err
+	}
 	stClasses, err := s.st.Classes(ctx)
 	if err != nil {
 		return nil, s.abort(ctx, "reading the store classes", err)
@@ -532,6 +576,7 @@ func (s *Synchronizer) headChanges(ctx context.Context, p *plan) ([]Item, Change
 // classResult is the outcome of one class.
 type classResult struct {
 	items      []Item
+	memo       *Memo // a memo to write if the sync writes anyway
 	failed     bool // the class could not be synchronised
 	written    bool // its change set was applied
 	done       bool // the class ran to its end
@@ -600,7 +645,21 @@ func (s *Synchronizer) syncClass(ctx context.Context, p *plan, code string, toda
 	if data == nil {
 		return fail("reading the source", p.failed[code])
 	}
+	var text string // the class's memo, with SkipUnchanged
+	stored := p.memos[code]
+	if p.memos != nil {
+		text = p.memoText(data, today)
+	}
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 && p.memos != nil {
+			// The stamp is read before the class: a write in between
+			// makes the memo be refused, never kept over it.
+			memos, err := s.readMemos(ctx)
+			if err != nil {
+				return fail("reading the classes' memos", err)
+			}
+			stored = memos[code]
+		}
 		if attempt > 0 {
 			classes, err := s.st.Classes(ctx)
 			if err != nil {
@@ -612,6 +671,14 @@ func (s *Synchronizer) syncClass(ctx context.Context, p *plan, code string, toda
 				}
 			}
 		}
+		var memo *Memo
+		if p.memos != nil {
+			if stored.Text == text {
+				it := Item{Kind: KindClass, Action: ActionSkipped, Class: code, Key: code}
+				return classResult{items: []Item{it.settle()}}
+			}
+			memo = &Memo{Class: code, Text: text, Stamp: stored.Stamp}
+		}
 		c := &classSync{s: s, p: p, class: class, data: data, today: today}
 		items, cs, err := c.compute(ctx)
 		if err != nil {
@@ -620,10 +687,20 @@ func (s *Synchronizer) syncClass(ctx context.Context, p *plan, code string, toda
 		if err := ctx.Err(); err != nil {
 			return failedClass(code, ctxErr(ctx))
 		}
+		if c.movedIn {
+			// The bilans of a pupil who moved in were read in another
+			// class, whose writes the stamp of this one does not tell.
+			memo = nil
+		}
 		r := classResult{items: items}
-		if apply == nil || cs.IsEmpty() {
+		if apply == nil {
 			return r
 		}
+		if cs.IsEmpty() {
+			r.memo = memo
+			return r
+		}
+		cs.Memo = memo
 		aerr := apply(ctx, cs)
 		if errors.Is(aerr, ErrConflict) && attempt < s.retries() && ctx.Err() == nil {
 			continue

@@ -14,15 +14,15 @@ import (
 // space follows the store object. It reads the file's bytes once,
 // without reflection; the bilans that share an acquis list, or a list of
 // professeurs principaux, share one decoded copy.
-func decodeV2(data []byte, i int) (snap lsusync.Snapshot, err error) {
-	d := &scanner{b: data, i: i}
+func decodeV2(data []byte, i int) (snap lsusync.Snapshot, memos map[string]string, err error) {
+	d := &scanner{b: data, i: i, memos: make(map[string]string)}
 	defer func() {
 		if r := recover(); r != nil {
 			de, ok := r.(*decodeError)
 			if !ok {
 				panic(r)
 			}
-			snap, err = lsusync.Snapshot{}, de
+			snap, memos, err = lsusync.Snapshot{}, nil, de
 		}
 	}()
 	d.data(&snap)
@@ -32,7 +32,7 @@ func decodeV2(data []byte, i int) (snap lsusync.Snapshot, err error) {
 	if d.i < len(d.b) {
 		d.errorf(d.i, "trailing data after the store object")
 	}
-	return snap, nil
+	return snap, d.memos, nil
 }
 
 // loc names a value in the error messages: list[n].field, or list.field
@@ -73,7 +73,8 @@ type scanner struct {
 	ids      map[string]string
 	acquis   map[string][]lsusync.Acquis
 	heads    map[string][]lsusync.TeacherKey
-	refs     []int // scratch
+	refs     []int             // scratch
+	memos    map[string]string // the classes' memos
 }
 
 func (d *scanner) errorf(off int, format string, args ...any) {
@@ -546,6 +547,12 @@ func (d *scanner) class(n int) lsusync.Class {
 	var seen uint32
 	what := fmt.Sprintf("classes[%d]", n)
 	at := loc{"classes", n, ""}
+	var memo string
+	defer func() {
+		if memo != "" {
+			d.memos[c.Code] = memo
+		}
+	}()
 	d.object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "code":
@@ -557,6 +564,9 @@ func (d *scanner) class(n int) lsusync.Class {
 		case "periods":
 			d.once(&seen, 2, key, off, at)
 			d.array(what+".periods", func(int) { c.Periods = append(c.Periods, d.period(what)) })
+		case "memo":
+			d.once(&seen, 3, key, off, at)
+			memo = d.str()
 		default:
 			d.unknown(key, off, at)
 		}

@@ -13,16 +13,19 @@ import (
 )
 
 // encode writes s to w in the store format, version 2, one record per
-// line (see FORMAT.md). The subjects and the teacher keys of the bilans
+// line (see FORMAT.md), each class with its memo. The subjects and the teacher keys of the bilans
 // are written once, in tables, and the bilans refer to them by index; an
 // acquis list that bilans share (the store keeps one copy of the lists
 // many bilans have in common) is encoded once.
-func encode(w io.Writer, s *lsusync.Snapshot) error {
+func encode(w io.Writer, s *lsusync.Snapshot) error { return encodeMemos(w, s, nil) }
+
+// encodeMemos is encode with the memos of the classes, by class code.
+func encodeMemos(w io.Writer, s *lsusync.Snapshot, memos map[string]string) error {
 	e := &encoder{w: bufio.NewWriterSize(w, 256<<10)}
 	e.raw("{\n  \"format\": \"" + Format + "\",\n  \"version\": " + strconv.Itoa(Version) + ",\n  \"data\": {\n    \"establishment\": ")
 	e.establishment(&s.Establishment)
 	e.array("teachers", len(s.Teachers), func(i int) { e.teacher(&s.Teachers[i]) })
-	e.array("classes", len(s.Classes), func(i int) { e.class(&s.Classes[i]) })
+	e.array("classes", len(s.Classes), func(i int) { e.class(&s.Classes[i], memos[s.Classes[i].Code]) })
 	e.array("students", len(s.Students), func(i int) { e.student(&s.Students[i]) })
 
 	// The tables, in the order of first use, then the bilans.
@@ -234,7 +237,7 @@ func (e *encoder) teacher(t *lsusync.Teacher) {
 	e.flush()
 }
 
-func (e *encoder) class(c *lsusync.Class) {
+func (e *encoder) class(c *lsusync.Class, memo string) {
 	b := append(e.buf, `{"code":`...)
 	b = appendString(b, c.Code)
 	b = appendMember(b, "label", c.Label)
@@ -254,6 +257,7 @@ func (e *encoder) class(c *lsusync.Class) {
 		}
 		b = append(b, ']')
 	}
+	b = appendMember(b, "memo", memo)
 	e.buf = append(b, '}')
 	e.flush()
 }

@@ -93,8 +93,9 @@ type Store struct {
 }
 
 var (
-	_ lsusync.Store   = (*Store)(nil)
-	_ lsusync.Batcher = (*Store)(nil)
+	_ lsusync.Store      = (*Store)(nil)
+	_ lsusync.Batcher    = (*Store)(nil)
+	_ lsusync.ClassMemos = (*Store)(nil)
 )
 
 // Open opens the store file at path: it checks the file, takes the lock,
@@ -227,7 +228,7 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{path: path, lock: lock}
-	s.mem, _ = memory.NewPersistent(sorted, s.persist)
+	s.mem, _ = memory.NewPersistent(sorted, nil, s.persist)
 	return s, nil
 }
 
@@ -252,7 +253,7 @@ func (s *Store) Close() error {
 
 // persist writes the whole new content; memory.Store calls it under its
 // write lock before the changes become visible.
-func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot) error {
+func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot, memos map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -270,7 +271,7 @@ func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot) error {
 			return err
 		}
 	}
-	err := writeFile(s.path, &snap, true)
+	err := writeFileMemos(s.path, &snap, memos, true)
 	s.writes++
 	var re *renamedError
 	if errors.As(err, &re) {
@@ -321,6 +322,13 @@ func (s *Store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 // file once with every staged change set.
 func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	return s.mem.BeginBatch(ctx)
+}
+
+// ClassMemos implements lsusync.ClassMemos: the memos are kept in the
+// file with their classes; the stamps, like the versions, are those of
+// the Store open on the file.
+func (s *Store) ClassMemos(ctx context.Context) ([]lsusync.Memo, error) {
+	return s.mem.ClassMemos(ctx)
 }
 
 // validate checks what memory.New does not: keys are not empty and
@@ -383,7 +391,12 @@ func (e *renamedError) Unwrap() error { return e.err }
 // writeFile writes snap to path atomically: a temporary file in the same
 // folder, fsync, rename over path (or, when replace is false, a hard link
 // that fails if path exists), then fsync of the folder.
-func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
+func writeFile(path string, snap *lsusync.Snapshot, replace bool) error {
+	return writeFileMemos(path, snap, nil, replace)
+}
+
+// writeFileMemos is writeFile with the memos of the classes.
+func writeFileMemos(path string, snap *lsusync.Snapshot, memos map[string]string, replace bool) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*") // mode 0600
 	if err != nil {
@@ -401,7 +414,7 @@ func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
 	if err := tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("filestore: %s: %w", tmpName, err)
 	}
-	if err := encode(tmp, snap); err != nil {
+	if err := encodeMemos(tmp, snap, memos); err != nil {
 		return fmt.Errorf("filestore: %s: writing: %w", tmpName, err)
 	}
 	if err := tmp.Sync(); err != nil {

@@ -3,7 +3,6 @@ package filestore
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,35 +52,46 @@ func (e *FileError) Unwrap() error { return e.Err }
 // decodeFile reads and validates the store file at path. Every error is a
 // *FileError, or the error of opening or reading the file.
 func decodeFile(path string) (lsusync.Snapshot, error) {
+	s, _, err := decodeFileMemos(path)
+	return s, err
+}
+
+// decodeFileMemos is decodeFile that returns the classes' memos too.
+func decodeFileMemos(path string) (lsusync.Snapshot, map[string]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return lsusync.Snapshot{}, fmt.Errorf("filestore: %w", err)
+		return lsusync.Snapshot{}, nil, fmt.Errorf("filestore: %w", err)
 	}
-	s, err := decodeBytes(data)
+	s, memos, err := decodeMemos(data)
 	if err == nil {
-		return s, nil
+		return s, memos, nil
 	}
-	return lsusync.Snapshot{}, fileError(data, path, err)
+	return lsusync.Snapshot{}, nil, fileError(data, path, err)
 }
 
 // decodeBytes decodes and validates the content of a store file of any
 // version this package reads.
 func decodeBytes(data []byte) (lsusync.Snapshot, error) {
+	s, _, err := decodeMemos(data)
+	return s, err
+}
+
+// decodeMemos is decodeBytes that returns the classes' memos too.
+func decodeMemos(data []byte) (s lsusync.Snapshot, memos map[string]string, err error) {
 	version, start, err := header(data)
-	var s lsusync.Snapshot
 	switch {
 	case err != nil:
 	case version == 1:
 		s, err = decode(bytes.NewReader(data))
 	default:
-		s, err = decodeV2(data, start)
+		s, memos, err = decodeV2(data, start)
 	}
 	if err == nil {
 		if verr := validate(s); verr != nil {
 			err = &decodeError{offset: -1, err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, verr)}
 		}
 	}
-	return s, err
+	return s, memos, err
 }
 
 // header reads the members "format" and "version" and the key "data" of
@@ -142,12 +152,12 @@ func header(data []byte) (version, start int, err error) {
 // loadFile reads the store file at path into a memory store with the
 // given persist function; memory.NewPersistent checks what decodeFile
 // does not: duplicate keys and references.
-func loadFile(path string, persist func(context.Context, lsusync.Snapshot) error) (*memory.Store, error) {
-	s, err := decodeFile(path)
+func loadFile(path string, persist memory.Persist) (*memory.Store, error) {
+	s, memos, err := decodeFileMemos(path)
 	if err != nil {
 		return nil, err
 	}
-	m, err := memory.NewPersistent(s, persist)
+	m, err := memory.NewPersistent(s, memos, persist)
 	if err != nil {
 		return nil, &FileError{Path: path, Offset: -1, Err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, err)}
 	}

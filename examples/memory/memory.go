@@ -26,8 +26,8 @@ import (
 	"github.com/lsusync/lsusync"
 )
 
-// Store is an in-memory lsusync.Store. It also implements lsusync.Batcher.
-// Its methods are safe for concurrent use.
+// Store is an in-memory lsusync.Store. It also implements lsusync.Batcher
+// and lsusync.ClassMemos. Its methods are safe for concurrent use.
 //
 // Versions are "<store>-<n>": a random name given to the Store when it
 // is made and a counter that never goes back. A store made from a
@@ -49,7 +49,8 @@ type Store struct {
 	members  map[string]map[string]bool // class code -> pupil IDs
 	bilans   map[lsusync.BilanKey]lsusync.Bilan
 	byPupil  map[string][]lsusync.Period
-	persist  func(context.Context, lsusync.Snapshot) error
+	persist  Persist
+	memos    map[string]memo // the classes' memos and stamps; a class not here has stamp "<store>-1" and no memo
 	name     string // the random part of the versions
 	version  uint64 // the counter of the versions
 	reserved reservations
@@ -65,8 +66,9 @@ type reservations struct {
 }
 
 var (
-	_ lsusync.Store   = (*Store)(nil)
-	_ lsusync.Batcher = (*Store)(nil)
+	_ lsusync.Store      = (*Store)(nil)
+	_ lsusync.Batcher    = (*Store)(nil)
+	_ lsusync.ClassMemos = (*Store)(nil)
 )
 
 // New returns a Store holding a deep copy of d. It returns an error
@@ -77,22 +79,42 @@ func New(d lsusync.Snapshot) (*Store, error) {
 	return newStore(d, nil, true)
 }
 
-// NewPersistent is [New] with a persist function, called under the store's
-// write lock with the whole new content each time changes are applied,
-// before they become visible. When persist returns an error, the changes
-// are dropped and Apply or Commit returns that error.
+// Persist persists the whole content of a [Store]: its records, sorted,
+// and the memos of its classes (see lsusync.ClassMemos) by class code.
+// The Snapshot shares the store's records, which never change: a Persist
+// function must not modify it, nor keep it after it returns.
+type Persist func(ctx context.Context, d lsusync.Snapshot, memos map[string]string) error
+
+// NewPersistent is [New] with the memos of the classes (by class code,
+// as persist was given them) and a persist function, called under the
+// store's write lock with the whole new content each time changes are
+// applied, before they become visible. When persist returns an error, the
+// changes are dropped and Apply or Commit returns that error.
 //
-// The Snapshot that persist is given is sorted and shares the store's
-// records, which never change: persist must not modify it, nor keep it
-// after it returns. NewPersistent takes d's records as they are, without
-// a copy: the caller must not modify them afterwards.
-func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error) (*Store, error) {
-	return newStore(d, persist, false)
+// NewPersistent takes d's records as they are, without a copy: the caller
+// must not modify them afterwards.
+func NewPersistent(d lsusync.Snapshot, memos map[string]string, persist Persist) (*Store, error) {
+	s, err := newStore(d, persist, false)
+	if err != nil {
+		return nil, err
+	}
+	for class, text := range memos {
+		if _, ok := s.classes[class]; ok && text != "" {
+			s.memos[class] = memo{text: text, stamp: s.first()}
+		}
+	}
+	return s, nil
+}
+
+// memo is a class's memo and stamp.
+type memo struct {
+	text  string
+	stamp lsusync.Version
 }
 
 // newStore makes a store of d's records; with own, it keeps copies of
 // them, sharing the acquis lists that bilans have in common.
-func newStore(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error, own bool) (*Store, error) {
+func newStore(d lsusync.Snapshot, persist Persist, own bool) (*Store, error) {
 	name := rand.Text()[:12] // 60 random bits
 	first := lsusync.Version(name + "-1")
 	s := &Store{
@@ -106,6 +128,7 @@ func newStore(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot
 		bilans:   make(map[lsusync.BilanKey]lsusync.Bilan, len(d.Bilans)),
 		byPupil:  make(map[string][]lsusync.Period, len(d.Students)),
 		persist:  persist,
+		memos:    make(map[string]memo),
 		version:  1,
 		reserved: reservations{
 			teachers: make(map[lsusync.TeacherKey]*batch),
@@ -428,7 +451,13 @@ func (s *Store) commit(ctx context.Context, sets []lsusync.ChangeSet) error {
 		s.apply(cs)
 	}
 	if s.persist != nil {
-		if err := s.persist(ctx, s.data()); err != nil {
+		memos := make(map[string]string)
+		for class, m := range s.memos {
+			if m.text != "" {
+				memos[class] = m.text
+			}
+		}
+		if err := s.persist(ctx, s.data(), memos); err != nil {
 			undo()
 			s.version = version
 			return err
@@ -558,6 +587,36 @@ func (s *Store) release(b *batch) {
 	}
 }
 
+// first returns the version of the records of a store made from a
+// Snapshot, and the first stamp of every class.
+func (s *Store) first() lsusync.Version { return lsusync.Version(s.name + "-1") }
+
+// ClassMemos implements lsusync.ClassMemos.
+func (s *Store) ClassMemos(ctx context.Context) ([]lsusync.Memo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]lsusync.Memo, 0, len(s.classes))
+	for code := range s.classes {
+		m, ok := s.memos[code]
+		if !ok {
+			m.stamp = s.first()
+		}
+		out = append(out, lsusync.Memo{Class: code, Text: m.text, Stamp: m.stamp})
+	}
+	return out, nil
+}
+
+// stamp returns the stamp of a class; s.mu must be held.
+func (s *Store) stamp(class string) lsusync.Version {
+	if m, ok := s.memos[class]; ok {
+		return m.stamp
+	}
+	return s.first()
+}
+
 // next returns a version that no record had before; s.mu must be held.
 func (s *Store) next() lsusync.Version {
 	s.version++
@@ -565,8 +624,12 @@ func (s *Store) next() lsusync.Version {
 }
 
 // apply writes a validated change set, its records owned by the store;
-// s.mu must be held.
+// s.mu must be held. Each class whose records it writes gets a new stamp
+// and loses its memo; the change set's memo is then kept if its class's
+// stamp was the one it carries.
 func (s *Store) apply(cs lsusync.ChangeSet) {
+	keep := cs.Memo != nil && cs.Memo.Text != "" && s.stamp(cs.Memo.Class) == cs.Memo.Stamp
+	touched := make(map[string]bool)
 	if cs.Establishment != nil {
 		s.est = *cs.Establishment
 		s.est.Version = s.next()
@@ -579,11 +642,16 @@ func (s *Store) apply(cs lsusync.ChangeSet) {
 		c := *cs.Class
 		c.Version = s.next()
 		s.classes[c.Code] = c
+		touched[c.Code] = true
 	}
 	for _, st := range cs.Students {
-		if old, ok := s.students[st.ID]; ok && old.Class != st.Class {
-			delete(s.members[old.Class], st.ID)
+		if old, ok := s.students[st.ID]; ok {
+			touched[old.Class] = true
+			if old.Class != st.Class {
+				delete(s.members[old.Class], st.ID)
+			}
 		}
+		touched[st.Class] = true
 		st.Version = s.next()
 		s.putStudent(st)
 	}
@@ -592,8 +660,17 @@ func (s *Store) apply(cs lsusync.ChangeSet) {
 		if _, ok := s.bilans[k]; !ok {
 			s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
 		}
+		touched[s.students[b.Student].Class] = true
 		b.Version = s.next()
 		s.bilans[k] = b
+	}
+	for class := range touched {
+		s.memos[class] = memo{stamp: s.next()}
+	}
+	if keep {
+		if _, ok := s.classes[cs.Memo.Class]; ok {
+			s.memos[cs.Memo.Class] = memo{text: cs.Memo.Text, stamp: s.stamp(cs.Memo.Class)}
+		}
 	}
 }
 
@@ -614,6 +691,7 @@ func (s *Store) putStudent(st lsusync.Student) {
 // value back.
 func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 	est := s.est
+	memos := maps.Clone(s.memos)
 	type saved[K comparable, V any] struct {
 		k   K
 		v   V
@@ -651,6 +729,7 @@ func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 	}
 	return func() {
 		s.est = est
+		s.memos = memos
 		for _, t := range slices.Backward(teachers) {
 			if t.had {
 				s.teachers[t.k] = t.v
@@ -691,6 +770,10 @@ func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 // caller's records are copied, and the acquis lists its bilans have in
 // common kept once.
 func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
+	if cs.Memo != nil {
+		m := *cs.Memo
+		cs.Memo = &m
+	}
 	if cs.Establishment != nil {
 		e := *cs.Establishment
 		cs.Establishment = &e

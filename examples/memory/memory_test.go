@@ -28,7 +28,7 @@ func TestConformance(t *testing.T) {
 // function succeeds, which must behave as a plain one.
 func TestConformancePersistent(t *testing.T) {
 	lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
-		s, err := memory.NewPersistent(seed, func(context.Context, lsusync.Snapshot) error { return nil })
+		s, err := memory.NewPersistent(seed, nil, func(context.Context, lsusync.Snapshot, map[string]string) error { return nil })
 		require.NoError(t, err)
 		return s
 	})
@@ -159,7 +159,7 @@ type recorder struct {
 	fail  error
 }
 
-func (r *recorder) persist(ctx context.Context, s lsusync.Snapshot) error {
+func (r *recorder) persist(ctx context.Context, s lsusync.Snapshot, _ map[string]string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, s)
@@ -169,7 +169,7 @@ func (r *recorder) persist(ctx context.Context, s lsusync.Snapshot) error {
 func TestNewPersistentApply(t *testing.T) {
 	ctx := t.Context()
 	rec := &recorder{}
-	s, err := memory.NewPersistent(lsusynctest.Seed(), rec.persist)
+	s, err := memory.NewPersistent(lsusynctest.Seed(), nil, rec.persist)
 	require.NoError(t, err)
 	require.Empty(t, rec.calls, "NewPersistent must not persist")
 
@@ -210,7 +210,7 @@ func TestNewPersistentApply(t *testing.T) {
 func TestNewPersistentBatch(t *testing.T) {
 	ctx := t.Context()
 	rec := &recorder{}
-	s, err := memory.NewPersistent(lsusynctest.Seed(), rec.persist)
+	s, err := memory.NewPersistent(lsusynctest.Seed(), nil, rec.persist)
 	require.NoError(t, err)
 	head, class := changes(read(t, s))
 
@@ -332,7 +332,7 @@ func TestPersistFailure(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := t.Context()
 			rec := &recorder{fail: errDisk}
-			s, err := memory.NewPersistent(lsusynctest.Seed(), rec.persist)
+			s, err := memory.NewPersistent(lsusynctest.Seed(), nil, rec.persist)
 			require.NoError(t, err)
 			before := s.Snapshot()
 			current := read(t, s)

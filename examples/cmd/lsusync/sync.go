@@ -23,6 +23,11 @@ report as LSU shows it: what changed, without personal data. Nothing is
 written when it refuses to start: the refusal is printed in French, then
 its technical detail.
 
+A class whose exports and stored records are both as its last
+synchronisation left them is not read again: the report says it is
+unchanged, without listing its pupils and bilans. -all reads and lists
+every class.
+
 Examples:
   lsusync sync -store lsu.json -dir ~/Téléchargements/exports
   lsusync sync -store lsu.json -dir exports -classes "3EME1,4e 1" -dry-run -details
@@ -78,7 +83,9 @@ func (c *cli) runSync(args []string) int {
 	}
 	defer st.Close()
 
-	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress()}
+	// A class unchanged since its last sync is not read again, unless
+	// -all asks to list every record already up to date.
+	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress(), SkipUnchanged: !*all}
 	rep, err := lsusync.New(src, st, opts).Sync(c.ctx, selected...)
 	c.clearProgress()
 	if rep == nil {
