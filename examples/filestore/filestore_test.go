@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/gen"
 )
 
 // equateEmpty makes nil and empty slices and maps equal: the file does
@@ -912,5 +913,65 @@ func TestStringsRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	if want := "Éloïse 😀 / \b\f\r \uFFFD"; got.Teachers[0].FirstName != want {
 		t.Errorf("read %q, want %q", got.Teachers[0].FirstName, want)
+	}
+}
+
+// TestMemosPersist checks that the classes' memos are kept in the file:
+// a store opened again has them, with new stamps, and a sync that skips
+// every class writes nothing.
+func TestMemosPersist(t *testing.T) {
+	ctx := t.Context()
+	e := gen.New(gen.Config{Seed: 5, Pupils: 60})
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	snap := e.StoreSnapshot()
+	snap.Establishment.Name = "ANCIEN NOM" // so that the first sync writes
+	s, err := Create(path, snap)
+	require.NoError(t, err)
+	today := e.Config.Today
+	opts := lsusync.Options{SkipUnchanged: true, Now: func() time.Time { return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC) }}
+	rep, err := lsusync.New(e.Source(), s, opts).Sync(ctx)
+	require.NoError(t, err)
+	require.NoError(t, rep.Err())
+	before, err := s.ClassMemos(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	if !bytes.Contains(readBytes(t, path), []byte(`"memo":"lsusync-memo-`)) {
+		t.Fatal("the file holds no memo")
+	}
+
+	s, err = Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	after, err := s.ClassMemos(ctx)
+	require.NoError(t, err)
+	texts := func(ms []lsusync.Memo) map[string]string {
+		out := map[string]string{}
+		for _, m := range ms {
+			out[m.Class] = m.Text
+		}
+		return out
+	}
+	if diff := cmp.Diff(texts(before), texts(after)); diff != "" {
+		t.Errorf("memos after Open (-before +after):\n%s", diff)
+	}
+	stamps := map[string]lsusync.Version{}
+	for _, m := range before {
+		stamps[m.Class] = m.Stamp
+	}
+	for _, m := range after {
+		if m.Stamp == stamps[m.Class] {
+			t.Errorf("class %q has the stamp %q it had in the Store open before", m.Class, m.Stamp)
+		}
+	}
+	file := readBytes(t, path)
+	rep, err = lsusync.New(e.Source(), s, opts).Sync(ctx)
+	require.NoError(t, err)
+	for _, it := range rep.Items {
+		if it.Kind == lsusync.KindClass && it.Action != lsusync.ActionSkipped {
+			t.Errorf("class %s not skipped: %s", it.Key, it.Action)
+		}
+	}
+	if s.writeCount() != 0 || !bytes.Equal(file, readBytes(t, path)) {
+		t.Errorf("a sync that skipped every class wrote the file")
 	}
 }
