@@ -346,8 +346,8 @@ type plan struct {
 	ines          map[string][]string   // pupil IDs by INE, of the INE given twice or more
 	carried       map[string]bool       // the pupils' fields that the source gives for someone
 	inSelection   map[string]bool
-	notices       []Item // the source's notices
-	notInSource   []Item // the store's classes the source no longer has
+	notices       []Item          // the source's notices
+	notInSource   []Item          // the store's classes the source no longer has
 	memos         map[string]Memo // the classes' memos, read before the classes, with SkipUnchanged
 }
 
@@ -577,10 +577,10 @@ func (s *Synchronizer) headChanges(ctx context.Context, p *plan) ([]Item, Change
 type classResult struct {
 	items      []Item
 	memo       *Memo // a memo to write if the sync writes anyway
-	failed     bool // the class could not be synchronised
-	written    bool // its change set was applied
-	done       bool // the class ran to its end
-	notInStore bool // the class is not set up in the store
+	failed     bool  // the class could not be synchronised
+	written    bool  // its change set was applied
+	done       bool  // the class ran to its end
+	notInStore bool  // the class is not set up in the store
 }
 
 func failedClass(code string, err error) classResult {

@@ -51,8 +51,8 @@ type Store struct {
 	byPupil  map[string][]lsusync.Period
 	persist  Persist
 	memos    map[string]memo // the classes' memos and stamps; a class not here has stamp "<store>-1" and no memo
-	name     string // the random part of the versions
-	version  uint64 // the counter of the versions
+	name     string          // the random part of the versions
+	version  uint64          // the counter of the versions
 	reserved reservations
 }
 
