@@ -241,6 +241,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 		}
 		written = written || r.written
 		rep.Items = append(rep.Items, r.items...)
+		results[i].items = nil // copied: half a million items at 100,000 pupils
 	}
 	rep.Items = append(rep.Items, p.notInSource...)
 

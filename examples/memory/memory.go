@@ -45,15 +45,31 @@ type Store struct {
 	hasEst   bool
 	teachers map[lsusync.TeacherKey]lsusync.Teacher
 	classes  map[string]lsusync.Class
-	students map[string]lsusync.Student
-	members  map[string]map[string]bool // class code -> pupil IDs
-	bilans   map[lsusync.BilanKey]lsusync.Bilan
-	byPupil  map[string][]lsusync.Period
+	pupils   map[string]*pupil            // by ID
+	members  map[string]map[string]*pupil // class code -> its pupils by ID
+	nBilans  int
 	persist  Persist
 	memos    map[string]memo // the classes' memos and stamps; a class not here has stamp "<store>-1" and no memo
 	name     string          // the random part of the versions
 	version  uint64          // the counter of the versions
 	reserved reservations
+}
+
+// pupil is a stored pupil with their bilans, which are kept with them so
+// that a class's bilans are found without a lookup each.
+type pupil struct {
+	st     lsusync.Student
+	bilans []lsusync.Bilan // in the order they were added
+}
+
+// bilan returns the index of the pupil's bilan of the period, or -1.
+func (p *pupil) bilan(period lsusync.Period) int {
+	for i := range p.bilans {
+		if p.bilans[i].Period == period {
+			return i
+		}
+	}
+	return -1
 }
 
 // reservations are the records staged by batches in progress.
@@ -123,10 +139,8 @@ func newStore(d lsusync.Snapshot, persist Persist, own bool) (*Store, error) {
 		est:      d.Establishment,
 		teachers: make(map[lsusync.TeacherKey]lsusync.Teacher, len(d.Teachers)),
 		classes:  make(map[string]lsusync.Class, len(d.Classes)),
-		students: make(map[string]lsusync.Student, len(d.Students)),
-		members:  make(map[string]map[string]bool, len(d.Classes)),
-		bilans:   make(map[lsusync.BilanKey]lsusync.Bilan, len(d.Bilans)),
-		byPupil:  make(map[string][]lsusync.Period, len(d.Students)),
+		pupils:   make(map[string]*pupil, len(d.Students)),
+		members:  make(map[string]map[string]*pupil, len(d.Classes)),
 		persist:  persist,
 		memos:    make(map[string]memo),
 		version:  1,
@@ -156,7 +170,7 @@ func newStore(d lsusync.Snapshot, persist Persist, own bool) (*Store, error) {
 		s.classes[c.Code] = c
 	}
 	for _, st := range d.Students {
-		if _, dup := s.students[st.ID]; dup {
+		if _, dup := s.pupils[st.ID]; dup {
 			return nil, fmt.Errorf("memory: %w: pupil %s twice", lsusync.ErrInvalid, st.ID)
 		}
 		if _, ok := s.classes[st.Class]; !ok {
@@ -168,18 +182,19 @@ func newStore(d lsusync.Snapshot, persist Persist, own bool) (*Store, error) {
 	var in interner
 	for _, b := range d.Bilans {
 		k := b.Key()
-		if _, dup := s.bilans[k]; dup {
-			return nil, fmt.Errorf("memory: %w: bilan %s twice", lsusync.ErrInvalid, k)
-		}
-		if _, ok := s.students[b.Student]; !ok {
+		p := s.pupils[b.Student]
+		if p == nil {
 			return nil, fmt.Errorf("memory: %w: bilan %s of unknown pupil", lsusync.ErrInvalid, k)
+		}
+		if p.bilan(b.Period) >= 0 {
+			return nil, fmt.Errorf("memory: %w: bilan %s twice", lsusync.ErrInvalid, k)
 		}
 		if own {
 			b = in.own(b)
 		}
 		b.Version = first
-		s.bilans[k] = b
-		s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
+		p.bilans = append(p.bilans, b)
+		s.nBilans++
 	}
 	return s, nil
 }
@@ -208,8 +223,8 @@ func (s *Store) data() lsusync.Snapshot {
 		Establishment: s.est,
 		Teachers:      make([]lsusync.Teacher, 0, len(s.teachers)),
 		Classes:       make([]lsusync.Class, 0, len(s.classes)),
-		Students:      make([]lsusync.Student, 0, len(s.students)),
-		Bilans:        make([]lsusync.Bilan, 0, len(s.bilans)),
+		Students:      make([]lsusync.Student, 0, len(s.pupils)),
+		Bilans:        make([]lsusync.Bilan, 0, s.nBilans),
 	}
 	d.Establishment.Version = ""
 	if !s.hasEst {
@@ -223,21 +238,21 @@ func (s *Store) data() lsusync.Snapshot {
 		c.Version = ""
 		d.Classes = append(d.Classes, c)
 	}
-	for _, st := range s.students {
+	for _, p := range s.pupils {
+		st := p.st
 		st.Version = ""
 		d.Students = append(d.Students, st)
 	}
 	sorted := lsusync.Snapshot{Teachers: d.Teachers, Classes: d.Classes, Students: d.Students}
 	sorted.Sort()
-	var periods []lsusync.Period
 	for _, st := range d.Students {
-		periods = append(periods[:0], s.byPupil[st.ID]...)
-		slices.SortFunc(periods, comparePeriods)
-		for _, p := range periods {
-			b := s.bilans[lsusync.BilanKey{Student: st.ID, Period: p}]
-			b.Version = ""
-			d.Bilans = append(d.Bilans, b)
+		start := len(d.Bilans)
+		d.Bilans = append(d.Bilans, s.pupils[st.ID].bilans...)
+		mine := d.Bilans[start:]
+		for i := range mine {
+			mine[i].Version = ""
 		}
+		slices.SortFunc(mine, func(a, b lsusync.Bilan) int { return comparePeriods(a.Period, b.Period) })
 	}
 	return d
 }
@@ -293,8 +308,8 @@ func (s *Store) Students(ctx context.Context, class string) ([]lsusync.Student, 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]lsusync.Student, 0, len(s.members[class]))
-	for id := range s.members[class] {
-		out = append(out, s.students[id])
+	for _, p := range s.members[class] {
+		out = append(out, p.st)
 	}
 	return out, nil
 }
@@ -306,11 +321,11 @@ func (s *Store) Student(ctx context.Context, id string) (lsusync.Student, error)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	st, ok := s.students[id]
+	p, ok := s.pupils[id]
 	if !ok {
 		return lsusync.Student{}, fmt.Errorf("memory: pupil %s: %w", id, lsusync.ErrNotFound)
 	}
-	return st, nil
+	return p.st, nil
 }
 
 // Bilans implements lsusync.BilanStore. The copies of a class's bilans
@@ -325,9 +340,8 @@ func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, erro
 	defer s.mu.RUnlock()
 	out := []lsusync.Bilan{}
 	nAcquis, nKeys := 0, 0
-	for id := range s.members[class] {
-		for _, p := range s.byPupil[id] {
-			b := s.bilans[lsusync.BilanKey{Student: id, Period: p}]
+	for _, p := range s.members[class] {
+		for _, b := range p.bilans {
 			out = append(out, b)
 			nAcquis += len(b.Acquis)
 			nKeys += len(b.HeadTeachers)
@@ -506,18 +520,29 @@ func (s *Store) validate(cs lsusync.ChangeSet, owner *batch) error {
 		if _, ok := s.classes[st.Class]; !ok && (cs.Class == nil || cs.Class.Code != st.Class) {
 			return fmt.Errorf("memory: pupil %s: class %q: %w", st.ID, st.Class, lsusync.ErrNotFound)
 		}
-		old, ok := s.students[st.ID]
-		if err := check("pupil "+st.ID, ok, old.Version, st.Version, mine(s.reserved.students[st.ID])); err != nil {
+		var have lsusync.Version
+		old, ok := s.pupils[st.ID]
+		if ok {
+			have = old.st.Version
+		}
+		if err := check("pupil "+st.ID, ok, have, st.Version, mine(s.reserved.students[st.ID])); err != nil {
 			return err
 		}
 		adding[st.ID] = true
 	}
 	for _, b := range cs.Bilans {
 		k := b.Key()
-		if _, ok := s.students[b.Student]; !ok && !adding[b.Student] {
+		p := s.pupils[b.Student]
+		if p == nil && !adding[b.Student] {
 			return fmt.Errorf("memory: bilan %s: pupil %s: %w", k, b.Student, lsusync.ErrNotFound)
 		}
-		old, ok := s.bilans[k]
+		var old lsusync.Bilan
+		ok := false
+		if p != nil {
+			if i := p.bilan(b.Period); i >= 0 {
+				old, ok = p.bilans[i], true
+			}
+		}
 		if ok && b.Version != "" && (old.Locked || b.Locked) {
 			return fmt.Errorf("memory: bilan %s: %w", k, lsusync.ErrLocked)
 		}
@@ -645,24 +670,23 @@ func (s *Store) apply(cs lsusync.ChangeSet) {
 		touched[c.Code] = true
 	}
 	for _, st := range cs.Students {
-		if old, ok := s.students[st.ID]; ok {
-			touched[old.Class] = true
-			if old.Class != st.Class {
-				delete(s.members[old.Class], st.ID)
-			}
+		if old, ok := s.pupils[st.ID]; ok {
+			touched[old.st.Class] = true
 		}
 		touched[st.Class] = true
 		st.Version = s.next()
 		s.putStudent(st)
 	}
 	for _, b := range cs.Bilans {
-		k := b.Key()
-		if _, ok := s.bilans[k]; !ok {
-			s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
-		}
-		touched[s.students[b.Student].Class] = true
+		p := s.pupils[b.Student]
+		touched[p.st.Class] = true
 		b.Version = s.next()
-		s.bilans[k] = b
+		if i := p.bilan(b.Period); i >= 0 {
+			p.bilans[i] = b
+		} else {
+			p.bilans = append(p.bilans, b)
+			s.nBilans++
+		}
 	}
 	for class := range touched {
 		s.memos[class] = memo{stamp: s.next()}
@@ -674,14 +698,22 @@ func (s *Store) apply(cs lsusync.ChangeSet) {
 	}
 }
 
+// putStudent stores st, moving the pupil to st.Class; s.mu must be held.
 func (s *Store) putStudent(st lsusync.Student) {
-	s.students[st.ID] = st
+	p := s.pupils[st.ID]
+	if p == nil {
+		p = &pupil{}
+		s.pupils[st.ID] = p
+	} else if p.st.Class != st.Class {
+		delete(s.members[p.st.Class], st.ID)
+	}
+	p.st = st
 	m := s.members[st.Class]
 	if m == nil {
-		m = make(map[string]bool)
+		m = make(map[string]*pupil)
 		s.members[st.Class] = m
 	}
-	m[st.ID] = true
+	m[st.ID] = p
 }
 
 // snapshotFor records the current value of every record the change sets
@@ -718,23 +750,46 @@ func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 			classes = append(classes, saved[string, lsusync.Class]{cs.Class.Code, v, ok})
 		}
 		for _, st := range cs.Students {
-			v, ok := s.students[st.ID]
+			var v lsusync.Student
+			p, ok := s.pupils[st.ID]
+			if ok {
+				v = p.st
+			}
 			students = append(students, saved[string, lsusync.Student]{st.ID, v, ok})
 		}
 		for _, b := range cs.Bilans {
-			k := b.Key()
-			v, ok := s.bilans[k]
-			bilans = append(bilans, saved[lsusync.BilanKey, lsusync.Bilan]{k, v, ok})
+			var v lsusync.Bilan
+			ok := false
+			if p := s.pupils[b.Student]; p != nil {
+				if i := p.bilan(b.Period); i >= 0 {
+					v, ok = p.bilans[i], true
+				}
+			}
+			bilans = append(bilans, saved[lsusync.BilanKey, lsusync.Bilan]{b.Key(), v, ok})
 		}
 	}
+	// Put back in reverse order: the bilans before the pupils they may
+	// have been added with.
 	return func() {
 		s.est = est
 		s.memos = memos
-		for _, t := range slices.Backward(teachers) {
-			if t.had {
-				s.teachers[t.k] = t.v
-			} else {
-				delete(s.teachers, t.k)
+		for _, b := range slices.Backward(bilans) {
+			p := s.pupils[b.k.Student]
+			i := p.bilan(b.k.Period)
+			switch {
+			case b.had:
+				p.bilans[i] = b.v
+			case i >= 0:
+				p.bilans = slices.Delete(p.bilans, i, i+1)
+				s.nBilans--
+			}
+		}
+		for _, st := range slices.Backward(students) {
+			if st.had {
+				s.putStudent(st.v)
+			} else if p, ok := s.pupils[st.k]; ok {
+				delete(s.members[p.st.Class], st.k)
+				delete(s.pupils, st.k)
 			}
 		}
 		for _, c := range slices.Backward(classes) {
@@ -744,23 +799,11 @@ func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 				delete(s.classes, c.k)
 			}
 		}
-		for _, st := range slices.Backward(students) {
-			if cur, ok := s.students[st.k]; ok {
-				delete(s.members[cur.Class], st.k)
-				delete(s.students, st.k)
-			}
-			if st.had {
-				s.putStudent(st.v)
-			}
-		}
-		for _, b := range slices.Backward(bilans) {
-			if b.had {
-				s.bilans[b.k] = b.v
-				continue
-			}
-			if _, ok := s.bilans[b.k]; ok {
-				delete(s.bilans, b.k)
-				s.byPupil[b.k.Student] = slices.DeleteFunc(s.byPupil[b.k.Student], func(p lsusync.Period) bool { return p == b.k.Period })
+		for _, t := range slices.Backward(teachers) {
+			if t.had {
+				s.teachers[t.k] = t.v
+			} else {
+				delete(s.teachers, t.k)
 			}
 		}
 	}
