@@ -1,8 +1,10 @@
 package lsusync
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // Bilan is a bilan périodique: one pupil's report for one period.
@@ -143,6 +145,16 @@ func (t *BilanTemplate) Bilan(e Enrolment, p Period) Bilan {
 // want and pp, which nobody modifies; texts keeps the texts of the
 // changes that many bilans of a class have in common once.
 func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey, texts *texts) (Bilan, bool) {
+	// A bilan without content whose subjects, teachers and professeurs
+	// principaux are those of a bilan merged before, against the same
+	// subjects, has the same outcome: the pupils of a class who share
+	// their groups, in every period. It is made once.
+	key, cacheable := texts.mergeKey(b, want)
+	if cacheable {
+		if m, ok := texts.merged[string(key)]; ok {
+			return m.apply(it, b)
+		}
+	}
 	nb := *b
 	it.Changes = texts.changes[:0] // copied at the end, at its size
 	defer func() {
@@ -150,6 +162,17 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey, text
 		it.Changes = slices.Clip(slices.Clone(it.Changes))
 		if len(it.Changes) == 0 {
 			it.Changes = nil
+		}
+		if cacheable {
+			if texts.merged == nil {
+				texts.merged = make(map[string]*merged)
+			}
+			texts.merged[string(key)] = &merged{
+				action: it.Action, changes: slices.Clone(it.Changes), kept: slices.Clone(it.Kept),
+				acquis: nb.Acquis, heads: nb.HeadTeachers,
+				newAcquis: unsafe.SliceData(nb.Acquis) != unsafe.SliceData(b.Acquis),
+				newHeads:  unsafe.SliceData(nb.HeadTeachers) != unsafe.SliceData(b.HeadTeachers),
+			}
 		}
 	}()
 	// acquis is the new list of acquis, made at the first difference from
@@ -248,12 +271,73 @@ type subjectTarget struct {
 }
 
 // texts keeps once the texts of teacher lists, which the changes of the
-// bilans of one class repeat, and a buffer for the changes of a bilan.
-// It is not safe for concurrent use.
+// bilans of one class repeat, and the outcomes of the merges of bilans
+// without content, which the bilans of the pupils who share their groups
+// repeat. It is not safe for concurrent use.
 type texts struct {
 	m       map[string]string
 	buf     []byte
 	changes []Change
+	key     []byte
+	merged  map[string]*merged
+}
+
+// merged is the outcome of mergeBilan for a bilan without content.
+type merged struct {
+	action              Action
+	changes             []Change
+	kept                []string
+	acquis              []Acquis     // shared by the bilans of this outcome, never modified
+	heads               []TeacherKey // idem
+	newAcquis, newHeads bool         // acquis and heads replace the bilan's
+}
+
+// apply gives it and a copy of b the outcome m.
+func (m *merged) apply(it *Item, b *Bilan) (Bilan, bool) {
+	nb := *b
+	if m.newAcquis {
+		nb.Acquis = m.acquis
+	}
+	if m.newHeads {
+		nb.HeadTeachers = m.heads
+	}
+	it.Action = m.action
+	it.Changes = slices.Clone(m.changes)
+	it.Kept = slices.Clone(m.kept)
+	return nb, it.Action == ActionUpdated
+}
+
+// mergeKey returns the key of the merge of b against want, and whether
+// its outcome may be shared: b holds no content. The key is valid until
+// the next call.
+func (t *texts) mergeKey(b *Bilan, want []subjectTarget) ([]byte, bool) {
+	str := func(k []byte, s string) []byte {
+		k = binary.AppendUvarint(k, uint64(len(s)))
+		return append(k, s...)
+	}
+	keys := func(k []byte, ks []TeacherKey) []byte {
+		k = binary.AppendUvarint(k, uint64(len(ks)))
+		for _, key := range ks {
+			k = str(str(k, key.Type), key.ID)
+		}
+		return k
+	}
+	k := binary.AppendUvarint(t.key[:0], uint64(len(b.Acquis)))
+	for i := range b.Acquis {
+		a := &b.Acquis[i]
+		if a.HasContent() {
+			return nil, false
+		}
+		k = str(str(str(k, a.Subject.Code), a.Subject.Label), a.Subject.Modality)
+		k = keys(k, a.Teachers)
+	}
+	k = keys(k, b.HeadTeachers)
+	// want is one of the subject plan's lists, made once per set of
+	// groups and kept as long as t: its address names it.
+	k = binary.LittleEndian.AppendUint64(k, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(want)))))
+	k = binary.LittleEndian.AppendUint64(k, uint64(len(want)))
+	t.key = k
+	return k, true
 }
 
 // of returns keysText(keys), made once for equal lists.

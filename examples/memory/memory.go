@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"github.com/lsusync/lsusync"
 )
@@ -844,6 +845,7 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 type interner struct {
 	acquis map[string][]lsusync.Acquis
 	keys   map[string][]lsusync.TeacherKey
+	seen   map[*lsusync.Acquis][]lsusync.Acquis // the copies of the lists already met, by address
 	buf    []byte
 }
 
@@ -868,6 +870,17 @@ func (in *interner) own(b lsusync.Bilan) lsusync.Bilan {
 	if acquis == nil {
 		return b
 	}
+	// A list the caller gave several bilans is copied once.
+	if shared, ok := in.seen[unsafe.SliceData(acquis)]; ok && len(shared) == len(acquis) {
+		b.Acquis = shared
+		return b
+	}
+	defer func() {
+		if in.seen == nil {
+			in.seen = make(map[*lsusync.Acquis][]lsusync.Acquis)
+		}
+		in.seen[unsafe.SliceData(acquis)] = b.Acquis
+	}()
 	var shareable bool
 	in.buf, shareable = appendAcquisKey(in.buf[:0], acquis)
 	if !shareable { // this bilan's own
