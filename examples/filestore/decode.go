@@ -14,8 +14,8 @@ import (
 // space follows the store object. It reads the file's bytes once,
 // without reflection; the bilans that share an acquis list, or a list of
 // professeurs principaux, share one decoded copy.
-func decodeV2(data []byte, i int) (snap lsusync.Snapshot, memos map[string]string, err error) {
-	d := &scanner{b: data, i: i, memos: make(map[string]string)}
+func decodeV2(data []byte, i int, progress func(done, total int64)) (snap lsusync.Snapshot, memos map[string]string, err error) {
+	d := &scanner{b: data, i: i, memos: make(map[string]string), progress: progress}
 	defer func() {
 		if r := recover(); r != nil {
 			de, ok := r.(*decodeError)
@@ -31,6 +31,9 @@ func decodeV2(data []byte, i int) (snap lsusync.Snapshot, memos map[string]strin
 	d.ws()
 	if d.i < len(d.b) {
 		d.errorf(d.i, "trailing data after the store object")
+	}
+	if progress != nil {
+		progress(int64(len(d.b)), int64(len(d.b)))
 	}
 	return snap, d.memos, nil
 }
@@ -75,6 +78,16 @@ type scanner struct {
 	heads    map[string][]lsusync.TeacherKey
 	refs     []int             // scratch
 	memos    map[string]string // the classes' memos
+	progress func(done, total int64)
+	next     int // the offset of the next call of progress
+}
+
+// advance calls the progress function every progressStep bytes.
+func (d *scanner) advance() {
+	if d.progress != nil && d.i >= d.next {
+		d.progress(int64(d.i), int64(len(d.b)))
+		d.next = d.i + progressStep
+	}
 }
 
 func (d *scanner) errorf(off int, format string, args ...any) {
@@ -418,6 +431,7 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 		case 3:
 			d.array(`"students"`, func(n int) {
 				s.Students = append(s.Students, d.student(n))
+				d.advance()
 			})
 			d.ids = make(map[string]string, len(s.Students))
 			for _, st := range s.Students {
@@ -442,7 +456,10 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			}
 			d.acquis = make(map[string][]lsusync.Acquis)
 			d.heads = make(map[string][]lsusync.TeacherKey)
-			d.array(`"bilans"`, func(n int) { s.Bilans = append(s.Bilans, d.bilan(n)) })
+			d.array(`"bilans"`, func(n int) {
+				s.Bilans = append(s.Bilans, d.bilan(n))
+				d.advance()
+			})
 		}
 	})
 }

@@ -975,3 +975,25 @@ func TestMemosPersist(t *testing.T) {
 		t.Errorf("a sync that skipped every class wrote the file")
 	}
 }
+
+// TestOpenProgress checks that Open reports its progress, in both
+// versions of the format, up to the whole file.
+func TestOpenProgress(t *testing.T) {
+	for _, src := range []string{filepath.Join("testdata", "sample-v1.json"), filepath.Join("..", "testdata", "lsu.json")} {
+		path := filepath.Join(t.TempDir(), "lsu.json")
+		data := readBytes(t, src)
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		var calls [][2]int64
+		s, err := Open(path, Options{ReadOnly: true, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
+		require.NoError(t, err)
+		s.Close()
+		if len(calls) == 0 || calls[len(calls)-1] != [2]int64{int64(len(data)), int64(len(data))} {
+			t.Errorf("%s: progress %v, want it to end at %d of %d", src, calls, len(data), len(data))
+		}
+		for i := 1; i < len(calls); i++ {
+			if calls[i][0] < calls[i-1][0] {
+				t.Errorf("%s: progress goes back: %v", src, calls)
+			}
+		}
+	}
+}

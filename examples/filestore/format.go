@@ -52,17 +52,17 @@ func (e *FileError) Unwrap() error { return e.Err }
 // decodeFile reads and validates the store file at path. Every error is a
 // *FileError, or the error of opening or reading the file.
 func decodeFile(path string) (lsusync.Snapshot, error) {
-	s, _, err := decodeFileMemos(path)
+	s, _, err := decodeFileMemos(path, nil)
 	return s, err
 }
 
 // decodeFileMemos is decodeFile that returns the classes' memos too.
-func decodeFileMemos(path string) (lsusync.Snapshot, map[string]string, error) {
+func decodeFileMemos(path string, progress func(done, total int64)) (lsusync.Snapshot, map[string]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return lsusync.Snapshot{}, nil, fmt.Errorf("filestore: %w", err)
 	}
-	s, memos, err := decodeMemos(data)
+	s, memos, err := decodeMemos(data, progress)
 	if err == nil {
 		return s, memos, nil
 	}
@@ -72,19 +72,25 @@ func decodeFileMemos(path string) (lsusync.Snapshot, map[string]string, error) {
 // decodeBytes decodes and validates the content of a store file of any
 // version this package reads.
 func decodeBytes(data []byte) (lsusync.Snapshot, error) {
-	s, _, err := decodeMemos(data)
+	s, _, err := decodeMemos(data, nil)
 	return s, err
 }
 
 // decodeMemos is decodeBytes that returns the classes' memos too.
-func decodeMemos(data []byte) (s lsusync.Snapshot, memos map[string]string, err error) {
+func decodeMemos(data []byte, progress func(done, total int64)) (s lsusync.Snapshot, memos map[string]string, err error) {
 	version, start, err := header(data)
 	switch {
 	case err != nil:
 	case version == 1:
-		s, err = decode(bytes.NewReader(data))
+		var r io.Reader = bytes.NewReader(data)
+		if progress != nil {
+			r = &progressReader{r: r, total: int64(len(data)), progress: progress}
+		}
+		if s, err = decode(r); err == nil && progress != nil {
+			progress(int64(len(data)), int64(len(data)))
+		}
 	default:
-		s, memos, err = decodeV2(data, start)
+		s, memos, err = decodeV2(data, start, progress)
 	}
 	if err == nil {
 		if verr := validate(s); verr != nil {
@@ -152,8 +158,8 @@ func header(data []byte) (version, start int, err error) {
 // loadFile reads the store file at path into a memory store with the
 // given persist function; memory.NewPersistent checks what decodeFile
 // does not: duplicate keys and references.
-func loadFile(path string, persist memory.Persist) (*memory.Store, error) {
-	s, memos, err := decodeFileMemos(path)
+func loadFile(path string, persist memory.Persist, progress func(done, total int64)) (*memory.Store, error) {
+	s, memos, err := decodeFileMemos(path, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +169,28 @@ func loadFile(path string, persist memory.Persist) (*memory.Store, error) {
 	}
 	return m, nil
 }
+
+// progressReader reports the bytes read through it every 4 MiB.
+type progressReader struct {
+	r           io.Reader
+	done, total int64
+	next        int64
+	progress    func(done, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	if p.done >= p.next {
+		p.progress(p.done, p.total)
+		p.next = p.done + progressStep
+	}
+	return n, err
+}
+
+// progressStep is how many bytes are decoded between two calls of a
+// progress function.
+const progressStep = 4 << 20
 
 // fileError turns an error of decode into a *FileError with its position.
 func fileError(data []byte, path string, err error) error {
