@@ -2,24 +2,42 @@ package main
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/filestore"
 	"github.com/lsusync/lsusync/examples/gen"
 )
 
 // envFloor makes the test binary run floor instead of the command: the
 // least any synchronisation must do, measured in a process of its own.
 const envFloor = "LSUSYNC_TEST_FLOOR"
+
+// envPeak names the file where a child process writes its peak resident
+// memory before it exits. The peak that the system gives the parent is
+// not the child's own on Linux: a child started from a large process
+// inherits its high-water mark.
+const envPeak = "LSUSYNC_TEST_PEAK"
+
+// writePeak writes the peak resident memory of this process, in bytes, to
+// the file that envPeak names, if any.
+func writePeak() {
+	if path := os.Getenv(envPeak); path != "" {
+		os.WriteFile(path, []byte(strconv.FormatInt(selfPeak(), 10)), 0o600)
+	}
+}
 
 // BenchmarkCommand times what a user runs, each step a process of its
 // own, as the command is run: `lsusync init` on the exports of a
@@ -30,7 +48,9 @@ const envFloor = "LSUSYNC_TEST_FLOOR"
 // same export again (nothing changed: nothing is written). Beside them,
 // in the same run, it times the floor: reading the exports (inflating the
 // zips) and the store file, and writing the store file again to a
-// temporary file with fsync and a rename, as a commit does.
+// temporary file with fsync and a rename, as a commit does; and the same
+// floor with the store file in version 1 of its format (floor-v1), seven
+// times larger, as the store files were before version 2.
 //
 // It reports, per step, the CPU time of the process (user and system,
 // steadier than the elapsed time on a shared machine; the -s metrics),
@@ -63,7 +83,8 @@ func benchCommand(b *testing.B, pupils int) {
 	if _, err := changeEverything(e).WriteExports(later, gen.ExportOptions{Zip: true}); err != nil {
 		b.Fatal(err)
 	}
-	var sum struct{ init, changed, unchanged, floor step }
+	var sum struct{ init, changed, unchanged, floor, floorV1 step }
+	v1 := filepath.Join(dir, "lsu-v1.json")
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		store := filepath.Join(dir, fmt.Sprintf("lsu-%d.json", i))
@@ -88,12 +109,20 @@ func benchCommand(b *testing.B, pupils int) {
 			b.Fatalf("the unchanged sync rewrote the store file (%v)", err)
 		}
 		floor := runFloor(b, later, store)
+		if i == 0 {
+			b.StopTimer()
+			if err := writeVersion1(v1, store); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		floorV1 := runFloor(b, later, v1)
 		os.Remove(store)
 		os.Remove(store + ".lock")
 		for _, p := range []struct {
 			sum *step
 			s   step
-		}{{&sum.init, init}, {&sum.changed, changed}, {&sum.unchanged, unchanged}, {&sum.floor, floor}} {
+		}{{&sum.init, init}, {&sum.changed, changed}, {&sum.unchanged, unchanged}, {&sum.floor, floor}, {&sum.floorV1, floorV1}} {
 			p.sum.cpu += p.s.cpu
 			p.sum.wall += p.s.wall
 			p.sum.peak = max(p.sum.peak, p.s.peak)
@@ -103,7 +132,7 @@ func benchCommand(b *testing.B, pupils int) {
 	for _, m := range []struct {
 		name string
 		s    step
-	}{{"init", sum.init}, {"changed", sum.changed}, {"unchanged", sum.unchanged}, {"floor", sum.floor}} {
+	}{{"init", sum.init}, {"changed", sum.changed}, {"unchanged", sum.unchanged}, {"floor", sum.floor}, {"floor-v1", sum.floorV1}} {
 		b.ReportMetric(m.s.cpu.Seconds()/n, m.name+"-s")
 		b.ReportMetric(m.s.wall.Seconds()/n, m.name+"-wall-s")
 		if m.s.peak > 0 {
@@ -111,6 +140,7 @@ func benchCommand(b *testing.B, pupils int) {
 		}
 	}
 	b.ReportMetric(sum.changed.cpu.Seconds()/sum.floor.cpu.Seconds(), "changed/floor")
+	b.ReportMetric(sum.changed.cpu.Seconds()/sum.floorV1.cpu.Seconds(), "changed/floor-v1")
 	b.ReportMetric(sum.unchanged.cpu.Seconds()/sum.changed.cpu.Seconds(), "unchanged/changed")
 }
 
@@ -133,6 +163,8 @@ func runFloor(b *testing.B, exports, store string) step {
 
 func measure(b *testing.B, cmd *exec.Cmd, check func(string) error) step {
 	b.Helper()
+	peakFile := filepath.Join(b.TempDir(), "peak")
+	cmd.Env = append(cmd.Env, envPeak+"="+peakFile)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -147,7 +179,13 @@ func measure(b *testing.B, cmd *exec.Cmd, check func(string) error) step {
 		}
 	}
 	ps := cmd.ProcessState
-	return step{cpu: ps.UserTime() + ps.SystemTime(), wall: wall, peak: peakMemory(ps)}
+	s := step{cpu: ps.UserTime() + ps.SystemTime(), wall: wall, peak: peakMemory(ps)}
+	if data, err := os.ReadFile(peakFile); err == nil {
+		if n, err := strconv.ParseInt(string(data), 10, 64); err == nil && n > 0 {
+			s.peak = n
+		}
+	}
+	return s
 }
 
 func tail(s string) string {
@@ -155,6 +193,37 @@ func tail(s string) string {
 		return "…" + s[len(s)-2000:]
 	}
 	return s
+}
+
+// writeVersion1 writes to path the content of the store file at store in
+// version 1 of the format, which repeats every subject and teacher key in
+// every bilan: the floor of a store kept in it, as the store files were
+// before version 2.
+func writeVersion1(path, store string) error {
+	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	snap := st.Snapshot()
+	st.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString(`{"format":"lsusync-store","version":1,"data":`)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&snap); err != nil {
+		f.Close()
+		return err
+	}
+	w.WriteString("}\n")
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // floor does the least any synchronisation of the store file from the

@@ -99,7 +99,10 @@ func (e *interrupted) code() int {
 // 1 GiB, at the price of a few more collections near the end.
 const memoryLimit = 960 << 20
 
-func main() {
+func main() { os.Exit(mainStatus()) }
+
+// mainStatus runs the command as main does and returns its exit status.
+func mainStatus() int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
@@ -113,7 +116,7 @@ func main() {
 	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	cancel(nil)
-	os.Exit(code)
+	return code
 }
 
 // run runs the command with its arguments and returns the exit status.

@@ -27,13 +27,16 @@ const envRunMain = "LSUSYNC_TEST_RUN_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envRunMain) == "1" {
-		main() // exits
+		code := mainStatus()
+		writePeak()
+		os.Exit(code)
 	}
 	if os.Getenv(envFloor) == "1" {
 		if err := floor(os.Args[1], os.Args[2]); err != nil {
 			fmt.Fprintln(os.Stderr, "floor:", err)
 			os.Exit(1)
 		}
+		writePeak()
 		os.Exit(0)
 	}
 	code := m.Run()
