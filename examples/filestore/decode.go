@@ -391,9 +391,15 @@ func (d *scanner) integer(what loc) int {
 		d.i = digits + 1
 		d.syntax("a number without leading zeros")
 	}
-	n, err := strconv.Atoi(string(d.b[start:j]))
-	if err != nil {
-		d.errorf(start, "%s: %v", what, err)
+	if j-digits > 18 {
+		d.errorf(start, "%v: %s is out of range", what, d.b[start:j])
+	}
+	n := 0
+	for _, c := range d.b[digits:j] {
+		n = n*10 + int(c-'0')
+	}
+	if digits > start {
+		n = -n
 	}
 	d.i = j
 	return n
@@ -732,6 +738,14 @@ func (d *scanner) bilan(n int) lsusync.Bilan {
 func (d *scanner) acquisList(n int) []lsusync.Acquis {
 	d.ws()
 	start := d.i
+	// A list read before, byte for byte, was checked then: it is found
+	// without being read again.
+	if end, ok := d.plainExtent(); ok {
+		if as, hit := d.acquis[string(d.b[start:end])]; hit {
+			d.i = end
+			return as
+		}
+	}
 	// A first pass checks the list and tells whether it holds content;
 	// a list seen before, byte for byte, is shared.
 	shareable := true
@@ -778,6 +792,33 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 	})
 	d.i = end
 	return as
+}
+
+// plainExtent returns the end of the array at d.i when it holds only
+// numbers and arrays of numbers, as the acquis lists without content and
+// the lists of professeurs principaux do, and false otherwise. It checks
+// nothing else: a list found this way is used only when it is, byte for
+// byte, one read and checked before.
+func (d *scanner) plainExtent() (int, bool) {
+	if d.i >= len(d.b) || d.b[d.i] != '[' {
+		return 0, false
+	}
+	depth := 0
+	for j := d.i; j < len(d.b); j++ {
+		switch d.b[j] {
+		case '[':
+			if depth++; depth > 2 {
+				return 0, false
+			}
+		case ']':
+			if depth--; depth == 0 {
+				return j + 1, true
+			}
+		case '"', '{', '}', 'n', 't', 'f':
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // buildAcquis makes the acquis of refs: -1, then the subject's number and
@@ -859,6 +900,12 @@ func (d *scanner) acquis1(n int) lsusync.Acquis {
 func (d *scanner) headTeachers(n int) []lsusync.TeacherKey {
 	d.ws()
 	start := d.i
+	if end, ok := d.plainExtent(); ok {
+		if ks, hit := d.heads[string(d.b[start:end])]; hit {
+			d.i = end
+			return ks
+		}
+	}
 	d.refs = d.refs[:0]
 	d.array("headTeachers", func(int) {
 		d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", loc{"bilans", n, "headTeachers"}))

@@ -1,13 +1,18 @@
 // Package filestore is an lsusync.Store kept in one JSON file per
 // establishment, for school software that has no database.
 //
-// The file holds the establishment, its classes with their periods, the
-// pupils, the teachers and the bilans, in the versioned format described in
-// FORMAT.md. A [Store] reads the whole file when it opens, serves every
-// read from memory, and rewrites the whole file at each commit:
+// The file holds the establishment, its classes with their periods (and
+// the memos of their last synchronisation), the pupils, the teachers and
+// the bilans, in the versioned format described in FORMAT.md: version 2,
+// which writes the subjects and teacher keys of the bilans once, in
+// tables; version 1 files are read too. A [Store] reads the whole file
+// when it opens, serves every read from memory, and rewrites the whole
+// file at each commit:
 //
 //   - a synchronisation is one write: the Store implements
-//     lsusync.Batcher, and the synchronizer commits its batch once;
+//     lsusync.Batcher, and the synchronizer commits its batch once; it
+//     implements lsusync.ClassMemos too, so that a synchronisation with
+//     Options.SkipUnchanged passes over the classes unchanged since;
 //   - the write goes to a temporary file in the same folder, which is
 //     flushed to disk (fsync), then renamed over the store file, and the
 //     folder is flushed in turn (Windows cannot flush a folder: there the

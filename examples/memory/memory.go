@@ -170,7 +170,8 @@ func newStore(d lsusync.Snapshot, persist Persist, own bool) (*Store, error) {
 		c.Version = first
 		s.classes[c.Code] = c
 	}
-	for _, st := range d.Students {
+	pupils := make([]pupil, len(d.Students)) // one allocation for them all
+	for i, st := range d.Students {
 		if _, dup := s.pupils[st.ID]; dup {
 			return nil, fmt.Errorf("memory: %w: pupil %s twice", lsusync.ErrInvalid, st.ID)
 		}
@@ -178,24 +179,41 @@ func newStore(d lsusync.Snapshot, persist Persist, own bool) (*Store, error) {
 			return nil, fmt.Errorf("memory: %w: pupil %s in unknown class %q", lsusync.ErrInvalid, st.ID, st.Class)
 		}
 		st.Version = first
+		s.pupils[st.ID] = &pupils[i]
 		s.putStudent(st)
 	}
+	// The bilans are kept in one array, each pupil's a window of it of
+	// its own capacity when they follow each other, as in a sorted
+	// Snapshot.
+	bilans := d.Bilans
+	if own {
+		bilans = make([]lsusync.Bilan, len(d.Bilans))
+	}
 	var in interner
-	for _, b := range d.Bilans {
-		k := b.Key()
-		p := s.pupils[b.Student]
-		if p == nil {
-			return nil, fmt.Errorf("memory: %w: bilan %s of unknown pupil", lsusync.ErrInvalid, k)
+	for i := 0; i < len(d.Bilans); {
+		p := s.pupils[d.Bilans[i].Student]
+		j := i
+		for ; j < len(d.Bilans) && d.Bilans[j].Student == d.Bilans[i].Student; j++ {
+			b := d.Bilans[j]
+			if p == nil {
+				return nil, fmt.Errorf("memory: %w: bilan %s of unknown pupil", lsusync.ErrInvalid, b.Key())
+			}
+			if p.bilan(b.Period) >= 0 || slices.ContainsFunc(bilans[i:j], func(o lsusync.Bilan) bool { return o.Period == b.Period }) {
+				return nil, fmt.Errorf("memory: %w: bilan %s twice", lsusync.ErrInvalid, b.Key())
+			}
+			if own {
+				b = in.own(b)
+			}
+			b.Version = first
+			bilans[j] = b
 		}
-		if p.bilan(b.Period) >= 0 {
-			return nil, fmt.Errorf("memory: %w: bilan %s twice", lsusync.ErrInvalid, k)
+		if p.bilans == nil {
+			p.bilans = bilans[i:j:j]
+		} else {
+			p.bilans = append(p.bilans, bilans[i:j]...)
 		}
-		if own {
-			b = in.own(b)
-		}
-		b.Version = first
-		p.bilans = append(p.bilans, b)
-		s.nBilans++
+		s.nBilans += j - i
+		i = j
 	}
 	return s, nil
 }
