@@ -1,6 +1,7 @@
 package filestore
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -435,6 +436,7 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 				s.Classes = append(s.Classes, d.class(n))
 			})
 		case 3:
+			s.Students = make([]lsusync.Student, 0, d.records())
 			d.array(`"students"`, func(n int) {
 				s.Students = append(s.Students, d.student(n))
 				d.advance()
@@ -462,6 +464,7 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			}
 			d.acquis = make(map[string][]lsusync.Acquis)
 			d.heads = make(map[string][]lsusync.TeacherKey)
+			s.Bilans = make([]lsusync.Bilan, 0, d.records())
 			d.array(`"bilans"`, func(n int) {
 				s.Bilans = append(s.Bilans, d.bilan(n))
 				d.advance()
@@ -625,20 +628,38 @@ func (d *scanner) student(n int) lsusync.Student {
 	var seen uint32
 	const what = "students"
 	at := loc{what, n, ""}
-	fields := [...]*string{&s.ID, &s.Class, &s.INE, &s.LastName, &s.UsageName, &s.FirstName, &s.FirstName2, &s.FirstName3, (*string)(&s.Sex)}
-	names := [...]string{"id", "class", "ine", "lastName", "usageName", "firstName", "firstName2", "firstName3", "sex"}
 	d.object(what, func(key []byte, off int) {
-		for k, name := range names {
-			if string(key) == name {
-				d.once(&seen, uint(k), key, off, at)
-				*fields[k] = d.str()
-				return
-			}
-		}
-		if string(key) != "birthDate" {
+		var field *string
+		var bit uint
+		switch string(key) {
+		case "id":
+			field, bit = &s.ID, 0
+		case "class":
+			field, bit = &s.Class, 1
+		case "ine":
+			field, bit = &s.INE, 2
+		case "lastName":
+			field, bit = &s.LastName, 3
+		case "usageName":
+			field, bit = &s.UsageName, 4
+		case "firstName":
+			field, bit = &s.FirstName, 5
+		case "firstName2":
+			field, bit = &s.FirstName2, 6
+		case "firstName3":
+			field, bit = &s.FirstName3, 7
+		case "sex":
+			field, bit = (*string)(&s.Sex), 8
+		case "birthDate":
+			bit = 9
+		default:
 			d.unknown(key, off, at)
 		}
-		d.once(&seen, uint(len(names)), key, off, at)
+		d.once(&seen, bit, key, off, at)
+		if field != nil {
+			*field = d.str()
+			return
+		}
 		start := d.i
 		if err := s.BirthDate.UnmarshalText([]byte(d.str())); err != nil {
 			// Its value is personal data, kept out of the message.
@@ -792,6 +813,17 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 	})
 	d.i = end
 	return as
+}
+
+// records guesses how many records the array at d.i holds, to allocate
+// them at once: the lines until the end of the array as filestore writes
+// it, one record a line. A file written otherwise is read all the same.
+func (d *scanner) records() int {
+	rest := d.b[d.i:]
+	if end := bytes.Index(rest, []byte("\n    ]")); end >= 0 {
+		rest = rest[:end]
+	}
+	return min(bytes.Count(rest, []byte{'\n'}), len(rest)/16)
 }
 
 // plainExtent returns the end of the array at d.i when it holds only
