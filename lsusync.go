@@ -45,7 +45,10 @@
 // changed in the store since the synchronizer read it is never overwritten:
 // the store refuses the change set with [ErrConflict], and the class is
 // read again and recomputed. A second Sync with the same source writes
-// nothing. A dry run computes the same report and writes nothing.
+// nothing. A dry run computes the same report and writes nothing. With
+// [Options.SkipUnchanged] and a Store that implements [ClassMemos], a
+// class whose source data and stored records are both as its last
+// synchronisation left them is not read again.
 //
 // # Implementing a Source or a Store
 //
