@@ -93,7 +93,29 @@ func (e *interrupted) code() int {
 	return exitInterrupted
 }
 
-func main() {
+// The garbage collector's settings, unless the GOGC and GOMEMLIMIT
+// environment variables set them. The command runs once and ends: the
+// heap may grow to five times what it holds (gcPercent) before a
+// collection, which halves the collector's work, but never beyond
+// memoryLimit: a synchronisation of 100,000 pupils that changes
+// everything holds about 600 MB at its commit (the report, the store, the
+// changes), and stays under 1 GiB, at the price of a few more collections
+// near the end.
+const (
+	gcPercent   = 400
+	memoryLimit = 960 << 20
+)
+
+func main() { os.Exit(mainStatus()) }
+
+// mainStatus runs the command as main does and returns its exit status.
+func mainStatus() int {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -104,7 +126,7 @@ func main() {
 	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	cancel(nil)
-	os.Exit(code)
+	return code
 }
 
 // run runs the command with its arguments and returns the exit status.
