@@ -102,13 +102,27 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("sqlstore: setting WAL mode: %w", err)
 		}
 	}
-	return s.write(ctx, false, func(w *writer) error {
-		if s.d.engine == Postgres {
-			// Two programs opening a new database at once: one migrates.
-			if _, err := w.q.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", SyncLockKey(s.schema, "")); err != nil {
-				return err
-			}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrating: %w", err)
+	}
+	defer conn.Close()
+	if s.d.engine == Postgres {
+		// Two programs opening a new database at once: one migrates, the
+		// other waits, then finds the schema up to date. The lock is the
+		// session's, taken before the transaction begins, so that the
+		// transaction sees the tables the other one created.
+		key := SyncLockKey(s.schema, "")
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+			return fmt.Errorf("sqlstore: migrating: %w", err)
 		}
+		defer func() {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key); err != nil {
+				discard(conn)
+			}
+		}()
+	}
+	return s.writeOn(ctx, conn, func(w *writer) error {
 		cur, err := s.schemaVersion(ctx, w.q)
 		if err != nil {
 			return err

@@ -130,7 +130,7 @@ func Create(ctx context.Context, db *sql.DB, snap lsusync.Snapshot, opts Options
 		return nil, err
 	}
 	s.uai = snap.Establishment.UAI
-	err = s.write(ctx, false, func(w *writer) error { return w.create(ctx, &snap) })
+	err = s.write(ctx, func(w *writer) error { return w.create(ctx, &snap) })
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: creating establishment %q: %w", s.uai, err)
 	}

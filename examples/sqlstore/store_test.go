@@ -58,21 +58,41 @@ func normalize(d lsusync.Snapshot, keepVersions bool) lsusync.Snapshot {
 			d.Students[i].Version = ""
 		}
 	}
+	for i := range d.Classes {
+		d.Classes[i].Periods = nilIfEmpty(d.Classes[i].Periods)
+	}
 	for i := range d.Bilans {
 		b := &d.Bilans[i]
 		if !keepVersions {
 			b.Version = ""
 		}
-		b.Acquis = slices.Clone(b.Acquis)
+		b.Acquis = nilIfEmpty(slices.Clone(b.Acquis))
 		slices.SortFunc(b.Acquis, func(x, y lsusync.Acquis) int { return strings.Compare(x.Subject.Code, y.Subject.Code) })
-		b.HeadTeachers = slices.Clone(b.HeadTeachers)
+		b.HeadTeachers = nilIfEmpty(slices.Clone(b.HeadTeachers))
 		slices.SortFunc(b.HeadTeachers, lsusync.TeacherKey.Compare)
+		if len(b.Content) == 0 {
+			b.Content = nil
+		}
 		for j := range b.Acquis {
-			b.Acquis[j].Teachers = slices.Clone(b.Acquis[j].Teachers)
-			slices.SortFunc(b.Acquis[j].Teachers, lsusync.TeacherKey.Compare)
+			a := &b.Acquis[j]
+			a.Teachers = nilIfEmpty(slices.Clone(a.Teachers))
+			slices.SortFunc(a.Teachers, lsusync.TeacherKey.Compare)
+			if len(a.Content) == 0 {
+				a.Content = nil
+			}
 		}
 	}
+	d.Teachers, d.Classes, d.Students, d.Bilans = nilIfEmpty(d.Teachers), nilIfEmpty(d.Classes), nilIfEmpty(d.Students), nilIfEmpty(d.Bilans)
 	return d
+}
+
+// nilIfEmpty returns nil for an empty slice: normalised snapshots compare
+// with reflect.DeepEqual, much faster than cmp on large ones.
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 var equateEmpty = cmpopts.EquateEmpty()

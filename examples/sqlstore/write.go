@@ -23,17 +23,21 @@ func (s *Store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	if err := validateChangeSet(&cs); err != nil {
 		return err
 	}
-	return s.write(ctx, false, func(w *writer) error { return w.apply(ctx, &cs) })
+	return s.write(ctx, func(w *writer) error { return w.apply(ctx, &cs) })
 }
 
-// write runs f in a write transaction and commits it. With sync, the
-// transaction first takes the establishment's synchronisation lock.
-func (s *Store) write(ctx context.Context, sync bool, f func(*writer) error) error {
+// write runs f in a write transaction and commits it.
+func (s *Store) write(ctx context.Context, f func(*writer) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return s.writeErr(ctx, err)
 	}
 	defer conn.Close()
+	return s.writeOn(ctx, conn, f)
+}
+
+// writeOn runs f in a write transaction on conn and commits it.
+func (s *Store) writeOn(ctx context.Context, conn *sql.Conn, f func(*writer) error) error {
 	if err := s.d.begin(ctx, conn, true, s.wait); err != nil {
 		return s.writeErr(ctx, err)
 	}
