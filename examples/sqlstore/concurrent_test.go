@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -89,6 +90,10 @@ func TestNoEditLost(t *testing.T) {
 			if i%2 == 0 {
 				src = g.changed
 			}
+			// Syncs of one establishment are minutes apart: let the
+			// writers in between, which SQLite's write lock, held for the
+			// whole sync, keeps out during it.
+			time.Sleep(5 * time.Millisecond)
 			rep, err := lsusync.New(src, st, lsusync.Options{Now: g.now, ConflictRetries: -1}).Sync(ctx)
 			require.NoError(t, err)
 			if rep.Err() == nil {
