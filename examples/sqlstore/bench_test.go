@@ -279,4 +279,3 @@ func (p *peakHeap) report(b *testing.B) {
 	b.ReportMetric(float64(p.peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(p.base)/(1<<20), "base-heap-MB")
 }
-
