@@ -181,7 +181,7 @@ func checkBenchSync(b *testing.B, ctx context.Context, syncs []*lsusync.Synchron
 		if c.Errors > 0 {
 			b.Fatal(rep.Err())
 		}
-		// A value the source leaves empty is kept (rule 4): the few
+		// A value the source leaves empty is kept (rule 4 of docs/rules.md): the few
 		// teachers with no last name keep the changed one.
 		if changed && (c.Updated == 0 || c.Unchanged*100 > c.Updated) {
 			b.Fatalf("the changed sync left records unchanged: %+v", c)

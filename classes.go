@@ -1,6 +1,7 @@
 package lsusync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,8 +20,8 @@ type Class struct {
 	// stored one.
 	Label string `json:"label,omitempty"`
 	// Periods are the reporting periods configured for the class in LSU.
-	// A class with no period cannot be synchronised (rule 1, the period
-	// prerequisite). Sources leave Periods nil.
+	// A class with no period cannot be synchronised (rule 1 of docs/rules.md,
+	// the period prerequisite). Sources leave Periods nil.
 	Periods []Period `json:"periods,omitempty"`
 	// Version is the record's version in the store (see [Version]); a
 	// Source leaves it zero.
@@ -229,4 +230,258 @@ func sortedCodes(codes []string) []string {
 	codes = slices.Clone(codes)
 	slices.Sort(codes)
 	return slices.Compact(codes)
+}
+
+// left reports whether the pupil's exit date is past.
+func (e *Enrolment) left(today Date) bool {
+	return !e.ExitDate.IsZero() && e.ExitDate.Before(today)
+}
+
+// classSync computes the changes of one class: its label, its pupils and
+// the bilans of its periods.
+type classSync struct {
+	s     *Synchronizer
+	p     *plan
+	class Class
+	data  *ClassData
+	today Date
+
+	cs     ChangeSet
+	pupils []Item             // the pupil items, in ID order
+	bilans []bilanItem        // the bilan items, sorted at the end
+	oldBil map[string][]Bilan // the bilans of the classes pupils moved from
+}
+
+type bilanItem struct {
+	key BilanKey
+	it  Item
+}
+
+// stepError is a failure of a class, with the step that failed.
+type stepError struct {
+	what string
+	err  error
+}
+
+// compute reads the class in the store and returns its items and its
+// change set.
+func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError) {
+	code := c.class.Code
+	st := c.s.st
+	students, err := st.Students(ctx, code)
+	if err != nil {
+		return nil, c.cs, &stepError{"reading the store pupils", err}
+	}
+	stored, err := st.Bilans(ctx, code)
+	if err != nil {
+		return nil, c.cs, &stepError{"reading the store bilans", err}
+	}
+
+	// The class's label.
+	classItem := Item{Kind: KindClass, Class: code, Key: code}
+	updated := c.class
+	updated.Periods = slices.Clone(c.class.Periods)
+	classItem.merge([]field{{"Label", &updated.Label}}, []field{{"Label", &c.data.Label}},
+		func(string) bool { return true })
+	if classItem.Action == ActionUpdated {
+		c.cs.Class = &updated
+	}
+
+	periods := slices.Clone(c.class.Periods)
+	slices.SortFunc(periods, comparePeriods)
+	inPeriods := func(p Period) bool { return slices.Contains(periods, p) }
+	tmpl := NewBilanTemplate(*c.data, c.today)
+
+	// The pupils the source lists in the class.
+	byID := make(map[string]*Student, len(students))
+	for i := range students {
+		byID[students[i].ID] = &students[i]
+	}
+	enrolments := slices.Clone(c.data.Enrolments)
+	slices.SortFunc(enrolments, func(a, b Enrolment) int { return compareIDs(a.Student.ID, b.Student.ID) })
+	present := make(map[string]bool, len(enrolments))
+	current := make(map[string]*Enrolment, len(enrolments)) // whose bilans this sync keeps up to date
+	var moved []string                                      // of current, those who came from another class
+	movedFrom := make(map[string]string)
+	c.pupils = make([]Item, 0, len(enrolments)+len(students))
+	carried := func(f string) bool { return c.p.carried[f] }
+	for i := range enrolments {
+		e := &enrolments[i]
+		id := e.Student.ID
+		present[id] = true
+		old, isHere := byID[id]
+		if e.left(c.today) {
+			if isHere { // said only of a pupil the store holds
+				c.addPupil(Item{Kind: KindStudent, Action: ActionLeft, Class: code, Key: id})
+			}
+			continue
+		}
+		it := Item{Kind: KindStudent, Class: code, Key: id}
+		src := e.Student
+		it.Rejected = c.p.rejectINE(&src)
+		switch {
+		case isHere:
+			s := *old
+			if it.Rejected != nil {
+				src.INE = s.INE
+			}
+			it.mergeStudent(&s, &src, carried)
+			if it.Action == ActionUpdated {
+				c.cs.Students = append(c.cs.Students, s)
+			}
+			current[id] = e
+		default:
+			other, err := st.Student(ctx, id)
+			switch {
+			case err == nil:
+				s := other
+				if it.Rejected != nil {
+					src.INE = s.INE
+				}
+				it.mergeStudent(&s, &src, carried)
+				it.Changes = slices.Insert(it.Changes, 0, Change{Field: "Class", Before: other.Class, After: code})
+				it.Action = ActionMoved
+				s.Class = code
+				c.cs.Students = append(c.cs.Students, s)
+				current[id] = e
+				moved = append(moved, id)
+				movedFrom[id] = other.Class
+			case errors.Is(err, ErrNotFound):
+				s := src
+				s.Class, s.Version = code, ""
+				if it.Rejected != nil {
+					s.INE = ""
+				}
+				it.Action = ActionAdded
+				c.cs.Students = append(c.cs.Students, s)
+				for _, p := range periods {
+					b := tmpl.Bilan(*e, p)
+					c.cs.Bilans = append(c.cs.Bilans, b)
+					c.addBilan(b.Key(), Item{Kind: KindBilan, Action: ActionAdded, Class: code, Key: b.Key().String()})
+				}
+			default:
+				return nil, c.cs, &stepError{"reading the store pupils", err}
+			}
+		}
+		c.addPupil(it)
+	}
+
+	// The pupils the store has in the class and the source does not.
+	var gone []string
+	for _, s := range students {
+		if !present[s.ID] {
+			gone = append(gone, s.ID)
+		}
+	}
+	slices.SortFunc(gone, compareIDs)
+	for _, id := range gone {
+		it := Item{Kind: KindStudent, Action: ActionGone, Class: code, Key: id}
+		switch e, ok := c.p.pupils[id]; {
+		case !ok:
+		case e.left:
+			it.Action = ActionLeft
+		case c.p.inSelection[e.class] && c.p.data[e.class] != nil && c.p.stored[e.class].Code != "":
+			continue // the sync of their new class moves them, and says so
+		default:
+			it.Changes = []Change{{Field: "Class", Before: code, After: e.class}}
+		}
+		c.addPupil(it)
+	}
+
+	// The bilans of the present pupils, for the class's periods: theirs
+	// in this class, and those of the pupils who moved here.
+	bilans := stored[:0:0]
+	for _, b := range stored {
+		if current[b.Student] != nil && inPeriods(b.Period) {
+			bilans = append(bilans, b)
+		}
+	}
+	has := make(map[BilanKey]bool)
+	for _, id := range moved {
+		from, err := c.bilansOf(ctx, movedFrom[id])
+		if err != nil {
+			return nil, c.cs, &stepError{"reading the store bilans", err}
+		}
+		for _, b := range from {
+			if b.Student == id && inPeriods(b.Period) {
+				bilans = append(bilans, b)
+			}
+		}
+	}
+	for i := range bilans {
+		b := &bilans[i]
+		has[b.Key()] = true
+		it := Item{Kind: KindBilan, Class: code, Key: b.Key().String()}
+		switch {
+		case b.Locked:
+			it.Action = ActionLocked
+		case b.Imported:
+			it.Action = ActionImported
+		default:
+			if nb, ok := it.mergeBilan(b, tmpl.plan.subjects(current[b.Student].Groups), tmpl.pp); ok {
+				c.cs.Bilans = append(c.cs.Bilans, nb)
+			}
+		}
+		c.addBilan(b.Key(), it)
+	}
+	// A pupil who moved here gets the bilans of the class's periods they
+	// lack, as a new pupil does.
+	for _, id := range moved {
+		for _, p := range periods {
+			if k := (BilanKey{id, p}); !has[k] {
+				b := tmpl.Bilan(*current[id], p)
+				c.cs.Bilans = append(c.cs.Bilans, b)
+				c.addBilan(k, Item{Kind: KindBilan, Action: ActionAdded, Class: code, Key: k.String()})
+			}
+		}
+	}
+	slices.SortFunc(c.bilans, func(a, b bilanItem) int {
+		return cmp.Or(compareIDs(a.key.Student, b.key.Student), comparePeriods(a.key.Period, b.key.Period))
+	})
+
+	items := make([]Item, 0, 1+len(c.pupils)+len(c.bilans))
+	items = append(items, classItem.settle())
+	items = append(items, c.pupils...)
+	for _, b := range c.bilans {
+		items = append(items, b.it)
+	}
+	return items, c.cs, nil
+}
+
+func (c *classSync) addPupil(it Item) { c.pupils = append(c.pupils, it.settle()) }
+
+func (c *classSync) addBilan(k BilanKey, it Item) {
+	c.bilans = append(c.bilans, bilanItem{k, it.settle()})
+}
+
+// bilansOf returns the stored bilans of a class, read once.
+func (c *classSync) bilansOf(ctx context.Context, class string) ([]Bilan, error) {
+	if b, ok := c.oldBil[class]; ok {
+		return b, nil
+	}
+	b, err := c.s.st.Bilans(ctx, class)
+	if err != nil {
+		return nil, err
+	}
+	if c.oldBil == nil {
+		c.oldBil = make(map[string][]Bilan)
+	}
+	c.oldBil[class] = b
+	return b, nil
+}
+
+// rejectINE returns the reason why the pupil's INE must not be stored, if
+// any: another pupil of the source has it too, or it is not in a national
+// format.
+func (p *plan) rejectINE(s *Student) []Rejection {
+	switch {
+	case s.INE == "":
+		return nil
+	case p.ines[s.INE] != nil:
+		others := slices.DeleteFunc(slices.Clone(p.ines[s.INE]), func(id string) bool { return id == s.ID })
+		return []Rejection{{Field: "INE", Reason: ReasonDuplicate, Others: others}}
+	case !validINE(s.INE):
+		return []Rejection{{Field: "INE", Reason: ReasonFormat}}
+	}
+	return nil
 }

@@ -1,8 +1,10 @@
 package lsusync
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"unicode"
 )
 
 // Sentinel errors, matched with [errors.Is]. Implementations of [Source]
@@ -20,7 +22,7 @@ var (
 	// set was applied; read again and recompute.
 	ErrConflict = errors.New("lsusync: record changed since it was read")
 	// ErrPeriodsNotConfigured reports selected classes that have no period
-	// configured in the store (rule 1). Sync returns it as a
+	// configured in the store (rule 1 of docs/rules.md). Sync returns it as a
 	// [*ClassesError] naming every such class, and writes nothing.
 	ErrPeriodsNotConfigured = errors.New("lsusync: periods not configured")
 	// ErrUnknownClass reports selected classes that the source does not
@@ -30,7 +32,7 @@ var (
 	// asked to set up and that the store already holds with its periods.
 	ErrAlreadySetUp = errors.New("lsusync: class already set up")
 	// ErrWrongEstablishment reports a source whose UAI is not the store's
-	// (rule 2). Sync returns it as a [*EstablishmentError] and writes
+	// (rule 2 of docs/rules.md). Sync returns it as a [*EstablishmentError] and writes
 	// nothing.
 	ErrWrongEstablishment = errors.New("lsusync: wrong establishment")
 )
@@ -71,3 +73,119 @@ func (e *EstablishmentError) Error() string {
 func (e *EstablishmentError) Unwrap() error { return ErrWrongEstablishment }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// RefusalText returns in French, as LSU would say it to the head of the
+// establishment, why [Synchronizer.Sync] or [Synchronizer.SetUpClass]
+// refused to start or stopped before writing anything. The text names
+// classes by their codes and establishments by their UAI, never a person;
+// it does not repeat err's technical detail, which a caller may show
+// after it. RefusalText returns "" for a nil err.
+func RefusalText(err error) string {
+	var ce *ClassesError
+	var ee *EstablishmentError
+	const nothing = " Aucune modification n'a été enregistrée."
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ce) && errors.Is(err, ErrPeriodsNotConfigured):
+		what := "Classe dont les périodes ne sont pas paramétrées : "
+		if len(ce.Classes) > 1 {
+			what = "Classes dont les périodes ne sont pas paramétrées : "
+		}
+		return "La synchronisation ne peut pas être lancée : les périodes de chaque classe de l'établissement " +
+			"doivent avoir été préalablement paramétrées. " + what + strings.Join(ce.Classes, ", ") + "." + nothing
+	case errors.As(err, &ce) && errors.Is(err, ErrUnknownClass):
+		var b strings.Builder
+		if len(ce.Classes) == 1 {
+			b.WriteString("La classe " + ce.Classes[0] + " n'existe pas dans la base élèves.")
+		} else {
+			b.WriteString("Ces classes n'existent pas dans la base élèves : " + strings.Join(ce.Classes, ", ") + ".")
+		}
+		for _, c := range ce.Classes {
+			if near := NearestClass(c, ce.Known); near != "" {
+				b.WriteString(" Vouliez-vous dire « " + near + " » au lieu de « " + c + " » ?")
+			}
+		}
+		if len(ce.Known) > 0 {
+			b.WriteString(" Classes de la base élèves : " + strings.Join(ce.Known, ", ") + ".")
+		}
+		return b.String() + nothing
+	case errors.As(err, &ee):
+		return "Les exports sont ceux de l'établissement " + orUnknown(ee.Source) + " et LSU celui de l'établissement " +
+			orUnknown(ee.Store) + " : la synchronisation ne peut pas être lancée." + nothing
+	case errors.Is(err, ErrAlreadySetUp):
+		return "La classe est déjà paramétrée : ses périodes ne sont pas modifiées." + nothing
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "La synchronisation a été interrompue avant d'avoir rien modifié." + nothing
+	case errors.Is(err, ErrConflict):
+		return "Des données ont été modifiées dans LSU pendant la synchronisation : relancez-la." + nothing
+	case errors.Is(err, ErrInvalid):
+		return "Les données de la base élèves ou de STS-Web sont incohérentes : corrigez-les, puis relancez la synchronisation." + nothing
+	}
+	return "La synchronisation n'a pas pu être lancée." + nothing
+}
+
+func orUnknown(uai string) string {
+	if uai == "" {
+		return "(inconnu)"
+	}
+	return uai
+}
+
+// NearestClass returns the code of known that the mistyped class code probably
+// meant: the one equal to it when case, spaces and punctuation are
+// ignored ("4e1" for "4e 1"), else the one at the smallest edit distance
+// if it is at most 2 and no other is as near; "" when there is none.
+func NearestClass(code string, known []string) string {
+	norm := func(s string) string {
+		var b strings.Builder
+		for _, r := range strings.ToUpper(s) {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	n := norm(code)
+	best, bestDist, ties := "", 3, 0
+	for _, k := range known {
+		if k == code {
+			return ""
+		}
+		if norm(k) == n {
+			return k
+		}
+		switch d := editDistance(n, norm(k)); {
+		case d < bestDist:
+			best, bestDist, ties = k, d, 0
+		case d == bestDist:
+			ties++
+		}
+	}
+	if ties > 0 {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

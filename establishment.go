@@ -59,3 +59,14 @@ type field struct {
 	name string
 	p    *string
 }
+
+// mergeEstablishment merges the source's establishment into the stored
+// one. There is one establishment: a field the source leaves empty is a
+// field it does not carry (no Communs.xml: no e-mail, no head), and the
+// stored value is kept without a warning.
+func mergeEstablishment(stored, src Establishment) (Establishment, Item) {
+	est := stored
+	it := Item{Kind: KindEstablishment, Key: stored.UAI}
+	it.merge(est.fields(), src.fields(), func(string) bool { return false })
+	return est, it.settle()
+}

@@ -81,19 +81,21 @@ func ExampleSynchronizer_Sync() {
 	fmt.Println()
 	fmt.Println(b.Acquis[0].Teachers, b.Acquis[0].Appreciation)
 	// Output:
+	// Synchronisation base élèves
+	//
 	// Synchronisation lancée pour : 3EME1
 	//
 	// Statut | Message
 	// -------+--------------------------------------------
 	// ✓      | L'établissement a bien été mis à jour
-	// ✓      | L'enseignant (epp:4189) est déjà à jour.
 	// ✓      | L'enseignant (epp:4190) a été ajouté.
-	// ✓      | La classe 3EME1 est déjà à jour.
 	// ✓      | L'élève (3EME1) a été mis à jour.
 	// ✓      | L'élève (3EME1) a été ajouté.
 	// ✓      | Le bilan d'un élève (3EME1, T1) a été mis à jour.
+	// ✓      | Le bilan d'un élève (3EME1, T1) a été créé.
+	// ✓      | La synchronisation s'est déroulée avec succès.
 	//
-	// La synchronisation s'est déroulée avec succès.
+	// Élèves : 1 mis à jour, 1 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 1 ajouté · Bilans : 1 mis à jour, 1 créé · Avertissements : 0 · Erreurs : 0
 	//
 	// [epp:4190] Bon trimestre.
 }
@@ -113,7 +115,9 @@ func ExampleOptions_dryRun() {
 	fmt.Println()
 	fmt.Println("Pupils in the store:", len(st.Snapshot().Students))
 	// Output:
-	// Simulation de la synchronisation pour : 3EME1
+	// Simulation de la synchronisation base élèves
+	//
+	// Simulation lancée pour : 3EME1
 	// Aucune modification n'a été enregistrée.
 	//
 	// Statut | Message
@@ -121,12 +125,8 @@ func ExampleOptions_dryRun() {
 	// ✓      | L'établissement serait mis à jour
 	//        |     Établissement 0750001A
 	//        |     Name: COLLEGE JEAN MOULIN → COLLÈGE JEAN MOULIN
-	// ✓      | L'enseignant (epp:4189) est déjà à jour.
-	//        |     Enseignant epp:4189
 	// ✓      | L'enseignant (epp:4190) serait ajouté.
 	//        |     Enseignant epp:4190
-	// ✓      | La classe 3EME1 est déjà à jour.
-	//        |     Classe 3EME1
 	// ✓      | L'élève (3EME1) serait mis à jour.
 	//        |     Élève 1001
 	//        |     LastName: DUPONT → DUPOND
@@ -136,8 +136,11 @@ func ExampleOptions_dryRun() {
 	//        |     Bilan 1001/2025-T1
 	//        |     Acquis[020700].Teachers: epp:4189 → epp:4190
 	//        |     HeadTeachers: (vide) → epp:4190
+	// ✓      | Le bilan d'un élève (3EME1, T1) serait créé.
+	//        |     Bilan 1002/2025-T1
+	// ✓      | La simulation s'est déroulée avec succès.
 	//
-	// La simulation s'est déroulée avec succès.
+	// Élèves : 1 mis à jour, 1 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 1 ajouté · Bilans : 1 mis à jour, 1 créé · Avertissements : 0 · Erreurs : 0
 	//
 	// Pupils in the store: 1
 }
@@ -167,11 +170,12 @@ func ExampleReport_Err() {
 	}
 	fmt.Println(rep.Err())
 	fmt.Println("disk full:", errors.Is(rep.Err(), errDiskFull))
-	fmt.Printf("%+v\n", rep.Counts())
+	c := rep.Counts()
+	fmt.Println("errors:", c.Errors, "teachers added:", c.TeachersAdded)
 	// Output:
 	// lsusync: class "3EME1": applying the changes: disk full
 	// disk full: true
-	// {Updated:1 Added:1 Unchanged:1 Warnings:0 Errors:1 Locked:0 Imported:0}
+	// errors: 1 teachers added: 1
 }
 
 // A class whose periods are not configured in LSU cannot be synchronised:
@@ -179,7 +183,7 @@ func ExampleReport_Err() {
 func Example_periodsNotConfigured() {
 	st, err := memory.New(lsusync.Snapshot{
 		Establishment: lsusync.Establishment{UAI: "0750001A"},
-		Classes:       []lsusync.Class{{Code: "3EME1"}}, // no period
+		Classes:       []lsusync.Class{{Code: "3EME1"}, {Code: "3EME2"}}, // no period
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -188,7 +192,9 @@ func Example_periodsNotConfigured() {
 		Est:       lsusync.Establishment{UAI: "0750001A"},
 		ClassList: []lsusync.ClassData{{Code: "3EME1"}, {Code: "3EME2"}},
 	}
-	_, err = lsusync.New(src, st, lsusync.Options{}).Sync(context.Background())
+	// Every class of the establishment counts, even when only one is
+	// selected.
+	_, err = lsusync.New(src, st, lsusync.Options{}).Sync(context.Background(), "3EME1")
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, lsusync.ErrPeriodsNotConfigured))
 	var ce *lsusync.ClassesError
@@ -199,6 +205,56 @@ func Example_periodsNotConfigured() {
 	// lsusync: periods not configured: 3EME1, 3EME2
 	// true
 	// [3EME1 3EME2]
+}
+
+// A class that SIECLE has and LSU does not is not synchronised: the report
+// says it must be set up. SetUpClass creates it with its periods, as LSU's
+// period settings do, and the next sync fills it.
+func ExampleSynchronizer_SetUpClass() {
+	st := exampleStore()
+	src := exampleSource()
+	src.ClassList = append(src.ClassList, lsusync.ClassData{
+		Code: "3EME2", Label: "3EME 2",
+		Enrolments: []lsusync.Enrolment{{Student: lsusync.Student{ID: "2001", Class: "3EME2", LastName: "PETIT", FirstName: "Lina"}}},
+	})
+	s := lsusync.New(src, st, lsusync.Options{})
+	ctx := context.Background()
+	rep, err := s.Sync(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, l := range rep.Lines(lsusync.TextOptions{}) {
+		if l.Status == lsusync.StatusWarning {
+			fmt.Println(l.Message)
+		}
+	}
+
+	class, err := s.SetUpClass(ctx, "3EME2", lsusync.Trimesters(2025))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("set up:", class.Code, class.Label, class.Periods)
+
+	if rep, err = s.Sync(ctx, "3EME2"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(rep.Summary())
+	// Output:
+	// La classe 3EME2 existe dans la base élèves mais n'est pas paramétrée dans LSU : paramétrez ses périodes pour la synchroniser.
+	// La synchronisation s'est déroulée avec succès, avec 1 avertissement.
+	// set up: 3EME2 3EME 2 [T1 T2 T3]
+	// Élèves : 0 mis à jour, 1 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 0 ajouté · Bilans : 0 mis à jour, 3 créés · Avertissements : 0 · Erreurs : 0
+}
+
+// RefusalText says in French, as the lsusync command and an embedding
+// screen show it, why a synchronisation did not start.
+func ExampleRefusalText() {
+	_, err := lsusync.New(exampleSource(), exampleStore(), lsusync.Options{}).Sync(context.Background(), "3eme 1")
+	fmt.Println(lsusync.RefusalText(err))
+	fmt.Println("detail:", err)
+	// Output:
+	// La classe 3eme 1 n'existe pas dans la base élèves. Vouliez-vous dire « 3EME1 » au lieu de « 3eme 1 » ? Classes de la base élèves : 3EME1. Aucune modification n'a été enregistrée.
+	// detail: lsusync: unknown class: 3eme 1
 }
 
 // A source from another establishment is refused.

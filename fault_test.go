@@ -85,7 +85,7 @@ func checkNoGoroutineLeft(t *testing.T, before int) {
 	}
 }
 
-// TestApplyFailsForOneClass checks rule 8: a store that refuses the
+// TestApplyFailsForOneClass checks rule 8 of docs/rules.md: a store that refuses the
 // changes of one class leaves that class unchanged, the other classes are
 // synced, the report has the class's error item, and Report.Err matches
 // the store's error.
@@ -465,6 +465,11 @@ func TestSourceFailsForOneClass(t *testing.T) {
 			s.ClassList[1].Enrolments[1].Student.ID = ""
 			return s
 		}, lsusync.ErrInvalid},
+		{"pupil listed in a class of the store and in a new class", func(s *memory.Source) lsusync.Source {
+			s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "C99",
+				Enrolments: []lsusync.Enrolment{s.ClassList[1].Enrolments[0]}})
+			return s
+		}, lsusync.ErrInvalid},
 	}
 	for _, tc := range tests {
 		for _, mode := range storeModes {
@@ -487,6 +492,152 @@ func TestSourceFailsForOneClass(t *testing.T) {
 					Class: "C02", Key: "C02", Err: tc.want}}
 				if diff := cmp.Diff(want, failed, reportOpts); diff != "" {
 					t.Errorf("error items (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// stepper counts the calls of a Source and a Store and cancels a context
+// with a cause at one of them; every call then fails with ctx's error,
+// wrapped, as a Source or a Store that honours its context does.
+type stepper struct {
+	mu     sync.Mutex
+	calls  int
+	at     int
+	cancel context.CancelCauseFunc
+	cause  error
+}
+
+func (s *stepper) step(ctx context.Context) error {
+	s.mu.Lock()
+	s.calls++
+	if s.calls == s.at {
+		s.cancel(s.cause)
+	}
+	s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("wrapped by the store: %w", err)
+	}
+	return nil
+}
+
+type steppingSource struct {
+	lsusync.Source
+	s *stepper
+}
+
+func (w steppingSource) Establishment(ctx context.Context) (lsusync.Establishment, error) {
+	if err := w.s.step(ctx); err != nil {
+		return lsusync.Establishment{}, err
+	}
+	return w.Source.Establishment(ctx)
+}
+
+func (w steppingSource) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
+	if err := w.s.step(ctx); err != nil {
+		return nil, err
+	}
+	return w.Source.Teachers(ctx)
+}
+
+func (w steppingSource) ClassCodes(ctx context.Context) ([]string, error) {
+	if err := w.s.step(ctx); err != nil {
+		return nil, err
+	}
+	return w.Source.ClassCodes(ctx)
+}
+
+func (w steppingSource) Class(ctx context.Context, code string) (lsusync.ClassData, error) {
+	if err := w.s.step(ctx); err != nil {
+		return lsusync.ClassData{}, err
+	}
+	return w.Source.Class(ctx, code)
+}
+
+type steppingStore struct {
+	lsusync.Store
+	s *stepper
+}
+
+func (w steppingStore) Establishment(ctx context.Context) (lsusync.Establishment, error) {
+	if err := w.s.step(ctx); err != nil {
+		return lsusync.Establishment{}, err
+	}
+	return w.Store.Establishment(ctx)
+}
+
+func (w steppingStore) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
+	if err := w.s.step(ctx); err != nil {
+		return nil, err
+	}
+	return w.Store.Teachers(ctx)
+}
+
+func (w steppingStore) Classes(ctx context.Context) ([]lsusync.Class, error) {
+	if err := w.s.step(ctx); err != nil {
+		return nil, err
+	}
+	return w.Store.Classes(ctx)
+}
+
+func (w steppingStore) Students(ctx context.Context, class string) ([]lsusync.Student, error) {
+	if err := w.s.step(ctx); err != nil {
+		return nil, err
+	}
+	return w.Store.Students(ctx, class)
+}
+
+func (w steppingStore) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
+	if err := w.s.step(ctx); err != nil {
+		return nil, err
+	}
+	return w.Store.Bilans(ctx, class)
+}
+
+func (w steppingStore) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
+	if err := w.s.step(ctx); err != nil {
+		return err
+	}
+	return w.Store.Apply(ctx, cs)
+}
+
+type steppingBatcher struct{ steppingStore }
+
+func (w steppingBatcher) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
+	if err := w.s.step(ctx); err != nil {
+		return nil, err
+	}
+	return w.Store.(lsusync.Batcher).BeginBatch(ctx)
+}
+
+// TestCancelCauseAtEveryStep cancels a sync with a cause at each call it
+// makes to the source and the store, from the first read of the
+// establishment to the last write, and checks that Sync's error matches
+// both context.Canceled and the cause, whether the cancellation came
+// before the classes started (no report) or after.
+func TestCancelCauseAtEveryStep(t *testing.T) {
+	errCause := errors.New("interrompu par l'utilisateur")
+	for _, batch := range []bool{false, true} {
+		run := func(at int) (*lsusync.Report, *stepper, error) {
+			before, src := manyClasses(3)
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			s := &stepper{at: at, cancel: cancel, cause: errCause}
+			var st lsusync.Store = steppingStore{Store: newStore(t, before), s: s}
+			if batch {
+				st = steppingBatcher{st.(steppingStore)}
+			}
+			rep, err := lsusync.New(steppingSource{Source: src, s: s}, st, lsusync.Options{Now: fixedNow, Concurrency: 1}).Sync(ctx)
+			return rep, s, err
+		}
+		_, s, err := run(0)
+		require.NoError(t, err)
+		for at := 1; at <= s.calls; at++ {
+			t.Run(fmt.Sprintf("batch=%v/call %d of %d", batch, at, s.calls), func(t *testing.T) {
+				rep, _, err := run(at)
+				if !errors.Is(err, errCause) || !errors.Is(err, context.Canceled) {
+					t.Errorf("Sync error = %v, want one matching the cause and context.Canceled (report: %v)", err, rep != nil)
 				}
 			})
 		}

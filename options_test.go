@@ -31,7 +31,7 @@ func TestClassOrder(t *testing.T) {
 	if diff := cmp.Diff([]string{"3EME2", "3EME1"}, order); diff != "" {
 		t.Errorf("class items (-want +got):\n%s", diff)
 	}
-	if !strings.HasPrefix(rep.String(), "Synchronisation lancée pour : 3EME2, 3EME1\n") {
+	if !strings.Contains(rep.String(), "\nSynchronisation lancée pour : 3EME2, 3EME1\n") {
 		t.Errorf("header:\n%s", rep)
 	}
 }

@@ -95,7 +95,11 @@ type Item struct {
 	// class code, a pupil ID, or a bilan key ("1234/2025-T1").
 	Key string `json:"key"`
 	// Changes are the field-level changes, in field order. Their values
-	// may be personal data.
+	// may be personal data. For ActionMoved, the first change is the
+	// field "Class", from the old class to the new one. For ActionGone, a
+	// change of the field "Class", when present, names the class the
+	// source lists the pupil in: the synchronisation of that class will
+	// move them; nothing was changed.
 	Changes []Change `json:"changes,omitempty"`
 	// Kept names the fields that the source left empty for this record
 	// while it gives them for others, and whose stored value was kept
@@ -159,10 +163,14 @@ type Change struct {
 // the LSU table, to a detailed text and to JSON.
 //
 //   - [Report.String] and [Report.WriteText] render the French table LSU
-//     shows: "Synchronisation lancée pour : 3EME1, 3EME2", a
-//     "Statut | Message" line per item with ✓, ⚠ or ✗, and a last line;
-//   - [Report.WriteDetails] adds under each item its key, its field-level
-//     changes and the fields and subjects it kept;
+//     shows: the title, "Synchronisation lancée pour : 3EME1, 3EME2", a
+//     "Statut | Message" table of what happened with ✓, ⚠ or ✗, whose
+//     last row tells how it ended, and a line of counts;
+//   - [Report.Write] with [TextOptions] adds what was already up to date,
+//     or the details: each item's key, its field-level changes and the
+//     values it kept or rejected ([Report.WriteDetails]);
+//   - [Report.Lines], [Report.Heading] and [Report.Summary] give the same
+//     parts to a caller that renders them itself, as a web page does;
 //   - encoding/json gives the fields below, with Status, Kind and Action as
 //     lowercase words ("warning", "student", "not-in-source") and each
 //     item's Err as the string field "error";
@@ -173,15 +181,19 @@ type Change struct {
 // rendering do.
 type Report struct {
 	// Classes are the codes of the synchronised classes, in the order the
-	// sync was asked for (sorted when it was asked for every class).
+	// sync was asked for (sorted when it was asked for every class). A
+	// selected class that the store lacks is not synchronised and not
+	// listed: an item of ActionNotInStore says it must be set up.
 	Classes []string `json:"classes"`
 	// DryRun reports a dry run: nothing was written.
 	DryRun bool `json:"dryRun,omitempty"`
 	// Status is the worst status of the items.
 	Status Status `json:"status"`
-	// Items are the report's lines: the establishment, the teachers, then
-	// each class in Classes order with its class item, its pupils and its
-	// bilans, in a deterministic order.
+	// Items are the report's items, one per record the synchronisation
+	// looked at, in a deterministic order: the source's notices, the
+	// establishment, the teachers, then each selected class in the order
+	// asked for, with its class item, its pupils by ID and its bilans by
+	// pupil and period; last, the stored classes the source no longer has.
 	Items []Item `json:"items"`
 }
 
@@ -339,13 +351,14 @@ func (r *Report) Err() error {
 
 // Counts sums up a [Report]. Each item counts once in Updated, Added,
 // Unchanged, Locked or Imported according to its Action (the other
-// actions: gone, left, failed, not in source, other class, count in none
-// of these), and once more in Warnings or Errors according to its Status.
-// A successful item counts in neither Warnings nor Errors.
+// actions: moved, gone, left, failed, not in source or in store, noticed,
+// count in none of these), once more in Warnings or Errors according to
+// its Status, and the pupils, teachers and bilans once more by kind.
 type Counts struct {
 	// Updated counts the records updated (ActionUpdated), of every kind.
 	Updated int `json:"updated"`
-	// Added counts the records added (ActionAdded): pupils and teachers.
+	// Added counts the records added (ActionAdded): pupils, teachers and
+	// bilans.
 	Added int `json:"added"`
 	// Unchanged counts the records already up to date (ActionUnchanged),
 	// including those with a kept value.
@@ -359,6 +372,19 @@ type Counts struct {
 	// Imported counts the bilans imported from other software left
 	// unchanged (ActionImported).
 	Imported int `json:"imported"`
+
+	// StudentsUpdated, StudentsAdded and StudentsMoved count the pupils
+	// updated, added, and moved from another class.
+	StudentsUpdated int `json:"studentsUpdated"`
+	StudentsAdded   int `json:"studentsAdded"`
+	StudentsMoved   int `json:"studentsMoved"`
+	// TeachersUpdated and TeachersAdded count the teachers updated and
+	// added.
+	TeachersUpdated int `json:"teachersUpdated"`
+	TeachersAdded   int `json:"teachersAdded"`
+	// BilansUpdated and BilansAdded count the bilans updated and created.
+	BilansUpdated int `json:"bilansUpdated"`
+	BilansAdded   int `json:"bilansAdded"`
 }
 
 // Counts counts the report's items; see [Counts].
@@ -382,6 +408,26 @@ func (r *Report) Counts() Counts {
 			c.Warnings++
 		case StatusError:
 			c.Errors++
+		}
+		type ka struct {
+			k Kind
+			a Action
+		}
+		switch (ka{it.Kind, it.Action}) {
+		case ka{KindStudent, ActionUpdated}:
+			c.StudentsUpdated++
+		case ka{KindStudent, ActionAdded}:
+			c.StudentsAdded++
+		case ka{KindStudent, ActionMoved}:
+			c.StudentsMoved++
+		case ka{KindTeacher, ActionUpdated}:
+			c.TeachersUpdated++
+		case ka{KindTeacher, ActionAdded}:
+			c.TeachersAdded++
+		case ka{KindBilan, ActionUpdated}:
+			c.BilansUpdated++
+		case ka{KindBilan, ActionAdded}:
+			c.BilansAdded++
 		}
 	}
 	return c

@@ -46,13 +46,20 @@ func everyItem() *lsusync.Report {
 	it := func(st lsusync.Status, k lsusync.Kind, a lsusync.Action, class, key string) lsusync.Item {
 		return lsusync.Item{Status: st, Kind: k, Action: a, Class: class, Key: key}
 	}
-	estUpdated := it(w, lsusync.KindEstablishment, lsusync.ActionUpdated, "", uai)
+	notice := it(w, lsusync.KindSource, lsusync.ActionNoticed, "", "Responsables.xml")
+	notice.Note = "Le fichier Responsables.xml n'est pas lu : la synchronisation n'en a pas besoin."
+	info := it(s, lsusync.KindSource, lsusync.ActionNoticed, "", "sts_emp_0750001A_2025.xml")
+	info.Note = "2 personnels de type « dir » sont enregistrés comme « epp », seul type de direction que LSU accepte."
+	estUpdated := it(s, lsusync.KindEstablishment, lsusync.ActionUpdated, "", uai)
 	estUpdated.Changes = []lsusync.Change{ch("Name", "COLLEGE JEAN MOULIN", "COLLÈGE JEAN MOULIN"), ch("Address.Line2", "", "BÂTIMENT B")}
-	estUpdated.Kept = []string{"Phone", "Email"}
+	estUpdated.Uncarried = []string{"HeadName", "Email"}
 	tUpdated := it(s, lsusync.KindTeacher, lsusync.ActionUpdated, "", "epp:4189")
 	tUpdated.Changes = []lsusync.Change{ch("LastName", "MARTIN", "MARTIN-DUBOIS")}
-	tKept := it(w, lsusync.KindTeacher, lsusync.ActionUnchanged, "", "epp:4190")
-	tKept.Kept = []string{"NUMEN"}
+	tUpdated.Uncarried = []string{"NUMEN"}
+	tUncarried := it(s, lsusync.KindTeacher, lsusync.ActionUnchanged, "", "epp:4190")
+	tUncarried.Uncarried = []string{"NUMEN"}
+	tKept := it(w, lsusync.KindTeacher, lsusync.ActionUnchanged, "", "epp:4192")
+	tKept.Kept = []string{"FirstName"}
 	cUpdated := it(s, lsusync.KindClass, lsusync.ActionUpdated, "3EME1", "3EME1")
 	cUpdated.Changes = []lsusync.Change{ch("Label", "3EME 1", "3E1 EUROPE")}
 	cKept := it(w, lsusync.KindClass, lsusync.ActionUnchanged, "3EME2", "3EME2")
@@ -61,8 +68,16 @@ func everyItem() *lsusync.Report {
 	pUpdated.Changes = []lsusync.Change{ch("LastName", "DUPONT", "DUPOND"), ch("BirthDate", "2011-03-14", "2011-03-15")}
 	pKept := it(w, lsusync.KindStudent, lsusync.ActionUnchanged, "3EME1", "1004")
 	pKept.Kept = []string{"INE", "BirthDate"}
-	pOther := it(w, lsusync.KindStudent, lsusync.ActionMoved, "3EME1", "1006")
-	pOther.Changes = []lsusync.Change{ch("Class", "4EME2", "3EME1")}
+	pMoved := it(s, lsusync.KindStudent, lsusync.ActionMoved, "3EME1", "1006")
+	pMoved.Changes = []lsusync.Change{ch("Class", "4EME2", "3EME1")}
+	pMoved2 := it(s, lsusync.KindStudent, lsusync.ActionMoved, "3EME1", "1009")
+	pMoved2.Changes = []lsusync.Change{ch("Class", "4EME2", "3EME1"), ch("FirstName", "Léa", "Léna")}
+	pElsewhere := it(w, lsusync.KindStudent, lsusync.ActionGone, "3EME1", "1008")
+	pElsewhere.Changes = []lsusync.Change{ch("Class", "3EME1", "3EME6")}
+	pDup := it(w, lsusync.KindStudent, lsusync.ActionUnchanged, "3EME1", "1010")
+	pDup.Rejected = []lsusync.Rejection{{Field: "INE", Reason: lsusync.ReasonDuplicate, Others: []string{"1011"}}}
+	pFormat := it(w, lsusync.KindStudent, lsusync.ActionAdded, "3EME1", "1012")
+	pFormat.Rejected = []lsusync.Rejection{{Field: "INE", Reason: lsusync.ReasonFormat}}
 	bUpdated := it(s, lsusync.KindBilan, lsusync.ActionUpdated, "3EME1", "1001/2025-T1")
 	bUpdated.Changes = []lsusync.Change{
 		ch("Acquis[020700].Teachers", "epp:4189", "epp:4190"),
@@ -80,6 +95,8 @@ func everyItem() *lsusync.Report {
 	failed.Err = fmt.Errorf("lsusync: class %q: applying the changes: %w", "3EME3", errDisk)
 	cancelled := it(e, lsusync.KindClass, lsusync.ActionFailed, "3EME4", "3EME4")
 	cancelled.Err = context.Canceled
+	conflict := it(e, lsusync.KindClass, lsusync.ActionFailed, "3EME7", "3EME7")
+	conflict.Err = fmt.Errorf("lsusync: class %q: applying the changes: %w", "3EME7", lsusync.ErrConflict)
 	lost := it(e, lsusync.KindStudent, lsusync.ActionFailed, "3EME5", "5001")
 	lost.Err = fmt.Errorf("lsusync: committing the batch: %w", errDisk)
 	lostBilan := it(e, lsusync.KindBilan, lsusync.ActionFailed, "3EME5", "5001/2025-P1/4")
@@ -89,15 +106,18 @@ func everyItem() *lsusync.Report {
 	lostEst := it(e, lsusync.KindEstablishment, lsusync.ActionFailed, "", uai)
 	lostEst.Err = lost.Err
 	return &lsusync.Report{
-		Classes: []string{"3EME1", "3EME2", "3EME3", "3EME4", "3EME5"},
+		Classes: []string{"3EME1", "3EME2", "3EME3", "3EME4", "3EME5", "3EME7"},
 		Status:  e,
 		Items: []lsusync.Item{
+			notice,
+			info,
 			estUpdated,
 			it(s, lsusync.KindEstablishment, lsusync.ActionUnchanged, "", uai),
 			lostEst,
 			tUpdated,
 			it(s, lsusync.KindTeacher, lsusync.ActionAdded, "", "local:7"),
 			it(s, lsusync.KindTeacher, lsusync.ActionUnchanged, "", "epp:4191"),
+			tUncarried,
 			tKept,
 			lostTeacher,
 			cUpdated,
@@ -106,20 +126,28 @@ func everyItem() *lsusync.Report {
 			it(s, lsusync.KindStudent, lsusync.ActionUnchanged, "3EME1", "1002"),
 			pKept,
 			it(w, lsusync.KindStudent, lsusync.ActionLeft, "3EME1", "1005"),
-			pOther,
+			pMoved,
+			pMoved2,
 			it(w, lsusync.KindStudent, lsusync.ActionGone, "3EME1", "1007"),
+			pElsewhere,
+			pDup,
+			pFormat,
 			bUpdated,
 			bKept,
 			bKept1,
 			it(s, lsusync.KindBilan, lsusync.ActionUnchanged, "3EME1", "1002/2025-T1"),
 			it(s, lsusync.KindBilan, lsusync.ActionLocked, "3EME1", "1002/2025-T2"),
 			it(s, lsusync.KindBilan, lsusync.ActionImported, "3EME1", "1002/2025-T3"),
+			it(s, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1003/2025-T1"),
+			it(s, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1003/2025-T2"),
 			cKept,
 			it(s, lsusync.KindClass, lsusync.ActionUnchanged, "3EME2", "3EME2"),
 			failed,
 			cancelled,
 			lost,
 			lostBilan,
+			conflict,
+			it(w, lsusync.KindClass, lsusync.ActionNotInStore, "3EME6", "3EME6"),
 			it(w, lsusync.KindClass, lsusync.ActionNotInSource, "5EME9", "5EME9"),
 		},
 	}
@@ -179,6 +207,10 @@ func TestReportGolden(t *testing.T) {
 			var details bytes.Buffer
 			require.NoError(t, rep.WriteDetails(&details))
 			golden(t, tc.name+".details.txt", details.Bytes())
+
+			var all bytes.Buffer
+			require.NoError(t, rep.Write(&all, lsusync.TextOptions{Unchanged: true}))
+			golden(t, tc.name+".unchanged.txt", all.Bytes())
 
 			js, err := json.MarshalIndent(rep, "", "  ")
 			require.NoError(t, err)
@@ -293,7 +325,8 @@ type codeError struct{ code string }
 func (e codeError) Error() string { return "code " + e.code }
 
 func TestReportCounts(t *testing.T) {
-	want := lsusync.Counts{Updated: 6, Added: 2, Unchanged: 9, Warnings: 10, Errors: 6, Locked: 1, Imported: 1}
+	want := lsusync.Counts{Updated: 6, Added: 5, Unchanged: 11, Warnings: 13, Errors: 7, Locked: 1, Imported: 1,
+		StudentsUpdated: 1, StudentsAdded: 2, StudentsMoved: 2, TeachersUpdated: 1, TeachersAdded: 1, BilansUpdated: 2, BilansAdded: 2}
 	if diff := cmp.Diff(want, everyItem().Counts()); diff != "" {
 		t.Errorf("Counts (-want +got):\n%s", diff)
 	}

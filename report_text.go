@@ -5,24 +5,52 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 )
 
-// The French rendering of a Report, as LSU shows it (DOMAIN.md §5):
+// The French rendering of a Report, as LSU shows it:
+//
+//	Synchronisation base élèves
 //
 //	Synchronisation lancée pour : 3EME1, 3EME2
 //
 //	Statut | Message
 //	-------+--------------------------------------------
 //	✓      | L'établissement a bien été mis à jour
-//	⚠      | L'élève (3EME1) a quitté l'établissement ; ses bilans sont conservés.
-//	...
+//	✓      | L'élève (3EME1) a été mis à jour.
+//	⚠      | 2 élèves (3EME2) ont quitté l'établissement ; leurs bilans sont conservés.
+//	⚠      | La synchronisation s'est déroulée avec succès, avec 2 avertissements.
 //
-//	La synchronisation s'est déroulée avec succès.
-//
-// Statuses are rendered ✓ (success), ⚠ (warning) and ✗ (error). A dry run
-// says it is a simulation in its header and its last line, and writes its
-// messages in the conditional ("serait mis à jour").
+//	Élèves : 1 mis à jour, 0 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 0 ajouté · ...
+
+// TextOptions chooses what the text of a [Report] shows. The zero
+// TextOptions is LSU's report: what happened, without personal data.
+type TextOptions struct {
+	// Unchanged adds the records that were already up to date, and the
+	// locked and imported bilans left as they were, which the default text
+	// leaves out: it is the list of everything the synchronisation looked
+	// at.
+	Unchanged bool
+	// Details gives each item its own row, followed by its key and its
+	// field-level changes ("LastName: DUPONT → DUPOND"), the values it
+	// kept and the values it rejected. The details hold personal data:
+	// show them only to those entitled to read the pupils' records.
+	Details bool
+}
+
+// Line is one row of the Statut | Message table of a [Report].
+type Line struct {
+	// Status is the row's status, rendered ✓, ⚠ or ✗.
+	Status Status `json:"status"`
+	// Message is the row's message, in French.
+	Message string `json:"message"`
+	// Items are the indexes in Report.Items of the items the row stands
+	// for: several when identical lines are merged with a count. Nil for
+	// the closing row and for the summary of the values kept because no
+	// export carries them.
+	Items []int `json:"items,omitempty"`
+}
 
 // String returns the report's French rendering; see [Report.WriteText].
 func (r *Report) String() string {
@@ -31,23 +59,48 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-// WriteText writes the report as LSU shows it, in French: a header naming
-// the synchronised classes, a "Statut | Message" table with one line per
-// item, and a last line telling how the synchronisation ended. Statuses
-// are rendered ✓ (success), ⚠ (warning) and ✗ (error).
+// WriteText writes the report as LSU shows it, in French: the title, the
+// classes the synchronisation was launched for, a "Statut | Message" table
+// of what happened, whose last row tells how the synchronisation ended,
+// and a line of counts. Statuses are rendered ✓ (success), ⚠ (warning)
+// and ✗ (error).
 //
-// The text holds no personal data: pupils and bilans are named by their
-// class (and period), never by name, INE or ID; kept values are named by
-// their field, not their value. Teachers are named by their STS key
-// ("epp:4189"), classes and subjects by their codes. The cause of a failed
-// item is its error's message, which comes from the store or the source.
-func (r *Report) WriteText(w io.Writer) error { return r.write(w, false) }
+// The table lists what happened, not everything that was looked at:
+// records already up to date are left out, identical rows are merged with
+// a count ("3 élèves (3EME1) ont été mis à jour."), and a value kept
+// because no export carries it (the NUMEN) is said once, with a count. The
+// text holds no personal data: pupils and bilans are named by their class
+// (and period), never by name, INE or ID; kept values are named by their
+// field. Teachers are named by their STS key ("epp:4189"), classes and
+// subjects by their codes. The cause of a failed item is its error's
+// message, which comes from the store or the source.
+func (r *Report) WriteText(w io.Writer) error { return r.Write(w, TextOptions{}) }
 
-// WriteDetails writes the same table as [Report.WriteText], and under each
-// item its key, its field-level changes ("LastName: DUPONT → DUPOND") and
-// the fields and subjects it kept. It holds personal data: give it only to
-// those entitled to read the pupils' records.
-func (r *Report) WriteDetails(w io.Writer) error { return r.write(w, true) }
+// WriteDetails writes the report with [TextOptions] Details: every item
+// on its own row, with its key and its field-level changes. It holds
+// personal data.
+func (r *Report) WriteDetails(w io.Writer) error { return r.Write(w, TextOptions{Details: true}) }
+
+// Write writes the report's French text as opts choose; see
+// [Report.WriteText].
+func (r *Report) Write(w io.Writer, opts TextOptions) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(r.Title() + "\n\n" + r.Heading() + "\n")
+	if r.DryRun {
+		bw.WriteString("Aucune modification n'a été enregistrée.\n")
+	}
+	bw.WriteString("\n" + tableHead + "\n" + tableRule + "\n")
+	for _, l := range r.Lines(opts) {
+		bw.WriteString(statusSymbol(l.Status) + cellPad + l.Message + "\n")
+		if opts.Details {
+			for _, i := range l.Items {
+				writeDetails(bw, &r.Items[i])
+			}
+		}
+	}
+	bw.WriteString("\n" + r.Summary() + "\n")
+	return bw.Flush()
+}
 
 const (
 	tableHead = "Statut | Message"
@@ -57,25 +110,96 @@ const (
 	emptyText = "(vide)"
 )
 
-func (r *Report) write(w io.Writer, details bool) error {
-	bw := bufio.NewWriter(w)
-	classes := strings.Join(r.Classes, ", ")
+// Title returns the report's title: "Synchronisation base élèves", or
+// "Simulation de la synchronisation base élèves" for a dry run.
+func (r *Report) Title() string {
 	if r.DryRun {
-		bw.WriteString("Simulation de la synchronisation pour : " + classes + "\n")
-		bw.WriteString("Aucune modification n'a été enregistrée.\n\n")
-	} else {
-		bw.WriteString("Synchronisation lancée pour : " + classes + "\n\n")
+		return "Simulation de la synchronisation base élèves"
 	}
-	bw.WriteString(tableHead + "\n" + tableRule + "\n")
+	return "Synchronisation base élèves"
+}
+
+// Heading returns the line that names the synchronised classes:
+// "Synchronisation lancée pour : 3EME1, 3EME2".
+func (r *Report) Heading() string {
+	what := "Synchronisation lancée pour : "
+	if r.DryRun {
+		what = "Simulation lancée pour : "
+	}
+	if len(r.Classes) == 0 {
+		return what + "aucune classe"
+	}
+	return what + strings.Join(r.Classes, ", ")
+}
+
+// Lines returns the rows of the report's table, as [Report.Write] prints
+// them with opts, the closing row last.
+func (r *Report) Lines(opts TextOptions) []Line {
+	var lines []Line
+	index := make(map[string]int) // row key -> index in lines
+	counts := make(map[string]int)
+	uncarried := make(map[string][]int) // "kind\x00field" -> items
+	var uncarriedOrder []string
 	for i := range r.Items {
 		it := &r.Items[i]
-		bw.WriteString(statusSymbol(it.Status) + cellPad + it.message(r.DryRun) + "\n")
-		if details {
-			writeDetails(bw, it)
+		for _, f := range it.Uncarried {
+			k := it.Kind.String() + "\x00" + f
+			if uncarried[k] == nil {
+				uncarriedOrder = append(uncarriedOrder, k)
+			}
+			uncarried[k] = append(uncarried[k], i)
 		}
+		if !opts.Unchanged && it.quiet() {
+			continue
+		}
+		p := it.phrase(r.DryRun)
+		if opts.Details {
+			lines = append(lines, Line{Status: it.Status, Message: p.one, Items: []int{i}})
+			continue
+		}
+		key := itoa(int(it.Status)) + "\x00" + p.key
+		if j, ok := index[key]; ok {
+			counts[key]++
+			lines[j].Items = append(lines[j].Items, i)
+			lines[j].Message = p.many(counts[key])
+			continue
+		}
+		index[key] = len(lines)
+		counts[key] = 1
+		lines = append(lines, Line{Status: it.Status, Message: p.one, Items: []int{i}})
 	}
-	bw.WriteString("\n" + r.lastLine() + "\n")
-	return bw.Flush()
+	// The values kept because no export carries them are said once,
+	// after the establishment's and the teachers' rows.
+	var summary []Line
+	var estFields []string
+	for _, k := range uncarriedOrder {
+		kind, f, _ := strings.Cut(k, "\x00")
+		if kind == KindEstablishment.String() {
+			estFields = append(estFields, fieldLabel(f))
+			continue
+		}
+		summary = append(summary, Line{Status: StatusSuccess, Message: uncarriedLine(kind, fieldLabel(f), len(uncarried[k]))})
+	}
+	if n := len(estFields); n > 0 {
+		msg := "Établissement : " + estFields[0] + " absent des exports, la valeur enregistrée est conservée."
+		if n > 1 {
+			msg = "Établissement : " + strings.Join(estFields[:n-1], ", ") + " et " + estFields[n-1] +
+				" absents des exports, les valeurs enregistrées sont conservées."
+		}
+		summary = slices.Insert(summary, 0, Line{Status: StatusSuccess, Message: msg})
+	}
+	lines = slices.Insert(lines, r.afterHead(lines), summary...)
+	return append(lines, Line{Status: r.Status, Message: r.closing()})
+}
+
+// quiet reports an item that the default text leaves out: nothing
+// happened to its record and there is nothing to tell of it.
+func (it *Item) quiet() bool {
+	switch it.Action {
+	case ActionUnchanged, ActionLocked, ActionImported:
+		return it.Status == StatusSuccess && it.Err == nil
+	}
+	return false
 }
 
 func statusSymbol(s Status) string {
@@ -90,12 +214,24 @@ func statusSymbol(s Status) string {
 
 func writeDetails(bw *bufio.Writer, it *Item) {
 	line := func(s string) { bw.WriteString(detailPad + s + "\n") }
-	line(kindLabel(it.Kind) + " " + it.Key)
+	if it.Key != "" {
+		line(kindLabel(it.Kind) + " " + it.Key)
+	}
 	for _, c := range it.Changes {
 		line(c.Field + ": " + orEmpty(c.Before) + " → " + orEmpty(c.After))
 	}
 	if len(it.Kept) > 0 {
 		line("Conservé (absent de la source) : " + strings.Join(it.Kept, ", "))
+	}
+	if len(it.Uncarried) > 0 {
+		line("Conservé (absent des exports) : " + strings.Join(it.Uncarried, ", "))
+	}
+	for _, rj := range it.Rejected {
+		s := "Rejeté : " + rj.Field + " (" + rj.Reason + ")"
+		if len(rj.Others) > 0 {
+			s += ", aussi chez " + strings.Join(rj.Others, ", ")
+		}
+		line(s)
 	}
 	if len(it.KeptSubjects) > 0 {
 		line("Matières conservées pour leur contenu : " + strings.Join(it.KeptSubjects, ", "))
@@ -118,6 +254,8 @@ func kindLabel(k Kind) string {
 		return "Élève"
 	case KindBilan:
 		return "Bilan"
+	case KindSource:
+		return "Source"
 	}
 	return k.String()
 }
@@ -129,128 +267,223 @@ func orEmpty(s string) string {
 	return s
 }
 
-// lastLine tells how the synchronisation ended.
-func (r *Report) lastLine() string {
+// closing returns the closing row's message: how the synchronisation
+// ended.
+func (r *Report) closing() string {
 	c := r.Counts()
-	var b strings.Builder
 	subject := "La synchronisation"
 	if r.DryRun {
 		subject = "La simulation"
 	}
 	switch {
 	case c.Errors > 0:
-		b.WriteString(subject + " s'est terminée avec " + plural(c.Errors, "erreur", "erreurs"))
+		s := subject + " s'est terminée avec " + plural(c.Errors, "erreur", "erreurs")
 		if c.Warnings > 0 {
-			b.WriteString(" et " + plural(c.Warnings, "avertissement", "avertissements"))
+			s += " et " + plural(c.Warnings, "avertissement", "avertissements")
 		}
-		b.WriteString(".")
+		return s + "."
 	case c.Warnings > 0:
-		b.WriteString(subject + " s'est déroulée avec succès, avec " +
-			plural(c.Warnings, "avertissement", "avertissements") + ".")
-	default:
-		b.WriteString(subject + " s'est déroulée avec succès.")
+		return subject + " s'est déroulée avec succès, avec " + plural(c.Warnings, "avertissement", "avertissements") + "."
 	}
-	return b.String()
+	return subject + " s'est déroulée avec succès."
 }
 
+// Summary returns the line of counts that follows the table: the pupils
+// updated, added and moved, the teachers updated and added, the bilans
+// updated and created, the warnings and the errors.
+func (r *Report) Summary() string {
+	c := r.Counts()
+	return "Élèves : " + plural(c.StudentsUpdated, "mis à jour", "mis à jour") +
+		", " + plural(c.StudentsAdded, "ajouté", "ajoutés") +
+		", " + plural(c.StudentsMoved, "déplacé", "déplacés") +
+		" · Enseignants : " + plural(c.TeachersUpdated, "mis à jour", "mis à jour") +
+		", " + plural(c.TeachersAdded, "ajouté", "ajoutés") +
+		" · Bilans : " + plural(c.BilansUpdated, "mis à jour", "mis à jour") +
+		", " + plural(c.BilansAdded, "créé", "créés") +
+		" · Avertissements : " + itoa(c.Warnings) +
+		" · Erreurs : " + itoa(c.Errors)
+}
+
+// plural returns n followed by the singular form for 0 and 1, as French
+// does, and by the plural form otherwise.
 func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+	if n <= 1 {
+		return itoa(n) + " " + one
 	}
 	return itoa(n) + " " + many
 }
 
-// message returns the item's line in LSU's voice, without personal data.
-func (it *Item) message(dry bool) string {
-	// verb picks the past or, in a dry run, the conditional.
-	verb := func(past, cond string) string {
+// phrase is an item's row: its message for the item alone, for n merged
+// items, and the key of the rows it merges with.
+type phrase struct {
+	key  string
+	one  string
+	many func(n int) string
+}
+
+// words are the forms of a message for one record and for several.
+type words struct{ one, many string }
+
+// phrase returns the item's row, in LSU's voice, without personal data.
+func (it *Item) phrase(dry bool) phrase {
+	// tense picks the past or, in a dry run, the conditional.
+	tense := func(past, cond words) words {
 		if dry {
 			return cond
 		}
 		return past
 	}
-	var msg string
+	var subject words // "L'élève (3EME1)", "%d élèves (3EME1)"
+	var verb words    // "a été mis à jour.", "ont été mis à jour."
+	single := ""      // the message for one item, when it names more than its group
+	class := it.Class
 	switch it.Kind {
 	case KindEstablishment:
+		subject = words{"L'établissement", "L'établissement"}
 		switch it.Action {
 		case ActionUpdated:
-			msg = "L'établissement " + verb("a bien été mis à jour", "serait mis à jour")
+			verb = tense(words{"a bien été mis à jour", ""}, words{"serait mis à jour", ""})
 		case ActionUnchanged:
-			msg = "L'établissement est déjà à jour."
-		default:
-			msg = "L'établissement" + it.generic(verb)
+			verb = words{"est déjà à jour.", ""}
 		}
 	case KindTeacher:
-		who := "L'enseignant (" + it.Key + ")"
+		subject = words{"L'enseignant (" + it.Key + ")", "%d enseignants"}
 		switch it.Action {
 		case ActionUpdated:
-			msg = who + " " + verb("a été mis à jour.", "serait mis à jour.")
+			verb = tense(words{"a été mis à jour.", "ont été mis à jour."}, words{"serait mis à jour.", "seraient mis à jour."})
 		case ActionAdded:
-			msg = who + " " + verb("a été ajouté.", "serait ajouté.")
+			verb = tense(words{"a été ajouté.", "ont été ajoutés."}, words{"serait ajouté.", "seraient ajoutés."})
 		case ActionUnchanged:
-			msg = who + " est déjà à jour."
-		default:
-			msg = who + it.generic(verb)
+			verb = words{"est déjà à jour.", "sont déjà à jour."}
 		}
 	case KindClass:
-		what := "La classe " + it.Key
+		subject = words{"La classe " + it.Key, "La classe " + it.Key}
 		switch it.Action {
 		case ActionUpdated:
-			msg = what + " " + verb("a été mise à jour.", "serait mise à jour.")
+			verb = tense(words{"a été mise à jour.", ""}, words{"serait mise à jour.", ""})
 		case ActionUnchanged:
-			msg = what + " est déjà à jour."
+			verb = words{"est déjà à jour.", ""}
 		case ActionNotInSource:
-			msg = what + " n'existe plus dans la base élèves ; elle est conservée."
+			verb = words{"n'existe plus dans la base élèves ; elle est conservée.", ""}
+		case ActionNotInStore:
+			verb = words{"existe dans la base élèves mais n'est pas paramétrée dans LSU : paramétrez ses périodes pour la synchroniser.", ""}
 		case ActionFailed:
 			if errors.Is(it.Err, context.Canceled) || errors.Is(it.Err, context.DeadlineExceeded) {
-				msg = what + " n'a pas été synchronisée : la synchronisation a été interrompue."
+				verb = words{"n'a pas été synchronisée : la synchronisation a été interrompue.", ""}
+			} else if errors.Is(it.Err, ErrConflict) {
+				verb = words{"n'a pas pu être synchronisée : ses données ont été modifiées pendant la synchronisation ; relancez-la" + cause(it.Err), ""}
 			} else {
-				msg = what + " n'a pas pu être synchronisée" + cause(it.Err)
+				verb = words{"n'a pas pu être synchronisée" + cause(it.Err), ""}
 			}
-		default:
-			msg = what + it.generic(verb)
 		}
 	case KindStudent:
-		who := "L'élève (" + it.Class + ")"
+		subject = words{"L'élève (" + class + ")", "%d élèves (" + class + ")"}
 		switch it.Action {
 		case ActionUpdated:
-			msg = who + " " + verb("a été mis à jour.", "serait mis à jour.")
+			verb = tense(words{"a été mis à jour.", "ont été mis à jour."}, words{"serait mis à jour.", "seraient mis à jour."})
 		case ActionAdded:
-			msg = who + " " + verb("a été ajouté.", "serait ajouté.")
-		case ActionUnchanged:
-			msg = who + " est déjà à jour."
-		case ActionGone:
-			msg = who + " ne fait plus partie de la classe ; il est conservé avec ses bilans."
-		case ActionLeft:
-			msg = who + " a quitté l'établissement ; ses bilans sont conservés."
+			verb = tense(words{"a été ajouté.", "ont été ajoutés."}, words{"serait ajouté.", "seraient ajoutés."})
 		case ActionMoved:
-			other := ""
-			for _, c := range it.Changes {
-				if c.Field == "Class" && c.Before != "" {
-					other = " (" + c.Before + ")"
-				}
+			from := it.changeOf("Class").Before
+			subject = words{"L'élève (" + class + "), venu de la classe " + from + ",", "%d élèves (" + class + "), venus de la classe " + from + ","}
+			verb = tense(words{"a changé de classe ; ses bilans ont été mis à jour.", "ont changé de classe ; leurs bilans ont été mis à jour."},
+				words{"changerait de classe ; ses bilans seraient mis à jour.", "changeraient de classe ; leurs bilans seraient mis à jour."})
+		case ActionUnchanged:
+			verb = words{"est déjà à jour.", "sont déjà à jour."}
+		case ActionGone:
+			if to := it.changeOf("Class").After; to != "" {
+				verb = words{"est inscrit dans la classe " + to + " dans la base élèves : il y sera déplacé par la synchronisation de cette classe ; il est conservé avec ses bilans.",
+					"sont inscrits dans la classe " + to + " dans la base élèves : ils y seront déplacés par la synchronisation de cette classe ; ils sont conservés avec leurs bilans."}
+			} else {
+				verb = words{"ne fait plus partie de la classe ; il est conservé avec ses bilans.",
+					"ne font plus partie de la classe ; ils sont conservés avec leurs bilans."}
 			}
-			msg = who + " est inscrit dans une autre classe" + other + " ; il n'a pas été déplacé."
-		default:
-			msg = who + it.generic(verb)
+		case ActionLeft:
+			verb = words{"a quitté l'établissement ; ses bilans sont conservés.", "ont quitté l'établissement ; leurs bilans sont conservés."}
 		}
 	case KindBilan:
-		whose := "d'un élève (" + it.Class + ", " + bilanPeriod(it.Key) + ")"
+		period := bilanPeriod(it.Key)
+		subject = words{"Le bilan d'un élève (" + class + ", " + period + ")", "%d bilans (" + class + ")"}
 		switch it.Action {
 		case ActionLocked:
-			msg = "Le bilan verrouillé " + whose + " n'a pas été modifié."
+			subject = words{"Le bilan verrouillé d'un élève (" + class + ", " + period + ")", "%d bilans verrouillés (" + class + ")"}
+			verb = words{"n'a pas été modifié.", "n'ont pas été modifiés."}
 		case ActionImported:
-			msg = "Le bilan importé " + whose + " n'a pas été modifié."
+			subject = words{"Le bilan importé d'un élève (" + class + ", " + period + ")", "%d bilans importés (" + class + ")"}
+			verb = words{"n'a pas été modifié.", "n'ont pas été modifiés."}
 		case ActionUpdated:
-			msg = "Le bilan " + whose + " " + verb("a été mis à jour.", "serait mis à jour.")
+			verb = tense(words{"a été mis à jour.", "ont été mis à jour."}, words{"serait mis à jour.", "seraient mis à jour."})
+		case ActionAdded:
+			verb = tense(words{"a été créé.", "ont été créés."}, words{"serait créé.", "seraient créés."})
 		case ActionUnchanged:
-			msg = "Le bilan " + whose + " est déjà à jour."
-		default:
-			msg = "Le bilan " + whose + it.generic(verb)
+			verb = words{"est déjà à jour.", "sont déjà à jour."}
 		}
-	default:
-		msg = it.Kind.String() + " " + it.Key + " : " + it.Action.String() + "."
+	case KindSource:
+		single = it.Note
 	}
+	if verb.one == "" && single == "" {
+		verb = it.generic()
+	}
+	if verb.many == "" {
+		verb.many = verb.one
+	}
+	if subject.many == "" {
+		subject.many = subject.one
+	}
+	notes := it.notes()
+	one := single
+	if one == "" {
+		one = subject.one + " " + verb.one
+	}
+	one = withNotes(one, notes)
+	manyFmt := withNotes(subject.many+" "+verb.many, notes)
+	key := it.Kind.String() + "\x00" + it.Action.String() + "\x00" + class + "\x00" + manyFmt
+	if single != "" || !strings.Contains(subject.many, "%d") {
+		key += "\x00" + it.Key // not merged
+	}
+	return phrase{
+		key: key,
+		one: one,
+		many: func(n int) string {
+			if !strings.Contains(manyFmt, "%d") {
+				return one
+			}
+			return strings.Replace(manyFmt, "%d", itoa(n), 1)
+		},
+	}
+}
+
+// generic is the verb of an action that has no wording of its own for the
+// item's kind, such as an item whose changes were lost with a failed
+// commit.
+func (it *Item) generic() words {
+	switch it.Action {
+	case ActionFailed:
+		return words{"n'a pas pu être mis à jour" + cause(it.Err), "n'ont pas pu être mis à jour" + cause(it.Err)}
+	case ActionUpdated:
+		return words{"a été mis à jour.", "ont été mis à jour."}
+	case ActionAdded:
+		return words{"a été ajouté.", "ont été ajoutés."}
+	case ActionUnchanged:
+		return words{"est déjà à jour.", "sont déjà à jour."}
+	}
+	return words{": " + it.Action.String() + ".", ""}
+}
+
+// changeOf returns the item's change of the field, or the zero Change.
+func (it *Item) changeOf(field string) Change {
+	for _, c := range it.Changes {
+		if c.Field == field {
+			return c
+		}
+	}
+	return Change{}
+}
+
+// notes returns the sentences that follow an item's message: the values
+// kept, rejected, the subjects kept for their content, an error.
+func (it *Item) notes() []string {
+	var notes []string
 	if len(it.Kept) > 0 {
 		names := make([]string, len(it.Kept))
 		for i, f := range it.Kept {
@@ -260,36 +493,64 @@ func (it *Item) message(dry bool) string {
 		if len(names) > 1 {
 			s = "Valeurs absentes de la source, conservées : "
 		}
-		msg = sentence(msg) + " " + s + strings.Join(names, ", ") + "."
+		notes = append(notes, s+strings.Join(names, ", ")+".")
+	}
+	for _, rj := range it.Rejected {
+		switch rj.Reason {
+		case ReasonDuplicate:
+			notes = append(notes, fieldLabel(rj.Field)+" aussi attribué à un autre élève : non enregistré, à corriger dans la base élèves.")
+		case ReasonFormat:
+			notes = append(notes, fieldLabel(rj.Field)+" hors du format national : non enregistré, à corriger dans la base élèves.")
+		default:
+			notes = append(notes, fieldLabel(rj.Field)+" non enregistré ("+rj.Reason+").")
+		}
 	}
 	if len(it.KeptSubjects) > 0 {
 		s := "Matière retirée des services, conservée pour son contenu : "
 		if len(it.KeptSubjects) > 1 {
 			s = "Matières retirées des services, conservées pour leur contenu : "
 		}
-		msg = sentence(msg) + " " + s + strings.Join(it.KeptSubjects, ", ") + "."
+		notes = append(notes, s+strings.Join(it.KeptSubjects, ", ")+".")
 	}
 	if it.Action != ActionFailed && it.Kind != KindClass && it.Err != nil {
-		msg = sentence(msg) + " Erreur" + cause(it.Err)
+		notes = append(notes, "Erreur"+cause(it.Err))
 	}
-	return msg
+	return notes
 }
 
-// generic is the end of the message of an action that has no wording of
-// its own for the item's kind, such as an item whose changes were lost
-// with a failed commit.
-func (it *Item) generic(verb func(past, cond string) string) string {
-	switch it.Action {
-	case ActionFailed:
-		return " n'a pas pu être mis à jour" + cause(it.Err)
-	case ActionUpdated:
-		return " " + verb("a été mis à jour.", "serait mis à jour.")
-	case ActionAdded:
-		return " " + verb("a été ajouté.", "serait ajouté.")
-	case ActionUnchanged:
-		return " est déjà à jour."
+func withNotes(s string, notes []string) string {
+	for _, n := range notes {
+		s = sentence(s) + " " + n
 	}
-	return " : " + it.Action.String() + "."
+	return s
+}
+
+// afterHead returns the index of the first line after the notices of the
+// source and the rows of the establishment and the teachers.
+func (r *Report) afterHead(lines []Line) int {
+	for i, l := range lines {
+		if len(l.Items) == 0 {
+			return i
+		}
+		switch r.Items[l.Items[0]].Kind {
+		case KindSource, KindEstablishment, KindTeacher:
+		default:
+			return i
+		}
+	}
+	return len(lines)
+}
+
+// uncarriedLine says once that the stored value of a field that no export
+// carries was kept, for n records of a kind.
+func uncarriedLine(kind, label string, n int) string {
+	switch kind {
+	case KindTeacher.String():
+		return "Enseignants : " + label + " absent des exports, la valeur enregistrée est conservée pour " + plural(n, "enseignant.", "enseignants.")
+	case KindStudent.String():
+		return "Élèves : " + label + " absent des exports, la valeur enregistrée est conservée pour " + plural(n, "élève.", "élèves.")
+	}
+	return kind + " : " + label + " absent des exports, conservé pour " + itoa(n) + "."
 }
 
 // cause returns " : <err>." or "." when err is nil.

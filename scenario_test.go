@@ -32,11 +32,16 @@ func withKept(it lsusync.Item, kept ...string) lsusync.Item {
 	return it
 }
 
+func withUncarried(it lsusync.Item, fields ...string) lsusync.Item {
+	it.Uncarried = fields
+	return it
+}
+
 func unchanged(k lsusync.Kind, class, key string) lsusync.Item {
 	return item(lsusync.StatusSuccess, k, lsusync.ActionUnchanged, class, key)
 }
 
-// scenario is one rule of DOMAIN.md §3-§4: the fixture changed on the
+// scenario is one rule of docs/rules.md: the fixture changed on the
 // store side and on the source side, the sync, and what it must give.
 type scenario struct {
 	name    string
@@ -83,8 +88,12 @@ var scenarios = []scenario{
 			c2.HeadTeachers = nil
 		},
 		items: []edit{
-			set(withKept(unchanged(lsusync.KindEstablishment, "", uai), "Phone", "Email")),
-			set(withKept(unchanged(lsusync.KindTeacher, "", "epp:100"), "FirstName", "NUMEN")),
+			// One establishment: what it lacks, no export carries (no
+			// Communs.xml): kept, and not a warning.
+			set(withUncarried(unchanged(lsusync.KindEstablishment, "", uai), "Phone", "Email")),
+			// Other teachers have a first name: a warning. No teacher has
+			// a NUMEN: kept, and not a warning.
+			set(withUncarried(withKept(unchanged(lsusync.KindTeacher, "", "epp:100"), "FirstName"), "NUMEN")),
 			set(withKept(unchanged(lsusync.KindClass, "3EME1", "3EME1"), "Label")),
 			set(withKept(unchanged(lsusync.KindStudent, "3EME1", "1001"), "FirstName", "INE", "BirthDate")),
 			set(withKept(unchanged(lsusync.KindBilan, "3EME2", "2001/2025-T1"), "Acquis[061300].Teachers", "HeadTeachers")),
@@ -152,7 +161,7 @@ var scenarios = []scenario{
 			ch("Label", "3EME 1", "3E1 EUROPE")))},
 	},
 	{
-		name: "new pupil added, without bilans",
+		name: "new pupil added with an empty bilan en saisie directe per period",
 		source: func(s *memory.Source) {
 			c := class(s, "3EME1")
 			c.Enrolments = append(c.Enrolments, lsusync.Enrolment{Student: lsusync.Student{
@@ -163,9 +172,54 @@ var scenarios = []scenario{
 			s.Students = append(s.Students, lsusync.Student{
 				ID: "1003", Class: "3EME1", LastName: "NOUVEAU", FirstName: "Léo", Sex: lsusync.Male,
 				BirthDate: date(2011, 1, 5), INE: "1234567893D"})
+			for _, p := range []lsusync.Period{t1, t2} {
+				s.Bilans = append(s.Bilans, lsusync.Bilan{Student: "1003", Period: p, HeadTeachers: keys(epp100),
+					Acquis: []lsusync.Acquis{acq(francais, epp100), acq(maths, epp101)}})
+			}
 		},
-		items: []edit{insertAfter(lsusync.KindStudent, "1002",
-			item(lsusync.StatusSuccess, lsusync.KindStudent, lsusync.ActionAdded, "3EME1", "1003"))},
+		items: []edit{
+			insertAfter(lsusync.KindStudent, "1002",
+				item(lsusync.StatusSuccess, lsusync.KindStudent, lsusync.ActionAdded, "3EME1", "1003")),
+			insertAfter(lsusync.KindBilan, "1002/2025-T2",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1003/2025-T1")),
+			insertAfter(lsusync.KindBilan, "1003/2025-T1",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1003/2025-T2")),
+		},
+	},
+	{
+		name: "a pupil who left before the store knew them is not reported",
+		source: func(s *memory.Source) {
+			c := class(s, "3EME1")
+			c.Enrolments = append(c.Enrolments, lsusync.Enrolment{ExitDate: date(2025, 9, 30),
+				Student: lsusync.Student{ID: "1004", Class: "3EME1", LastName: "PARTI"}})
+		},
+	},
+	{
+		name: "an INE that two pupils share is stored for neither",
+		store: func(s *lsusync.Snapshot) {
+			student(s, "2001").INE = "" // no INE yet
+		},
+		source: func(s *memory.Source) {
+			// 1002's INE is typed for 2001 too: a secretariat error.
+			class(s, "3EME2").Enrolments[0].Student.INE = "1234567891B"
+		},
+		items: []edit{
+			set(rejected(unchanged(lsusync.KindStudent, "3EME1", "1002"), "INE", lsusync.ReasonDuplicate, "2001")),
+			set(rejected(unchanged(lsusync.KindStudent, "3EME2", "2001"), "INE", lsusync.ReasonDuplicate, "1002")),
+		},
+	},
+	{
+		name: "an INE outside the national formats is not stored",
+		source: func(s *memory.Source) {
+			class(s, "3EME1").Enrolments[0].Student.INE = "12345678901" // 11 digits, no key letter
+			class(s, "3EME1").Enrolments[1].Student.INE = "123456789AB" // INE-RNIE: valid
+		},
+		after: func(s *lsusync.Snapshot) { student(s, "1002").INE = "123456789AB" },
+		items: []edit{
+			set(rejected(unchanged(lsusync.KindStudent, "3EME1", "1001"), "INE", lsusync.ReasonFormat)),
+			set(item(lsusync.StatusSuccess, lsusync.KindStudent, lsusync.ActionUpdated, "3EME1", "1002",
+				ch("INE", "1234567891B", "123456789AB"))),
+		},
 	},
 	{
 		name: "departed pupil flagged and kept with their bilans",
@@ -219,7 +273,11 @@ var scenarios = []scenario{
 			ch("LastName", "LEROY", "LEROY-MARCHAND")))},
 	},
 	{
-		name: "pupil the store has in another class is not moved",
+		name: "pupil who changed class moves with their bilans",
+		store: func(s *lsusync.Snapshot) {
+			// 1002/T2 is missing: the new class's periods need it.
+			s.Bilans = slices.DeleteFunc(s.Bilans, func(b lsusync.Bilan) bool { return b.Student == "1002" && b.Period == t2 })
+		},
 		source: func(s *memory.Source) {
 			c1, c2 := class(s, "3EME1"), class(s, "3EME2")
 			moved := c1.Enrolments[1]
@@ -228,12 +286,134 @@ var scenarios = []scenario{
 			c1.Enrolments = c1.Enrolments[:1]
 			c2.Enrolments = append(c2.Enrolments, moved)
 		},
+		after: func(s *lsusync.Snapshot) {
+			p := student(s, "1002")
+			p.Class, p.LastName = "3EME2", "LEROY-MARCHAND"
+			// The new class's subjects, teachers and PP; the average
+			// entered in 061300 stays.
+			b := bilan(s, "1002", t1)
+			b.Acquis[0].Teachers, b.Acquis[1].Teachers, b.HeadTeachers = keys(epp101), keys(epp100), keys(epp101)
+			s.Bilans = append(s.Bilans, lsusync.Bilan{Student: "1002", Period: t2, HeadTeachers: keys(epp101),
+				Acquis: []lsusync.Acquis{acq(francais, epp101), acq(maths, epp100)}})
+		},
 		items: []edit{
-			set(item(lsusync.StatusWarning, lsusync.KindStudent, lsusync.ActionGone, "3EME1", "1002")),
+			// The sync of 3EME2 moves them, and says so once.
+			drop(lsusync.KindStudent, "1002"),
 			drop(lsusync.KindBilan, "1002/2025-T1"),
 			drop(lsusync.KindBilan, "1002/2025-T2"),
-			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusWarning, lsusync.KindStudent,
-				lsusync.ActionMoved, "3EME2", "1002", ch("Class", "3EME1", "3EME2"))),
+			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusSuccess, lsusync.KindStudent,
+				lsusync.ActionMoved, "3EME2", "1002", ch("Class", "3EME1", "3EME2"), ch("LastName", "LEROY", "LEROY-MARCHAND"))),
+			insertAfter(lsusync.KindStudent, "2001", updatedBilan("3EME2", "1002/2025-T1",
+				ch("Acquis[020700].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[061300].Teachers", "epp:101", "epp:100"),
+				ch("HeadTeachers", "epp:100", "epp:101"))),
+			insertAfter(lsusync.KindBilan, "1002/2025-T1",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME2", "1002/2025-T2")),
+		},
+	},
+	{
+		name: "a moved pupil's locked, imported and content-holding bilans",
+		store: func(s *lsusync.Snapshot) {
+			bilan(s, "1001", t1).Locked = true
+			bilan(s, "1001", t2).Imported = true
+		},
+		source: func(s *memory.Source) {
+			c1, c2 := class(s, "3EME1"), class(s, "3EME2")
+			moved := c1.Enrolments[0]
+			moved.Student.Class = "3EME2"
+			moved.Groups = nil // leaves the Spanish group
+			c1.Enrolments = c1.Enrolments[1:]
+			c2.Enrolments = append(c2.Enrolments, moved)
+		},
+		after: func(s *lsusync.Snapshot) { student(s, "1001").Class = "3EME2" },
+		items: []edit{
+			drop(lsusync.KindStudent, "1001"),
+			drop(lsusync.KindBilan, "1001/2025-T1"),
+			drop(lsusync.KindBilan, "1001/2025-T2"),
+			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusSuccess, lsusync.KindStudent,
+				lsusync.ActionMoved, "3EME2", "1001", ch("Class", "3EME1", "3EME2"))),
+			insertAfter(lsusync.KindStudent, "2001",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionLocked, "3EME2", "1001/2025-T1")),
+			insertAfter(lsusync.KindBilan, "1001/2025-T1",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionImported, "3EME2", "1001/2025-T2")),
+		},
+	},
+	{
+		name: "a content-holding bilan of a moved pupil keeps its subjects with content",
+		source: func(s *memory.Source) {
+			c1, c2 := class(s, "3EME1"), class(s, "3EME2")
+			moved := c1.Enrolments[0]
+			moved.Student.Class = "3EME2"
+			moved.Groups = nil // leaves the Spanish group: its empty acquis goes
+			c1.Enrolments = c1.Enrolments[1:]
+			c2.Enrolments = append(c2.Enrolments, moved)
+			c2.Services = c2.Services[:1] // 3EME2 has no maths: the positioning entered keeps it in T1
+		},
+		after: func(s *lsusync.Snapshot) {
+			student(s, "1001").Class = "3EME2"
+			b := bilan(s, "1001", t1)
+			b.Acquis = b.Acquis[:2]
+			b.Acquis[0].Teachers, b.HeadTeachers = keys(epp101), keys(epp101)
+			b = bilan(s, "1001", t2)
+			b.Acquis = b.Acquis[:1]
+			b.Acquis[0].Teachers, b.HeadTeachers = keys(epp101), keys(epp101)
+			for _, p := range []lsusync.Period{t1, t2} {
+				b := bilan(s, "2001", p)
+				b.Acquis = b.Acquis[:1]
+			}
+		},
+		items: []edit{
+			drop(lsusync.KindStudent, "1001"),
+			drop(lsusync.KindBilan, "1001/2025-T1"),
+			drop(lsusync.KindBilan, "1001/2025-T2"),
+			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusSuccess, lsusync.KindStudent,
+				lsusync.ActionMoved, "3EME2", "1001", ch("Class", "3EME1", "3EME2"))),
+			insertAfter(lsusync.KindStudent, "2001", keptSubjects(updatedBilan("3EME2", "1001/2025-T1",
+				ch("Acquis[020700].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[030602]", "030602 ESPAGNOL LV2", ""),
+				ch("HeadTeachers", "epp:100", "epp:101")), "061300")),
+			insertAfter(lsusync.KindBilan, "1001/2025-T1", updatedBilan("3EME2", "1001/2025-T2",
+				ch("Acquis[020700].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[061300]", "061300 MATHEMATIQUES", ""),
+				ch("Acquis[030602]", "030602 ESPAGNOL LV2", ""),
+				ch("HeadTeachers", "epp:100", "epp:101"))),
+			set(updatedBilan("3EME2", "2001/2025-T1", ch("Acquis[061300]", "061300 MATHEMATIQUES", ""))),
+			set(updatedBilan("3EME2", "2001/2025-T2", ch("Acquis[061300]", "061300 MATHEMATIQUES", ""))),
+		},
+	},
+	{
+		name:    "a pupil whose new class is not synchronised stays, with a line saying where they are",
+		classes: []string{"3EME1"},
+		source: func(s *memory.Source) {
+			c1, c2 := class(s, "3EME1"), class(s, "3EME2")
+			moved := c1.Enrolments[1]
+			moved.Student.Class = "3EME2"
+			c1.Enrolments = c1.Enrolments[:1]
+			c2.Enrolments = append(c2.Enrolments, moved)
+		},
+		items: []edit{
+			set(item(lsusync.StatusWarning, lsusync.KindStudent, lsusync.ActionGone, "3EME1", "1002", ch("Class", "3EME1", "3EME2"))),
+			drop(lsusync.KindBilan, "1002/2025-T1"),
+			drop(lsusync.KindBilan, "1002/2025-T2"),
+			drop(lsusync.KindClass, "3EME2"),
+			drop(lsusync.KindStudent, "2001"),
+			drop(lsusync.KindBilan, "2001/2025-T1"),
+			drop(lsusync.KindBilan, "2001/2025-T2"),
+		},
+	},
+	{
+		name: "a class new in the source is reported, not synchronised, and blocks nothing",
+		source: func(s *memory.Source) {
+			s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "3EME3", Label: "3EME 3",
+				Enrolments: []lsusync.Enrolment{{Student: lsusync.Student{ID: "3001", Class: "3EME3", LastName: "NOUVELLE"}}}})
+			class(s, "3EME1").Label = "3E1 EUROPE"
+		},
+		after: func(s *lsusync.Snapshot) { s.Classes[0].Label = "3E1 EUROPE" },
+		items: []edit{
+			set(item(lsusync.StatusSuccess, lsusync.KindClass, lsusync.ActionUpdated, "3EME1", "3EME1",
+				ch("Label", "3EME 1", "3E1 EUROPE"))),
+			insertAfter(lsusync.KindBilan, "2001/2025-T2",
+				item(lsusync.StatusWarning, lsusync.KindClass, lsusync.ActionNotInStore, "3EME3", "3EME3")),
 		},
 	},
 	{
@@ -431,9 +611,6 @@ var scenarios = []scenario{
 	{
 		name:    "only the selected classes; the establishment and teachers always",
 		classes: []string{"3EME2"},
-		store: func(s *lsusync.Snapshot) {
-			s.Classes[0].Periods = nil // 3EME1 is not selected: its periods do not matter
-		},
 		source: func(s *memory.Source) {
 			s.Est.Name = "COLLÈGE JEAN MOULIN"
 			class(s, "3EME1").Label = "3E1 EUROPE"
@@ -470,6 +647,12 @@ var scenarios = []scenario{
 	},
 }
 
+func rejected(it lsusync.Item, field, reason string, others ...string) lsusync.Item {
+	it.Rejected = append(it.Rejected, lsusync.Rejection{Field: field, Reason: reason, Others: others})
+	it.Status = lsusync.StatusWarning
+	return it
+}
+
 func keptSubjects(it lsusync.Item, codes ...string) lsusync.Item {
 	it.KeptSubjects = codes
 	it.Status = lsusync.StatusWarning
@@ -485,7 +668,7 @@ func worst(items []lsusync.Item) lsusync.Status {
 	return s
 }
 
-// TestScenarios runs each rule of DOMAIN.md §3-§4 as a scenario, through
+// TestScenarios runs each rule of docs/rules.md as a scenario, through
 // both write paths (Apply per class, and a Batch), and checks the store
 // after the sync, the report, the dry run (same report, nothing written)
 // and a second run (nothing written, nothing updated).
@@ -518,7 +701,7 @@ func TestScenarios(t *testing.T) {
 				}
 				wantReport := &lsusync.Report{Classes: classes, Status: worst(wantItems), Items: wantItems}
 				changes := slices.ContainsFunc(wantItems, func(it lsusync.Item) bool {
-					return it.Action == lsusync.ActionUpdated || it.Action == lsusync.ActionAdded
+					return it.Action == lsusync.ActionUpdated || it.Action == lsusync.ActionAdded || it.Action == lsusync.ActionMoved
 				})
 				ctx := context.Background()
 
@@ -573,7 +756,9 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("second sync wrote: %+v", n)
 				}
 				for _, it := range rep.Items {
-					if it.Action == lsusync.ActionUpdated || it.Action == lsusync.ActionAdded || len(it.Changes) > 0 && it.Action != lsusync.ActionMoved {
+					switch {
+					case it.Action == lsusync.ActionUpdated, it.Action == lsusync.ActionAdded, it.Action == lsusync.ActionMoved,
+						len(it.Changes) > 0 && it.Action != lsusync.ActionGone: // a gone pupil's Class names where they are
 						t.Errorf("second sync: %s %s: %s %v", it.Kind, it.Key, it.Action, it.Changes)
 					}
 				}
@@ -585,7 +770,7 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// TestSecondSyncReportsEverythingUnchanged checks rule 7 exactly: after a
+// TestSecondSyncReportsEverythingUnchanged checks rule 7 of docs/rules.md exactly: after a
 // sync with changes, the same sync again calls no write method (a Batcher
 // store sees one BeginBatch and its Discard, and no Apply or Commit) and
 // reports every item as already up to date.
@@ -612,6 +797,8 @@ func TestSecondSyncReportsEverythingUnchanged(t *testing.T) {
 			rep, err := s.Sync(ctx)
 			require.NoError(t, err)
 			wantItems := insertAfter(lsusync.KindStudent, "1002", unchanged(lsusync.KindStudent, "3EME1", "1003"))(t, baseItems())
+			wantItems = insertAfter(lsusync.KindBilan, "1002/2025-T2", unchanged(lsusync.KindBilan, "3EME1", "1003/2025-T1"))(t, wantItems)
+			wantItems = insertAfter(lsusync.KindBilan, "1003/2025-T1", unchanged(lsusync.KindBilan, "3EME1", "1003/2025-T2"))(t, wantItems)
 			want := &lsusync.Report{Classes: []string{"3EME1", "3EME2"}, Items: wantItems}
 			if diff := cmp.Diff(want, rep, reportOpts); diff != "" {
 				t.Errorf("second report (-want +got):\n%s", diff)
@@ -647,7 +834,7 @@ func TestRefusals(t *testing.T) {
 		{
 			name:     "unknown classes, all named",
 			classes:  []string{"3EME1", "6EME4", "3EME1", "6EME5"},
-			want:     &lsusync.ClassesError{Err: lsusync.ErrUnknownClass, Classes: []string{"6EME4", "6EME5"}},
+			want:     &lsusync.ClassesError{Err: lsusync.ErrUnknownClass, Classes: []string{"6EME4", "6EME5"}, Known: []string{"3EME1", "3EME2"}},
 			sentinel: lsusync.ErrUnknownClass,
 		},
 		{
@@ -657,10 +844,10 @@ func TestRefusals(t *testing.T) {
 				s.Classes[1].Periods = []lsusync.Period{}
 			},
 			source: func(s *memory.Source) {
-				s.Est.Name = "AUTRE NOM" // would be written if the sync started
-				s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "4EME1"})
+				s.Est.Name = "AUTRE NOM"                                            // would be written if the sync started
+				s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "4EME1"}) // new: blocks nothing
 			},
-			want:     &lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"3EME1", "3EME2", "4EME1"}},
+			want:     &lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"3EME1", "3EME2"}},
 			sentinel: lsusync.ErrPeriodsNotConfigured,
 		},
 		{
@@ -668,6 +855,21 @@ func TestRefusals(t *testing.T) {
 			classes:  []string{"3EME2", "3EME1"},
 			store:    func(s *lsusync.Snapshot) { s.Classes[0].Periods = nil },
 			want:     &lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"3EME1"}},
+			sentinel: lsusync.ErrPeriodsNotConfigured,
+		},
+		{
+			name:     "periods missing for a class that is not selected: LSU refuses every sync",
+			classes:  []string{"3EME2"},
+			store:    func(s *lsusync.Snapshot) { s.Classes[0].Periods = nil },
+			want:     &lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"3EME1"}},
+			sentinel: lsusync.ErrPeriodsNotConfigured,
+		},
+		{
+			name: "periods missing for a stored class the source no longer has",
+			store: func(s *lsusync.Snapshot) {
+				s.Classes = append(s.Classes, lsusync.Class{Code: "2NDE1", Label: "Seconde 1"})
+			},
+			want:     &lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"2NDE1"}},
 			sentinel: lsusync.ErrPeriodsNotConfigured,
 		},
 		{

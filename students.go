@@ -52,3 +52,42 @@ func (s *Student) fields() []field {
 		{"Sex", (*string)(&s.Sex)},
 	}
 }
+
+// mergeStudent merges the source's pupil into st, the stored one: the
+// fields of [Student.fields] and the birth date. carried reports the
+// fields that the source gives for some pupil.
+func (it *Item) mergeStudent(st, src *Student, carried func(string) bool) {
+	it.merge(st.fields(), src.fields(), carried)
+	switch b := src.BirthDate; {
+	case b == st.BirthDate:
+	case b.IsZero() && carried("BirthDate"):
+		it.Kept = append(it.Kept, "BirthDate")
+	case b.IsZero():
+		it.Uncarried = append(it.Uncarried, "BirthDate")
+	default:
+		it.change("BirthDate", st.BirthDate.String(), b.String())
+		st.BirthDate = b
+	}
+}
+
+// validINE reports whether ine has one of the national formats of an
+// INE: 11 characters, 10 digits and a letter (INE-BEA, before 2018) or 9
+// digits and 2 letters (INE-RNIE).
+func validINE(ine string) bool {
+	if len(ine) != 11 {
+		return false
+	}
+	digits := 0
+	for digits < len(ine) && ine[digits] >= '0' && ine[digits] <= '9' {
+		digits++
+	}
+	if digits != 9 && digits != 10 {
+		return false
+	}
+	for i := digits; i < len(ine); i++ {
+		if c := ine[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}

@@ -2,6 +2,8 @@ package lsusync
 
 import (
 	"cmp"
+	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -63,4 +65,48 @@ func (t *Teacher) fields() []field {
 		{"FirstName", &t.FirstName},
 		{"NUMEN", &t.NUMEN},
 	}
+}
+
+// mergeTeachers merges the source's teachers into the stored ones. It
+// returns an item per source teacher, sorted by key, and the teachers to
+// write: the changed ones with their stored Version, the new ones with
+// none. A field that no source teacher has (the NUMEN, which the STS-Web
+// export never carries) is kept without a warning.
+func mergeTeachers(stored, src []Teacher) ([]Item, []Teacher, error) {
+	byKey := make(map[TeacherKey]Teacher, len(stored))
+	for _, t := range stored {
+		byKey[t.Key] = t
+	}
+	carried := make(map[string]bool)
+	src = slices.Clone(src)
+	slices.SortFunc(src, func(a, b Teacher) int { return a.Key.Compare(b.Key) })
+	for i := range src {
+		if i > 0 && src[i-1].Key == src[i].Key {
+			return nil, nil, fmt.Errorf("lsusync: %w: the source lists teacher %s twice", ErrInvalid, src[i].Key)
+		}
+		for _, f := range src[i].fields() {
+			if *f.p != "" {
+				carried[f.name] = true
+			}
+		}
+	}
+	items := make([]Item, 0, len(src))
+	var write []Teacher
+	for _, t := range src {
+		it := Item{Kind: KindTeacher, Key: t.Key.String()}
+		old, ok := byKey[t.Key]
+		if !ok {
+			it.Action = ActionAdded
+			t.Version = ""
+			write = append(write, t)
+			items = append(items, it.settle())
+			continue
+		}
+		it.merge(old.fields(), t.fields(), func(f string) bool { return carried[f] })
+		if it.Action == ActionUpdated {
+			write = append(write, old)
+		}
+		items = append(items, it.settle())
+	}
+	return items, write, nil
 }

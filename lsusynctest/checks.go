@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/lsusync/lsusync"
@@ -25,10 +25,12 @@ var checks = []check{
 	{"NotFound", checkNotFound},
 	{"Apply", checkApply},
 	{"ApplyRefused", checkApplyRefused},
+	{"Conflict", checkConflict},
 	{"ApplyCancelled", checkApplyCancelled},
 	{"ReadCancelled", checkReadCancelled},
 	{"Concurrent", checkConcurrent},
 	{"Batch", checkBatch},
+	{"SyncKeepsConcurrentEdits", checkSyncKeepsConcurrentEdits},
 }
 
 func runChecks(e *env) {
@@ -37,31 +39,61 @@ func runChecks(e *env) {
 	}
 }
 
-// checkReadSeed compares the result of every read method with the seed.
+// checkReadSeed compares the result of every read method with the seed,
+// and checks the versions of the records it returns: none is zero, and a
+// record has the same Version whichever method returns it and however
+// often.
 func checkReadSeed(e *env) {
 	st := e.seeded()
-	seed := sorted(Seed())
+	seed := normalize(Seed())
 	ctx := e.ctx
+
+	versions := map[string]lsusync.Version{}
+	saw := func(call, name string, v lsusync.Version) {
+		e.r.Helper()
+		old, ok := versions[name]
+		switch {
+		case v == "":
+			e.r.Errorf("%s returned %s with the zero Version; a Store gives every record a Version", call, name)
+		case !ok:
+			versions[name] = v
+		case old != v:
+			e.r.Errorf("%s returned %s with Version %q, and %q before; a record's Version changes only when the record is written", call, name, v, old)
+		}
+	}
 
 	est, err := st.Establishment(ctx)
 	if err != nil {
 		e.r.Errorf("Establishment() error = %v, want nil", err)
-	} else if d := diff(seed.Establishment, est); d != "" {
-		e.r.Errorf("Establishment() mismatch (-want +got):\n%s", d)
+	} else {
+		saw("Establishment()", estName, est.Version)
+		if d := diff(seed.Establishment, normalize(lsusync.Snapshot{Establishment: est}).Establishment); d != "" {
+			e.r.Errorf("Establishment() mismatch (-want +got):\n%s", d)
+		}
 	}
 
 	teachers, err := st.Teachers(ctx)
 	if err != nil {
 		e.r.Errorf("Teachers() error = %v, want nil", err)
-	} else if d := diff(seed.Teachers, sorted(lsusync.Snapshot{Teachers: teachers}).Teachers); d != "" {
-		e.r.Errorf("Teachers() mismatch (-want +got):\n%s", d)
+	} else {
+		for _, t := range teachers {
+			saw("Teachers()", teacherName(t.Key), t.Version)
+		}
+		if d := diff(seed.Teachers, normalize(lsusync.Snapshot{Teachers: teachers}).Teachers); d != "" {
+			e.r.Errorf("Teachers() mismatch (-want +got):\n%s", d)
+		}
 	}
 
 	classes, err := st.Classes(ctx)
 	if err != nil {
 		e.r.Errorf("Classes() error = %v, want nil", err)
-	} else if d := diff(seed.Classes, sorted(lsusync.Snapshot{Classes: classes}).Classes); d != "" {
-		e.r.Errorf("Classes() mismatch (-want +got):\n%s", d)
+	} else {
+		for _, c := range classes {
+			saw("Classes()", className(c.Code), c.Version)
+		}
+		if d := diff(seed.Classes, normalize(lsusync.Snapshot{Classes: classes}).Classes); d != "" {
+			e.r.Errorf("Classes() mismatch (-want +got):\n%s", d)
+		}
 	}
 
 	for _, c := range seed.Classes {
@@ -69,14 +101,24 @@ func checkReadSeed(e *env) {
 		students, err := st.Students(ctx, c.Code)
 		if err != nil {
 			e.r.Errorf("Students(%q) error = %v, want nil", c.Code, err)
-		} else if d := diff(wantStudents, sortStudents(students)); d != "" {
-			e.r.Errorf("Students(%q) mismatch (-want +got):\n%s", c.Code, d)
+		} else {
+			for _, s := range students {
+				saw(fmt.Sprintf("Students(%q)", c.Code), pupilName(s.ID), s.Version)
+			}
+			if d := diff(wantStudents, sortStudents(students)); d != "" {
+				e.r.Errorf("Students(%q) mismatch (-want +got):\n%s", c.Code, d)
+			}
 		}
 		bilans, err := st.Bilans(ctx, c.Code)
 		if err != nil {
 			e.r.Errorf("Bilans(%q) error = %v, want nil", c.Code, err)
-		} else if d := diff(sortBilans(wantBilans), sortBilans(bilans)); d != "" {
-			e.r.Errorf("Bilans(%q) mismatch (-want +got):\n%s", c.Code, d)
+		} else {
+			for _, b := range bilans {
+				saw(fmt.Sprintf("Bilans(%q)", c.Code), bilanName(b.Key()), b.Version)
+			}
+			if d := diff(sortBilans(wantBilans), sortBilans(bilans)); d != "" {
+				e.r.Errorf("Bilans(%q) mismatch (-want +got):\n%s", c.Code, d)
+			}
 		}
 	}
 
@@ -84,9 +126,18 @@ func checkReadSeed(e *env) {
 		got, err := st.Student(ctx, want.ID)
 		if err != nil {
 			e.r.Errorf("Student(%q) error = %v, want nil", want.ID, err)
-		} else if d := diff(want, got); d != "" {
+			continue
+		}
+		saw(fmt.Sprintf("Student(%q)", want.ID), pupilName(want.ID), got.Version)
+		got.Version = ""
+		if d := diff(want, got); d != "" {
 			e.r.Errorf("Student(%q) mismatch (-want +got):\n%s", want.ID, d)
 		}
+	}
+
+	again := versionsOf(e.dump(st))
+	for _, name := range slices.Sorted(maps.Keys(again)) {
+		saw("reading the store again", name, again[name])
 	}
 }
 
@@ -233,7 +284,16 @@ func checkNotFound(e *env) {
 	}
 }
 
-// The changes the checks apply, built from a seed.
+// The changes the checks apply. Each is built from s, a content read from
+// the store with its versions, as the synchronizer builds its change
+// sets: a record the store holds keeps the Version read, a record to add
+// has the zero Version.
+
+// version returns the Version of the record of s with the name, or the
+// zero Version when s has no such record.
+func version(s lsusync.Snapshot, name string) lsusync.Version {
+	return versionsOf(s)[name]
+}
 
 func changedEstablishment(s lsusync.Snapshot) *lsusync.Establishment {
 	est := s.Establishment
@@ -244,23 +304,33 @@ func changedEstablishment(s lsusync.Snapshot) *lsusync.Establishment {
 	return &est
 }
 
+// newTeacher returns the teacher that the checks add, with the Version of
+// s when s holds it already.
+func newTeacher(s lsusync.Snapshot) lsusync.Teacher {
+	return lsusync.Teacher{Key: keyNew, Civility: lsusync.Madame, LastName: "NOUVELLE", FirstName: "Élise",
+		Version: version(s, teacherName(keyNew))}
+}
+
 func changedTeachers(s lsusync.Snapshot) []lsusync.Teacher {
 	replaced := findTeacher(s, keyMartin)
 	replaced.FirstName = "Paul-Henri"
 	replaced.NUMEN = "07E0000000AAA"
 	dir := findTeacher(s, keyDir)
 	dir.NUMEN = "" // emptied
-	return []lsusync.Teacher{
-		replaced,
-		{Key: lsusync.TeacherKey{Type: "epp", ID: newTeach}, Civility: lsusync.Madame, LastName: "NOUVELLE", FirstName: "Élise"},
-		dir,
-	}
+	return []lsusync.Teacher{replaced, newTeacher(s), dir}
 }
 
 func changedClass(s lsusync.Snapshot) *lsusync.Class {
 	c := findClass(s, class3e1)
 	c.Label = "3ème 1 bilangue"
 	return &c
+}
+
+// newStudent returns the pupil that the checks add to class "4e 1", with
+// the Version of s when s holds them already.
+func newStudent(s lsusync.Snapshot) lsusync.Student {
+	return lsusync.Student{ID: newPupil, Class: class4e1, INE: "120000004EE", LastName: "NOUVEAU", FirstName: "Élie",
+		BirthDate: date(2012, time.September, 2), Sex: lsusync.Male, Version: version(s, pupilName(newPupil))}
 }
 
 // changedStudents replaces a pupil, moves one to another class, and adds one.
@@ -271,19 +341,14 @@ func changedStudents(s lsusync.Snapshot) []lsusync.Student {
 	zoe.FirstName3 = ""
 	moussa := findStudent(s, pupilMous)
 	moussa.Class = class3A
-	return []lsusync.Student{
-		zoe,
-		moussa,
-		{ID: newPupil, Class: class4e1, INE: "120000004EE", LastName: "NOUVEAU", FirstName: "Élie",
-			BirthDate: date(2012, time.September, 2), Sex: lsusync.Male},
-	}
+	return []lsusync.Student{zoe, moussa, newStudent(s)}
 }
 
 // changedBilans replaces a bilan en saisie directe and an imported one.
 func changedBilans(s lsusync.Snapshot) []lsusync.Bilan {
 	direct := findBilan(s, pupilZoe, tri(2))
 	direct.Acquis = append(direct.Acquis, lsusync.Acquis{Subject: subjLatin, Teachers: []lsusync.TeacherKey{keyNdiaye}})
-	direct.Acquis[1].Teachers = []lsusync.TeacherKey{keyMartin, {Type: "epp", ID: newTeach}}
+	direct.Acquis[1].Teachers = []lsusync.TeacherKey{keyMartin, keyNew}
 	direct.HeadTeachers = []lsusync.TeacherKey{keyMartin}
 	delete(direct.Content, "parcours.avenir") // emptied
 	imported := findBilan(s, pupilMous, tri(1))
@@ -302,99 +367,372 @@ func validChanges(s lsusync.Snapshot) lsusync.ChangeSet {
 	}
 }
 
-// checkApply applies valid change sets and compares the store with the
-// expected content.
-func checkApply(e *env) {
-	seed := Seed()
-	cases := []struct {
-		name string
-		cs   lsusync.ChangeSet
-	}{
-		{"Establishment", lsusync.ChangeSet{Establishment: changedEstablishment(seed)}},
-		{"Teachers", lsusync.ChangeSet{Teachers: changedTeachers(seed)}},
-		{"Class", lsusync.ChangeSet{Class: changedClass(seed)}},
-		{"Students", lsusync.ChangeSet{Students: changedStudents(seed)}},
-		{"Bilans", lsusync.ChangeSet{Bilans: changedBilans(seed)}},
-		{"All", validChanges(seed)},
-		{"Empty", lsusync.ChangeSet{}},
+// addedClass returns a class the seed does not have, with its periods.
+func addedClass() *lsusync.Class {
+	return &lsusync.Class{Code: noClass, Label: "5ème 9", Periods: []lsusync.Period{tri(1), tri(2), tri(3)}}
+}
+
+// addedBilan returns a new bilan of the pupil for the period, with
+// content.
+func addedBilan(student string, p lsusync.Period) lsusync.Bilan {
+	return lsusync.Bilan{
+		Student: student, Period: p,
+		Acquis: []lsusync.Acquis{
+			fullAcquis(subjFrench, "Bon début.", "3", "13.5", keyDupont),
+			{Subject: subjMaths, Teachers: []lsusync.TeacherKey{keyMartin}},
+		},
+		HeadTeachers: []lsusync.TeacherKey{keyDupont},
+		Content:      map[string]string{"synthese": "Bonne intégration."},
 	}
-	for _, c := range cases {
+}
+
+// applyCases are the valid change sets of the Apply checks.
+var applyCases = []struct {
+	name string
+	cs   func(s lsusync.Snapshot) lsusync.ChangeSet
+}{
+	{"Establishment", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		return lsusync.ChangeSet{Establishment: changedEstablishment(s)}
+	}},
+	{"Teachers", func(s lsusync.Snapshot) lsusync.ChangeSet { return lsusync.ChangeSet{Teachers: changedTeachers(s)} }},
+	{"Class", func(s lsusync.Snapshot) lsusync.ChangeSet { return lsusync.ChangeSet{Class: changedClass(s)} }},
+	{"Students", func(s lsusync.Snapshot) lsusync.ChangeSet { return lsusync.ChangeSet{Students: changedStudents(s)} }},
+	{"Bilans", func(s lsusync.Snapshot) lsusync.ChangeSet { return lsusync.ChangeSet{Bilans: changedBilans(s)} }},
+	// A class set up with its periods, as Synchronizer.SetUpClass does.
+	{"AddClass", func(lsusync.Snapshot) lsusync.ChangeSet { return lsusync.ChangeSet{Class: addedClass()} }},
+	// A class added with a pupil and their bilan: the change set holds
+	// the class of the pupil, and the pupil of the bilan.
+	{"AddClassWithPupil", func(lsusync.Snapshot) lsusync.ChangeSet {
+		return lsusync.ChangeSet{
+			Class:    addedClass(),
+			Students: []lsusync.Student{{ID: "300001", Class: noClass, LastName: "NOUVELLE", FirstName: "Maëlle", Sex: lsusync.Female}},
+			Bilans:   []lsusync.Bilan{addedBilan("300001", tri(1))},
+		}
+	}},
+	// A bilan for a period a stored pupil has none of.
+	{"AddBilan", func(lsusync.Snapshot) lsusync.ChangeSet {
+		return lsusync.ChangeSet{Bilans: []lsusync.Bilan{addedBilan(pupilZoe, tri(3))}}
+	}},
+	// A pupil added with their bilans, one of them locked: a bilan may
+	// be added locked.
+	{"AddPupilWithBilans", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		locked := addedBilan(newPupil, tri(1))
+		locked.Locked = true
+		return lsusync.ChangeSet{
+			Students: []lsusync.Student{newStudent(s)},
+			Bilans:   []lsusync.Bilan{locked, addedBilan(newPupil, tri(2)), {Student: newPupil, Period: tri(3)}},
+		}
+	}},
+	{"All", validChanges},
+	{"Empty", func(lsusync.Snapshot) lsusync.ChangeSet { return lsusync.ChangeSet{} }},
+}
+
+// checkApply applies valid change sets, and compares the store with the
+// expected content and versions; then applies each again, with the
+// versions it was built with, then with those read since.
+func checkApply(e *env) {
+	for _, c := range applyCases {
 		e.run(c.name, func(e *env) {
 			st := e.seeded()
-			want := applyModel(seed, c.cs)
-			e.apply(st, cloneChangeSet(c.cs), "first Apply")
-			e.expectContent(st, want, "after Apply")
-			for _, s := range c.cs.Students {
-				got, err := st.Student(e.ctx, s.ID)
+			ctx := e.ctx
+			before := e.dump(st)
+			cs := c.cs(before)
+			want := applyModel(before, cs)
+			e.apply(st, cs, "first Apply")
+			after := e.dump(st)
+			e.expectSnapshot(after, want, "after Apply")
+			e.expectVersions("after Apply", after, written(cs), before)
+			for _, s := range cs.Students {
+				got, err := st.Student(ctx, s.ID)
 				if err != nil {
 					e.r.Errorf("Student(%q) after Apply: error = %v, want nil", s.ID, err)
-				} else if d := diff(s, got); d != "" {
+					continue
+				}
+				if v := version(after, pupilName(s.ID)); got.Version != v {
+					e.r.Errorf("Student(%q) after Apply: Version %q, want %q, the one Students returns", s.ID, got.Version, v)
+				}
+				got.Version, s.Version = "", ""
+				if d := diff(s, got); d != "" {
 					e.r.Errorf("Student(%q) after Apply mismatch (-want +got):\n%s", s.ID, d)
 				}
 			}
-			// Applying the same change set again changes nothing more.
-			e.apply(st, cloneChangeSet(c.cs), "second Apply of the same change set")
-			e.expectContent(st, want, "after applying the same change set twice")
+
+			// The same change set again: the records it replaces have
+			// changed since the versions it holds, and those it adds
+			// exist.
+			err := st.Apply(ctx, cloneChangeSet(cs))
+			switch {
+			case cs.IsEmpty() && err != nil:
+				e.r.Errorf("second Apply of an empty change set = %v, want nil", err)
+			case !cs.IsEmpty() && !errors.Is(err, lsusync.ErrConflict):
+				e.r.Errorf("second Apply of the same change set = %v, want an error wrapping %v: its records are at the versions they had before the first Apply, or are added although they exist", err, lsusync.ErrConflict)
+			}
+			again := e.dump(st)
+			e.expectSnapshot(again, want, "after the second Apply of the same change set")
+			e.expectVersions("after the second Apply of the same change set", again, nil, after)
+			if cs.IsEmpty() {
+				return
+			}
+
+			// The same changes with the versions read since: the content
+			// stays, the versions change again. A locked bilan cannot be
+			// replaced.
+			rewrite := withVersions(cs, again)
+			rewrite.Bilans = slices.DeleteFunc(rewrite.Bilans, func(b lsusync.Bilan) bool { return b.Locked })
+			e.apply(st, rewrite, "Apply of the same changes with the versions read since")
+			last := e.dump(st)
+			e.expectSnapshot(last, want, "after the Apply of the same changes with the versions read since")
+			e.expectVersions("after the Apply of the same changes with the versions read since", last, written(rewrite), before, after)
 		})
 	}
 }
 
-// refusals are the change sets that Apply must refuse: valid changes of
-// every kind, and one bad change that comes last.
-func refusals(s lsusync.Snapshot) []struct {
+// firstWrite is the write that the ApplyRefused checks make first, so
+// that a record of each kind has a Version that it no longer has: the
+// establishment, a teacher, a class, a pupil and a bilan, none of which
+// validChanges writes but the class and the establishment.
+func firstWrite(s lsusync.Snapshot) lsusync.ChangeSet {
+	est := s.Establishment
+	est.HeadName = "Mme Claire LEFÈVRE"
+	dupont := findTeacher(s, keyDupont)
+	dupont.FirstName = "Marie-Claire"
+	c := findClass(s, class3e1)
+	c.Label = "3ème 1 (2025)"
+	theo := findStudent(s, pupilTheo)
+	theo.FirstName2 = "Louis"
+	b := findBilan(s, pupilTheo, tri(2))
+	b.Acquis[0].Appreciation = "Option suivie avec beaucoup d'intérêt."
+	return lsusync.ChangeSet{
+		Establishment: &est,
+		Teachers:      []lsusync.Teacher{dupont},
+		Class:         &c,
+		Students:      []lsusync.Student{theo},
+		Bilans:        []lsusync.Bilan{b},
+	}
+}
+
+// refusal is a change set that Apply must refuse: valid changes of every
+// kind, and one bad change.
+type refusal struct {
 	name string
-	cs   lsusync.ChangeSet
+	// bad adds the bad change to cs, the valid changes built from now,
+	// the content read after firstWrite; before is the content read
+	// before it.
+	bad  func(cs *lsusync.ChangeSet, before, now lsusync.Snapshot)
 	want error
-} {
-	with := func(f func(cs *lsusync.ChangeSet)) lsusync.ChangeSet {
-		cs := validChanges(s)
-		f(&cs)
-		return cs
-	}
-	addBilan := func(b lsusync.Bilan) lsusync.ChangeSet {
-		return with(func(cs *lsusync.ChangeSet) { cs.Bilans = append(cs.Bilans, b) })
-	}
-	lockedChanged := findBilan(s, pupilZoe, tri(1))
-	lockedChanged.Acquis[0].Teachers = []lsusync.TeacherKey{keyMartin}
-	importedLocked := findBilan(s, pupilTheo, tri(1))
-	importedLocked.Acquis[0].Appreciation = "Modifié."
-	locking := findBilan(s, pupilTheo, tri(2))
-	locking.Locked = true
-	unlocking := findBilan(s, pupilInes, sem(2))
-	unlocking.Locked = false
-	return []struct {
-		name string
-		cs   lsusync.ChangeSet
-		want error
-	}{
-		{"UnknownBilanPeriod", addBilan(lsusync.Bilan{Student: pupilZoe, Period: tri(3)}), lsusync.ErrNotFound},
-		{"UnknownBilanPupil", addBilan(lsusync.Bilan{Student: noPupil, Period: tri(1)}), lsusync.ErrNotFound},
-		{"BilanOfAddedPupil", addBilan(lsusync.Bilan{Student: newPupil, Period: tri(1)}), lsusync.ErrNotFound},
-		{"UnknownClass", with(func(cs *lsusync.ChangeSet) {
-			cs.Class = &lsusync.Class{Code: noClass, Label: "5ème 9", Periods: []lsusync.Period{tri(1)}}
-		}), lsusync.ErrNotFound},
-		{"StudentInUnknownClass", with(func(cs *lsusync.ChangeSet) {
-			cs.Students = append(cs.Students, lsusync.Student{ID: "300001", Class: noClass, LastName: "INCONNU"})
-		}), lsusync.ErrNotFound},
-		{"OtherUAI", with(func(cs *lsusync.ChangeSet) { cs.Establishment.UAI = "0750002B" }), lsusync.ErrNotFound},
-		{"LockedBilan", addBilan(lockedChanged), lsusync.ErrLocked},
-		{"LockedBilanUnchanged", addBilan(findBilan(s, pupilZoe, tri(1))), lsusync.ErrLocked},
-		{"ImportedLockedBilan", addBilan(importedLocked), lsusync.ErrLocked},
-		{"LockingBilan", addBilan(locking), lsusync.ErrLocked},
-		{"UnlockingBilan", addBilan(unlocking), lsusync.ErrLocked},
-	}
+}
+
+// changeSet returns the change set of the refusal.
+func (r refusal) changeSet(before, now lsusync.Snapshot) lsusync.ChangeSet {
+	cs := validChanges(now)
+	r.bad(&cs, before, now)
+	return cs
+}
+
+// refusals are the change sets that Apply must refuse.
+var refusals = []refusal{
+	// A record read before firstWrite wrote it.
+	{"StaleEstablishment", func(cs *lsusync.ChangeSet, before, _ lsusync.Snapshot) {
+		cs.Establishment = changedEstablishment(before)
+	}, lsusync.ErrConflict},
+	{"StaleTeacher", func(cs *lsusync.ChangeSet, before, _ lsusync.Snapshot) {
+		t := findTeacher(before, keyDupont)
+		t.LastName = "DUPONT-MOREAU"
+		cs.Teachers = append(cs.Teachers, t)
+	}, lsusync.ErrConflict},
+	{"StaleClass", func(cs *lsusync.ChangeSet, before, _ lsusync.Snapshot) {
+		cs.Class = changedClass(before)
+	}, lsusync.ErrConflict},
+	{"StaleStudent", func(cs *lsusync.ChangeSet, before, _ lsusync.Snapshot) {
+		p := findStudent(before, pupilTheo)
+		p.LastName = "LÉGER-ROY"
+		cs.Students = append(cs.Students, p)
+	}, lsusync.ErrConflict},
+	{"StaleBilan", func(cs *lsusync.ChangeSet, before, _ lsusync.Snapshot) {
+		b := findBilan(before, pupilTheo, tri(2))
+		b.HeadTeachers = []lsusync.TeacherKey{keyNdiaye}
+		cs.Bilans = append(cs.Bilans, b)
+	}, lsusync.ErrConflict},
+
+	// A record to add, with the zero Version, that the store holds.
+	{"AddExistingEstablishment", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Establishment.Version = ""
+	}, lsusync.ErrConflict},
+	{"AddExistingTeacher", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		t := findTeacher(now, keyDupont)
+		t.Version = ""
+		cs.Teachers = append(cs.Teachers, t)
+	}, lsusync.ErrConflict},
+	{"AddExistingClass", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Class.Version = ""
+	}, lsusync.ErrConflict},
+	{"AddExistingStudent", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		p := findStudent(now, pupilTheo)
+		p.Version = ""
+		cs.Students = append(cs.Students, p)
+	}, lsusync.ErrConflict},
+	{"AddExistingBilan", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		b := findBilan(now, pupilTheo, tri(2))
+		b.Version = ""
+		cs.Bilans = append(cs.Bilans, b)
+	}, lsusync.ErrConflict},
+
+	// A record to replace, with a Version (one the store gave another
+	// record), that the store lacks; a record referring to one that
+	// neither the store nor the change set holds.
+	{"UnknownBilanPeriod", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		cs.Bilans = append(cs.Bilans, lsusync.Bilan{Student: pupilZoe, Period: tri(3),
+			Version: version(now, bilanName(lsusync.BilanKey{Student: pupilZoe, Period: tri(2)}))})
+	}, lsusync.ErrNotFound},
+	{"UnknownBilanPupil", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Bilans = append(cs.Bilans, lsusync.Bilan{Student: noPupil, Period: tri(1)})
+	}, lsusync.ErrNotFound},
+	{"UnknownClass", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		c := addedClass()
+		c.Version = cs.Class.Version
+		cs.Class = c
+	}, lsusync.ErrNotFound},
+	{"UnknownTeacher", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		cs.Teachers = append(cs.Teachers, lsusync.Teacher{Key: lsusync.TeacherKey{Type: "epp", ID: "99999"}, LastName: "INCONNU",
+			Version: version(now, teacherName(keyDupont))})
+	}, lsusync.ErrNotFound},
+	{"UnknownStudent", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		cs.Students = append(cs.Students, lsusync.Student{ID: noPupil, Class: class3e1, LastName: "INCONNU",
+			Version: version(now, pupilName(pupilTheo))})
+	}, lsusync.ErrNotFound},
+	{"StudentInUnknownClass", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Students = append(cs.Students, lsusync.Student{ID: "300001", Class: noClass, LastName: "INCONNU"})
+	}, lsusync.ErrNotFound},
+	{"OtherUAI", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Establishment.UAI = "0750002B"
+	}, lsusync.ErrNotFound},
+
+	// Locked bilans.
+	{"LockedBilan", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		b := findBilan(now, pupilZoe, tri(1))
+		b.Acquis[0].Teachers = []lsusync.TeacherKey{keyMartin}
+		cs.Bilans = append(cs.Bilans, b)
+	}, lsusync.ErrLocked},
+	{"LockedBilanUnchanged", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		cs.Bilans = append(cs.Bilans, findBilan(now, pupilZoe, tri(1)))
+	}, lsusync.ErrLocked},
+	{"ImportedLockedBilan", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		b := findBilan(now, pupilTheo, tri(1))
+		b.Acquis[0].Appreciation = "Modifié."
+		cs.Bilans = append(cs.Bilans, b)
+	}, lsusync.ErrLocked},
+	{"LockingBilan", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		b := findBilan(now, pupilTheo, tri(2))
+		b.Locked = true
+		cs.Bilans = append(cs.Bilans, b)
+	}, lsusync.ErrLocked},
+	{"UnlockingBilan", func(cs *lsusync.ChangeSet, _, now lsusync.Snapshot) {
+		b := findBilan(now, pupilInes, sem(2))
+		b.Locked = false
+		cs.Bilans = append(cs.Bilans, b)
+	}, lsusync.ErrLocked},
+
+	// Empty keys.
+	{"EmptyTeacherKey", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Teachers = append(cs.Teachers, lsusync.Teacher{LastName: "SANS CLÉ"})
+	}, lsusync.ErrInvalid},
+	{"EmptyClassCode", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Class = &lsusync.Class{Label: "Sans code", Periods: []lsusync.Period{tri(1), tri(2), tri(3)}}
+	}, lsusync.ErrInvalid},
+	{"EmptyStudentID", func(cs *lsusync.ChangeSet, _, _ lsusync.Snapshot) {
+		cs.Students = append(cs.Students, lsusync.Student{Class: class3e1, LastName: "SANS IDENTIFIANT"})
+	}, lsusync.ErrInvalid},
 }
 
 // checkApplyRefused checks that Apply refuses each bad change set with the
 // contract's error and applies none of its changes.
 func checkApplyRefused(e *env) {
-	for _, c := range refusals(Seed()) {
+	for _, c := range refusals {
 		e.run(c.name, func(e *env) {
 			st := e.seeded()
-			if err := st.Apply(e.ctx, c.cs); !errors.Is(err, c.want) {
+			before := e.dump(st)
+			e.apply(st, firstWrite(before), "first write")
+			now := e.dump(st)
+			if err := st.Apply(e.ctx, c.changeSet(before, now)); !errors.Is(err, c.want) {
 				e.r.Errorf("Apply(valid changes + %s) = %v, want an error wrapping %v", c.name, err, c.want)
 			}
-			e.expectContent(st, Seed(), "after Apply(valid changes + "+c.name+") was refused")
+			what := "after Apply(valid changes + " + c.name + ") was refused"
+			after := e.dump(st)
+			e.expectSnapshot(after, now, what)
+			e.expectVersions(what, after, nil, now)
+		})
+	}
+}
+
+// conflicts are the writes of another writer that the Conflict checks
+// make between the read and the Apply of validChanges: each changes or
+// adds one of its records.
+var conflicts = []struct {
+	name  string
+	other func(s lsusync.Snapshot) lsusync.ChangeSet
+}{
+	{"Establishment", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		est := s.Establishment
+		est.Email = "secretariat.0750001a@ac-paris.fr"
+		return lsusync.ChangeSet{Establishment: &est}
+	}},
+	{"Teacher", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		t := findTeacher(s, keyMartin)
+		t.LastName = "MARTIN-DUBOIS"
+		return lsusync.ChangeSet{Teachers: []lsusync.Teacher{t}}
+	}},
+	{"AddedTeacher", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		t := newTeacher(s)
+		t.FirstName = "Élise-Anne"
+		return lsusync.ChangeSet{Teachers: []lsusync.Teacher{t}}
+	}},
+	{"Class", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		c := findClass(s, class3e1)
+		c.Label = "3ème 1 européenne"
+		return lsusync.ChangeSet{Class: &c}
+	}},
+	{"Student", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		p := findStudent(s, pupilZoe)
+		p.FirstName2 = "Anne-Sophie"
+		return lsusync.ChangeSet{Students: []lsusync.Student{p}}
+	}},
+	{"AddedStudent", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		p := newStudent(s)
+		p.FirstName2 = "Marc"
+		return lsusync.ChangeSet{Students: []lsusync.Student{p}}
+	}},
+	// A teacher enters an appreciation.
+	{"Bilan", func(s lsusync.Snapshot) lsusync.ChangeSet {
+		b := findBilan(s, pupilZoe, tri(2))
+		b.Acquis[0].Appreciation = "Saisie pendant la synchronisation."
+		return lsusync.ChangeSet{Bilans: []lsusync.Bilan{b}}
+	}},
+}
+
+// checkConflict checks, for each kind of record, that a change set built
+// from a read is refused once another writer changed one of its records,
+// and that it applies once built again from a new read.
+func checkConflict(e *env) {
+	for _, c := range conflicts {
+		e.run(c.name, func(e *env) {
+			st := e.seeded()
+			read := e.dump(st)
+			cs := validChanges(read)
+			e.apply(st, c.other(read), "the other writer's Apply")
+			now := e.dump(st)
+			if err := st.Apply(e.ctx, cs); !errors.Is(err, lsusync.ErrConflict) {
+				e.r.Errorf("Apply(valid changes read before another writer's change of their %s) = %v, want an error wrapping %v",
+					c.name, err, lsusync.ErrConflict)
+			}
+			what := "after the Apply of changes read before another writer's was refused"
+			after := e.dump(st)
+			e.expectSnapshot(after, now, what)
+			e.expectVersions(what, after, nil, now)
+
+			// Read again and recompute, as the synchronizer does.
+			retry := validChanges(after)
+			e.apply(st, retry, "Apply of the changes built again from a new read")
+			e.expectContent(st, applyModel(after, retry), "after the Apply of the changes built again from a new read")
 		})
 	}
 }
@@ -412,10 +750,14 @@ func doneContexts(parent context.Context) []context.Context {
 func checkApplyCancelled(e *env) {
 	for _, ctx := range doneContexts(e.ctx) {
 		st := e.seeded()
-		if err := st.Apply(ctx, validChanges(Seed())); !errors.Is(err, ctx.Err()) {
+		before := e.dump(st)
+		if err := st.Apply(ctx, validChanges(before)); !errors.Is(err, ctx.Err()) {
 			e.r.Errorf("Apply with a done context = %v, want an error wrapping %v", err, ctx.Err())
 		}
-		e.expectContent(st, Seed(), fmt.Sprintf("after Apply with a done context (%v)", ctx.Err()))
+		what := fmt.Sprintf("after Apply with a done context (%v)", ctx.Err())
+		after := e.dump(st)
+		e.expectSnapshot(after, before, what)
+		e.expectVersions(what, after, nil, before)
 	}
 }
 
@@ -441,275 +783,4 @@ func checkReadCancelled(e *env) {
 			}
 		}
 	}
-}
-
-// versionKey is the bilan content key the concurrent checks set.
-const versionKey = "lsusynctest.version"
-
-// writers returns sequences of change sets that touch disjoint records:
-// one per class with pupils, one for the teachers, one for the
-// establishment. Each set of a class changes its label, replaces its
-// pupils, adds one, and marks every non-locked bilan with the version.
-func writers(s lsusync.Snapshot, versions int) [][]lsusync.ChangeSet {
-	var out [][]lsusync.ChangeSet
-	for ci, code := range []string{class3e1, class3A, class4e1} {
-		var seq []lsusync.ChangeSet
-		for v := 1; v <= versions; v++ {
-			c := findClass(s, code)
-			c.Label = fmt.Sprintf("%s v%d", c.Label, v)
-			students, bilans := classContent(s, code)
-			for i := range students {
-				students[i].FirstName3 = fmt.Sprintf("v%d", v)
-			}
-			students = append(students, lsusync.Student{
-				ID: fmt.Sprint(300000 + ci*1000 + v), Class: code, LastName: "AJOUT", FirstName: fmt.Sprintf("v%d", v),
-			})
-			var marked []lsusync.Bilan
-			for _, b := range bilans {
-				if b.Locked {
-					continue
-				}
-				if b.Content == nil {
-					b.Content = map[string]string{}
-				}
-				b.Content[versionKey] = fmt.Sprint(v)
-				marked = append(marked, b)
-			}
-			seq = append(seq, lsusync.ChangeSet{Class: &c, Students: students, Bilans: marked})
-		}
-		out = append(out, seq)
-	}
-	var teachers, est []lsusync.ChangeSet
-	for v := 1; v <= versions; v++ {
-		dupont := findTeacher(s, keyDupont)
-		dupont.FirstName = fmt.Sprintf("Marie v%d", v)
-		teachers = append(teachers, lsusync.ChangeSet{Teachers: []lsusync.Teacher{
-			dupont,
-			{Key: lsusync.TeacherKey{Type: "local", ID: fmt.Sprint(1000 + v)}, LastName: "REMPLAÇANT", FirstName: fmt.Sprintf("v%d", v)},
-		}})
-		e := s.Establishment
-		e.Phone = fmt.Sprintf("01430000%02d", v)
-		est = append(est, lsusync.ChangeSet{Establishment: &e})
-	}
-	return append(out, teachers, est)
-}
-
-// checkConsistentBilans reports a Bilans result that mixes the bilans of
-// different change sets of the concurrent checks.
-func checkConsistentBilans(bilans []lsusync.Bilan) error {
-	versions := map[string]bool{}
-	for _, b := range bilans {
-		if !b.Locked {
-			versions[b.Content[versionKey]] = true
-		}
-	}
-	if len(versions) > 1 {
-		return fmt.Errorf("the bilans of %d different change sets (a change set half applied)", len(versions))
-	}
-	return nil
-}
-
-// checkConcurrent applies disjoint change sets from several goroutines
-// while others read.
-func checkConcurrent(e *env) {
-	const versions, readers = 8, 4
-	seed := Seed()
-	st := e.newStore(Seed())
-	seqs := writers(seed, versions)
-	want := applyModel(seed, slices.Concat(seqs...)...)
-	ctx := e.ctx
-
-	var writing sync.WaitGroup
-	for _, seq := range seqs {
-		writing.Go(func() {
-			for i, cs := range seq {
-				if err := st.Apply(ctx, cs); err != nil {
-					e.r.Errorf("concurrent Apply (version %d): error = %v, want nil", i+1, err)
-					return
-				}
-			}
-		})
-	}
-	stop := make(chan struct{})
-	var reading sync.WaitGroup
-	for range readers {
-		reading.Go(func() {
-			for {
-				if err := readAll(ctx, st); err != nil {
-					e.r.Errorf("reading during concurrent Apply calls: %v", err)
-					return
-				}
-				select {
-				case <-stop:
-					return
-				default:
-				}
-			}
-		})
-	}
-	writing.Wait()
-	close(stop)
-	reading.Wait()
-	e.expectContent(st, want, "after concurrent Apply calls")
-}
-
-// readAll calls every read method once and checks that no Bilans call
-// shows a change set half applied.
-func readAll(ctx context.Context, st lsusync.Store) error {
-	if _, err := st.Establishment(ctx); err != nil {
-		return fmt.Errorf("Establishment(): %w", err)
-	}
-	if _, err := st.Teachers(ctx); err != nil {
-		return fmt.Errorf("Teachers(): %w", err)
-	}
-	if _, err := st.Classes(ctx); err != nil {
-		return fmt.Errorf("Classes(): %w", err)
-	}
-	if _, err := st.Student(ctx, pupilZoe); err != nil {
-		return fmt.Errorf("Student(%q): %w", pupilZoe, err)
-	}
-	for _, code := range []string{class3e1, class3A, class4e1} {
-		if _, err := st.Students(ctx, code); err != nil {
-			return fmt.Errorf("Students(%q): %w", code, err)
-		}
-		bilans, err := st.Bilans(ctx, code)
-		if err != nil {
-			return fmt.Errorf("Bilans(%q): %w", code, err)
-		}
-		if err := checkConsistentBilans(bilans); err != nil {
-			return fmt.Errorf("Bilans(%q) returned %w", code, err)
-		}
-	}
-	return nil
-}
-
-// checkBatch checks the Batcher of a store that implements it.
-func checkBatch(e *env) {
-	if _, ok := e.seeded().(lsusync.Batcher); !ok {
-		e.r.Skipf("the store does not implement lsusync.Batcher")
-	}
-	for _, c := range []check{
-		{"CommitVisibility", checkBatchVisibility},
-		{"Discard", checkBatchDiscard},
-		{"DiscardAfterCommit", checkBatchDiscardAfterCommit},
-		{"RefusedSets", checkBatchRefused},
-		{"Concurrent", checkBatchConcurrent},
-	} {
-		e.run(c.name, c.fn)
-	}
-}
-
-// begin returns a new store holding Seed() and a batch begun on it.
-func (e *env) begin() (lsusync.Store, lsusync.Batch) {
-	e.r.Helper()
-	st := e.seeded()
-	b, err := st.(lsusync.Batcher).BeginBatch(e.ctx)
-	if err != nil {
-		e.r.Fatalf("BeginBatch() error = %v, want nil", err)
-	}
-	if b == nil {
-		e.r.Fatalf("BeginBatch() returned a nil Batch and a nil error")
-	}
-	return st, b
-}
-
-func (e *env) stage(b lsusync.Batch, cs lsusync.ChangeSet, what string) {
-	e.r.Helper()
-	if err := b.Apply(e.ctx, cs); err != nil {
-		e.r.Fatalf("Batch.Apply(%s) = %v, want nil", what, err)
-	}
-}
-
-func (e *env) commit(b lsusync.Batch) {
-	e.r.Helper()
-	if err := b.Commit(e.ctx); err != nil {
-		e.r.Fatalf("Batch.Commit() = %v, want nil", err)
-	}
-}
-
-// classAndHeadSets splits the valid changes into a set of the pupils,
-// class and bilans, and a set of the establishment and teachers, as the
-// synchronizer stages them.
-func classAndHeadSets(s lsusync.Snapshot) (class, head lsusync.ChangeSet) {
-	all := validChanges(s)
-	return lsusync.ChangeSet{Class: all.Class, Students: all.Students, Bilans: all.Bilans},
-		lsusync.ChangeSet{Establishment: all.Establishment, Teachers: all.Teachers}
-}
-
-func checkBatchVisibility(e *env) {
-	seed := Seed()
-	st, b := e.begin()
-	class, head := classAndHeadSets(seed)
-	e.stage(b, class, "class changes")
-	e.stage(b, head, "establishment and teachers")
-	e.expectContent(st, seed, "after Batch.Apply, before Commit")
-	if _, err := st.Student(e.ctx, newPupil); !errors.Is(err, lsusync.ErrNotFound) {
-		e.r.Errorf("Student(%q) of a pupil staged but not committed: error = %v, want an error wrapping %v", newPupil, err, lsusync.ErrNotFound)
-	}
-	e.commit(b)
-	e.expectContent(st, applyModel(seed, class, head), "after Batch.Commit")
-}
-
-func checkBatchDiscard(e *env) {
-	st, b := e.begin()
-	class, head := classAndHeadSets(Seed())
-	e.stage(b, class, "class changes")
-	e.stage(b, head, "establishment and teachers")
-	b.Discard()
-	e.expectContent(st, Seed(), "after Batch.Discard")
-}
-
-func checkBatchDiscardAfterCommit(e *env) {
-	seed := Seed()
-	st, b := e.begin()
-	class, head := classAndHeadSets(seed)
-	e.stage(b, class, "class changes")
-	e.stage(b, head, "establishment and teachers")
-	e.commit(b)
-	b.Discard()
-	e.expectContent(st, applyModel(seed, class, head), "after Batch.Discard following Commit")
-}
-
-// checkBatchRefused stages refused change sets between valid ones and
-// checks that only the valid ones are committed.
-func checkBatchRefused(e *env) {
-	seed := Seed()
-	st, b := e.begin()
-	class, head := classAndHeadSets(seed)
-	e.stage(b, class, "class changes")
-	for _, c := range refusals(seed) {
-		if err := b.Apply(e.ctx, c.cs); !errors.Is(err, c.want) {
-			e.r.Errorf("Batch.Apply(valid changes + %s) = %v, want an error wrapping %v", c.name, err, c.want)
-		}
-	}
-	for _, ctx := range doneContexts(e.ctx) {
-		if err := b.Apply(ctx, validChanges(seed)); !errors.Is(err, ctx.Err()) {
-			e.r.Errorf("Batch.Apply with a done context = %v, want an error wrapping %v", err, ctx.Err())
-		}
-	}
-	e.stage(b, head, "establishment and teachers")
-	e.commit(b)
-	e.expectContent(st, applyModel(seed, class, head), "after Commit of a batch with refused change sets")
-}
-
-// checkBatchConcurrent stages disjoint change sets from several goroutines.
-func checkBatchConcurrent(e *env) {
-	seed := Seed()
-	st, b := e.begin()
-	seqs := writers(seed, 1) // one set per goroutine: the order of staged sets is not part of the contract
-	var staging sync.WaitGroup
-	for _, seq := range seqs {
-		staging.Go(func() {
-			for i, cs := range seq {
-				if err := b.Apply(e.ctx, cs); err != nil {
-					e.r.Errorf("concurrent Batch.Apply (version %d): error = %v, want nil", i+1, err)
-					return
-				}
-			}
-		})
-	}
-	staging.Wait()
-	e.expectContent(st, seed, "after concurrent Batch.Apply calls, before Commit")
-	e.commit(b)
-	e.expectContent(st, applyModel(seed, slices.Concat(seqs...)...), "after Commit of concurrently staged change sets")
 }

@@ -25,10 +25,16 @@
 //
 // The seed is [Seed]: an establishment, teachers, classes with and without
 // periods, pupils, and bilans en saisie directe, imported and locked, with
-// content. The checks are:
+// content. Every check writes as the synchronizer does: it reads records
+// through the read methods, with their [lsusync.Version], changes them,
+// and applies them; a record it adds has the zero Version. Contents are
+// compared without versions; versions are checked on their own. The
+// checks are:
 //
 //   - ReadSeed: every read method returns what the store was seeded with
-//     (in any order: results are sorted before they are compared).
+//     (in any order: results are sorted before they are compared), every
+//     record with a Version that is not zero, the same whichever method
+//     returns it and however often.
 //   - ReturnsCopies: modifying a value returned by a read method (a
 //     slice element, a class's periods, a bilan's acquis, teachers or
 //     content map) does not change the store.
@@ -43,18 +49,34 @@
 //     a class without pupils or bilans, return no record and a nil error.
 //     A nil slice counts as empty. Class codes are compared exactly:
 //     "3eme1" is not "3EME1".
-//   - Apply/...: each kind of record is replaced, and teachers and pupils
-//     are added, and the change is visible to every read method: a pupil
-//     moved to another class is listed, with their bilans, in the new class
-//     only. A replaced record is replaced whole: a field emptied by the
-//     change set is emptied in the store. Applying the same change set
-//     again changes nothing more; an empty change set changes nothing.
-//   - ApplyRefused/...: a change set holding valid changes of every kind
-//     and one bad change is refused with the error the contract names
-//     ([lsusync.ErrNotFound] for a bilan, a class or a pupil's class the
-//     store lacks or for another UAI; [lsusync.ErrLocked] for replacing,
-//     locking or unlocking a locked bilan) and the store is left exactly
-//     as it was.
+//   - Apply/...: each kind of record is replaced; teachers, pupils, a class
+//     with its periods (alone, or with a pupil and a bilan), a bilan of a
+//     stored pupil, and a pupil with their bilans (one of them locked) are
+//     added; the change is visible to every read method: a pupil moved to
+//     another class is listed, with their bilans, in the new class only. A
+//     replaced record is replaced whole: a field emptied by the change set
+//     is emptied in the store. Every record written gets a new Version,
+//     and every other record keeps its own. Applying the same change set
+//     again is refused with [lsusync.ErrConflict] (its versions are those
+//     of the records it replaced) and changes nothing; with the versions
+//     read since, it changes no content and gives new versions again,
+//     which the records never had. An empty change set changes nothing.
+//   - ApplyRefused/...: after a first write, a change set holding valid
+//     changes of every kind and one bad change is refused with the error
+//     the contract names, and the store is left exactly as it was, its
+//     versions included: [lsusync.ErrConflict] for a record whose Version
+//     is the one it had before the first write (Stale...) and for a record
+//     with the zero Version that the store holds (AddExisting...), of each
+//     kind; [lsusync.ErrNotFound] for a bilan, a class, a teacher or a
+//     pupil that the store lacks given with a Version, a bilan of a pupil
+//     or a pupil of a class that neither the store nor the change set
+//     holds, or another UAI; [lsusync.ErrLocked] for replacing, locking or
+//     unlocking a locked bilan; [lsusync.ErrInvalid] for an empty key.
+//   - Conflict/...: for each kind of record, a change set built from a
+//     read is refused with [lsusync.ErrConflict] after another writer
+//     changed (or added) one of its records, the other writer's change is
+//     intact and nothing of the change set is applied; built again from a
+//     new read, it is applied.
 //   - ApplyCancelled: Apply with a done context returns an error wrapping
 //     the context's error and applies nothing.
 //   - ReadCancelled: every read method called with a done context returns
@@ -62,17 +84,38 @@
 //     this implicit; the suite requires it because the synchronizer stops
 //     a cancelled sync only through the errors its calls return, and
 //     checking ctx.Err() first costs a Store nothing.
-//   - Concurrent: several goroutines apply change sets to disjoint classes,
-//     the teachers and the establishment while others read; no update is
-//     lost, and a single Bilans call never shows a change set half
-//     applied.
+//   - Concurrent: several goroutines read, change and apply their own
+//     records many times (each a class with its pupils and bilans, the
+//     teachers, the establishment) while others read; no update is lost,
+//     no write meets a conflict (their records are disjoint: a write must
+//     not change the versions of records it does not write), and a single
+//     Bilans call never shows a change set half applied.
 //   - Batch/...: when the store implements [lsusync.Batcher]: staged
-//     change sets are invisible before Commit and all visible after it;
-//     Discard drops them and is a no-op after Commit; a staged Apply that
-//     is refused (unknown bilan, locked bilan, done context) returns its
-//     error and leaves the other staged sets to be committed; Apply may
-//     be called from several goroutines at once. A store that does not
-//     implement Batcher skips these checks.
+//     change sets are invisible before Commit and all visible after it,
+//     with new versions; Discard drops them and is a no-op after Commit;
+//     a staged Apply that is refused (each refusal of ApplyRefused, a
+//     done context) returns its error and leaves the other staged sets to
+//     be committed; Apply may be called from several goroutines at once.
+//     Reserved: while a batch holds a staged record, an Apply of that
+//     record on the store, or in another batch, with the version read
+//     before, fails with [lsusync.ErrConflict], at once or once the batch
+//     has committed (a store may make it wait); an Apply of a record the
+//     batch did not stage succeeds; after Commit or Discard the records
+//     are free again. A store that does not implement Batcher skips these
+//     checks.
+//   - SyncKeepsConcurrentEdits/...: a [lsusync.Synchronizer] syncs the
+//     store from a small Source whose new subject rewrites bilans, while
+//     another writer enters an appreciation in one of those bilans just
+//     before the sync applies it (in its batch when the store is a
+//     Batcher): the store refuses the sync's stale change set, the
+//     synchronizer reads the class again, and both the appreciation and
+//     the sync's changes are stored. When the other writer edits before
+//     every attempt, the class is reported as an error matching
+//     [lsusync.ErrConflict], the other class is synchronised, and every
+//     edit is stored. A store that makes the other writer wait for the
+//     sync's batch to end (a database with a single writer) skips these
+//     checks: with it, no write comes between a read and a write of the
+//     sync.
 //
 // Concurrency checks can miss a bug but never report a correct store:
 // run the suite under the race detector (go test -race).
@@ -91,6 +134,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"slices"
@@ -108,8 +152,10 @@ import (
 // the contract of [lsusync.Store], and of [lsusync.Batcher] when the store
 // implements it. It runs one subtest per behaviour (see the package doc),
 // and calls newStore once in each, with the subtest's t and a seed
-// snapshot that the store must hold: the snapshot of [Seed], or the zero
-// Snapshot for the EmptyStore check.
+// snapshot that the store must hold: the snapshot of [Seed], the zero
+// Snapshot for the EmptyStore check, or Seed without its class that has
+// no period for the SyncKeepsConcurrentEdits checks (a synchronisation
+// requires periods).
 //
 // newStore owns the seed it is given. It reports its own failures with
 // t.Fatal, may call t.Skip for a seed it cannot store, and registers the
@@ -243,19 +289,32 @@ func (e *env) seeded() lsusync.Store {
 	return e.newStore(Seed())
 }
 
-// cmpOpts compare stored values: nil and empty slices and maps are equal.
-var cmpOpts = gocmp.Options{cmpopts.EquateEmpty()}
+// cmpOpts compare stored values: nil and empty slices and maps are equal,
+// and versions, which are checked on their own, are ignored.
+var cmpOpts = gocmp.Options{
+	cmpopts.EquateEmpty(),
+	cmpopts.IgnoreFields(lsusync.Establishment{}, "Version"),
+	cmpopts.IgnoreFields(lsusync.Teacher{}, "Version"),
+	cmpopts.IgnoreFields(lsusync.Class{}, "Version"),
+	cmpopts.IgnoreFields(lsusync.Student{}, "Version"),
+	cmpopts.IgnoreFields(lsusync.Bilan{}, "Version"),
+}
 
 // diff returns cmp.Diff(want, got) under cmpOpts.
 func diff(want, got any) string { return gocmp.Diff(want, got, cmpOpts) }
 
 // expectContent fails the check when the store's content, read through
-// its read methods, is not want. what says when the content was read.
+// its read methods, is not want, versions aside. what says when the
+// content was read.
 func (e *env) expectContent(st lsusync.Store, want lsusync.Snapshot, what string) {
 	e.r.Helper()
-	got := e.dump(st)
-	want = cloneSnapshot(want)
-	want.Sort()
+	e.expectSnapshot(e.dump(st), want, what)
+}
+
+// expectSnapshot fails the check when got, a content read from the store,
+// is not want, versions aside.
+func (e *env) expectSnapshot(got, want lsusync.Snapshot, what string) {
+	e.r.Helper()
 	// reflect.DeepEqual on normalised copies is much faster than cmp,
 	// which only explains a mismatch, part by part.
 	nw, ng := normalize(want), normalize(got)
@@ -282,18 +341,27 @@ func (e *env) expectContent(st lsusync.Store, want lsusync.Snapshot, what string
 	}
 }
 
-// normalize returns a copy of s, whose records are sorted, in which
-// empty slices and maps are nil, as cmpOpts consider them, and the acquis
-// and teacher keys of each bilan are sorted: their order is not
-// significant (acquis are keyed by subject code, and the synchronizer
-// compares teacher keys as sets).
+// normalize returns a sorted copy of s without versions, in which empty
+// slices and maps are nil, as cmpOpts consider them, and the acquis and
+// teacher keys of each bilan are sorted: their order is not significant
+// (acquis are keyed by subject code, and the synchronizer compares
+// teacher keys as sets).
 func normalize(s lsusync.Snapshot) lsusync.Snapshot {
 	s = cloneSnapshot(s)
+	s.Sort()
+	s.Establishment.Version = ""
 	s.Teachers = nilIfEmpty(s.Teachers)
+	for i := range s.Teachers {
+		s.Teachers[i].Version = ""
+	}
 	s.Students = nilIfEmpty(s.Students)
+	for i := range s.Students {
+		s.Students[i].Version = ""
+	}
 	s.Classes = nilIfEmpty(s.Classes)
 	for i := range s.Classes {
 		s.Classes[i].Periods = nilIfEmpty(s.Classes[i].Periods)
+		s.Classes[i].Version = ""
 	}
 	s.Bilans = nilIfEmpty(s.Bilans)
 	for i := range s.Bilans {
@@ -304,6 +372,7 @@ func normalize(s lsusync.Snapshot) lsusync.Snapshot {
 
 // normalizeBilan normalises b, which the caller owns, as normalize does.
 func normalizeBilan(b *lsusync.Bilan) {
+	b.Version = ""
 	b.HeadTeachers = sortKeys(nilIfEmpty(b.HeadTeachers))
 	b.Acquis = nilIfEmpty(b.Acquis)
 	slices.SortStableFunc(b.Acquis, func(x, y lsusync.Acquis) int { return strings.Compare(x.Subject.Code, y.Subject.Code) })
@@ -331,10 +400,11 @@ func nilIfEmpty[T any](s []T) []T {
 	return s
 }
 
-// dump reads the whole content of st through its read methods: the
-// establishment (zero when the store has none), the teachers, the
-// classes, and the pupils and bilans of every class. It reports a pupil
-// or a bilan listed under a class the pupil is not in.
+// dump reads the whole content of st through its read methods, with the
+// records' versions: the establishment (zero when the store has none),
+// the teachers, the classes, and the pupils and bilans of every class,
+// sorted. It reports a pupil or a bilan listed under a class the pupil is
+// not in.
 func (e *env) dump(st lsusync.Store) lsusync.Snapshot {
 	e.r.Helper()
 	ctx := e.ctx
@@ -384,14 +454,124 @@ func (e *env) dump(st lsusync.Store) lsusync.Snapshot {
 // apply calls st.Apply and fails the check on error.
 func (e *env) apply(st lsusync.Applier, cs lsusync.ChangeSet, what string) {
 	e.r.Helper()
-	if err := st.Apply(e.ctx, cs); err != nil {
+	if err := st.Apply(e.ctx, cloneChangeSet(cs)); err != nil {
 		e.r.Fatalf("%s: Apply = %v, want nil", what, err)
 	}
 }
 
+// Versions.
+
+// names of records in failure messages and version maps.
+const estName = "the establishment"
+
+func teacherName(k lsusync.TeacherKey) string { return "teacher " + k.String() }
+func className(code string) string            { return fmt.Sprintf("class %q", code) }
+func pupilName(id string) string              { return "pupil " + id }
+func bilanName(k lsusync.BilanKey) string     { return "bilan " + k.String() }
+
+// versionsOf returns the Version of every record of s by record name.
+func versionsOf(s lsusync.Snapshot) map[string]lsusync.Version {
+	m := make(map[string]lsusync.Version, 1+len(s.Teachers)+len(s.Classes)+len(s.Students)+len(s.Bilans))
+	if s.Establishment.UAI != "" {
+		m[estName] = s.Establishment.Version
+	}
+	for _, t := range s.Teachers {
+		m[teacherName(t.Key)] = t.Version
+	}
+	for _, c := range s.Classes {
+		m[className(c.Code)] = c.Version
+	}
+	for _, st := range s.Students {
+		m[pupilName(st.ID)] = st.Version
+	}
+	for _, b := range s.Bilans {
+		m[bilanName(b.Key())] = b.Version
+	}
+	return m
+}
+
+// written returns the names of the records of the change sets.
+func written(sets ...lsusync.ChangeSet) map[string]bool {
+	w := make(map[string]bool)
+	for _, cs := range sets {
+		if cs.Establishment != nil {
+			w[estName] = true
+		}
+		for _, t := range cs.Teachers {
+			w[teacherName(t.Key)] = true
+		}
+		if cs.Class != nil {
+			w[className(cs.Class.Code)] = true
+		}
+		for _, st := range cs.Students {
+			w[pupilName(st.ID)] = true
+		}
+		for _, b := range cs.Bilans {
+			w[bilanName(b.Key())] = true
+		}
+	}
+	return w
+}
+
+// expectVersions fails the check when a record of got, a content read
+// from the store, has the zero Version; when a record that was written
+// has a Version it had in one of history, the contents read before; or
+// when a record that was not written has another Version than in the
+// last of history. what says when got was read.
+func (e *env) expectVersions(what string, got lsusync.Snapshot, wrote map[string]bool, history ...lsusync.Snapshot) {
+	e.r.Helper()
+	past := make([]map[string]lsusync.Version, len(history))
+	for i, h := range history {
+		past[i] = versionsOf(h)
+	}
+	last := past[len(past)-1]
+	now := versionsOf(got)
+	for _, name := range slices.Sorted(maps.Keys(now)) {
+		v := now[name]
+		switch {
+		case v == "":
+			e.r.Errorf("%s: %s has the zero Version; a Store gives every record a Version", what, name)
+		case wrote[name]:
+			for _, p := range past {
+				if p[name] == v {
+					e.r.Errorf("%s: %s was written but has Version %q, which it had before; every write gives the records it writes a Version they never had", what, name, v)
+					break
+				}
+			}
+		default:
+			if old, ok := last[name]; ok && old != v {
+				e.r.Errorf("%s: %s was not written but its Version changed from %q to %q; a write changes only the versions of the records it writes", what, name, old, v)
+			}
+		}
+	}
+}
+
+// withVersions returns a copy of cs in which each record has the Version
+// of the record of the same key in s, or the zero Version when s has none.
+func withVersions(cs lsusync.ChangeSet, s lsusync.Snapshot) lsusync.ChangeSet {
+	cs = cloneChangeSet(cs)
+	v := versionsOf(s)
+	if cs.Establishment != nil {
+		cs.Establishment.Version = v[estName]
+	}
+	for i := range cs.Teachers {
+		cs.Teachers[i].Version = v[teacherName(cs.Teachers[i].Key)]
+	}
+	if cs.Class != nil {
+		cs.Class.Version = v[className(cs.Class.Code)]
+	}
+	for i := range cs.Students {
+		cs.Students[i].Version = v[pupilName(cs.Students[i].ID)]
+	}
+	for i := range cs.Bilans {
+		cs.Bilans[i].Version = v[bilanName(cs.Bilans[i].Key())]
+	}
+	return cs
+}
+
 // applyModel returns s with the change sets applied under the contract
-// of Apply: each record replaces the one with the same key, and teachers
-// and pupils the snapshot lacks are added. It does not validate.
+// of Apply: each record replaces the one with the same key, or is added.
+// It does not validate.
 func applyModel(s lsusync.Snapshot, sets ...lsusync.ChangeSet) lsusync.Snapshot {
 	s = cloneSnapshot(s)
 	for _, cs := range sets {
@@ -443,12 +623,8 @@ func classContent(s lsusync.Snapshot, class string) ([]lsusync.Student, []lsusyn
 	return sub.Students, sub.Bilans
 }
 
-// sorted returns a sorted copy of the records of s.
-func sorted(s lsusync.Snapshot) lsusync.Snapshot {
-	s = cloneSnapshot(s)
-	s.Sort()
-	return s
-}
+// The find functions return a copy of the record of s with the key; they
+// panic when s has none, a bug of the suite.
 
 func findBilan(s lsusync.Snapshot, student string, p lsusync.Period) lsusync.Bilan {
 	for _, b := range s.Bilans {
@@ -456,23 +632,33 @@ func findBilan(s lsusync.Snapshot, student string, p lsusync.Period) lsusync.Bil
 			return cloneBilan(b)
 		}
 	}
-	panic("lsusynctest: seed has no bilan " + student + "/" + p.String())
+	panic("lsusynctest: no bilan " + student + "/" + p.String())
 }
 
 func findStudent(s lsusync.Snapshot, id string) lsusync.Student {
 	i := slices.IndexFunc(s.Students, func(st lsusync.Student) bool { return st.ID == id })
+	if i < 0 {
+		panic("lsusynctest: no pupil " + id)
+	}
 	return s.Students[i]
 }
 
 func findClass(s lsusync.Snapshot, code string) lsusync.Class {
 	i := slices.IndexFunc(s.Classes, func(c lsusync.Class) bool { return c.Code == code })
+	if i < 0 {
+		panic("lsusynctest: no class " + code)
+	}
 	c := s.Classes[i]
 	c.Periods = slices.Clone(c.Periods)
 	return c
 }
 
 func findTeacher(s lsusync.Snapshot, k lsusync.TeacherKey) lsusync.Teacher {
-	return s.Teachers[slices.IndexFunc(s.Teachers, func(t lsusync.Teacher) bool { return t.Key == k })]
+	i := slices.IndexFunc(s.Teachers, func(t lsusync.Teacher) bool { return t.Key == k })
+	if i < 0 {
+		panic("lsusynctest: no teacher " + k.String())
+	}
+	return s.Teachers[i]
 }
 
 func cloneSnapshot(s lsusync.Snapshot) lsusync.Snapshot {
@@ -504,11 +690,13 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 		cs.Class = &c
 	}
 	cs.Students = slices.Clone(cs.Students)
-	bilans := make([]lsusync.Bilan, len(cs.Bilans))
-	for i, b := range cs.Bilans {
-		bilans[i] = cloneBilan(b)
+	if cs.Bilans != nil {
+		bilans := make([]lsusync.Bilan, len(cs.Bilans))
+		for i, b := range cs.Bilans {
+			bilans[i] = cloneBilan(b)
+		}
+		cs.Bilans = bilans
 	}
-	cs.Bilans = bilans
 	return cs
 }
 
@@ -538,15 +726,12 @@ func cloneMap(m map[string]string) map[string]string {
 	return c
 }
 
-// sortStudents and sortBilans sort read results for comparison.
+// sortStudents and sortBilans sort read results for comparison, without
+// versions.
 func sortStudents(s []lsusync.Student) []lsusync.Student {
-	sn := lsusync.Snapshot{Students: slices.Clone(s)}
-	sn.Sort()
-	return sn.Students
+	return normalize(lsusync.Snapshot{Students: s}).Students
 }
 
 func sortBilans(bs []lsusync.Bilan) []lsusync.Bilan {
-	s := normalize(lsusync.Snapshot{Bilans: bs})
-	s.Sort()
-	return s.Bilans
+	return normalize(lsusync.Snapshot{Bilans: bs}).Bilans
 }

@@ -7,8 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +28,8 @@ const (
 	noEmptyStore      flaw = "noEmptyStore"      // the factory refuses the zero Snapshot: EmptyStore is skipped
 	noBatcher         flaw = "noBatcher"         // no Batcher: the Batch checks are skipped
 	reorders          flaw = "reorders"          // Bilans reverses acquis and teacher keys, which is allowed
+	waitsForBatch     flaw = "waitsForBatch"     // a write of a record a batch reserved waits for it to end, which is allowed
+	singleWriter      flaw = "singleWriter"      // a batch is the only writer until it ends, which is allowed
 	factoryFails      flaw = "factoryFails"      // the factory always fails
 	nonAtomic         flaw = "nonAtomic"         // Apply validates and applies change by change
 	sharedTeachers    flaw = "sharedTeachers"    // Teachers returns the store's own slice
@@ -50,6 +54,16 @@ const (
 	batchDiscardUndo  flaw = "batchDiscardUndo"  // Discard after Commit restores the content before it
 	batchPoisoned     flaw = "batchPoisoned"     // a refused Batch.Apply drops the staged sets
 	batchIgnoresCtx   flaw = "batchIgnoresCtx"   // Batch.Apply stages despite a done context
+	ignoresVersions   flaw = "ignoresVersions"   // Apply replaces a record whatever its Version
+	addOverwrites     flaw = "addOverwrites"     // a record with the zero Version replaces the stored one
+	noNewVersion      flaw = "noNewVersion"      // a replaced record keeps its Version
+	bumpsAll          flaw = "bumpsAll"          // a write gives new versions to the records it does not write
+	studentNoVersion  flaw = "studentNoVersion"  // Student returns the pupil without their Version
+	noAddClass        flaw = "noAddClass"        // Apply refuses to add a class (ErrNotFound)
+	noAddBilan        flaw = "noAddBilan"        // Apply refuses to add a bilan (ErrNotFound)
+	acceptsEmptyKeys  flaw = "acceptsEmptyKeys"  // Apply writes records with an empty key
+	noReserve         flaw = "noReserve"         // a batch reserves nothing, and its Commit overwrites
+	keepsReserved     flaw = "keepsReserved"     // Commit and Discard do not free the reserved records
 )
 
 // checkStoreTests lists, for each flaw, the checks that must fail. A
@@ -62,17 +76,38 @@ var checkStoreTests = []struct {
 	{noEmptyStore, nil},
 	{noBatcher, nil},
 	{reorders, nil},
+	{waitsForBatch, nil},
+	{singleWriter, nil},
 	{factoryFails, []string{"ReadSeed", "ReturnsCopies", "EmptyStore", "NotFound",
-		"Apply/Establishment", "Apply/Teachers", "Apply/Class", "Apply/Students", "Apply/Bilans", "Apply/All", "Apply/Empty",
-		"ApplyRefused/UnknownBilanPeriod", "ApplyRefused/UnknownBilanPupil", "ApplyRefused/BilanOfAddedPupil",
-		"ApplyRefused/UnknownClass", "ApplyRefused/StudentInUnknownClass", "ApplyRefused/OtherUAI", "ApplyRefused/LockedBilan",
+		"Apply/Establishment", "Apply/Teachers", "Apply/Class", "Apply/Students", "Apply/Bilans", "Apply/AddClass",
+		"Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans", "Apply/All", "Apply/Empty",
+		"ApplyRefused/StaleEstablishment", "ApplyRefused/StaleTeacher", "ApplyRefused/StaleClass", "ApplyRefused/StaleStudent",
+		"ApplyRefused/StaleBilan", "ApplyRefused/AddExistingEstablishment", "ApplyRefused/AddExistingTeacher",
+		"ApplyRefused/AddExistingClass", "ApplyRefused/AddExistingStudent", "ApplyRefused/AddExistingBilan",
+		"ApplyRefused/UnknownBilanPeriod", "ApplyRefused/UnknownBilanPupil", "ApplyRefused/UnknownClass",
+		"ApplyRefused/UnknownTeacher", "ApplyRefused/UnknownStudent", "ApplyRefused/StudentInUnknownClass",
+		"ApplyRefused/OtherUAI", "ApplyRefused/LockedBilan", "ApplyRefused/LockedBilanUnchanged",
+		"ApplyRefused/ImportedLockedBilan", "ApplyRefused/LockingBilan", "ApplyRefused/UnlockingBilan",
+		"ApplyRefused/EmptyTeacherKey", "ApplyRefused/EmptyClassCode", "ApplyRefused/EmptyStudentID",
+		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
+		"Conflict/AddedStudent", "Conflict/Bilan",
+		"ApplyCancelled", "ReadCancelled", "Concurrent", "Batch",
+		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
+	// Every refusal but the establishment's, which comes first, and
+	// every conflict once another change is applied.
+	{nonAtomic, []string{"ApplyRefused/StaleTeacher", "ApplyRefused/StaleClass", "ApplyRefused/StaleStudent",
+		"ApplyRefused/StaleBilan", "ApplyRefused/AddExistingTeacher", "ApplyRefused/AddExistingClass",
+		"ApplyRefused/AddExistingStudent", "ApplyRefused/AddExistingBilan", "ApplyRefused/UnknownBilanPeriod",
+		"ApplyRefused/UnknownBilanPupil", "ApplyRefused/UnknownClass", "ApplyRefused/UnknownTeacher",
+		"ApplyRefused/UnknownStudent", "ApplyRefused/StudentInUnknownClass", "ApplyRefused/LockedBilan",
 		"ApplyRefused/LockedBilanUnchanged", "ApplyRefused/ImportedLockedBilan", "ApplyRefused/LockingBilan",
-		"ApplyRefused/UnlockingBilan", "ApplyCancelled", "ReadCancelled", "Concurrent", "Batch"}},
-	{nonAtomic, []string{"ApplyRefused/UnknownBilanPeriod", "ApplyRefused/UnknownBilanPupil", "ApplyRefused/BilanOfAddedPupil",
-		"ApplyRefused/UnknownClass", "ApplyRefused/StudentInUnknownClass", "ApplyRefused/LockedBilan",
-		"ApplyRefused/LockedBilanUnchanged", "ApplyRefused/ImportedLockedBilan", "ApplyRefused/LockingBilan",
-		"ApplyRefused/UnlockingBilan"}},
-	{sharedTeachers, []string{"ReturnsCopies"}},
+		"ApplyRefused/UnlockingBilan", "ApplyRefused/EmptyTeacherKey", "ApplyRefused/EmptyClassCode",
+		"ApplyRefused/EmptyStudentID",
+		"Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student", "Conflict/AddedStudent", "Conflict/Bilan"}},
+	// A shared slice changes the values the checks read before, when the
+	// store writes in it: versions included.
+	{sharedTeachers, []string{"ReturnsCopies", "Apply/Teachers", "Apply/All", "ApplyRefused/StaleTeacher",
+		"Batch/CommitVisibility", "Batch/RefusedSets"}},
 	{sharedPeriods, []string{"ReturnsCopies"}},
 	{sharedBilanMaps, []string{"ReturnsCopies"}},
 	{sharedAcquis, []string{"ReturnsCopies"}},
@@ -84,26 +119,64 @@ var checkStoreTests = []struct {
 	{ignoresReadCtx, []string{"ReadCancelled"}},
 	{plainNotFound, []string{"EmptyStore", "NotFound", "Batch/CommitVisibility"}},
 	{unknownClassErr, []string{"EmptyStore", "NotFound"}},
-	{staleMembership, []string{"Apply/Students", "Apply/All", "Batch/CommitVisibility", "Batch/DiscardAfterCommit",
-		"Batch/RefusedSets"}},
-	{noNewTeacher, []string{"Apply/Teachers", "Apply/All", "Concurrent", "Batch/CommitVisibility", "Batch/DiscardAfterCommit",
-		"Batch/RefusedSets", "Batch/Concurrent"}},
+	// validChanges moves a pupil: the Conflict checks apply it at last.
+	{staleMembership, []string{"Apply/Students", "Apply/All",
+		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
+		"Conflict/AddedStudent", "Conflict/Bilan",
+		"Batch/CommitVisibility", "Batch/DiscardAfterCommit", "Batch/RefusedSets", "Batch/Reserved"}},
+	{noNewTeacher, []string{"Apply/Teachers", "Apply/All", "Concurrent",
+		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
+		"Conflict/AddedStudent", "Conflict/Bilan",
+		"Batch/CommitVisibility", "Batch/DiscardAfterCommit", "Batch/RefusedSets", "Batch/Concurrent",
+		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
 	{mergesFields, []string{"Apply/Establishment", "Apply/Teachers", "Apply/Students", "Apply/Bilans", "Apply/All",
-		"Batch/CommitVisibility", "Batch/DiscardAfterCommit", "Batch/RefusedSets"}},
+		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
+		"Conflict/AddedStudent", "Conflict/Bilan",
+		"Batch/CommitVisibility", "Batch/DiscardAfterCommit", "Batch/RefusedSets", "Batch/Reserved"}},
 	{noClassCheck, []string{"ApplyRefused/StudentInUnknownClass", "Batch/RefusedSets"}},
 	{lostUpdates, []string{"Concurrent"}},
 	{halfVisible, []string{"Concurrent"}},
-	{batchVisible, []string{"Batch/CommitVisibility", "Batch/Discard", "Batch/Concurrent"}},
-	{batchDiscardSaves, []string{"Batch/Discard"}},
+	{batchVisible, []string{"Batch/CommitVisibility", "Batch/Discard", "Batch/Concurrent", "Batch/Reserved"}},
+	{batchDiscardSaves, []string{"Batch/Discard", "Batch/Reserved"}},
 	{batchDiscardUndo, []string{"Batch/DiscardAfterCommit"}},
-	{batchPoisoned, []string{"Batch/RefusedSets"}},
+	// The sync's conflicting class drops the teacher staged before it.
+	{batchPoisoned, []string{"Batch/RefusedSets", "SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
 	{batchIgnoresCtx, []string{"Batch/RefusedSets"}},
+	// A change set that adds a record is refused again all the same.
+	{ignoresVersions, []string{"Apply/Establishment", "Apply/Class", "Apply/Bilans",
+		"ApplyRefused/StaleEstablishment", "ApplyRefused/StaleTeacher", "ApplyRefused/StaleClass", "ApplyRefused/StaleStudent",
+		"ApplyRefused/StaleBilan",
+		"Conflict/Establishment", "Conflict/Teacher", "Conflict/Class", "Conflict/Student", "Conflict/Bilan",
+		"Batch/RefusedSets", "SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
+	{addOverwrites, []string{"Apply/AddClass", "Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans",
+		"ApplyRefused/AddExistingEstablishment", "ApplyRefused/AddExistingTeacher", "ApplyRefused/AddExistingClass",
+		"ApplyRefused/AddExistingStudent", "ApplyRefused/AddExistingBilan",
+		"Conflict/AddedTeacher", "Conflict/AddedStudent", "Batch/RefusedSets"}},
+	{noNewVersion, []string{"Apply/Establishment", "Apply/Teachers", "Apply/Class", "Apply/Students", "Apply/Bilans",
+		"Apply/AddClass", "Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans", "Apply/All",
+		"ApplyRefused/StaleEstablishment", "ApplyRefused/StaleTeacher", "ApplyRefused/StaleClass", "ApplyRefused/StaleStudent",
+		"ApplyRefused/StaleBilan",
+		"Conflict/Establishment", "Conflict/Teacher", "Conflict/Class", "Conflict/Student", "Conflict/Bilan",
+		"Batch/CommitVisibility", "Batch/RefusedSets", "SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
+	{bumpsAll, []string{"Apply/Establishment", "Apply/Teachers", "Apply/Class", "Apply/Students", "Apply/Bilans",
+		"Apply/AddClass", "Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans", "Apply/All", "Apply/Empty",
+		"Concurrent", "Batch/CommitVisibility", "Batch/Reserved"}},
+	// The Apply checks read the pupils they write with Student too.
+	{studentNoVersion, []string{"ReadSeed", "Apply/Students", "Apply/AddClassWithPupil", "Apply/AddPupilWithBilans", "Apply/All"}},
+	{noAddClass, []string{"Apply/AddClass", "Apply/AddClassWithPupil"}},
+	{noAddBilan, []string{"Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans"}},
+	{acceptsEmptyKeys, []string{"ApplyRefused/EmptyTeacherKey", "ApplyRefused/EmptyClassCode", "ApplyRefused/EmptyStudentID",
+		"Batch/RefusedSets"}},
+	{noReserve, []string{"Batch/Reserved"}},
+	{keepsReserved, []string{"Batch/Reserved"}},
 }
 
 // probabilistic flaws are found by the concurrent checks, which may miss a
 // bug (never in practice with these flaws, but the suite does not promise
-// it): for them the test checks only that the expected checks fail.
-var probabilistic = map[flaw]bool{lostUpdates: true, halfVisible: true}
+// it), or make other checks fail by chance (bumpsAll may make a class of
+// a sync meet a conflict at each attempt): for them the test checks only
+// that the expected checks fail.
+var probabilistic = map[flaw]bool{lostUpdates: true, halfVisible: true, bumpsAll: true}
 
 func TestCheckStore(t *testing.T) {
 	for _, tt := range checkStoreTests {
@@ -174,7 +247,7 @@ func TestCheckStoreMessages(t *testing.T) {
 // TestTestStore runs TestStore, the *testing.T form, on a sound store and
 // on stores that miss optional parts.
 func TestTestStore(t *testing.T) {
-	for _, f := range []flaw{sound, noEmptyStore, noBatcher, reorders} {
+	for _, f := range []flaw{sound, noEmptyStore, noBatcher, reorders, waitsForBatch, singleWriter} {
 		t.Run(string(f)+"ok", func(t *testing.T) {
 			mk := factory(f)
 			lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
@@ -213,6 +286,12 @@ func TestTestStoreFails(t *testing.T) {
 		{batchVisible, []string{
 			"--- FAIL: TestTestStoreChild/Batch/CommitVisibility",
 			"after Batch.Apply, before Commit: stored pupils mismatch",
+		}},
+		{ignoresVersions, []string{
+			"--- FAIL: TestTestStoreChild/Conflict/Bilan",
+			"Apply(valid changes read before another writer's change of their Bilan) = <nil>, want an error wrapping lsusync: record changed since it was read",
+			"--- FAIL: TestTestStoreChild/SyncKeepsConcurrentEdits/Once",
+			`want "Poursuivez ainsi. Saisie concurrente n°1.": the other writer's 1 edits are not all stored`,
 		}},
 	}
 	for _, tt := range tests {
@@ -270,7 +349,22 @@ func factory(f flaw) func(lsusync.Snapshot) (lsusync.Store, error) {
 		case f == noEmptyStore && seed.Establishment.UAI == "":
 			return nil, fmt.Errorf("a store without establishment: %w", errors.ErrUnsupported)
 		}
-		st := &store{flaw: f, hasEst: seed.Establishment.UAI != "", s: clone(seed)}
+		st := &store{flaw: f, hasEst: seed.Establishment.UAI != "", s: clone(seed), reserved: map[string]*batch{},
+			writer: make(chan struct{}, 1)}
+		s := &st.s
+		s.Establishment.Version = st.next()
+		for i := range s.Teachers {
+			s.Teachers[i].Version = st.next()
+		}
+		for i := range s.Classes {
+			s.Classes[i].Version = st.next()
+		}
+		for i := range s.Students {
+			s.Students[i].Version = st.next()
+		}
+		for i := range s.Bilans {
+			s.Bilans[i].Version = st.next()
+		}
 		if f == noBatcher {
 			return struct{ lsusync.Store }{st}, nil
 		}
@@ -279,12 +373,23 @@ func factory(f flaw) func(lsusync.Snapshot) (lsusync.Store, error) {
 }
 
 // store is a small Store kept as a Snapshot, written independently of the
-// suite, with a deliberate flaw.
+// suite, with a deliberate flaw. Its versions are the numbers of a
+// counter; a batch reserves the records it stages, and a write of one of
+// them by anyone else fails at once with ErrConflict (or waits for the
+// batch to end, with waitsForBatch).
 type store struct {
-	flaw   flaw
-	mu     sync.RWMutex
-	hasEst bool
-	s      lsusync.Snapshot
+	flaw     flaw
+	last     atomic.Int64  // the last version given
+	writer   chan struct{} // held by a writer, with singleWriter
+	mu       sync.RWMutex
+	hasEst   bool
+	s        lsusync.Snapshot
+	reserved map[string]*batch // by record name
+}
+
+// next returns a version no record had.
+func (st *store) next() lsusync.Version {
+	return lsusync.Version(strconv.FormatInt(st.last.Add(1), 10))
 }
 
 func (st *store) readCtx(ctx context.Context) error {
@@ -359,6 +464,9 @@ func (st *store) Student(ctx context.Context, id string) (lsusync.Student, error
 	defer st.mu.RUnlock()
 	for _, s := range st.s.Students {
 		if s.ID == id {
+			if st.flaw == studentNoVersion {
+				s.Version = ""
+			}
 			return s, nil
 		}
 	}
@@ -403,11 +511,44 @@ func (st *store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, err
 	return out, nil
 }
 
-// op is one change of a change set: a check against the content, and the
-// write.
+// op is one change of a change set: the name of its record, a check
+// against the content and the reservations of other batches than owner
+// (nil for a write on the store), and the write.
 type op struct {
+	name  string
 	check func(s *lsusync.Snapshot, hasEst bool) error
 	apply func(s *lsusync.Snapshot)
+}
+
+// version applies the version rules to a record: v is the Version the
+// change set gives it, have the stored record's, stored whether the store
+// holds it.
+func (st *store) version(name string, v, have lsusync.Version, stored bool) error {
+	switch {
+	case v != "" && !stored:
+		return fmt.Errorf("test store: %s: %w", name, lsusync.ErrNotFound)
+	case v == "" && stored && st.flaw != addOverwrites:
+		return fmt.Errorf("test store: %s exists: %w", name, lsusync.ErrConflict)
+	case v != "" && v != have && st.flaw != ignoresVersions:
+		return fmt.Errorf("test store: %s at version %s, not %s: %w", name, have, v, lsusync.ErrConflict)
+	}
+	return nil
+}
+
+// written returns the Version of a record written: a new one, but with
+// the flaw noNewVersion for a record the store held.
+func (st *store) written(old lsusync.Version, stored bool) lsusync.Version {
+	if st.flaw == noNewVersion && stored {
+		return old
+	}
+	return st.next()
+}
+
+func (st *store) emptyKey(name string) error {
+	if st.flaw == acceptsEmptyKeys {
+		return nil
+	}
+	return fmt.Errorf("test store: %s: %w: empty key", name, lsusync.ErrInvalid)
 }
 
 // ops splits cs into its changes, in field order.
@@ -416,92 +557,146 @@ func (st *store) ops(cs lsusync.ChangeSet) []op {
 	var ops []op
 	if e := cs.Establishment; e != nil {
 		ops = append(ops, op{
+			name: "establishment",
 			check: func(s *lsusync.Snapshot, hasEst bool) error {
 				if st.flaw != ignoresUAI && (!hasEst || e.UAI != s.Establishment.UAI) {
 					return fmt.Errorf("test store: establishment %s: %w", e.UAI, lsusync.ErrNotFound)
 				}
-				return nil
+				return st.version("establishment", e.Version, s.Establishment.Version, hasEst)
 			},
 			apply: func(s *lsusync.Snapshot) {
 				if st.flaw == mergesFields && e.Address.Line2 == "" {
 					e.Address.Line2 = s.Establishment.Address.Line2
 				}
+				e.Version = st.written(s.Establishment.Version, true)
 				s.Establishment = *e
 			},
 		})
 	}
 	for _, t := range cs.Teachers {
+		name := "teacher " + t.Key.String()
+		find := func(s *lsusync.Snapshot) int {
+			return slices.IndexFunc(s.Teachers, func(o lsusync.Teacher) bool { return o.Key == t.Key })
+		}
 		ops = append(ops, op{
-			check: func(*lsusync.Snapshot, bool) error { return nil },
+			name: name,
+			check: func(s *lsusync.Snapshot, _ bool) error {
+				if t.Key.Type == "" || t.Key.ID == "" {
+					return st.emptyKey(name)
+				}
+				i := find(s)
+				return st.version(name, t.Version, version(s.Teachers, i, func(o lsusync.Teacher) lsusync.Version { return o.Version }), i >= 0)
+			},
 			apply: func(s *lsusync.Snapshot) {
-				i := slices.IndexFunc(s.Teachers, func(o lsusync.Teacher) bool { return o.Key == t.Key })
-				switch {
+				switch i := find(s); {
 				case i < 0 && st.flaw == noNewTeacher:
 				case i < 0:
+					t.Version = st.written("", false)
 					s.Teachers = append(s.Teachers, t)
 				default:
 					if st.flaw == mergesFields && t.NUMEN == "" {
 						t.NUMEN = s.Teachers[i].NUMEN
 					}
+					t.Version = st.written(s.Teachers[i].Version, true)
 					s.Teachers[i] = t
 				}
 			},
 		})
 	}
 	if c := cs.Class; c != nil {
+		name := fmt.Sprintf("class %q", c.Code)
+		find := func(s *lsusync.Snapshot) int {
+			return slices.IndexFunc(s.Classes, func(o lsusync.Class) bool { return o.Code == c.Code })
+		}
 		ops = append(ops, op{
+			name: name,
 			check: func(s *lsusync.Snapshot, _ bool) error {
-				if !slices.ContainsFunc(s.Classes, func(o lsusync.Class) bool { return o.Code == c.Code }) {
-					return fmt.Errorf("test store: class %q: %w", c.Code, lsusync.ErrNotFound)
+				i := find(s)
+				switch {
+				case c.Code == "":
+					return st.emptyKey(name)
+				case i < 0 && st.flaw == noAddClass:
+					return fmt.Errorf("test store: %s: %w", name, lsusync.ErrNotFound)
 				}
-				return nil
+				return st.version(name, c.Version, version(s.Classes, i, func(o lsusync.Class) lsusync.Version { return o.Version }), i >= 0)
 			},
 			apply: func(s *lsusync.Snapshot) {
-				s.Classes[slices.IndexFunc(s.Classes, func(o lsusync.Class) bool { return o.Code == c.Code })] = *c
+				if i := find(s); i >= 0 {
+					c.Version = st.written(s.Classes[i].Version, true)
+					s.Classes[i] = *c
+				} else {
+					c.Version = st.written("", false)
+					s.Classes = append(s.Classes, *c)
+				}
 			},
 		})
 	}
+	adding := map[string]bool{}
 	for _, p := range cs.Students {
+		adding[p.ID] = true
+		name := "pupil " + p.ID
+		find := func(s *lsusync.Snapshot) int {
+			return slices.IndexFunc(s.Students, func(o lsusync.Student) bool {
+				return o.ID == p.ID && (st.flaw != staleMembership || o.Class == p.Class)
+			})
+		}
 		ops = append(ops, op{
+			name: name,
 			check: func(s *lsusync.Snapshot, _ bool) error {
-				if st.flaw != noClassCheck && !slices.ContainsFunc(s.Classes, func(o lsusync.Class) bool { return o.Code == p.Class }) {
-					return fmt.Errorf("test store: pupil %s: class %q: %w", p.ID, p.Class, lsusync.ErrNotFound)
+				inCS := cs.Class != nil && cs.Class.Code == p.Class
+				switch {
+				case p.ID == "":
+					return st.emptyKey(name)
+				case st.flaw != noClassCheck && !inCS && !slices.ContainsFunc(s.Classes, func(o lsusync.Class) bool { return o.Code == p.Class }):
+					return fmt.Errorf("test store: %s: class %q: %w", name, p.Class, lsusync.ErrNotFound)
 				}
-				return nil
+				i := slices.IndexFunc(s.Students, func(o lsusync.Student) bool { return o.ID == p.ID })
+				return st.version(name, p.Version, version(s.Students, i, func(o lsusync.Student) lsusync.Version { return o.Version }), i >= 0)
 			},
 			apply: func(s *lsusync.Snapshot) {
-				i := slices.IndexFunc(s.Students, func(o lsusync.Student) bool {
-					return o.ID == p.ID && (st.flaw != staleMembership || o.Class == p.Class)
-				})
-				switch {
+				switch i := find(s); {
 				case i < 0:
+					p.Version = st.written("", false)
 					s.Students = append(s.Students, p)
 				default:
 					if st.flaw == mergesFields && p.UsageName == "" {
 						p.UsageName = s.Students[i].UsageName
 					}
+					p.Version = st.written(s.Students[i].Version, true)
 					s.Students[i] = p
 				}
 			},
 		})
 	}
 	for _, b := range cs.Bilans {
+		name := "bilan " + b.Key().String()
+		find := func(s *lsusync.Snapshot) int {
+			return slices.IndexFunc(s.Bilans, func(o lsusync.Bilan) bool { return o.Key() == b.Key() })
+		}
 		ops = append(ops, op{
+			name: name,
 			check: func(s *lsusync.Snapshot, _ bool) error {
-				i := slices.IndexFunc(s.Bilans, func(o lsusync.Bilan) bool { return o.Key() == b.Key() })
+				i := find(s)
 				switch {
-				case i < 0:
-					return fmt.Errorf("test store: bilan %s: %w", b.Key(), lsusync.ErrNotFound)
-				case st.flaw == ignoresLocked:
+				case !adding[b.Student] && !slices.ContainsFunc(s.Students, func(o lsusync.Student) bool { return o.ID == b.Student }):
+					return fmt.Errorf("test store: %s: pupil %s: %w", name, b.Student, lsusync.ErrNotFound)
+				case i < 0 && st.flaw == noAddBilan:
+					return fmt.Errorf("test store: %s: %w", name, lsusync.ErrNotFound)
+				case i < 0 || b.Version == "" || st.flaw == ignoresLocked:
 				case st.flaw == allowsLocking && s.Bilans[i].Locked && b.Locked:
-					return fmt.Errorf("test store: bilan %s: %w", b.Key(), lsusync.ErrLocked)
+					return fmt.Errorf("test store: %s: %w", name, lsusync.ErrLocked)
 				case st.flaw != allowsLocking && (s.Bilans[i].Locked || b.Locked):
-					return fmt.Errorf("test store: bilan %s: %w", b.Key(), lsusync.ErrLocked)
+					return fmt.Errorf("test store: %s: %w", name, lsusync.ErrLocked)
 				}
-				return nil
+				return st.version(name, b.Version, version(s.Bilans, i, func(o lsusync.Bilan) lsusync.Version { return o.Version }), i >= 0)
 			},
 			apply: func(s *lsusync.Snapshot) {
-				i := slices.IndexFunc(s.Bilans, func(o lsusync.Bilan) bool { return o.Key() == b.Key() })
+				i := find(s)
+				if i < 0 {
+					b.Version = st.written("", false)
+					s.Bilans = append(s.Bilans, b)
+					return
+				}
 				if st.flaw == mergesFields {
 					for k, v := range s.Bilans[i].Content {
 						if _, ok := b.Content[k]; !ok {
@@ -512,6 +707,7 @@ func (st *store) ops(cs lsusync.ChangeSet) []op {
 						}
 					}
 				}
+				b.Version = st.written(s.Bilans[i].Version, true)
 				s.Bilans[i] = b
 			},
 		})
@@ -519,16 +715,96 @@ func (st *store) ops(cs lsusync.ChangeSet) []op {
 	return ops
 }
 
-// check validates every change of the sets; st.mu must be held.
-func (st *store) check(sets ...lsusync.ChangeSet) error {
-	for _, cs := range sets {
-		for _, o := range st.ops(cs) {
-			if err := o.check(&st.s, st.hasEst); err != nil {
-				return err
-			}
+// version returns the Version of list[i], or the zero Version when i < 0.
+func version[T any](list []T, i int, v func(T) lsusync.Version) lsusync.Version {
+	if i < 0 {
+		return ""
+	}
+	return v(list[i])
+}
+
+// check validates every change of cs, for a write by owner (nil: the
+// store); st.mu must be held.
+func (st *store) check(ops []op, owner *batch) error {
+	for _, o := range ops {
+		if err := st.checkOne(o, owner); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// lock locks st.mu for a write of ops by owner (nil: the store). With
+// waitsForBatch, it first waits until no other batch reserves one of
+// their records. It returns with st.mu locked, or ctx's error.
+func (st *store) lock(ctx context.Context, ops []op, owner *batch) error {
+	for {
+		st.mu.Lock()
+		var other *batch
+		if st.flaw == waitsForBatch {
+			for _, o := range ops {
+				if b := st.reserved[o.name]; b != nil && b != owner {
+					other = b
+				}
+			}
+		}
+		if other == nil {
+			return nil
+		}
+		st.mu.Unlock()
+		select {
+		case <-other.ended:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// acquireWriter waits, with singleWriter, until no batch is in progress.
+func (st *store) acquireWriter(ctx context.Context) error {
+	if st.flaw != singleWriter {
+		return nil
+	}
+	select {
+	case st.writer <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (st *store) releaseWriter() {
+	if st.flaw == singleWriter {
+		<-st.writer
+	}
+}
+
+func (st *store) checkOne(o op, owner *batch) error {
+	if b := st.reserved[o.name]; b != nil && b != owner {
+		return fmt.Errorf("test store: %s: a batch writes it: %w", o.name, lsusync.ErrConflict)
+	}
+	return o.check(&st.s, st.hasEst)
+}
+
+// applied is called once a change set is applied to s: with the flaw
+// bumpsAll, every record gets a new version.
+func (st *store) applied(s *lsusync.Snapshot) {
+	if st.flaw != bumpsAll {
+		return
+	}
+	s.Establishment.Version = st.next()
+	for i := range s.Teachers {
+		s.Teachers[i].Version = st.next()
+	}
+	for i := range s.Classes {
+		s.Classes[i].Version = st.next()
+	}
+	for i := range s.Students {
+		s.Students[i].Version = st.next()
+	}
+	for i := range s.Bilans {
+		s.Bilans[i].Version = st.next()
+	}
 }
 
 func (st *store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
@@ -543,15 +819,16 @@ func (st *store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		for _, o := range ops {
-			if err := o.check(&st.s, st.hasEst); err != nil {
+			if err := st.checkOne(o, nil); err != nil {
 				return err
 			}
 			o.apply(&st.s)
 		}
+		st.applied(&st.s)
 		return nil
 	case lostUpdates:
 		st.mu.RLock()
-		err := st.check(cs)
+		err := st.check(ops, nil)
 		next := clone(st.s)
 		st.mu.RUnlock()
 		if err != nil {
@@ -567,7 +844,7 @@ func (st *store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		return nil
 	case halfVisible:
 		st.mu.RLock()
-		err := st.check(cs)
+		err := st.check(ops, nil)
 		st.mu.RUnlock()
 		if err != nil {
 			return err
@@ -580,14 +857,21 @@ func (st *store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		}
 		return nil
 	}
-	st.mu.Lock()
+	if err := st.acquireWriter(ctx); err != nil {
+		return err
+	}
+	defer st.releaseWriter()
+	if err := st.lock(ctx, ops, nil); err != nil {
+		return err
+	}
 	defer st.mu.Unlock()
-	if err := st.check(cs); err != nil {
+	if err := st.check(ops, nil); err != nil {
 		return err
 	}
 	for _, o := range ops {
 		o.apply(&st.s)
 	}
+	st.applied(&st.s)
 	return nil
 }
 
@@ -595,12 +879,16 @@ func (st *store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &batch{st: st}, nil
+	if err := st.acquireWriter(ctx); err != nil {
+		return nil, err
+	}
+	return &batch{st: st, ended: make(chan struct{})}, nil
 }
 
+// batch is a lsusync.Batch; its fields are guarded by the store's mutex.
 type batch struct {
 	st        *store
-	mu        sync.Mutex
+	ended     chan struct{} // closed when the batch ends
 	staged    []lsusync.ChangeSet
 	done      bool
 	committed bool
@@ -608,41 +896,60 @@ type batch struct {
 }
 
 func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
-	if b.st.flaw == batchVisible {
-		return b.st.Apply(ctx, cs)
+	st := b.st
+	if st.flaw == batchVisible {
+		return st.Apply(ctx, cs)
 	}
-	if err := ctx.Err(); err != nil && b.st.flaw != batchIgnoresCtx {
+	if err := ctx.Err(); err != nil && st.flaw != batchIgnoresCtx {
 		return err
 	}
-	b.st.mu.RLock()
-	err := b.st.check(cs)
-	b.st.mu.RUnlock()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if err != nil {
-		if b.st.flaw == batchPoisoned {
+	ops := st.ops(cs)
+	if err := st.lock(ctx, ops, b); err != nil {
+		return err
+	}
+	defer st.mu.Unlock()
+	if b.done {
+		return errors.New("test store: batch done")
+	}
+	if err := st.check(ops, b); err != nil {
+		if st.flaw == batchPoisoned {
 			b.staged = nil
 		}
 		return err
 	}
-	if b.done {
-		return errors.New("test store: batch done")
+	if st.flaw != noReserve {
+		for _, o := range ops {
+			st.reserved[o.name] = b
+		}
 	}
 	b.staged = append(b.staged, cloneChangeSet(cs))
 	return nil
 }
 
-func (b *batch) Commit(ctx context.Context) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.done {
-		return errors.New("test store: batch done")
-	}
+// end ends the batch, freeing the records it reserved and the writer;
+// st.mu must be held.
+func (b *batch) end() {
 	b.done = true
+	if b.st.flaw != keepsReserved {
+		for name, owner := range b.st.reserved {
+			if owner == b {
+				delete(b.st.reserved, name)
+			}
+		}
+	}
+	close(b.ended)
+	b.st.releaseWriter()
+}
+
+func (b *batch) Commit(ctx context.Context) error {
 	st := b.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if err := st.check(b.staged...); err != nil {
+	if b.done {
+		return errors.New("test store: batch done")
+	}
+	b.end()
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	b.before = clone(st.s)
@@ -651,24 +958,26 @@ func (b *batch) Commit(ctx context.Context) error {
 			o.apply(&st.s)
 		}
 	}
+	st.applied(&st.s)
 	b.committed = true
 	return nil
 }
 
 func (b *batch) Discard() {
-	switch {
-	case b.st.flaw == batchDiscardSaves:
+	st := b.st
+	if st.flaw == batchDiscardSaves {
 		b.Commit(context.Background())
 		return
-	case b.st.flaw == batchDiscardUndo && b.committed:
-		b.st.mu.Lock()
-		b.st.s = b.before
-		b.st.mu.Unlock()
 	}
-	b.mu.Lock()
-	b.done = true
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.flaw == batchDiscardUndo && b.committed {
+		st.s = b.before
+	}
+	if !b.done {
+		b.end()
+	}
 	b.staged = nil
-	b.mu.Unlock()
 }
 
 func clone(s lsusync.Snapshot) lsusync.Snapshot {

@@ -42,6 +42,7 @@ var (
 	keyNdiaye = lsusync.TeacherKey{Type: "epp", ID: "10023"}
 	keyLocal  = lsusync.TeacherKey{Type: "local", ID: "7"}
 	keyDir    = lsusync.TeacherKey{Type: "dir", ID: "3"}
+	keyNew    = lsusync.TeacherKey{Type: "epp", ID: newTeach} // a teacher the seed does not have
 )
 
 // Seed returns the snapshot that [TestStore] and [CheckStore] seed every

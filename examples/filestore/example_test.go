@@ -46,7 +46,7 @@ func Example() {
 	}
 	defer st.Close()
 	// A second process is refused while this one holds the store.
-	if _, err := filestore.Open(path, filestore.Options{}); errors.Is(err, filestore.ErrLocked) {
+	if _, err := filestore.Open(path, filestore.Options{}); errors.Is(err, filestore.ErrBusy) {
 		fmt.Println("second open:", "store is in use by another process")
 	}
 	today := e.Config.Today
@@ -56,10 +56,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println("updated:", rep.Counts().Updated)
-	fi, _ := os.Stat(path)
-	fmt.Println("mode:", fi.Mode().Perm())
 	// Output:
 	// second open: store is in use by another process
 	// updated: 1
-	// mode: -rw-------
 }

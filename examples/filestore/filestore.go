@@ -10,22 +10,27 @@
 //     lsusync.Batcher, and the synchronizer commits its batch once;
 //   - the write goes to a temporary file in the same folder, which is
 //     flushed to disk (fsync), then renamed over the store file, and the
-//     folder is flushed in turn: a crash at any moment leaves the old file
-//     or the new one, whole, never a mix;
-//   - an advisory lock (flock) on a sidecar file, path + ".lock", held from
-//     Open to Close, keeps two processes from using one store at once; the
-//     second gets [ErrLocked]. The lock file is left in place: removing it
+//     folder is flushed in turn (Windows cannot flush a folder: there the
+//     rename reaches the disk with the file system's journal): a crash at
+//     any moment leaves the old file or the new one, whole, never a mix;
+//   - an advisory lock on a sidecar file, path + ".lock", held from Open
+//     to Close, keeps two Stores, in two processes or in one, from using
+//     one store file at once; the second gets [ErrBusy]. Writers take it
+//     exclusive, readers shared. It is flock(2) on Unix systems and
+//     LockFileEx on Windows, and the system releases it when the process
+//     ends, however it ends. The lock file is left in place: removing it
 //     would let two processes lock two different files;
 //   - the files are created readable and writable by their owner only
 //     (0600): they hold personal data. A rewrite makes the store file 0600
 //     again;
+//   - a store file its user made read-only (chmod a-w, or the read-only
+//     attribute on Windows) is never replaced: opening it for writing
+//     fails with [ErrReadOnly], and the file is left as it was; it can
+//     still be opened read only;
 //   - a symbolic link to the store file is followed, not replaced;
 //   - a corrupt, truncated or future-version file is refused with a
 //     [*FileError] naming the file and, for a syntax error, the line,
 //     column and byte offset; it is never overwritten.
-//
-// Locking uses flock(2) and is available on Unix systems only; elsewhere
-// Open and Create return an error.
 package filestore
 
 import (
@@ -38,14 +43,22 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gofrs/flock"
+
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/memory"
 )
 
 // Sentinel errors, matched with errors.Is.
 var (
-	// ErrLocked reports a store file that another process holds open.
-	ErrLocked = errors.New("filestore: store is in use by another process")
+	// ErrBusy reports a store file that another Store holds open, in
+	// another process or in this one: its lock is taken. (A locked
+	// bilan is another matter: lsusync.ErrLocked.)
+	ErrBusy = errors.New("filestore: store is in use by another process")
+	// ErrReadOnly reports a store file opened for writing that its user
+	// made read-only, or that this user may not write: it is not
+	// replaced. Open it with Options.ReadOnly to read it.
+	ErrReadOnly = errors.New("filestore: store file is read-only")
 	// ErrCorrupt reports a file that is not a well-formed store file:
 	// wrong syntax, truncated, unknown or missing members, invalid
 	// content. Such a file is never overwritten.
@@ -72,8 +85,8 @@ type Store struct {
 	path string
 	mem  *memory.Store
 
-	mu       sync.Mutex // guards the fields below and the file writes
-	lock     *os.File   // nil once closed
+	mu       sync.Mutex   // guards the fields below and the file writes
+	lock     *flock.Flock // nil once closed
 	readOnly bool
 	broken   error // a write failed after the rename: reopen the store
 	writes   int   // files written since Open, for the tests
@@ -84,11 +97,18 @@ var (
 	_ lsusync.Batcher = (*Store)(nil)
 )
 
-// Open opens the store file at path: it takes the lock, then reads and
-// validates the whole file. It returns an error wrapping [ErrLocked] when
-// another process holds the store, a [*FileError] when the file is not a
-// valid store file, and an error wrapping fs.ErrNotExist when there is no
-// such file.
+// Open opens the store file at path: it checks the file, takes the lock,
+// then reads and validates the whole file. It returns
+//
+//   - an error wrapping fs.ErrNotExist when there is no such file, naming
+//     the folder when the folder is what is missing;
+//   - an error wrapping [ErrReadOnly] when the store is opened for writing
+//     and the file is read-only;
+//   - an error wrapping [ErrBusy] when another Store holds the lock;
+//   - a [*FileError] when the file is not a valid store file.
+//
+// The file is checked before the lock file is created: a refused Open
+// leaves no lock file next to a missing or read-only store.
 //
 // An exclusive Open removes the temporary files that a writer killed
 // during a save may have left next to the store file.
@@ -97,6 +117,9 @@ func Open(path string, opts Options) (*Store, error) {
 	// each write, next to its lock file, and the link stays a link.
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
+	}
+	if err := checkFile(path, !opts.ReadOnly); err != nil {
+		return nil, err
 	}
 	lock, err := lockFile(path, !opts.ReadOnly)
 	if err != nil {
@@ -110,7 +133,50 @@ func Open(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-func open(path string, lock *os.File, readOnly bool) (*Store, error) {
+// checkFile checks that path is a store file Open may open: it exists,
+// in a folder that exists, it is a regular file and, for writing, it is
+// not read-only.
+func checkFile(path string, write bool) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return statError(path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("filestore: %s: not a store file (mode %v)", path, fi.Mode())
+	}
+	if write {
+		return checkWritable(path, fi)
+	}
+	return nil
+}
+
+// checkWritable returns an error wrapping ErrReadOnly when the store file
+// at path, of info fi, must not be replaced.
+func checkWritable(path string, fi fs.FileInfo) error {
+	if reason := readOnlyReason(path, fi); reason != "" {
+		return fmt.Errorf("%w: %s (%s)", ErrReadOnly, path, reason)
+	}
+	return nil
+}
+
+// statError explains an error of os.Stat or os.Lstat of the store file at
+// path: the cause without the system call, and the folder when the
+// folder is what is missing.
+func statError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the message names the path itself
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		dir := filepath.Dir(path)
+		if _, derr := os.Stat(dir); errors.Is(derr, fs.ErrNotExist) {
+			return fmt.Errorf("filestore: %s: folder %s: %w", path, dir, err)
+		}
+	}
+	return fmt.Errorf("filestore: %s: %w", path, err)
+}
+
+func open(path string, lock *flock.Flock, readOnly bool) (*Store, error) {
 	s := &Store{path: path, lock: lock, readOnly: readOnly}
 	var err error
 	if s.mem, err = loadFile(path, s.persist); err != nil {
@@ -124,9 +190,10 @@ func open(path string, lock *os.File, readOnly bool) (*Store, error) {
 
 // Create creates a new store file at path holding snap, and returns the
 // Store open on it. It refuses, with an error wrapping fs.ErrExist, to
-// replace an existing file, and returns an error wrapping
-// lsusync.ErrInvalid when snap is not a valid store content (duplicate
-// keys, a pupil of an unknown class, an invalid period...).
+// replace an existing file; returns an error wrapping fs.ErrNotExist,
+// naming the folder, when the folder does not exist; and returns an error
+// wrapping lsusync.ErrInvalid when snap is not a valid store content
+// (duplicate keys, a pupil of an unknown class, an invalid period...).
 func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 	if err := validate(snap); err != nil {
 		return nil, fmt.Errorf("filestore: %s: %w", path, err)
@@ -134,6 +201,17 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 	mem, err := memory.New(snap)
 	if err != nil {
 		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
+	// Checked before the lock file is made, then again under the lock,
+	// which another Create may hold.
+	switch _, err := os.Lstat(path); {
+	case err == nil:
+		return nil, fmt.Errorf("filestore: %s: %w", path, fs.ErrExist)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, statError(path, err)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); err != nil {
+		return nil, statError(path, err)
 	}
 	lock, err := lockFile(path, true)
 	if err != nil {
@@ -164,7 +242,7 @@ func (s *Store) Close() error {
 	if s.lock == nil {
 		return nil
 	}
-	err := s.lock.Close() // closing the descriptor releases the flock
+	err := s.lock.Close() // releases the lock and closes the lock file
 	s.lock = nil
 	if err != nil {
 		return fmt.Errorf("filestore: %s: releasing the lock: %w", s.path, err)
@@ -185,6 +263,12 @@ func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot) error {
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	// The user may have made the file read-only since Open.
+	if fi, err := os.Stat(s.path); err == nil {
+		if err := checkWritable(s.path, fi); err != nil {
+			return err
+		}
 	}
 	err := writeFile(s.path, &snap, true)
 	s.writes++
@@ -329,14 +413,14 @@ func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
 		return fmt.Errorf("filestore: %s: %w", tmpName, err)
 	}
 	if replace {
-		err = os.Rename(tmpName, path)
+		err = rename(tmpName, path)
 	} else if err = os.Link(tmpName, path); err != nil && !errors.Is(err, fs.ErrExist) {
 		// A file system without hard links (FAT on a USB key): the
 		// caller holds the lock, so check, then rename.
 		if _, serr := os.Lstat(path); serr == nil {
 			err = fs.ErrExist
 		} else {
-			err = os.Rename(tmpName, path)
+			err = rename(tmpName, path)
 		}
 	}
 	if err != nil {
@@ -346,17 +430,4 @@ func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
 		return &renamedError{fmt.Errorf("filestore: %s: flushing the folder %s: %w", path, dir, err)}
 	}
 	return nil
-}
-
-// syncDir flushes the folder's entries, so that a rename survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

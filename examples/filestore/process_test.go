@@ -1,11 +1,10 @@
-//go:build unix
-
 package filestore
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -13,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,7 +24,7 @@ import (
 // The tests of this file run the test binary again as a child process that
 // executes TestHelperProcess with these environment variables.
 const (
-	envHelper = "FILESTORE_TEST_HELPER" // "saver" or "holder"
+	envHelper = "FILESTORE_TEST_HELPER" // "saver", "holder" or "reader"
 	envPath   = "FILESTORE_TEST_PATH"
 )
 
@@ -43,19 +41,21 @@ func crashPupils() int {
 // holderPupils is the size of the store of TestTwoProcesses.
 const holderPupils = 100
 
-// TestHelperProcess is the child process of TestCrash and TestTwoProcesses;
-// it does nothing in a normal test run.
+// TestHelperProcess is the child process of the tests of this file; it
+// does nothing in a normal test run.
 //
 // "saver" opens the store and saves the snapshots B and A alternately
 // until it is killed. "holder" opens the store, says "won" and saves B, or
 // says "locked: <error>", then waits for its standard input to close.
+// "reader" opens the store read only, says "read" or "locked: <error>",
+// then waits for its standard input to close.
 func TestHelperProcess(t *testing.T) {
 	role := os.Getenv(envHelper)
 	if role == "" {
-		t.Skip("child process of TestCrash and TestTwoProcesses")
+		t.Skip("child process of the tests of process_test.go")
 	}
 	path := os.Getenv(envPath)
-	s, err := Open(path, Options{})
+	s, err := Open(path, Options{ReadOnly: role == "reader"})
 	if err != nil {
 		fmt.Printf("locked: %v\n", err)
 		os.Exit(0)
@@ -81,6 +81,10 @@ func TestHelperProcess(t *testing.T) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
 		}
+		io.Copy(io.Discard, os.Stdin)
+		s.Close()
+	case "reader":
+		fmt.Println("read")
 		io.Copy(io.Discard, os.Stdin)
 		s.Close()
 	}
@@ -138,7 +142,7 @@ func TestCrash(t *testing.T) {
 		require.NoError(t, err, "the saver did not start")
 		require.Equal(t, "ready\n", line)
 		time.Sleep(time.Duration(rng.Int64N(int64(3*save) + 1)))
-		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+		require.NoError(t, cmd.Process.Kill())
 		cmd.Wait()
 		stdin.Close()
 
@@ -179,7 +183,7 @@ func TestCrash(t *testing.T) {
 }
 
 // TestTwoProcesses opens one store from two processes at once: one wins,
-// the other fails with ErrLocked's message, and the file stays whole.
+// the other fails with ErrBusy's message, and the file stays whole.
 func TestTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	s, err := Create(path, testSnapshot(holderPupils, 1))
@@ -212,4 +216,87 @@ func TestTwoProcesses(t *testing.T) {
 			t.Errorf("run %d: the file does not hold the winner's content", run)
 		}
 	}
+}
+
+// startHelper starts a helper with the given role on path and returns it
+// with its standard input and the first line it printed.
+func startHelper(t *testing.T, role, path string) (*exec.Cmd, io.WriteCloser, string) {
+	t.Helper()
+	cmd, stdin, out := helper(t, role, path)
+	line, err := out.ReadString('\n')
+	require.NoError(t, err, "the %s printed nothing", role)
+	return cmd, stdin, line
+}
+
+// stopHelper closes the helper's standard input and waits for its end.
+func stopHelper(t *testing.T, cmd *exec.Cmd, stdin io.WriteCloser) {
+	t.Helper()
+	stdin.Close()
+	require.NoError(t, cmd.Wait())
+}
+
+// TestReadersAndWriterProcesses opens one store from several processes:
+// two readers share it; while they hold it, a writer is refused, in
+// another process or in this one; once they are gone, a writer has it,
+// and then readers are refused.
+func TestReadersAndWriterProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	s, err := Create(path, testSnapshot(holderPupils, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	before := readBytes(t, path)
+
+	r1, in1, l1 := startHelper(t, "reader", path)
+	r2, in2, l2 := startHelper(t, "reader", path)
+	if l1 != "read\n" || l2 != "read\n" {
+		t.Fatalf("two readers: %q and %q, want \"read\" twice", l1, l2)
+	}
+	w, inW, lw := startHelper(t, "holder", path)
+	if !strings.HasPrefix(lw, "locked: ") || !strings.Contains(lw, "store is in use by another process") {
+		t.Errorf("a writer while two readers hold the store: %q, want \"locked: ...\"", lw)
+	}
+	stopHelper(t, w, inW)
+	if _, err := Open(path, Options{}); !errors.Is(err, ErrBusy) {
+		t.Errorf("Open for writing in this process while readers hold the store: %v, want ErrBusy", err)
+	}
+	r3, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err, "a third reader, in this process")
+	require.NoError(t, r3.Close())
+	stopHelper(t, r1, in1)
+	stopHelper(t, r2, in2)
+	if !bytes.Equal(before, readBytes(t, path)) {
+		t.Fatal("the store file changed while only readers held it")
+	}
+
+	w, inW, lw = startHelper(t, "holder", path)
+	require.Equal(t, "won\n", lw, "a writer once the readers are gone")
+	r, rin, rl := startHelper(t, "reader", path)
+	stopHelper(t, r, rin)
+	if !strings.HasPrefix(rl, "locked: ") {
+		t.Errorf("a reader while a writer holds the store: %q, want \"locked: ...\"", rl)
+	}
+	if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, ErrBusy) {
+		t.Errorf("Open read only in this process while a writer holds the store: %v, want ErrBusy", err)
+	}
+	stopHelper(t, w, inW)
+}
+
+// TestLockReleasedWhenKilled kills a process that holds the store without
+// closing it: the system releases its lock, and the next Open succeeds.
+func TestLockReleasedWhenKilled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	s, err := Create(path, testSnapshot(holderPupils, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	cmd, stdin, line := startHelper(t, "holder", path)
+	require.Equal(t, "won\n", line)
+	_, err = Open(path, Options{})
+	require.ErrorIs(t, err, ErrBusy, "while the holder runs")
+	require.NoError(t, cmd.Process.Kill())
+	cmd.Wait()
+	stdin.Close()
+	s, err = Open(path, Options{})
+	require.NoError(t, err, "Open after the holder was killed")
+	require.NoError(t, s.Close())
 }

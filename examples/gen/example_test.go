@@ -66,8 +66,8 @@ func Example_secondExport() {
 			left++
 		}
 	}
-	fmt.Println(left, "pupils left")
+	fmt.Println(left, "pupil left") // the pupils who left before the store was made are not in it
 	// Output:
 	// 6A Label → 6e A - Section sportive
-	// 2 pupils left
+	// 1 pupil left
 }

@@ -147,9 +147,9 @@ func (e *Establishment) domainClasses() []lsusync.ClassData {
 	}
 	// The classes: STS divisions, then Structures.xml ones.
 	type class struct {
-		code, label string
-		mefs        []string
-		div         *Division
+		code string
+		mefs []string
+		div  *Division
 	}
 	var classes []*class
 	byCode := make(map[string]*class)

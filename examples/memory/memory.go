@@ -10,9 +10,12 @@ package memory
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/lsusync/lsusync"
@@ -20,6 +23,17 @@ import (
 
 // Store is an in-memory lsusync.Store. It also implements lsusync.Batcher.
 // Its methods are safe for concurrent use.
+//
+// Versions are "<store>-<n>": a random name given to the Store when it
+// is made and a counter that never goes back. A store made from a
+// Snapshot gives every record the version "<store>-1", and each write
+// gives the records it writes the next number, so that a record never has
+// the same version twice; and a version read from another Store, such as
+// one made earlier from the same file, never matches: a write that
+// carries it is refused, never applied over an edit it did not see. A
+// batch reserves the records it stages: a write of one of them by anyone
+// else fails with lsusync.ErrConflict until the batch is committed or
+// discarded.
 type Store struct {
 	mu       sync.RWMutex
 	est      lsusync.Establishment
@@ -31,6 +45,18 @@ type Store struct {
 	bilans   map[lsusync.BilanKey]lsusync.Bilan
 	byPupil  map[string][]lsusync.Period
 	persist  func(context.Context, lsusync.Snapshot) error
+	name     string // the random part of the versions
+	version  uint64 // the counter of the versions
+	reserved reservations
+}
+
+// reservations are the records staged by batches in progress.
+type reservations struct {
+	est      *batch
+	teachers map[lsusync.TeacherKey]*batch
+	classes  map[string]*batch
+	students map[string]*batch
+	bilans   map[lsusync.BilanKey]*batch
 }
 
 var (
@@ -51,7 +77,10 @@ func New(d lsusync.Snapshot) (*Store, error) {
 // before they become visible. When persist returns an error, the changes
 // are dropped and Apply or Commit returns that error.
 func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error) (*Store, error) {
+	name := rand.Text()[:12] // 60 random bits
+	first := lsusync.Version(name + "-1")
 	s := &Store{
+		name:     name,
 		hasEst:   d.Establishment != (lsusync.Establishment{}),
 		est:      d.Establishment,
 		teachers: make(map[lsusync.TeacherKey]lsusync.Teacher, len(d.Teachers)),
@@ -61,11 +90,20 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		bilans:   make(map[lsusync.BilanKey]lsusync.Bilan, len(d.Bilans)),
 		byPupil:  make(map[string][]lsusync.Period, len(d.Students)),
 		persist:  persist,
+		version:  1,
+		reserved: reservations{
+			teachers: make(map[lsusync.TeacherKey]*batch),
+			classes:  make(map[string]*batch),
+			students: make(map[string]*batch),
+			bilans:   make(map[lsusync.BilanKey]*batch),
+		},
 	}
+	s.est.Version = first
 	for _, t := range d.Teachers {
 		if _, dup := s.teachers[t.Key]; dup {
 			return nil, fmt.Errorf("memory: %w: teacher %s twice", lsusync.ErrInvalid, t.Key)
 		}
+		t.Version = first
 		s.teachers[t.Key] = t
 	}
 	for _, c := range d.Classes {
@@ -73,6 +111,7 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 			return nil, fmt.Errorf("memory: %w: class %q twice", lsusync.ErrInvalid, c.Code)
 		}
 		c.Periods = slices.Clone(c.Periods)
+		c.Version = first
 		s.classes[c.Code] = c
 	}
 	for _, st := range d.Students {
@@ -82,6 +121,7 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		if _, ok := s.classes[st.Class]; !ok {
 			return nil, fmt.Errorf("memory: %w: pupil %s in unknown class %q", lsusync.ErrInvalid, st.ID, st.Class)
 		}
+		st.Version = first
 		s.putStudent(st)
 	}
 	for _, b := range d.Bilans {
@@ -92,33 +132,52 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		if _, ok := s.students[b.Student]; !ok {
 			return nil, fmt.Errorf("memory: %w: bilan %s of unknown pupil", lsusync.ErrInvalid, k)
 		}
-		s.bilans[k] = cloneBilan(b)
+		b = cloneBilan(b)
+		b.Version = first
+		s.bilans[k] = b
 		s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
 	}
 	return s, nil
 }
 
-// Snapshot returns a sorted deep copy of the store's content.
+// Snapshot returns a sorted deep copy of the store's content, without the
+// records' versions.
 func (s *Store) Snapshot() lsusync.Snapshot {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.data()
 }
 
+// data returns the content without versions; s.mu must be held.
 func (s *Store) data() lsusync.Snapshot {
 	d := lsusync.Snapshot{
 		Establishment: s.est,
-		Teachers:      slices.Collect(maps.Values(s.teachers)),
+		Teachers:      make([]lsusync.Teacher, 0, len(s.teachers)),
 		Classes:       make([]lsusync.Class, 0, len(s.classes)),
-		Students:      slices.Collect(maps.Values(s.students)),
+		Students:      make([]lsusync.Student, 0, len(s.students)),
 		Bilans:        make([]lsusync.Bilan, 0, len(s.bilans)),
+	}
+	d.Establishment.Version = ""
+	if !s.hasEst {
+		d.Establishment = lsusync.Establishment{}
+	}
+	for _, t := range s.teachers {
+		t.Version = ""
+		d.Teachers = append(d.Teachers, t)
 	}
 	for _, c := range s.classes {
 		c.Periods = slices.Clone(c.Periods)
+		c.Version = ""
 		d.Classes = append(d.Classes, c)
 	}
+	for _, st := range s.students {
+		st.Version = ""
+		d.Students = append(d.Students, st)
+	}
 	for _, b := range s.bilans {
-		d.Bilans = append(d.Bilans, cloneBilan(b))
+		b = cloneBilan(b)
+		b.Version = ""
+		d.Bilans = append(d.Bilans, b)
 	}
 	d.Sort()
 	return d
@@ -211,11 +270,21 @@ func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, erro
 
 // Apply implements lsusync.Applier.
 func (s *Store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	cs = cloneChangeSet(cs)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.validate(cs, nil); err != nil {
+		return err
+	}
 	return s.commit(ctx, []lsusync.ChangeSet{cs})
 }
 
-// BeginBatch implements lsusync.Batcher: the change sets staged in the
-// batch are validated as they are staged, and applied together by Commit.
+// BeginBatch implements lsusync.Batcher: each staged change set is
+// validated and its records reserved as it is staged, and Commit applies
+// them together.
 func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -223,9 +292,9 @@ func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	return &batch{s: s}, nil
 }
 
+// batch is a lsusync.Batch; its fields are guarded by the store's mutex.
 type batch struct {
 	s      *Store
-	mu     sync.Mutex
 	staged []lsusync.ChangeSet
 	done   bool
 }
@@ -235,117 +304,223 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		return err
 	}
 	cs = cloneChangeSet(cs)
-	b.s.mu.RLock()
-	err := b.s.validate(cs)
-	b.s.mu.RUnlock()
-	if err != nil {
+	s := b.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b.done {
+		return errBatchEnded
+	}
+	if err := s.validate(cs, b); err != nil {
 		return err
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.done {
-		return fmt.Errorf("memory: batch already committed or discarded")
-	}
+	s.reserve(cs, b)
 	b.staged = append(b.staged, cs)
 	return nil
 }
 
 func (b *batch) Commit(ctx context.Context) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	s := b.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if b.done {
-		return fmt.Errorf("memory: batch already committed or discarded")
+		return errBatchEnded
 	}
 	b.done = true
-	return b.s.commit(ctx, b.staged)
-}
-
-func (b *batch) Discard() {
-	b.mu.Lock()
-	b.done = true
-	b.staged = nil
-	b.mu.Unlock()
-}
-
-// commit validates and applies the change sets atomically.
-func (s *Store) commit(ctx context.Context, sets []lsusync.ChangeSet) error {
+	defer s.release(b)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	return s.commit(ctx, b.staged)
+}
+
+func (b *batch) Discard() {
+	s := b.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, cs := range sets {
-		if err := s.validate(cs); err != nil {
-			return err
-		}
+	if !b.done {
+		b.done = true
+		s.release(b)
 	}
+	b.staged = nil
+}
+
+var errBatchEnded = errors.New("memory: batch already committed or discarded")
+
+// commit applies validated change sets atomically, giving their records
+// new versions, and persists the result; s.mu must be held.
+func (s *Store) commit(ctx context.Context, sets []lsusync.ChangeSet) error {
 	undo := s.snapshotFor(sets)
+	version := s.version
 	for _, cs := range sets {
-		s.apply(cloneChangeSet(cs))
+		s.apply(cs)
 	}
 	if s.persist != nil {
 		if err := s.persist(ctx, s.data()); err != nil {
 			undo()
+			s.version = version
 			return err
 		}
 	}
 	return nil
 }
 
-// validate checks cs against the store; s.mu must be held.
-func (s *Store) validate(cs lsusync.ChangeSet) error {
-	if e := cs.Establishment; e != nil && (!s.hasEst || e.UAI != s.est.UAI) {
-		return fmt.Errorf("memory: establishment %q: %w", e.UAI, lsusync.ErrNotFound)
+// validate checks cs against the store's committed content and the
+// reservations of other batches than owner; s.mu must be held.
+func (s *Store) validate(cs lsusync.ChangeSet, owner *batch) error {
+	mine := func(b *batch) bool { return b == nil || b == owner }
+	if e := cs.Establishment; e != nil {
+		switch {
+		case !s.hasEst || e.UAI != s.est.UAI:
+			return fmt.Errorf("memory: establishment %q: %w", e.UAI, lsusync.ErrNotFound)
+		case !mine(s.reserved.est):
+			return fmt.Errorf("memory: establishment %s: %w: a batch in progress writes it", e.UAI, lsusync.ErrConflict)
+		case e.Version != s.est.Version:
+			return fmt.Errorf("memory: establishment %s: %w", e.UAI, lsusync.ErrConflict)
+		}
 	}
 	for _, t := range cs.Teachers {
 		if t.Key.Type == "" || t.Key.ID == "" {
 			return fmt.Errorf("memory: %w: teacher with an empty key", lsusync.ErrInvalid)
 		}
-	}
-	if c := cs.Class; c != nil {
-		if _, ok := s.classes[c.Code]; !ok {
-			return fmt.Errorf("memory: class %q: %w", c.Code, lsusync.ErrNotFound)
+		old, ok := s.teachers[t.Key]
+		if err := check("teacher "+t.Key.String(), ok, old.Version, t.Version, mine(s.reserved.teachers[t.Key])); err != nil {
+			return err
 		}
 	}
+	if c := cs.Class; c != nil {
+		if c.Code == "" {
+			return fmt.Errorf("memory: %w: class with an empty code", lsusync.ErrInvalid)
+		}
+		old, ok := s.classes[c.Code]
+		if err := check(fmt.Sprintf("class %q", c.Code), ok, old.Version, c.Version, mine(s.reserved.classes[c.Code])); err != nil {
+			return err
+		}
+	}
+	adding := make(map[string]bool, len(cs.Students))
 	for _, st := range cs.Students {
 		if st.ID == "" {
 			return fmt.Errorf("memory: %w: pupil with an empty ID", lsusync.ErrInvalid)
 		}
-		if _, ok := s.classes[st.Class]; !ok {
+		if _, ok := s.classes[st.Class]; !ok && (cs.Class == nil || cs.Class.Code != st.Class) {
 			return fmt.Errorf("memory: pupil %s: class %q: %w", st.ID, st.Class, lsusync.ErrNotFound)
 		}
+		old, ok := s.students[st.ID]
+		if err := check("pupil "+st.ID, ok, old.Version, st.Version, mine(s.reserved.students[st.ID])); err != nil {
+			return err
+		}
+		adding[st.ID] = true
 	}
 	for _, b := range cs.Bilans {
-		old, ok := s.bilans[b.Key()]
-		if !ok {
-			return fmt.Errorf("memory: bilan %s: %w", b.Key(), lsusync.ErrNotFound)
+		k := b.Key()
+		if _, ok := s.students[b.Student]; !ok && !adding[b.Student] {
+			return fmt.Errorf("memory: bilan %s: pupil %s: %w", k, b.Student, lsusync.ErrNotFound)
 		}
-		if old.Locked || b.Locked {
-			return fmt.Errorf("memory: bilan %s: %w", b.Key(), lsusync.ErrLocked)
+		old, ok := s.bilans[k]
+		if ok && b.Version != "" && (old.Locked || b.Locked) {
+			return fmt.Errorf("memory: bilan %s: %w", k, lsusync.ErrLocked)
+		}
+		if err := check("bilan "+k.String(), ok, old.Version, b.Version, mine(s.reserved.bilans[k])); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// apply writes a validated change set; s.mu must be held.
+// check applies the version rules to one record: stored tells whether the
+// store holds it, with version have; want is the version the change set
+// gives it; free tells whether no other batch reserved it.
+func check(what string, stored bool, have, want lsusync.Version, free bool) error {
+	switch {
+	case want != "" && !stored:
+		return fmt.Errorf("memory: %s: %w", what, lsusync.ErrNotFound)
+	case !free:
+		return fmt.Errorf("memory: %s: %w: a batch in progress writes it", what, lsusync.ErrConflict)
+	case want == "" && stored:
+		return fmt.Errorf("memory: %s: %w: it was added since it was read", what, lsusync.ErrConflict)
+	case want != have:
+		return fmt.Errorf("memory: %s: %w: version %s, read at %s", what, lsusync.ErrConflict, have, want)
+	}
+	return nil
+}
+
+// reserve marks the records of cs as staged by b; s.mu must be held.
+func (s *Store) reserve(cs lsusync.ChangeSet, b *batch) {
+	r := &s.reserved
+	if cs.Establishment != nil {
+		r.est = b
+	}
+	for _, t := range cs.Teachers {
+		r.teachers[t.Key] = b
+	}
+	if cs.Class != nil {
+		r.classes[cs.Class.Code] = b
+	}
+	for _, st := range cs.Students {
+		r.students[st.ID] = b
+	}
+	for _, bi := range cs.Bilans {
+		r.bilans[bi.Key()] = b
+	}
+}
+
+// release frees the records that b reserved; s.mu must be held.
+func (s *Store) release(b *batch) {
+	r := &s.reserved
+	if r.est == b {
+		r.est = nil
+	}
+	for _, cs := range b.staged {
+		for _, t := range cs.Teachers {
+			delete(r.teachers, t.Key)
+		}
+		if cs.Class != nil {
+			delete(r.classes, cs.Class.Code)
+		}
+		for _, st := range cs.Students {
+			delete(r.students, st.ID)
+		}
+		for _, bi := range cs.Bilans {
+			delete(r.bilans, bi.Key())
+		}
+	}
+}
+
+// next returns a version that no record had before; s.mu must be held.
+func (s *Store) next() lsusync.Version {
+	s.version++
+	return lsusync.Version(s.name + "-" + strconv.FormatUint(s.version, 10))
+}
+
+// apply writes a validated change set, its records owned by the store;
+// s.mu must be held.
 func (s *Store) apply(cs lsusync.ChangeSet) {
 	if cs.Establishment != nil {
 		s.est = *cs.Establishment
+		s.est.Version = s.next()
 	}
 	for _, t := range cs.Teachers {
+		t.Version = s.next()
 		s.teachers[t.Key] = t
 	}
 	if cs.Class != nil {
-		s.classes[cs.Class.Code] = *cs.Class
+		c := *cs.Class
+		c.Version = s.next()
+		s.classes[c.Code] = c
 	}
 	for _, st := range cs.Students {
 		if old, ok := s.students[st.ID]; ok && old.Class != st.Class {
 			delete(s.members[old.Class], st.ID)
 		}
+		st.Version = s.next()
 		s.putStudent(st)
 	}
 	for _, b := range cs.Bilans {
-		s.bilans[b.Key()] = b
+		k := b.Key()
+		if _, ok := s.bilans[k]; !ok {
+			s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
+		}
+		b.Version = s.next()
+		s.bilans[k] = b
 	}
 }
 
@@ -360,55 +535,32 @@ func (s *Store) putStudent(st lsusync.Student) {
 }
 
 // snapshotFor records the current value of every record the change sets
-// touch and returns a function that restores them; s.mu must be held.
+// touch and returns a function that restores them, removing the records
+// they add; s.mu must be held.
 func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
-	est, hasEst := s.est, s.hasEst
+	est := s.est
 	teachers := map[lsusync.TeacherKey]*lsusync.Teacher{}
-	classes := map[string]lsusync.Class{}
+	classes := map[string]*lsusync.Class{}
 	students := map[string]*lsusync.Student{}
-	bilans := map[lsusync.BilanKey]lsusync.Bilan{}
+	bilans := map[lsusync.BilanKey]*lsusync.Bilan{}
 	for _, cs := range sets {
 		for _, t := range cs.Teachers {
-			if _, seen := teachers[t.Key]; !seen {
-				if old, ok := s.teachers[t.Key]; ok {
-					teachers[t.Key] = &old
-				} else {
-					teachers[t.Key] = nil
-				}
-			}
+			remember(teachers, s.teachers, t.Key)
 		}
 		if cs.Class != nil {
-			if _, seen := classes[cs.Class.Code]; !seen {
-				classes[cs.Class.Code] = s.classes[cs.Class.Code]
-			}
+			remember(classes, s.classes, cs.Class.Code)
 		}
 		for _, st := range cs.Students {
-			if _, seen := students[st.ID]; !seen {
-				if old, ok := s.students[st.ID]; ok {
-					students[st.ID] = &old
-				} else {
-					students[st.ID] = nil
-				}
-			}
+			remember(students, s.students, st.ID)
 		}
 		for _, b := range cs.Bilans {
-			if _, seen := bilans[b.Key()]; !seen {
-				bilans[b.Key()] = s.bilans[b.Key()]
-			}
+			remember(bilans, s.bilans, b.Key())
 		}
 	}
 	return func() {
-		s.est, s.hasEst = est, hasEst
-		for k, t := range teachers {
-			if t == nil {
-				delete(s.teachers, k)
-			} else {
-				s.teachers[k] = *t
-			}
-		}
-		for k, c := range classes {
-			s.classes[k] = c
-		}
+		s.est = est
+		restore(s.teachers, teachers)
+		restore(s.classes, classes)
 		for id, st := range students {
 			if cur, ok := s.students[id]; ok {
 				delete(s.members[cur.Class], id)
@@ -419,7 +571,34 @@ func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 			}
 		}
 		for k, b := range bilans {
-			s.bilans[k] = b
+			if b == nil {
+				s.byPupil[k.Student] = slices.DeleteFunc(s.byPupil[k.Student], func(p lsusync.Period) bool { return p == k.Period })
+			}
+		}
+		restore(s.bilans, bilans)
+	}
+}
+
+// remember records in saved the value that m holds for k, or nil when it
+// holds none, the first time k is seen.
+func remember[K comparable, V any](saved map[K]*V, m map[K]V, k K) {
+	if _, seen := saved[k]; seen {
+		return
+	}
+	if v, ok := m[k]; ok {
+		saved[k] = &v
+	} else {
+		saved[k] = nil
+	}
+}
+
+// restore puts back in m the values saved by remember.
+func restore[K comparable, V any](m map[K]V, saved map[K]*V) {
+	for k, v := range saved {
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = *v
 		}
 	}
 }

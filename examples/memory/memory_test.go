@@ -88,11 +88,12 @@ func TestNewCopiesSeed(t *testing.T) {
 // changes returns change sets touching every kind of record, and adding a
 // teacher and a pupil and moving a pupil to another class, as the
 // synchronizer would apply them: one for the establishment and the
-// teachers, one per class.
-func changes(seed lsusync.Snapshot) (head, class lsusync.ChangeSet) {
-	est := seed.Establishment
+// teachers, one per class. s is the content read from the store, with
+// the records' versions.
+func changes(s lsusync.Snapshot) (head, class lsusync.ChangeSet) {
+	est := s.Establishment
 	est.Name = "Cité scolaire Jean Moulin"
-	teacher := seed.Teachers[1]
+	teacher := s.Teachers[slices.IndexFunc(s.Teachers, func(t lsusync.Teacher) bool { return t.Key.ID == "512" })]
 	teacher.FirstName = "Paul-Henri"
 	head = lsusync.ChangeSet{
 		Establishment: &est,
@@ -101,13 +102,18 @@ func changes(seed lsusync.Snapshot) (head, class lsusync.ChangeSet) {
 			{Key: lsusync.TeacherKey{Type: "epp", ID: "20001"}, Civility: lsusync.Madame, LastName: "NOUVELLE"},
 		},
 	}
-	c := seed.Classes[0] // 3EME1
+	c := s.Classes[slices.IndexFunc(s.Classes, func(c lsusync.Class) bool { return c.Code == "3EME1" })]
 	c.Label = "3ème 1 bilangue"
-	moved := seed.Students[1] // 98765, from 3EME1
-	moved.Class = seed.Classes[1].Code
-	renamed := seed.Students[0]
+	pupil := func(id string) lsusync.Student {
+		return s.Students[slices.IndexFunc(s.Students, func(p lsusync.Student) bool { return p.ID == id })]
+	}
+	moved := pupil("98765") // from 3EME1
+	moved.Class = "3 A"
+	renamed := pupil("1234")
 	renamed.LastName = "DURAND-PETIT"
-	bilan := seed.Bilans[1] // 1234 T2, direct
+	bilan := s.Bilans[slices.IndexFunc(s.Bilans, func(b lsusync.Bilan) bool {
+		return b.Student == "1234" && b.Period.Index == 2 // T2, direct
+	})]
 	bilan.HeadTeachers = []lsusync.TeacherKey{teacher.Key}
 	class = lsusync.ChangeSet{
 		Class: &c,
@@ -119,6 +125,30 @@ func changes(seed lsusync.Snapshot) (head, class lsusync.ChangeSet) {
 		Bilans: []lsusync.Bilan{bilan},
 	}
 	return head, class
+}
+
+// read returns the content of s as its read methods return it, with the
+// records' versions.
+func read(t *testing.T, s lsusync.Store) lsusync.Snapshot {
+	t.Helper()
+	ctx := t.Context()
+	var d lsusync.Snapshot
+	var err error
+	d.Establishment, err = s.Establishment(ctx)
+	require.NoError(t, err)
+	d.Teachers, err = s.Teachers(ctx)
+	require.NoError(t, err)
+	d.Classes, err = s.Classes(ctx)
+	require.NoError(t, err)
+	for _, c := range d.Classes {
+		students, err := s.Students(ctx, c.Code)
+		require.NoError(t, err)
+		bilans, err := s.Bilans(ctx, c.Code)
+		require.NoError(t, err)
+		d.Students = append(d.Students, students...)
+		d.Bilans = append(d.Bilans, bilans...)
+	}
+	return d
 }
 
 // recorder is a persist function that records what it is given and
@@ -143,7 +173,7 @@ func TestNewPersistentApply(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, rec.calls, "NewPersistent must not persist")
 
-	head, class := changes(lsusynctest.Seed())
+	head, class := changes(read(t, s))
 	require.NoError(t, s.Apply(ctx, head))
 	require.NoError(t, s.Apply(ctx, class))
 	if len(rec.calls) != 2 {
@@ -179,7 +209,7 @@ func TestNewPersistentBatch(t *testing.T) {
 	rec := &recorder{}
 	s, err := memory.NewPersistent(lsusynctest.Seed(), rec.persist)
 	require.NoError(t, err)
-	head, class := changes(lsusynctest.Seed())
+	head, class := changes(read(t, s))
 
 	b, err := s.BeginBatch(ctx)
 	require.NoError(t, err)
@@ -198,9 +228,10 @@ func TestNewPersistentBatch(t *testing.T) {
 	}
 	b.Discard()
 
+	head, _ = changes(read(t, s))
 	b, err = s.BeginBatch(ctx)
 	require.NoError(t, err)
-	require.NoError(t, b.Apply(ctx, head))
+	require.NoError(t, b.Apply(ctx, lsusync.ChangeSet{Establishment: head.Establishment}))
 	b.Discard()
 	if len(rec.calls) != 1 {
 		t.Errorf("persist called for a discarded batch: %d calls, want 1", len(rec.calls))
@@ -208,15 +239,65 @@ func TestNewPersistentBatch(t *testing.T) {
 }
 
 // applied returns seed with the change sets applied, by the memory store
-// itself without persistence.
+// itself without persistence. The sets hold the versions that a store
+// made from seed gives its records.
 func applied(t *testing.T, seed lsusync.Snapshot, sets ...lsusync.ChangeSet) lsusync.Snapshot {
 	t.Helper()
 	s, err := memory.New(seed)
 	require.NoError(t, err)
 	for _, cs := range sets {
-		require.NoError(t, s.Apply(t.Context(), cs))
+		require.NoError(t, s.Apply(t.Context(), rebase(t, s, cs)))
 	}
 	return s.Snapshot()
+}
+
+// rebase returns cs with the versions that s gives its records: cs was
+// read from another store, whose versions never match those of s.
+func rebase(t *testing.T, s *memory.Store, cs lsusync.ChangeSet) lsusync.ChangeSet {
+	t.Helper()
+	ctx := t.Context()
+	if cs.Establishment != nil {
+		est, err := s.Establishment(ctx)
+		require.NoError(t, err)
+		e := *cs.Establishment
+		e.Version = est.Version
+		cs.Establishment = &e
+	}
+	teachers, err := s.Teachers(ctx)
+	require.NoError(t, err)
+	cs.Teachers = slices.Clone(cs.Teachers)
+	for i, tc := range cs.Teachers {
+		if j := slices.IndexFunc(teachers, func(o lsusync.Teacher) bool { return o.Key == tc.Key }); j >= 0 && tc.Version != "" {
+			cs.Teachers[i].Version = teachers[j].Version
+		}
+	}
+	if cs.Class != nil && cs.Class.Version != "" {
+		classes, err := s.Classes(ctx)
+		require.NoError(t, err)
+		c := *cs.Class
+		c.Version = classes[slices.IndexFunc(classes, func(o lsusync.Class) bool { return o.Code == c.Code })].Version
+		cs.Class = &c
+	}
+	cs.Students = slices.Clone(cs.Students)
+	for i, st := range cs.Students {
+		if st.Version != "" {
+			old, err := s.Student(ctx, st.ID)
+			require.NoError(t, err)
+			cs.Students[i].Version = old.Version
+		}
+	}
+	cs.Bilans = slices.Clone(cs.Bilans)
+	for i, b := range cs.Bilans {
+		if b.Version == "" {
+			continue
+		}
+		old, err := s.Student(ctx, b.Student)
+		require.NoError(t, err)
+		bilans, err := s.Bilans(ctx, old.Class)
+		require.NoError(t, err)
+		cs.Bilans[i].Version = bilans[slices.IndexFunc(bilans, func(o lsusync.Bilan) bool { return o.Key() == b.Key() })].Version
+	}
+	return cs
 }
 
 // TestPersistFailure checks that a failing persist leaves the store
@@ -251,7 +332,8 @@ func TestPersistFailure(t *testing.T) {
 			s, err := memory.NewPersistent(lsusynctest.Seed(), rec.persist)
 			require.NoError(t, err)
 			before := s.Snapshot()
-			head, class := changes(lsusynctest.Seed())
+			current := read(t, s)
+			head, class := changes(current)
 			// One change set holding both, for Apply; two for Commit.
 			all := class
 			all.Establishment, all.Teachers = head.Establishment, head.Teachers
@@ -270,10 +352,10 @@ func TestPersistFailure(t *testing.T) {
 				t.Errorf("Snapshot() after a failed %s mismatch (-want +got):\n%s", tt.name, d)
 			}
 			// The class index: the moved pupil is back in their class, the
-			// added one is nowhere.
+			// added one is nowhere; the versions are those before.
 			for _, c := range before.Classes {
 				var want []lsusync.Student
-				for _, st := range before.Students {
+				for _, st := range sortedStudents(current.Students) {
 					if st.Class == c.Code {
 						want = append(want, st)
 					}

@@ -2,7 +2,6 @@ package siecle
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -54,13 +53,4 @@ func lookupCharset(label string) *charset {
 		return windows1252Cset
 	}
 	return nil
-}
-
-// appendRune appends the UTF-8 form of byte b decoded with the single-byte
-// table t.
-func appendByte(dst []byte, t *[256]rune, b byte) []byte {
-	if b < utf8.RuneSelf {
-		return append(dst, b)
-	}
-	return utf8.AppendRune(dst, t[b])
 }

@@ -9,9 +9,13 @@ import (
 	"strings"
 )
 
-// Options bound the input. The zero value reads real exports of any
-// establishment.
+// Options bound the input, and name the NUMEN file of a folder. The zero
+// value reads real exports of any establishment.
 type Options struct {
+	// NUMEN, when not empty, is the path of the CSV file of the teachers'
+	// NUMEN that [OpenDir] reads instead of the folder's numen.csv. [Open]
+	// reads [Files].NUMEN.
+	NUMEN string
 	// MaxFileSize is the largest file accepted, plain XML or zip, in
 	// bytes; 0 means 512 MiB.
 	MaxFileSize int64

@@ -31,10 +31,6 @@ func edit(t *testing.T, file, old, new string) func(string, []byte) []byte {
 // file, the element and the offending value.
 func TestRefusals(t *testing.T) {
 	ctx := context.Background()
-	type result struct {
-		src *Source
-		err error
-	}
 	open := func(t *testing.T, tr func(string, []byte) []byte) error {
 		_, f := fixtureDir(t, tr)
 		_, err := Open(ctx, f, Options{})

@@ -184,7 +184,8 @@ func Open(ctx context.Context, f Files, opts Options) (*Source, error) {
 
 // OpenDir reads every *.xml and *.zip file of dir (hidden files aside),
 // recognising each export by its root element, not its name, and an
-// optional NUMEN file named numen.csv (any case), then works as [Open].
+// optional NUMEN file named numen.csv (any case), or the file that
+// opts.NUMEN names, then works as [Open].
 // Other SIECLE exports (root BEE_RESPONSABLES...) are skipped and listed
 // in [Diagnostics]; any other XML file is refused, and so are two files of
 // the same kind.
@@ -207,6 +208,12 @@ func OpenDir(ctx context.Context, dir string, opts Options) (*Source, error) {
 		if strings.EqualFold(name, "numen.csv") {
 			numen = filepath.Join(dir, name)
 		}
+	}
+	if opts.NUMEN != "" {
+		numen = opts.NUMEN
+	}
+	if opts.NUMEN != "" {
+		numen = opts.NUMEN
 	}
 	results, err := readAll(ctx, paths, &opts)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,11 +102,23 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
+// closingRow returns the last row of the report's table: how the
+// synchronisation ended.
+func closingRow(report string) string {
+	row := ""
+	for _, line := range strings.Split(report, "\n") {
+		if len(line) > 9 && strings.HasPrefix(line[len(string([]rune(line)[0])):], "      | ") {
+			row = line
+		}
+	}
+	return row
+}
+
 func TestInitThenSync(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "lsu.json")
 	r := lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir)
 	r.require(t, 0)
-	want := store + " created: establishment 0750001A, 6 classes (3 trimesters of 2025-2026), "
+	want := store + " créé : établissement 0750001A, 6 classes (3 trimestres de 2025-2026), "
 	if !strings.HasPrefix(r.stdout, want) {
 		t.Errorf("init says %q, want it to begin with %q", r.stdout, want)
 	}
@@ -119,16 +132,14 @@ func TestInitThenSync(t *testing.T) {
 	before := readFile(t, store)
 	r = lsusyncCmd(t, "sync", "-store", store, "-dir", exportsDir)
 	r.require(t, 0)
-	if !strings.HasPrefix(r.stdout, "Synchronisation lancée pour : ") {
+	if !strings.HasPrefix(r.stdout, "Synchronisation base élèves\n\nSynchronisation lancée pour : ") {
 		t.Errorf("the report begins with %q", strings.SplitN(r.stdout, "\n", 2)[0])
 	}
-	for _, line := range strings.Split(r.stdout, "\n") {
-		if strings.Contains(line, "mis à jour.") || strings.Contains(line, "ajouté") {
-			t.Errorf("a sync right after init changed something: %q", line)
-		}
+	if row := closingRow(r.stdout); row != "✓      | La synchronisation s'est déroulée avec succès." {
+		t.Errorf("a sync right after init: closing row %q", row)
 	}
-	if !strings.HasPrefix(lastLine(r.stdout), "La synchronisation s'est déroulée avec succès") {
-		t.Errorf("last line %q", lastLine(r.stdout))
+	if want := "Élèves : 0 mis à jour, 0 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 0 ajouté · Bilans : 0 mis à jour, 0 créé · Avertissements : 0 · Erreurs : 0"; lastLine(r.stdout) != want {
+		t.Errorf("a sync right after init changed something: %q", lastLine(r.stdout))
 	}
 	if !bytes.Equal(before, readFile(t, store)) {
 		t.Error("a sync with nothing to change rewrote the store file")
@@ -136,8 +147,8 @@ func TestInitThenSync(t *testing.T) {
 
 	// init never replaces a store.
 	r = lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir)
-	r.require(t, 2)
-	if !strings.Contains(r.stderr, "already exists") {
+	r.require(t, 3)
+	if !strings.Contains(r.stderr, "existe déjà") || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("init over a store: stderr %q", r.stderr)
 	}
 	if !bytes.Equal(before, readFile(t, store)) {
@@ -166,11 +177,17 @@ func TestReadmeCommand(t *testing.T) {
 	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
 	r.require(t, 0)
 	golden(t, "readme-sync.golden", r.stdout)
+	if readme := string(readFile(t, "../../../README.md")); !strings.Contains(readme, "```\n"+r.stdout+"```\n") {
+		t.Error("README.md does not show the report its first command prints")
+	}
 	for _, want := range []string{
 		"Synchronisation lancée pour : ",
-		"a été ajouté",             // the new teacher
-		"a quitté l'établissement", // the pupil who left
-		"verrouillé",               // the locked bilan
+		"a été ajouté",                             // the new teacher
+		"a quitté l'établissement",                 // the pupil who left
+		"a été mise à jour",                        // the class renamed
+		"conservée pour son contenu",               // the subject that left, kept where it has content
+		"Avertissements : 3 · Erreurs : 0",         // the counts
+		"s'est déroulée avec succès, avec 3 avert", // the closing row
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("the report has no line with %q", want)
@@ -193,7 +210,7 @@ func TestDryRunLeavesFile(t *testing.T) {
 	before := readFile(t, store)
 	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-details")
 	r.require(t, 0)
-	if !strings.HasPrefix(r.stdout, "Simulation de la synchronisation") {
+	if !strings.HasPrefix(r.stdout, "Simulation de la synchronisation base élèves") {
 		t.Errorf("a dry run's report begins with %q", strings.SplitN(r.stdout, "\n", 2)[0])
 	}
 	if !strings.Contains(r.stdout, " → ") {
@@ -255,7 +272,8 @@ func TestRefusals(t *testing.T) {
 				return storeVariant(t, func(s *lsusync.Snapshot) { s.Classes[1].Periods, s.Classes[4].Periods = nil, nil })
 			},
 			exec: true,
-			want: []string{"no period is configured", "2 classes"},
+			want: []string{"doivent avoir été préalablement paramétrées", "Classes dont les périodes ne sont pas paramétrées : 4e 1, 6A.",
+				"détail : lsusync: periods not configured: 4e 1, 6A"},
 		},
 		{
 			name: "periods missing in the selected class",
@@ -263,7 +281,15 @@ func TestRefusals(t *testing.T) {
 				return storeVariant(t, func(s *lsusync.Snapshot) { s.Classes[0].Periods = nil })
 			},
 			first: true,
-			want:  []string{"no period is configured in the store for 1 class: configure the periods of "},
+			want:  []string{"Classe dont les périodes ne sont pas paramétrées : 3EME1."},
+		},
+		{
+			name: "periods missing in a class that is not selected",
+			store: func(t *testing.T) string {
+				return storeVariant(t, func(s *lsusync.Snapshot) { s.Classes[5].Periods = nil })
+			},
+			first: true,
+			want:  []string{"Classe dont les périodes ne sont pas paramétrées : 6B."},
 		},
 		{
 			name: "wrong UAI",
@@ -271,13 +297,19 @@ func TestRefusals(t *testing.T) {
 				return storeVariant(t, func(s *lsusync.Snapshot) { s.Establishment.UAI = "0690001B" })
 			},
 			exec: true,
-			want: []string{"establishment 0750001A", "that of 0690001B"},
+			want: []string{"Les exports sont ceux de l'établissement 0750001A et LSU celui de l'établissement 0690001B"},
 		},
 		{
 			name:  "unknown class",
 			store: sampleCopy,
 			args:  []string{"-classes", "3EME9"},
-			want:  []string{"the exports have no class 3EME9"},
+			want:  []string{"La classe 3EME9 n'existe pas dans la base élèves.", "Classes de la base élèves : 3EME1, 4e 1, 5 A, 5 B, 6A, 6B."},
+		},
+		{
+			name:  "mistyped class",
+			store: sampleCopy,
+			args:  []string{"-classes", "3EME1,4e1"},
+			want:  []string{"Vouliez-vous dire « 4e 1 » au lieu de « 4e1 » ?"},
 		},
 		{
 			name: "corrupt store",
@@ -288,7 +320,7 @@ func TestRefusals(t *testing.T) {
 				return path
 			},
 			exec: true,
-			want: []string{"lsu.json: line ", "truncated file"},
+			want: []string{"est endommagé", "lsu.json: line ", "truncated file"},
 		},
 		{
 			name: "future version",
@@ -298,25 +330,25 @@ func TestRefusals(t *testing.T) {
 				require.NoError(t, os.WriteFile(path, data, 0o600))
 				return path
 			},
-			want: []string{"version 7"},
+			want: []string{"version plus récente", "version 7"},
 		},
 		{
 			name:  "no store",
 			store: func(t *testing.T) string { return filepath.Join(t.TempDir(), "none.json") },
-			want:  []string{"none.json", "no such file"},
+			want:  []string{"n'existe pas encore", "none.json", "lsusync init"},
 		},
 		{
 			name:  "bad exports folder",
 			store: sampleCopy,
 			args:  []string{"-dir", testdataDir},
-			want:  []string{"reading the exports"},
+			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "détail : "},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := tc.store(t)
 			before, _ := os.ReadFile(store)
 			args := []string{"sync", "-store", store}
-			if !slicesContains(tc.args, "-dir") {
+			if !slices.Contains(tc.args, "-dir") {
 				args = append(args, "-dir", changedDir)
 			}
 			args = append(args, tc.args...)
@@ -327,7 +359,7 @@ func TestRefusals(t *testing.T) {
 			if tc.exec {
 				r = lsusyncCmd(t, args...)
 			}
-			r.require(t, 2)
+			r.require(t, 3)
 			if r.stdout != "" {
 				t.Errorf("a refusal printed a report:\n%s", r.stdout)
 			}
@@ -360,23 +392,14 @@ func sampleSnapshot(t *testing.T) lsusync.Snapshot {
 	return st.Snapshot()
 }
 
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 func TestStoreInUse(t *testing.T) {
 	store := sampleCopy(t)
 	st, err := filestore.Open(store, filestore.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
-	r.require(t, 2)
-	if !strings.Contains(r.stderr, "store is in use by another process") {
+	r.require(t, 3)
+	if !strings.Contains(r.stderr, "en cours d'utilisation par une autre synchronisation") {
 		t.Errorf("stderr %q", r.stderr)
 	}
 }
@@ -390,7 +413,7 @@ func TestUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{nil, 2, "usage:"},
+		{nil, 2, "Usage:"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"help"}, 0, ""},
 		{[]string{"sync", "-h"}, 0, "-dry-run"},
@@ -400,12 +423,19 @@ func TestUsage(t *testing.T) {
 		{[]string{"sync", "-store", "s", "-dir", "x", "-bee", "b"}, 2, "not both"},
 		{[]string{"sync", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
 		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "one of -json and -details"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-all"}, 2, "one of -json and -details or -all"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-exit-code"}, 2, "-exit-code goes with -dry-run"},
+		{[]string{"classes"}, 2, "-store is required"},
+		{[]string{"classes", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
+		{[]string{"add-class", "-store", "s", "-dir", "x"}, 2, "give the classes with -class, or -new"},
+		{[]string{"add-class", "-store", "s", "-dir", "x", "-class", "3A", "-new"}, 2, "give the classes with -class, or -new"},
+		{[]string{"add-class", "-store", "s", "-dir", "x", "-new", "-periods", "5"}, 2, "want 3 (trimesters) or 2"},
 		{[]string{"sync", "-store", "s", "-dir", "x", "-concurrency", "-1"}, 2, "negative"},
 		{[]string{"sync", "-store", "s", "-dir", "x", "-today", "2025-13-01"}, 2, "want a date"},
 		{[]string{"sync", "-store", "s", "-dir", "x", "extra"}, 2, "unexpected arguments"},
 		{[]string{"init", "-store", "s"}, 2, "-store and -dir are required"},
 		{[]string{"init", "-store", "s", "-dir", "x", "-periods", "4"}, 2, "want 3 (trimesters) or 2"},
-		{[]string{"init", "-store", existing, "-dir", "x"}, 2, "already exists"},
+		{[]string{"init", "-store", existing, "-dir", "x"}, 3, "existe déjà"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &stdout, &stderr)
@@ -468,11 +498,11 @@ func TestWriteFailureExits1(t *testing.T) {
 	cmd := exec.Command("sh", args...)
 	r := runCmd(t, cmd)
 	r.require(t, 1)
-	if !strings.Contains(r.stderr, "nothing was written") || !strings.Contains(r.stderr, "file too large") {
+	if !strings.Contains(r.stderr, "LSU est resté tel qu'il était") || !strings.Contains(r.stderr, "file too large") {
 		t.Errorf("stderr %q", r.stderr)
 	}
-	if !strings.HasPrefix(lastLine(r.stdout), "La synchronisation s'est terminée avec ") || !strings.Contains(r.stdout, "✗") {
-		t.Errorf("the report does not show the errors; last line %q", lastLine(r.stdout))
+	if row := closingRow(r.stdout); !strings.HasPrefix(row, "✗      | La synchronisation s'est terminée avec ") {
+		t.Errorf("the report does not show the errors; closing row %q", row)
 	}
 	if !bytes.Equal(before, readFile(t, store)) {
 		t.Error("a failed commit changed the store file")
@@ -501,7 +531,7 @@ func TestSyncFilesOneByOne(t *testing.T) {
 	}
 	// A file in the wrong slot is refused.
 	r := lsusyncRun(t, "sync", "-store", sampleCopy(t), "-bee", f("sts_emp_0750001A_2025.xml"), "-sts", f("sts_emp_0750001A_2025.xml"))
-	r.require(t, 2)
+	r.require(t, 3)
 	if !strings.Contains(r.stderr, "sts_emp_0750001A_2025.xml") {
 		t.Errorf("stderr %q does not name the file", r.stderr)
 	}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/lsusync/lsusync"
+)
+
+const classesHelp = `lsusync classes: list the classes of LSU with their periods.
+
+Usage:
+  lsusync classes -store lsu.json [-dir EXPORTS]
+
+It lists the store's classes with their label and periods. A class
+without periods blocks every synchronisation, as in LSU: set its periods up
+with add-class. With the exports, it also lists the classes of the base
+élèves that LSU does not have yet, to set up with add-class, and the
+classes of LSU that the base élèves no longer has. It writes nothing.
+
+Examples:
+  lsusync classes -store lsu.json
+  lsusync classes -store lsu.json -dir ~/Téléchargements/exports
+`
+
+func (c *cli) runClasses(args []string) int {
+	fset := flag.NewFlagSet("classes", flag.ContinueOnError)
+	var (
+		exports   exportFlags
+		storePath = fset.String("store", "", "LSU store file (required)")
+	)
+	exports.register(fset, true)
+	if code, ok := c.parse(fset, classesHelp, args); !ok {
+		return code
+	}
+	if *storePath == "" {
+		return c.usageErr("classes", "-store is required")
+	}
+	withExports := exports.dir != "" || exports.files.Eleves != "" || exports.files.STS != ""
+	if withExports && exports.check() != "" {
+		return c.usageErr("classes", "%s", exports.check())
+	}
+	var srcCodes []string
+	srcLabels := map[string]string{}
+	if withExports {
+		src, msg, err := c.openExports(&exports)
+		if err != nil {
+			return c.refuse(msg, err)
+		}
+		if srcCodes, err = src.ClassCodes(c.ctx); err != nil {
+			return c.refuse("les exports ne donnent pas les classes.", err)
+		}
+		for _, code := range srcCodes {
+			if d, err := src.Class(c.ctx, code); err == nil {
+				srcLabels[code] = d.Label
+			}
+		}
+	}
+	st, msg, err := c.openStore(*storePath, true)
+	if err != nil {
+		return c.refuse(msg, err)
+	}
+	defer st.Close()
+	stored, err := st.Classes(c.ctx)
+	if err != nil {
+		return c.refuse("LSU ne donne pas ses classes.", err)
+	}
+	c.clearProgress()
+	slices.SortFunc(stored, func(a, b lsusync.Class) int { return strings.Compare(a.Code, b.Code) })
+
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprint(w, "Classe\tLibellé\tPériodes")
+	if withExports {
+		fmt.Fprint(w, "\tBase élèves")
+	}
+	fmt.Fprintln(w)
+	inStore := map[string]bool{}
+	missing := 0
+	for _, cl := range stored {
+		inStore[cl.Code] = true
+		if len(cl.Periods) == 0 {
+			missing++
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s", cl.Code, cl.Label, periodsText(cl.Periods))
+		if withExports {
+			state := "présente"
+			if !slices.Contains(srcCodes, cl.Code) {
+				state = "absente"
+			}
+			fmt.Fprint(w, "\t"+state)
+		}
+		fmt.Fprintln(w)
+	}
+	var toSetUp []string
+	for _, code := range srcCodes {
+		if !inStore[code] {
+			toSetUp = append(toSetUp, code)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", code, srcLabels[code], "à paramétrer", "nouvelle")
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return exitErrors
+	}
+	if missing > 0 {
+		fmt.Fprintf(c.stdout, "\n%s sans périodes : aucune synchronisation n'est possible avant qu'elles soient paramétrées (lsusync add-class).\n",
+			plural(missing, "classe", "classes"))
+	}
+	if len(toSetUp) > 0 {
+		fmt.Fprintf(c.stdout, "\n%s de la base élèves à paramétrer : lsusync add-class -store %s -dir … -class \"%s\" (ou -new pour toutes).\n",
+			plural(len(toSetUp), "classe", "classes"), *storePath, strings.Join(toSetUp, ","))
+	}
+	return exitOK
+}
+
+const addClassHelp = `lsusync add-class: set up classes of the base élèves in LSU, with their periods.
+
+Usage:
+  lsusync add-class -store lsu.json -dir EXPORTS -class 3EME5[,3EME6] [-periods 3|2] [-year YYYY]
+  lsusync add-class -store lsu.json -dir EXPORTS -new [-periods 3|2] [-year YYYY]
+
+As LSU's period settings do, it adds each class that the exports have and
+LSU lacks, with its label from the exports and the periods of the school
+year (trimesters, or semesters with -periods 2); a class that LSU has
+without periods gets them. The next sync fills the class with its pupils
+and their bilans. -new sets up every class of the exports that LSU lacks.
+A class already set up is refused, and its periods are left as they are.
+
+Examples:
+  lsusync add-class -store lsu.json -dir exports -class 3EME5
+  lsusync add-class -store lsu.json -dir exports -new -periods 2
+`
+
+func (c *cli) runAddClass(args []string) int {
+	fset := flag.NewFlagSet("add-class", flag.ContinueOnError)
+	var (
+		exports   exportFlags
+		periods   periodFlags
+		storePath = fset.String("store", "", "LSU store file (required)")
+		classes   = fset.String("class", "", "classes to set up, comma-separated")
+		all       = fset.Bool("new", false, "set up every class of the exports that LSU lacks")
+	)
+	exports.register(fset, true)
+	periods.register(fset)
+	if code, ok := c.parse(fset, addClassHelp, args); !ok {
+		return code
+	}
+	var codes []string
+	for code := range strings.SplitSeq(*classes, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			codes = append(codes, code)
+		}
+	}
+	switch {
+	case *storePath == "":
+		return c.usageErr("add-class", "-store is required")
+	case exports.check() != "":
+		return c.usageErr("add-class", "%s", exports.check())
+	case len(codes) == 0 && !*all, len(codes) > 0 && *all:
+		return c.usageErr("add-class", "give the classes with -class, or -new for every new class")
+	case periods.check() != "":
+		return c.usageErr("add-class", "%s", periods.check())
+	}
+	src, msg, err := c.openExports(&exports)
+	if err != nil {
+		return c.refuse(msg, err)
+	}
+	list, problem := periodsOf(periods.count, periods.year, src)
+	if problem != "" {
+		return c.usageErr("add-class", "%s", problem)
+	}
+	st, msg, err := c.openStore(*storePath, false)
+	if err != nil {
+		return c.refuse(msg, err)
+	}
+	defer st.Close()
+	if *all {
+		srcCodes, err := src.ClassCodes(c.ctx)
+		if err != nil {
+			return c.refuse("les exports ne donnent pas les classes.", err)
+		}
+		stored, err := st.Classes(c.ctx)
+		if err != nil {
+			return c.refuse("LSU ne donne pas ses classes.", err)
+		}
+		for _, code := range srcCodes {
+			if !slices.ContainsFunc(stored, func(cl lsusync.Class) bool { return cl.Code == code && len(cl.Periods) > 0 }) {
+				codes = append(codes, code)
+			}
+		}
+		slices.Sort(codes)
+	}
+	c.clearProgress()
+	s := lsusync.New(src, st, lsusync.Options{})
+	for _, code := range codes {
+		class, err := s.SetUpClass(c.ctx, code, list)
+		if err != nil {
+			return c.refuse("la classe "+code+" n'a pas été paramétrée. "+lsusync.RefusalText(err), err)
+		}
+		fmt.Fprintf(c.stdout, "La classe %s (%s) est paramétrée : %s.\n", class.Code, class.Label, periodsText(class.Periods))
+	}
+	if len(codes) == 0 {
+		fmt.Fprintln(c.stdout, "Toutes les classes de la base élèves sont déjà paramétrées.")
+	} else {
+		fmt.Fprintln(c.stdout, "Lancez « lsusync sync » pour y ajouter les élèves et leurs bilans.")
+	}
+	return exitOK
+}
+
+// plural returns n followed by the singular form for 0 and 1, as French
+// does, and by the plural form otherwise.
+func plural(n int, one, many string) string {
+	if n <= 1 {
+		return fmt.Sprint(n, " ", one)
+	}
+	return fmt.Sprint(n, " ", many)
+}

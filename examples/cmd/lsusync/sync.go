@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/lsusync/lsusync"
+)
+
+const syncHelp = `lsusync sync: synchronise LSU from the SIECLE and STS-Web exports.
+
+Usage:
+  lsusync sync -store lsu.json -dir EXPORTS [flags]
+  lsusync sync -store lsu.json -bee ElevesSansAdresses.zip -sts sts_emp_UAI_YEAR.xml [-communs F] [-structures F] [-nomenclature F] [flags]
+
+It updates the establishment, the teachers, the selected classes (every
+class by default), their pupils and the non-locked bilans en saisie directe
+of their pupils, under the rules of the synchronisation, and prints the
+report as LSU shows it: what changed, without personal data. Nothing is
+written when it refuses to start: the refusal is printed in French, then
+its technical detail.
+
+Examples:
+  lsusync sync -store lsu.json -dir ~/Téléchargements/exports
+  lsusync sync -store lsu.json -dir exports -classes "3EME1,4e 1" -dry-run -details
+  lsusync sync -store lsu.json -dir exports -dry-run -exit-code || echo "modifications en attente"
+  lsusync sync -store lsu.json -dir exports -json > rapport.json
+`
+
+func (c *cli) runSync(args []string) int {
+	fset := flag.NewFlagSet("sync", flag.ContinueOnError)
+	var (
+		exports     exportFlags
+		storePath   = fset.String("store", "", "LSU store file (required)")
+		classes     = fset.String("classes", "", "classes to synchronise, comma-separated (default: every class)")
+		dryRun      = fset.Bool("dry-run", false, "compute the report and write nothing")
+		exitCode    = fset.Bool("exit-code", false, "with -dry-run: exit with status 4 when the synchronisation would change the store")
+		all         = fset.Bool("all", false, "also list what was already up to date")
+		asJSON      = fset.Bool("json", false, "print the report as JSON (every item, with its field-level changes: personal data)")
+		details     = fset.Bool("details", false, "print the field-level changes under each line (personal data)")
+		concurrency = fset.Int("concurrency", 0, "classes synchronised at once (default: one per CPU)")
+		today       dateFlag
+	)
+	exports.register(fset, true)
+	fset.Var(&today, "today", "date against which exit dates and end dates of professeurs principaux are judged, YYYY-MM-DD (default: today)")
+	if code, ok := c.parse(fset, syncHelp, args); !ok {
+		return code
+	}
+	switch {
+	case *storePath == "":
+		return c.usageErr("sync", "-store is required")
+	case exports.check() != "":
+		return c.usageErr("sync", "%s", exports.check())
+	case *asJSON && (*details || *all):
+		return c.usageErr("sync", "-json already holds every item and its details; give one of -json and -details or -all")
+	case *exitCode && !*dryRun:
+		return c.usageErr("sync", "-exit-code goes with -dry-run")
+	case *concurrency < 0:
+		return c.usageErr("sync", "-concurrency %d is negative", *concurrency)
+	}
+	var selected []string
+	for code := range strings.SplitSeq(*classes, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			selected = append(selected, code)
+		}
+	}
+
+	src, msg, err := c.openExports(&exports)
+	if err != nil {
+		return c.refuse(msg, err)
+	}
+	st, msg, err := c.openStore(*storePath, *dryRun)
+	if err != nil {
+		return c.refuse(msg, err)
+	}
+	defer st.Close()
+
+	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress()}
+	rep, err := lsusync.New(src, st, opts).Sync(c.ctx, selected...)
+	c.clearProgress()
+	if rep == nil {
+		return c.refuse(lsusync.RefusalText(err), err)
+	}
+	if werr := writeReport(c.stdout, rep, *asJSON, lsusync.TextOptions{Unchanged: *all, Details: *details}); werr != nil {
+		fmt.Fprintf(c.stderr, "lsusync: le rapport n'a pas pu être écrit : %v\n", werr)
+		return exitErrors
+	}
+	if err != nil {
+		if code, ok := c.interrupted(); ok {
+			fmt.Fprintln(c.stderr, "lsusync: la synchronisation a été interrompue à votre demande ; aucune modification n'a été enregistrée.")
+			return code
+		}
+		// A failed commit: the file store wrote nothing of the batch.
+		fmt.Fprintln(c.stderr, "lsusync: les modifications n'ont pas pu être enregistrées ; LSU est resté tel qu'il était.")
+		fmt.Fprintf(c.stderr, "  détail : %v\n", err)
+		return exitErrors
+	}
+	if rep.Status == lsusync.StatusError {
+		return exitErrors
+	}
+	if *exitCode && pending(rep) {
+		return exitChanges
+	}
+	return exitOK
+}
+
+// pending reports whether a report holds changes to the store.
+func pending(rep *lsusync.Report) bool {
+	for _, it := range rep.Items {
+		switch it.Action {
+		case lsusync.ActionUpdated, lsusync.ActionAdded, lsusync.ActionMoved:
+			return true
+		}
+	}
+	return false
+}
+
+// writeReport prints the report in the chosen form.
+func writeReport(w io.Writer, rep *lsusync.Report, asJSON bool, opts lsusync.TextOptions) error {
+	if asJSON {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	return rep.Write(w, opts)
+}
