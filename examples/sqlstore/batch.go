@@ -40,7 +40,7 @@ func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 		conn.Close()
 		return nil, s.beginErr(ctx, err)
 	}
-	return &batch{s: s, conn: conn, w: &writer{s: s, q: conn}}, nil
+	return &batch{s: s, conn: conn, w: &writer{s: s, q: s.d.on(conn)}}, nil
 }
 
 func (s *Store) beginErr(ctx context.Context, err error) error {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
@@ -152,6 +153,43 @@ func (d *dialect) begin(ctx context.Context, conn *sql.Conn, write bool, wait ti
 		_, err := conn.ExecContext(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 		return err
 	}
+}
+
+// on returns what runs the Store's queries on q. For PostgreSQL, every
+// query goes as an unnamed statement (pgx's QueryExecModeExec): PostgreSQL
+// plans it for its values. The driver's default prepares each statement
+// once, and after five runs PostgreSQL may switch to a generic plan, made
+// without the values, which for the reads of a class and the bulk
+// statements is a scan of the whole table: a hundred times slower in a
+// database of many establishments. The parameters go as text, typed by
+// their use in the statement.
+func (d *dialect) on(q queryer) queryer {
+	if d.engine != Postgres {
+		return q
+	}
+	return unnamed{q}
+}
+
+// unnamed passes pgx.QueryExecModeExec before the arguments of each query.
+type unnamed struct{ q queryer }
+
+func (u unnamed) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return u.q.ExecContext(ctx, query, withMode(args)...)
+}
+
+func (u unnamed) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return u.q.QueryContext(ctx, query, withMode(args)...)
+}
+
+func (u unnamed) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return u.q.QueryRowContext(ctx, query, withMode(args)...)
+}
+
+func withMode(args []any) []any {
+	if len(args) == 0 {
+		return args // pgx runs a query without arguments as a simple query
+	}
+	return append([]any{pgx.QueryExecModeExec}, args...)
 }
 
 // lockEstablishment takes the lock that keeps two synchronisations of one

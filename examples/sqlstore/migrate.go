@@ -88,7 +88,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	latest := ms[len(ms)-1].version
 	// Most opens find the schema up to date: a read decides, without the
 	// write lock that a synchronisation may be holding.
-	cur, err := s.schemaVersion(ctx, s.db)
+	cur, err := s.schemaVersion(ctx, s.q)
 	if err != nil {
 		return fmt.Errorf("sqlstore: reading the schema version: %w", err)
 	}

@@ -23,10 +23,13 @@ type loaded struct {
 // loadBilans reads the bilans of the pupils of a class with their acquis,
 // teachers, professeurs principaux and content.
 func (s *Store) loadBilans(ctx context.Context, q queryer, class string) ([]lsusync.Bilan, error) {
-	args := []any{s.uai, class}
+	// The queries go from the class's pupils to their bilans to the
+	// bilans' children, by index, as IN subqueries: as joins, SQLite,
+	// which has no statistics, may start from every bilan.
+	args := []any{s.uai, s.uai, class}
 	l := &loaded{index: make(map[int64]int)}
 	rs, err := q.QueryContext(ctx, s.d.q(`SELECT b.id, b.student, b.year, b.period_count, b.period_index, b.locked, b.imported, b.version
-		FROM bilans b JOIN students s ON s.uai = b.uai AND s.id = b.student WHERE s.uai = ? AND s.class = ?`), args...)
+		FROM bilans b WHERE b.uai = ? AND b.student IN (SELECT s.id FROM students s WHERE s.uai = ? AND s.class = ?)`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +51,7 @@ func (s *Store) loadBilans(ctx context.Context, q queryer, class string) ([]lsus
 	if len(l.bilans) == 0 {
 		return nil, nil
 	}
-	where := ` x JOIN bilans b ON b.id = x.bilan JOIN students s ON s.uai = b.uai AND s.id = b.student WHERE s.uai = ? AND s.class = ?`
+	where := ` x WHERE x.bilan IN (SELECT b.id FROM bilans b WHERE b.uai = ? AND b.student IN (SELECT s.id FROM students s WHERE s.uai = ? AND s.class = ?))`
 	if err := s.loadChildren(ctx, q, l, where, args); err != nil {
 		return nil, err
 	}

@@ -62,6 +62,7 @@ func (o Options) lockTimeout() time.Duration {
 // memory between calls.
 type Store struct {
 	db     *sql.DB
+	q      queryer // db, for the engine (see dialect.on)
 	d      *dialect
 	uai    string
 	wait   time.Duration
@@ -143,6 +144,7 @@ func newStore(ctx context.Context, db *sql.DB, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, d: newDialect(engine), wait: opts.lockTimeout()}
+	s.q = s.d.on(db)
 	if engine == Postgres {
 		if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&s.schema); err != nil {
 			return nil, fmt.Errorf("sqlstore: reading the current schema: %w", err)
@@ -212,7 +214,7 @@ func (s *Store) establishments(ctx context.Context) ([]string, error) {
 func (s *Store) Establishment(ctx context.Context) (lsusync.Establishment, error) {
 	var e lsusync.Establishment
 	var v int64
-	err := s.db.QueryRowContext(ctx, s.d.q(`SELECT uai, name, address_line1, address_line2, address_line3, address_line4,
+	err := s.q.QueryRowContext(ctx, s.d.q(`SELECT uai, name, address_line1, address_line2, address_line3, address_line4,
 		postal_code, city, country, head_name, phone, email, version FROM establishments WHERE uai = ?`), s.uai).Scan(
 		&e.UAI, &e.Name, &e.Address.Line1, &e.Address.Line2, &e.Address.Line3, &e.Address.Line4,
 		&e.Address.PostalCode, &e.Address.City, &e.Address.Country, &e.HeadName, &e.Phone, &e.Email, &v)
@@ -228,7 +230,7 @@ func (s *Store) Establishment(ctx context.Context) (lsusync.Establishment, error
 
 // Teachers implements lsusync.TeacherStore.
 func (s *Store) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
-	rs, err := s.db.QueryContext(ctx, s.d.q(`SELECT type, id, civility, last_name, first_name, numen, version
+	rs, err := s.q.QueryContext(ctx, s.d.q(`SELECT type, id, civility, last_name, first_name, numen, version
 		FROM teachers WHERE uai = ?`), s.uai)
 	if err != nil {
 		return nil, s.readErr(ctx, "the teachers", err)
@@ -252,7 +254,7 @@ func (s *Store) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
 
 // Classes implements lsusync.ClassStore.
 func (s *Store) Classes(ctx context.Context) ([]lsusync.Class, error) {
-	rs, err := s.db.QueryContext(ctx, s.d.q(`SELECT c.code, c.label, c.version, p.year, p.period_count, p.period_index
+	rs, err := s.q.QueryContext(ctx, s.d.q(`SELECT c.code, c.label, c.version, p.year, p.period_count, p.period_index
 		FROM classes c LEFT JOIN class_periods p ON p.uai = c.uai AND p.class = c.code
 		WHERE c.uai = ? ORDER BY c.code, p.year, p.period_count, p.period_index`), s.uai)
 	if err != nil {
@@ -295,7 +297,7 @@ func scanStudent(sc interface{ Scan(...any) error }, st *lsusync.Student) error 
 
 // Students implements lsusync.StudentStore.
 func (s *Store) Students(ctx context.Context, class string) ([]lsusync.Student, error) {
-	rs, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+studentColumns+` FROM students WHERE uai = ? AND class = ?`), s.uai, class)
+	rs, err := s.q.QueryContext(ctx, s.d.q(`SELECT `+studentColumns+` FROM students WHERE uai = ? AND class = ?`), s.uai, class)
 	if err != nil {
 		return nil, s.readErr(ctx, "the pupils of class "+strconv.Quote(class), err)
 	}
@@ -317,7 +319,7 @@ func (s *Store) Students(ctx context.Context, class string) ([]lsusync.Student, 
 // Student implements lsusync.StudentStore.
 func (s *Store) Student(ctx context.Context, id string) (lsusync.Student, error) {
 	var st lsusync.Student
-	err := scanStudent(s.db.QueryRowContext(ctx, s.d.q(`SELECT `+studentColumns+` FROM students WHERE uai = ? AND id = ?`), s.uai, id), &st)
+	err := scanStudent(s.q.QueryRowContext(ctx, s.d.q(`SELECT `+studentColumns+` FROM students WHERE uai = ? AND id = ?`), s.uai, id), &st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return lsusync.Student{}, fmt.Errorf("sqlstore: pupil %s: %w", id, lsusync.ErrNotFound)
 	}
@@ -334,7 +336,7 @@ func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, erro
 	var out []lsusync.Bilan
 	err := s.read(ctx, func(conn *sql.Conn) error {
 		var err error
-		out, err = s.loadBilans(ctx, conn, class)
+		out, err = s.loadBilans(ctx, s.d.on(conn), class)
 		return err
 	})
 	if err != nil {

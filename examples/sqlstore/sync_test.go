@@ -18,6 +18,7 @@ import (
 // store `lsusync init` makes of it, a variant of the source in which
 // every synchronised value differs, and the clock of its export day.
 type generated struct {
+	est          *gen.Establishment
 	src, changed *memory.Source
 	snap         lsusync.Snapshot
 	now          func() time.Time
@@ -29,7 +30,7 @@ func generate(cfg gen.Config) *generated {
 	today := cfg.Today
 	noon := time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
 	src := g.Source()
-	return &generated{src: src, changed: changeEverything(src), snap: g.StoreSnapshot(), now: func() time.Time { return noon }}
+	return &generated{est: g, src: src, changed: changeEverything(src), snap: g.StoreSnapshot(), now: func() time.Time { return noon }}
 }
 
 // changeEverything returns a copy of src in which every value a sync

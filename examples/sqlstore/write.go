@@ -41,7 +41,7 @@ func (s *Store) writeOn(ctx context.Context, conn *sql.Conn, f func(*writer) err
 	if err := s.d.begin(ctx, conn, true, s.wait); err != nil {
 		return s.writeErr(ctx, err)
 	}
-	w := &writer{s: s, q: conn}
+	w := &writer{s: s, q: s.d.on(conn)}
 	if err := f(w); err != nil {
 		rollback(ctx, conn)
 		return s.writeErr(ctx, err)
