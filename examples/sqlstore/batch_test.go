@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -286,12 +287,15 @@ func TestParseURL(t *testing.T) {
 		{url: "lsu.json", bad: true},
 		{url: "mysql://localhost/lsu", bad: true},
 		{url: "sqlite:", bad: true},
+		{url: "mysql://root:secret@localhost/lsu", bad: true},
 	}
 	for _, tc := range tests {
 		e, target, err := ParseURL(tc.url)
 		if tc.bad {
 			if err == nil {
 				t.Errorf("ParseURL(%q) = %q, %q, want an error", tc.url, e, target)
+			} else if strings.Contains(err.Error(), "secret") {
+				t.Errorf("ParseURL(%q) error %q shows the password", tc.url, err)
 			}
 			continue
 		}

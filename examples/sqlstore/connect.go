@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"os"
 	"strings"
 
@@ -86,7 +87,18 @@ func ParseURL(url string) (Engine, string, error) {
 			return SQLite, url, nil
 		}
 	}
-	return "", "", fmt.Errorf("sqlstore: %w %q: want postgres://..., sqlite:PATH or a file ending in .db, .sqlite or .sqlite3", errBadURL, url)
+	return "", "", fmt.Errorf("sqlstore: %w %q: want postgres://..., sqlite:PATH or a file ending in .db, .sqlite or .sqlite3", errBadURL, redactURL(url))
+}
+
+// redactURL hides the password of a URL, for errors.
+func redactURL(s string) string {
+	if u, err := neturl.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	if i, j := strings.Index(s, "://"), strings.LastIndex(s, "@"); i >= 0 && j > i {
+		return s[:i+3] + "...@" + s[j+1:] // not a URL Go parses: hide all before @
+	}
+	return s
 }
 
 // redact returns the target without its password, for errors.

@@ -81,8 +81,10 @@ var (
 // establishment of the database.
 //
 // db must come from [Connect], or be opened with the drivers
-// modernc.org/sqlite or github.com/jackc/pgx/v5/stdlib; the Store does
-// not close it. Open returns an error wrapping lsusync.ErrNotFound when
+// modernc.org/sqlite or github.com/jackc/pgx/v5/stdlib, and allow two
+// connections at least: a synchronisation's batch holds one for its
+// transaction while the synchronizer reads on others. The Store does not
+// close db. Open returns an error wrapping lsusync.ErrNotFound when
 // the database holds no such establishment, [ErrSchemaVersion] when its
 // schema is newer than this package's, and lsusync.ErrInvalid when uai is
 // empty and the database holds several establishments.
