@@ -18,10 +18,13 @@ import (
 
 // benchPupils are the establishment sizes of BenchmarkStore: a large
 // collège and, with LSUSYNC_BENCH_LARGE=1, a whole département's worth
-// of pupils in one establishment.
+// of pupils in one establishment; LSUSYNC_BENCH_PUPILS=n measures n pupils.
 func benchPupils() []int {
 	if os.Getenv("LSUSYNC_BENCH_LARGE") != "" {
 		return []int{2_000, 100_000}
+	}
+	if n, err := strconv.Atoi(os.Getenv("LSUSYNC_BENCH_PUPILS")); err == nil {
+		return []int{n}
 	}
 	return []int{2_000}
 }
@@ -115,9 +118,11 @@ func benchSync(b *testing.B, st *Store, n int, changed bool) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	i, recordsChanged := 0, 0
+	var rep *lsusync.Report
 	for b.Loop() {
 		peak.start()
-		rep, err := lsusync.New(sources[i%len(sources)], st, lsusync.Options{Now: g.now}).Sync(ctx)
+		var err error
+		rep, err = lsusync.New(sources[i%len(sources)], st, lsusync.Options{Now: g.now}).Sync(ctx)
 		peak.stop()
 		if err != nil {
 			b.Fatal(err)
@@ -133,6 +138,11 @@ func benchSync(b *testing.B, st *Store, n int, changed bool) {
 		i++
 	}
 	w := st.Written()
+	// The live heap with the last report: the source and the report, the
+	// synchronizer's, which holds an item per record.
+	runtime.GC()
+	b.ReportMetric(float64(heapBytes())/(1<<20), "live-heap-MB")
+	runtime.KeepAlive(rep)
 	if changed && i%2 == 1 { // leave the store as it was made
 		if _, err := lsusync.New(g.src, st, lsusync.Options{Now: g.now}).Sync(ctx); err != nil {
 			b.Fatal(err)

@@ -54,7 +54,7 @@ func Connect(ctx context.Context, url string) (*sql.DB, error) {
 			return nil, fmt.Errorf("sqlstore: %w", err)
 		}
 		c, err := sqlite.NewConnector(target + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)" +
-			"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+			"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-32768)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: %s: %w", target, err)
 		}
