@@ -60,6 +60,10 @@ func Connect(ctx context.Context, url string) (*sql.DB, error) {
 		}
 		db = sql.OpenDB(c)
 	}
+	// A sync holds a connection for its batch while it reads classes on
+	// others: keep them open rather than reconnect at each read (and,
+	// for SQLite, start again with an empty page cache).
+	db.SetMaxIdleConns(8)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: connecting to %s: %w", redact(engine, target), err)

@@ -53,6 +53,11 @@ type dialect struct {
 	forUpdate string
 	// types names the cast of each kind.
 	types [4]string
+	// studentsByClass is the students table read through its index by
+	// class. SQLite, which keeps no statistics unless asked, otherwise
+	// reads a class's pupils by scanning every pupil of the
+	// establishment: a sync of 100,000 pupils read each one 4,000 times.
+	studentsByClass string
 
 	mu      sync.Mutex
 	rebound map[string]string // query with ? -> query with $n
@@ -65,10 +70,12 @@ func newDialect(e Engine) *dialect {
 	case SQLite:
 		d.maxParams = 32766
 		d.types = [4]string{"TEXT", "INTEGER", "INTEGER", "TEXT"}
+		d.studentsByClass = "students INDEXED BY students_by_class"
 	case Postgres:
 		d.maxParams = 65535
 		d.forUpdate = " FOR UPDATE"
 		d.types = [4]string{"text", "bigint", "boolean", "date"}
+		d.studentsByClass = "students"
 	}
 	return d
 }

@@ -299,7 +299,7 @@ func scanStudent(sc interface{ Scan(...any) error }, st *lsusync.Student) error 
 
 // Students implements lsusync.StudentStore.
 func (s *Store) Students(ctx context.Context, class string) ([]lsusync.Student, error) {
-	rs, err := s.q.QueryContext(ctx, s.d.q(`SELECT `+studentColumns+` FROM students WHERE uai = ? AND class = ?`), s.uai, class)
+	rs, err := s.q.QueryContext(ctx, s.d.q(`SELECT `+studentColumns+` FROM `+s.d.studentsByClass+` WHERE uai = ? AND class = ?`), s.uai, class)
 	if err != nil {
 		return nil, s.readErr(ctx, "the pupils of class "+strconv.Quote(class), err)
 	}
