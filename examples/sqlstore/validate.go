@@ -168,6 +168,7 @@ func validateKeys(keys []lsusync.TeacherKey, what string) error {
 // establishment, which must be new, and its records, each at version 1.
 func (w *writer) create(ctx context.Context, s *lsusync.Snapshot) error {
 	uai := w.s.uai
+	w.creating = true
 	e := &s.Establishment
 	r := newRows(tEstablishments, opAdd)
 	a := &e.Address

@@ -86,6 +86,10 @@ type writer struct {
 	s             *Store
 	q             queryer
 	records, rows int64
+	// creating is set by Create, whose records are all new: it reads no
+	// stored bilan (PostgreSQL, without statistics on the tables it
+	// fills, would scan them for each chunk).
+	creating bool
 }
 
 // run executes a bulk operation. When want >= 0, the operation must
@@ -453,9 +457,12 @@ type storedBilan struct {
 // bilans adds and replaces bilans: a replaced bilan is compared with the
 // stored one, and only its rows that differ are written.
 func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
-	stored, err := w.lockBilans(ctx, bs)
-	if err != nil {
-		return err
+	stored := map[lsusync.BilanKey]storedBilan{}
+	if !w.creating {
+		var err error
+		if stored, err = w.lockBilans(ctx, bs); err != nil {
+			return err
+		}
 	}
 	l := &loaded{index: make(map[int64]int)}
 	for _, b := range bs {
