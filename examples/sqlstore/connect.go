@@ -82,7 +82,7 @@ func ParseURL(url string) (Engine, string, error) {
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
 		if path == "" {
-			return "", "", fmt.Errorf("sqlstore: %w %q: no file path after sqlite:", errBadURL, url)
+			return "", "", fmt.Errorf("sqlstore: %w %q: sqlite: is not followed by a file path", errBadURL, url)
 		}
 		return SQLite, path, nil
 	}
