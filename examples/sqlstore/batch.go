@@ -1,0 +1,143 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/lsusync/lsusync"
+)
+
+// BeginBatch implements lsusync.Batcher: a batch is one database
+// transaction, which Commit commits. It first takes the establishment's
+// synchronisation lock, so that two synchronisations of one establishment
+// never run at once, from any process or machine: PostgreSQL's advisory
+// lock keyed by [SyncLockKey], or SQLite's write lock (BEGIN IMMEDIATE),
+// which excludes every other write of the database. A second
+// synchronisation waits Options.LockTimeout for the first to end, then
+// fails with an error wrapping [ErrBusy].
+//
+// Each staged change set is written at once, under a SAVEPOINT, so that a
+// refused one leaves the others; the rows it writes stay locked by the
+// transaction until Commit or Discard, which is the reservation the
+// contract asks for: another writer of those records waits for the batch
+// to end and is then checked against its result. Apply may be called from
+// several goroutines at once; the calls take turns on the transaction.
+func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, s.beginErr(ctx, err)
+	}
+	if err := s.d.begin(ctx, conn, true, s.wait); err != nil {
+		conn.Close()
+		return nil, s.beginErr(ctx, err)
+	}
+	if err := s.d.lockEstablishment(ctx, conn, SyncLockKey(s.schema, s.uai), s.wait); err != nil {
+		rollback(ctx, conn)
+		conn.Close()
+		return nil, s.beginErr(ctx, err)
+	}
+	return &batch{s: s, conn: conn, w: &writer{s: s, q: s.d.on(conn)}}, nil
+}
+
+func (s *Store) beginErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("sqlstore: %s: beginning a batch: %w: %w", s.uai, cerr, err)
+	}
+	if isBusy(err) {
+		return fmt.Errorf("sqlstore: %s: %w: another synchronisation of the establishment is running (waited %v): %v",
+			s.uai, ErrBusy, max(s.wait, 0), err)
+	}
+	return fmt.Errorf("sqlstore: %s: beginning a batch: %w", s.uai, err)
+}
+
+// batch is a write transaction that stages change sets.
+type batch struct {
+	s *Store
+
+	mu     sync.Mutex // takes turns on the transaction
+	conn   *sql.Conn  // nil once the batch ended
+	w      *writer
+	staged int
+	broken error // the transaction is lost: Commit fails
+}
+
+func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := validateChangeSet(&cs); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case b.conn == nil:
+		return ErrClosed
+	case b.broken != nil:
+		return fmt.Errorf("sqlstore: %s: the batch failed: %w", b.s.uai, b.broken)
+	}
+	b.staged++
+	sp := "lsusync_cs_" + strconv.Itoa(b.staged)
+	if _, err := b.conn.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+		b.broken = err
+		return b.s.writeErr(ctx, err)
+	}
+	records, rows := b.w.records, b.w.rows
+	err := b.w.apply(ctx, &cs)
+	if err != nil {
+		// Undo what the change set wrote; the transaction goes on.
+		b.w.records, b.w.rows = records, rows
+		bg := context.WithoutCancel(ctx)
+		if _, rerr := b.conn.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
+			b.broken = rerr
+			return b.s.writeErr(ctx, err)
+		}
+	}
+	if _, rerr := b.conn.ExecContext(context.WithoutCancel(ctx), "RELEASE SAVEPOINT "+sp); rerr != nil {
+		b.broken = rerr
+		if err == nil {
+			err = rerr
+		}
+	}
+	if err != nil {
+		return b.s.writeErr(ctx, err)
+	}
+	return nil
+}
+
+func (b *batch) Commit(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.conn == nil {
+		return ErrClosed
+	}
+	conn := b.conn
+	b.conn = nil
+	defer conn.Close()
+	if b.broken != nil {
+		rollback(ctx, conn)
+		return fmt.Errorf("sqlstore: %s: committing: the batch failed, nothing was written: %w", b.s.uai, b.broken)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		rollback(ctx, conn)
+		return fmt.Errorf("sqlstore: %s: committing: %w", b.s.uai, err)
+	}
+	b.s.records.Add(b.w.records)
+	b.s.rows.Add(b.w.rows)
+	return nil
+}
+
+func (b *batch) Discard() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.conn == nil {
+		return
+	}
+	rollback(context.Background(), b.conn)
+	b.conn.Close()
+	b.conn = nil
+}

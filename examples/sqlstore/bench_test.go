@@ -1,0 +1,291 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/gen"
+)
+
+// benchPupils are the establishment sizes of BenchmarkStore: a large
+// collège and, with LSUSYNC_BENCH_LARGE=1, a whole département's worth
+// of pupils in one establishment; LSUSYNC_BENCH_PUPILS=n measures n pupils.
+func benchPupils() []int {
+	if os.Getenv("LSUSYNC_BENCH_LARGE") != "" {
+		return []int{2_000, 100_000}
+	}
+	if n, err := strconv.Atoi(os.Getenv("LSUSYNC_BENCH_PUPILS")); err == nil {
+		return []int{n}
+	}
+	return []int{2_000}
+}
+
+// BenchmarkStore measures, on each engine and for each size of
+// establishment (25 pupils a class, 3 trimesters, about 12 subjects a
+// bilan):
+//
+//   - init: Create of the store `lsusync init` makes, in a new database;
+//   - changed: a sync in which every synchronised value differs, so that
+//     every record but the locked and imported bilans is written: the
+//     iterations sync the changed source and the original in turn;
+//   - unchanged: a sync of the source the store was made from, which
+//     writes nothing.
+//
+// Each reports records and rows written per sync (records-w/op, rows-w/op)
+// and the peak of the Go heap during the operation (peak-heap-MB), with
+// the heap before it (base-heap-MB: the generated source and, for init,
+// the snapshot, which a program holds anyway).
+func BenchmarkStore(b *testing.B) {
+	for _, e := range engines {
+		for _, n := range benchPupils() {
+			b.Run(fmt.Sprintf("engine=%s/pupils=%d", e, n), func(b *testing.B) {
+				b.Run("init", func(b *testing.B) { benchInit(b, e, n) })
+				// One store for the syncs, made in this benchmark's scope.
+				st, err := Create(context.Background(), testDB(b, e), benchGenerated(n).est.StoreSnapshot(), Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Run("changed", func(b *testing.B) { benchSync(b, st, n, true) })
+				b.Run("unchanged", func(b *testing.B) { benchSync(b, st, n, false) })
+			})
+		}
+	}
+}
+
+var (
+	benchMu   sync.Mutex
+	benchGens = map[int]*generated{}
+)
+
+// benchGenerated returns the establishment of n pupils, made once.
+func benchGenerated(n int) *generated {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if g, ok := benchGens[n]; ok {
+		return g
+	}
+	g := generate(gen.Config{Seed: 1, Pupils: n, Periods: 3, SubjectsPerClass: 12})
+	g.snap = lsusync.Snapshot{} // made again when needed: 1 GB at 100,000 pupils
+	benchGens[n] = g
+	return g
+}
+
+func benchInit(b *testing.B, e Engine, n int) {
+	snap := benchGenerated(n).est.StoreSnapshot()
+	ctx := context.Background()
+	var peak peakHeap
+	b.ReportAllocs()
+	b.ResetTimer()
+	var w Written
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		db := testDB(b, e)
+		runtime.GC()
+		b.StartTimer()
+		peak.start()
+		cpu0 := cpuTime()
+		st, err := Create(ctx, db, snap, Options{})
+		cpu += cpuTime() - cpu0
+		peak.stop()
+		if err != nil {
+			b.Fatal(err)
+		}
+		w = st.Written()
+	}
+	b.ReportMetric(float64(w.Records), "records-w/op")
+	b.ReportMetric(float64(w.Rows), "rows-w/op")
+	b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), "pupils/s")
+	reportCPU(b, cpu)
+	peak.report(b)
+}
+
+// reportCPU reports the CPU time of this process per operation: all of
+// SQLite's work, and the client's part of PostgreSQL's. A busy machine
+// inflates the elapsed time, not this.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	if cpu >= 0 {
+		b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
+	}
+}
+
+func benchSync(b *testing.B, st *Store, n int, changed bool) {
+	g := benchGenerated(n)
+	ctx := context.Background()
+	sources := []lsusync.Source{g.src}
+	if changed {
+		sources = []lsusync.Source{g.changed, g.src}
+	}
+	var peak peakHeap
+	w0 := st.Written()
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	i, recordsChanged := 0, 0
+	var rep *lsusync.Report
+	cpu0 := cpuTime()
+	for b.Loop() {
+		peak.start()
+		var err error
+		rep, err = lsusync.New(sources[i%len(sources)], st, lsusync.Options{Now: g.now}).Sync(ctx)
+		peak.stop()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := rep.Err(); err != nil {
+			b.Fatal(err)
+		}
+		c := rep.Counts()
+		if changed && c.Updated < n || !changed && c.Updated+c.Added > 0 {
+			b.Fatalf("sync %d: %d records updated, %d added", i, c.Updated, c.Added)
+		}
+		recordsChanged += c.Updated + c.Added
+		i++
+	}
+	cpu := cpuTime() - cpu0
+	w := st.Written()
+	// The live heap with the last report: the source and the report, the
+	// synchronizer's, which holds an item per record.
+	runtime.GC()
+	b.ReportMetric(float64(heapBytes())/(1<<20), "live-heap-MB")
+	runtime.KeepAlive(rep)
+	if changed && i%2 == 1 { // leave the store as it was made
+		if _, err := lsusync.New(g.src, st, lsusync.Options{Now: g.now}).Sync(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if w.Records-w0.Records != int64(recordsChanged) {
+		b.Errorf("%d records written, the reports count %d changed", w.Records-w0.Records, recordsChanged)
+	}
+	b.ReportMetric(float64(recordsChanged)/float64(i), "changed/op")
+	b.ReportMetric(float64(w.Records-w0.Records)/float64(i), "records-w/op")
+	b.ReportMetric(float64(w.Rows-w0.Rows)/float64(i), "rows-w/op")
+	b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), "pupils/s")
+	reportCPU(b, cpu)
+	peak.report(b)
+}
+
+// BenchmarkEstablishments syncs 100 establishments of 1,000 pupils in one
+// database (everything changed, then back) by 1 and 2 workers, each
+// worker syncing one establishment at a time.
+func BenchmarkEstablishments(b *testing.B) {
+	const count, pupils = 100, 1000
+	for _, e := range engines {
+		b.Run("engine="+string(e), func(b *testing.B) {
+			ctx := context.Background()
+			url := testURL(b, e)
+			db, err := Connect(ctx, url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			gens := make([]*generated, count)
+			stores := make([]*Store, count)
+			for i := range count {
+				gens[i] = generate(gen.Config{Seed: int64(i), Pupils: pupils, UAI: fmt.Sprintf("%07dA", 750100+i)})
+				if stores[i], err = Create(ctx, db, gens[i].snap, Options{LockTimeout: time.Minute}); err != nil {
+					b.Fatal(err)
+				}
+				gens[i].snap = lsusync.Snapshot{}
+			}
+			round := 0
+			for _, workers := range []int{1, 2} {
+				b.Run("workers="+strconv.Itoa(workers), func(b *testing.B) {
+					b.ReportAllocs()
+					cpu0 := cpuTime()
+					for b.Loop() {
+						next := atomic.Int64{}
+						var wg sync.WaitGroup
+						var failed atomic.Value
+						for range workers {
+							wg.Go(func() {
+								for {
+									i := int(next.Add(1)) - 1
+									if i >= count {
+										return
+									}
+									src := gens[i].changed
+									if round%2 == 1 {
+										src = gens[i].src
+									}
+									rep, err := lsusync.New(src, stores[i], lsusync.Options{Now: gens[i].now, Concurrency: 1}).Sync(ctx)
+									if err == nil {
+										err = rep.Err()
+									}
+									if err != nil {
+										failed.Store(err)
+										return
+									}
+								}
+							})
+						}
+						wg.Wait()
+						if err, ok := failed.Load().(error); ok {
+							b.Fatal(err)
+						}
+						round++
+					}
+					reportCPU(b, cpuTime()-cpu0)
+					per := b.Elapsed().Seconds() / float64(b.N)
+					b.ReportMetric(count/per, "establishments/s")
+					b.ReportMetric(count*pupils/per, "pupils/s")
+				})
+			}
+		})
+	}
+}
+
+// peakHeap samples the Go heap while an operation runs.
+type peakHeap struct {
+	base, peak uint64
+	done       chan struct{}
+	wg         sync.WaitGroup
+}
+
+var heapSample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: heapSample[0].Name}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+func (p *peakHeap) start() {
+	if p.base == 0 {
+		p.base = heapBytes()
+	}
+	p.done = make(chan struct{})
+	p.wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if h := heapBytes(); h > p.peak {
+				p.peak = h
+			}
+			select {
+			case <-p.done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+}
+
+func (p *peakHeap) stop() {
+	close(p.done)
+	p.wg.Wait()
+}
+
+func (p *peakHeap) report(b *testing.B) {
+	b.ReportMetric(float64(p.peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(p.base)/(1<<20), "base-heap-MB")
+}

@@ -1,0 +1,272 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+)
+
+// table describes a table for the bulk statements: its columns, the first
+// nkey of which are its key.
+type table struct {
+	name  string
+	cols  []string
+	kinds []kind
+	nkey  int
+}
+
+// The tables, as the migrations create them.
+var (
+	tEstablishments = &table{name: "establishments", nkey: 1,
+		cols:  []string{"uai", "name", "address_line1", "address_line2", "address_line3", "address_line4", "postal_code", "city", "country", "head_name", "phone", "email"},
+		kinds: []kind{text, text, text, text, text, text, text, text, text, text, text, text}}
+	tTeachers = &table{name: "teachers", nkey: 3,
+		cols:  []string{"uai", "type", "id", "civility", "last_name", "first_name", "numen"},
+		kinds: []kind{text, text, text, text, text, text, text}}
+	tClasses = &table{name: "classes", nkey: 2,
+		cols:  []string{"uai", "code", "label"},
+		kinds: []kind{text, text, text}}
+	tClassPeriods = &table{name: "class_periods", nkey: 5,
+		cols:  []string{"uai", "class", "year", "period_count", "period_index"},
+		kinds: []kind{text, text, integer, integer, integer}}
+	tStudents = &table{name: "students", nkey: 2,
+		cols:  []string{"uai", "id", "class", "ine", "last_name", "usage_name", "first_name", "first_name2", "first_name3", "birth_date", "sex"},
+		kinds: []kind{text, text, text, text, text, text, text, text, text, date, text}}
+	tBilans = &table{name: "bilans", nkey: 1,
+		cols:  []string{"id", "locked", "imported"},
+		kinds: []kind{integer, boolean, boolean}}
+	tBilanKeys = &table{name: "bilans", nkey: 5,
+		cols:  []string{"uai", "student", "year", "period_count", "period_index", "locked", "imported"},
+		kinds: []kind{text, text, integer, integer, integer, boolean, boolean}}
+	tHeadTeachers = &table{name: "bilan_head_teachers", nkey: 3,
+		cols:  []string{"bilan", "teacher_type", "teacher_id"},
+		kinds: []kind{integer, text, text}}
+	tBilanContent = &table{name: "bilan_content", nkey: 2,
+		cols:  []string{"bilan", "name", "value"},
+		kinds: []kind{integer, text, text}}
+	tAcquis = &table{name: "acquis", nkey: 2,
+		cols:  []string{"bilan", "subject", "subject_label", "modality", "appreciation", "positioning", "average"},
+		kinds: []kind{integer, text, text, text, text, text, text}}
+	tAcquisTeachers = &table{name: "acquis_teachers", nkey: 4,
+		cols:  []string{"bilan", "subject", "teacher_type", "teacher_id"},
+		kinds: []kind{integer, text, text, text}}
+	tAcquisContent = &table{name: "acquis_content", nkey: 3,
+		cols:  []string{"bilan", "subject", "name", "value"},
+		kinds: []kind{integer, text, text, text}}
+)
+
+// op is a bulk operation on a table.
+type op uint8
+
+const (
+	opInsert    op = iota // insert rows of every column
+	opAdd                 // insert records: new version 1, skip existing keys
+	opUpdate              // update the non-key columns by key
+	opReplace             // update a record by key and version: version+1
+	opDelete              // delete rows by key
+	opAddReturn           // opAdd returning the bilan's id and key
+)
+
+// rows collects the values of the rows of one bulk operation, flat.
+type rows struct {
+	t    *table
+	op   op
+	n    int   // values per row
+	vals []any // len(vals) == n * rows
+}
+
+func newRows(t *table, o op) *rows {
+	n := len(t.cols)
+	switch o {
+	case opDelete:
+		n = t.nkey
+	case opReplace:
+		n++ // the expected version
+	}
+	return &rows{t: t, op: o, n: n}
+}
+
+func (r *rows) add(v ...any) {
+	if len(v) != r.n {
+		panic("sqlstore: " + r.t.name + ": " + strconv.Itoa(len(v)) + " values for a row of " + strconv.Itoa(r.n))
+	}
+	r.vals = append(r.vals, v...)
+}
+
+func (r *rows) len() int { return len(r.vals) / r.n }
+
+// chunks splits n rows into statements of power-of-two sizes, at most
+// limit rows each, so that a table and an operation have a dozen
+// statement texts at most, which the driver prepares once.
+func chunks(n, limit int) []int {
+	top := 1
+	for top*2 <= limit {
+		top *= 2
+	}
+	var out []int
+	for n > 0 {
+		for top > n {
+			top /= 2
+		}
+		out = append(out, top)
+		n -= top
+	}
+	return out
+}
+
+// bulkSQL returns the statement of the operation for k rows.
+func (d *dialect) bulkSQL(r *rows, k int) string {
+	t := r.t
+	var b strings.Builder
+	p := 0
+	// values writes k rows of r.n parameters, cast to their column's
+	// type when cast is set, each followed by tail.
+	values := func(cast bool, tail string) {
+		for i := range k {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := range r.n {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				p++
+				ph := "?"
+				if d.engine == Postgres {
+					ph = "$" + strconv.Itoa(p)
+				}
+				if !cast {
+					b.WriteString(ph)
+					continue
+				}
+				kd := integer // the expected version, after the columns
+				if j < len(t.kinds) {
+					kd = t.kinds[j]
+				}
+				b.WriteString("CAST(" + ph + " AS " + d.types[kd] + ")")
+			}
+			b.WriteString(tail + ")")
+		}
+	}
+	switch r.op {
+	case opInsert:
+		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
+		values(false, "")
+	case opAdd, opAddReturn:
+		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ", version) VALUES ")
+		values(false, ",1")
+		b.WriteString(" ON CONFLICT DO NOTHING")
+		if r.op == opAddReturn {
+			b.WriteString(" RETURNING id, student, year, period_count, period_index")
+		}
+	case opUpdate, opReplace:
+		b.WriteString("UPDATE " + t.name + " SET ")
+		for j := t.nkey; j < len(t.cols); j++ {
+			if j > t.nkey {
+				b.WriteString(", ")
+			}
+			b.WriteString(t.cols[j] + " = v.column" + strconv.Itoa(j+1))
+		}
+		if r.op == opReplace {
+			if len(t.cols) > t.nkey {
+				b.WriteString(", ")
+			}
+			b.WriteString("version = " + t.name + ".version + 1")
+		}
+		b.WriteString(" FROM (VALUES ")
+		values(true, "")
+		b.WriteString(") AS v WHERE ")
+		for j := range t.nkey {
+			if j > 0 {
+				b.WriteString(" AND ")
+			}
+			b.WriteString(t.name + "." + t.cols[j] + " = v.column" + strconv.Itoa(j+1))
+		}
+		if r.op == opReplace {
+			b.WriteString(" AND " + t.name + ".version = v.column" + strconv.Itoa(r.n))
+		}
+	case opDelete:
+		b.WriteString("DELETE FROM " + t.name + " WHERE (" + strings.Join(t.cols[:t.nkey], ", ") + ") IN (VALUES ")
+		values(true, "")
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// queryer is what queries run on: a connection, in a transaction or not.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// exec runs the operation and returns the number of rows it wrote. For
+// opAddReturn, each returned row is passed to scan.
+func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.Rows) error) (int64, error) {
+	if r.len() == 0 {
+		return 0, nil
+	}
+	limit := min(1024, d.maxParams/r.n)
+	var total int64
+	off := 0
+	for _, k := range chunks(r.len(), limit) {
+		query := d.statement(r, k)
+		args := r.vals[off*r.n : (off+k)*r.n]
+		off += k
+		if r.op == opAddReturn {
+			rs, err := q.QueryContext(ctx, query, args...)
+			if err != nil {
+				return total, err
+			}
+			for rs.Next() {
+				if err := scan(rs); err != nil {
+					rs.Close()
+					return total, err
+				}
+				total++
+			}
+			if err := rs.Close(); err != nil {
+				return total, err
+			}
+			if err := rs.Err(); err != nil {
+				return total, err
+			}
+			continue
+		}
+		res, err := q.ExecContext(ctx, query, args...)
+		if err != nil {
+			return total, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// statement returns the cached statement of r's table and operation for
+// k rows.
+func (d *dialect) statement(r *rows, k int) string {
+	key := bulkKey{r.t, r.op, k}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.bulk == nil {
+		d.bulk = make(map[bulkKey]string)
+	}
+	s, ok := d.bulk[key]
+	if !ok {
+		s = d.bulkSQL(r, k)
+		d.bulk[key] = s
+	}
+	return s
+}
+
+type bulkKey struct {
+	t *table
+	o op
+	k int
+}

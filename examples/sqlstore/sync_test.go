@@ -1,0 +1,125 @@
+package sqlstore
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/examples/memory"
+)
+
+// generated is a generated establishment ready to sync: its source, the
+// store `lsusync init` makes of it, a variant of the source in which
+// every synchronised value differs, and the clock of its export day.
+type generated struct {
+	est          *gen.Establishment
+	src, changed *memory.Source
+	snap         lsusync.Snapshot
+	now          func() time.Time
+}
+
+func generate(cfg gen.Config) *generated {
+	cfg = cfg.Normalize()
+	g := gen.New(cfg)
+	today := cfg.Today
+	noon := time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
+	src := g.Source()
+	return &generated{est: g, src: src, changed: changeEverything(src), snap: g.StoreSnapshot(), now: func() time.Time { return noon }}
+}
+
+// changeEverything returns a copy of src in which every value a sync
+// copies differs: the establishment's name, every teacher's last name,
+// every class label, every pupil's last name, and the teachers of every
+// service and the professeurs principaux, each teacher replaced by the
+// next one in key order (so that every bilan's subjects' teachers and PP
+// change).
+func changeEverything(src *memory.Source) *memory.Source {
+	out := &memory.Source{Est: src.Est}
+	out.Est.Name += " (B)"
+	sorted := slices.Clone(src.TeacherList)
+	slices.SortFunc(sorted, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
+	next := make(map[lsusync.TeacherKey]lsusync.TeacherKey, len(sorted))
+	for i, t := range sorted {
+		next[t.Key] = sorted[(i+1)%len(sorted)].Key
+	}
+	rotate := func(ks []lsusync.TeacherKey) []lsusync.TeacherKey {
+		out := make([]lsusync.TeacherKey, len(ks))
+		for i, k := range ks {
+			out[i] = next[k]
+		}
+		return out
+	}
+	for _, t := range src.TeacherList {
+		t.LastName += "-B"
+		out.TeacherList = append(out.TeacherList, t)
+	}
+	for _, c := range src.ClassList {
+		c.Label += " B"
+		c.Enrolments = slices.Clone(c.Enrolments)
+		for i := range c.Enrolments {
+			c.Enrolments[i].Student.LastName += "-B"
+		}
+		c.Services = slices.Clone(c.Services)
+		for i := range c.Services {
+			c.Services[i].Teachers = rotate(c.Services[i].Teachers)
+		}
+		c.HeadTeachers = slices.Clone(c.HeadTeachers)
+		for i := range c.HeadTeachers {
+			c.HeadTeachers[i].Teacher = next[c.HeadTeachers[i].Teacher]
+		}
+		out.ClassList = append(out.ClassList, c)
+	}
+	return out
+}
+
+// syncOnce syncs every class of src into st and fails the test on error.
+func syncOnce(t testing.TB, src lsusync.Source, st lsusync.Store, now func() time.Time) *lsusync.Report {
+	t.Helper()
+	rep, err := lsusync.New(src, st, lsusync.Options{Now: now}).Sync(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, rep.Err())
+	return rep
+}
+
+// TestSync syncs a generated establishment: the store `lsusync init`
+// makes is up to date (nothing written), a changed source writes exactly
+// the records the report says changed, leaves the store as the memory
+// store would be, and a second sync writes nothing.
+func TestSync(t *testing.T) {
+	g := generate(gen.Config{Seed: 3, Pupils: 150})
+	forEngines(t, func(t *testing.T, e Engine) {
+		st := create(t, e, g.snap)
+		written := since(st)
+		if rep := syncOnce(t, g.src, st, g.now); rep.Counts().Updated+rep.Counts().Added != 0 {
+			t.Fatalf("the first sync changed %+v", rep.Counts())
+		}
+		if w := written(); w != (Written{}) {
+			t.Errorf("a sync that changes nothing wrote %+v", w)
+		}
+
+		written = since(st)
+		rep := syncOnce(t, g.changed, st, g.now)
+		c := rep.Counts()
+		if w := written(); w.Records != int64(c.Updated+c.Added) || c.Updated < 150 {
+			t.Errorf("the changed sync wrote %+v; its report counts %d updated and %d added", w, c.Updated, c.Added)
+		}
+		mem, err := memory.New(g.snap)
+		require.NoError(t, err)
+		syncOnce(t, g.changed, mem, g.now)
+		if d := cmp.Diff(normalize(mem.Snapshot(), false), dump(t, st, false), equateEmpty); d != "" {
+			t.Errorf("the store differs from the memory store synced alike (-memory +sql):\n%s", d)
+		}
+
+		written = since(st)
+		syncOnce(t, g.changed, st, g.now)
+		if w := written(); w != (Written{}) {
+			t.Errorf("a second sync wrote %+v", w)
+		}
+	})
+}

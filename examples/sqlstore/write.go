@@ -1,0 +1,727 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/lsusync/lsusync"
+)
+
+// Apply implements lsusync.Applier: it applies cs in one transaction. It
+// locks the records it replaces (PostgreSQL) or the database (SQLite),
+// checks their versions, and writes only the rows that differ from the
+// stored ones: the record rows of cs, with their new versions, and the
+// rows of their periods, acquis, teachers and content that changed.
+func (s *Store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := validateChangeSet(&cs); err != nil {
+		return err
+	}
+	return s.write(ctx, func(w *writer) error { return w.apply(ctx, &cs) })
+}
+
+// write runs f in a write transaction and commits it.
+func (s *Store) write(ctx context.Context, f func(*writer) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.writeErr(ctx, err)
+	}
+	defer conn.Close()
+	return s.writeOn(ctx, conn, f)
+}
+
+// writeOn runs f in a write transaction on conn and commits it.
+func (s *Store) writeOn(ctx context.Context, conn *sql.Conn, f func(*writer) error) error {
+	if err := s.d.begin(ctx, conn, true, s.wait); err != nil {
+		return s.writeErr(ctx, err)
+	}
+	w := &writer{s: s, q: s.d.on(conn)}
+	if err := f(w); err != nil {
+		rollback(ctx, conn)
+		return s.writeErr(ctx, err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		rollback(ctx, conn)
+		return s.writeErr(ctx, err)
+	}
+	s.records.Add(w.records)
+	s.rows.Add(w.rows)
+	return nil
+}
+
+// rollback ends conn's transaction, and drops conn when that fails.
+func rollback(ctx context.Context, conn *sql.Conn) {
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+		discard(conn)
+	}
+}
+
+// writeErr wraps the error of a write: ctx's error when ctx is done; a
+// lock not had in time as ErrBusy and lsusync.ErrConflict; PostgreSQL's
+// deadlocks and serialization failures as lsusync.ErrConflict; the
+// contract's refusals as they are.
+func (s *Store) writeErr(ctx context.Context, err error) error {
+	switch cerr := ctx.Err(); {
+	case cerr != nil && !errors.Is(err, cerr):
+		return fmt.Errorf("sqlstore: %s: %w: %w", s.uai, cerr, err)
+	case isBusy(err):
+		return fmt.Errorf("sqlstore: %s: %w, %w: %v", s.uai, ErrBusy, lsusync.ErrConflict, err)
+	case isRetryable(err):
+		return fmt.Errorf("sqlstore: %s: %w: %v", s.uai, lsusync.ErrConflict, err)
+	case errors.Is(err, lsusync.ErrConflict), errors.Is(err, lsusync.ErrNotFound),
+		errors.Is(err, lsusync.ErrLocked), errors.Is(err, lsusync.ErrInvalid), errors.Is(err, ErrExist):
+		return err
+	}
+	return fmt.Errorf("sqlstore: %s: writing: %w", s.uai, err)
+}
+
+// writer writes change sets in a transaction and counts what it wrote.
+type writer struct {
+	s             *Store
+	q             queryer
+	records, rows int64
+	// creating is set by Create, whose records are all new: it reads no
+	// stored bilan (PostgreSQL, without statistics on the tables it
+	// fills, would scan them for each chunk).
+	creating bool
+}
+
+// run executes a bulk operation. When want >= 0, the operation must
+// write exactly want rows, or another writer came first.
+func (w *writer) run(ctx context.Context, r *rows, want int, what string) error {
+	n, err := w.s.d.exec(ctx, w.q, r, nil)
+	w.rows += n
+	if err != nil {
+		return err
+	}
+	if want >= 0 && n != int64(want) {
+		return fmt.Errorf("sqlstore: %s: %w", what, lsusync.ErrConflict)
+	}
+	return nil
+}
+
+// conflict is the refusal of a record whose version is not the stored one.
+func conflict(what string, v lsusync.Version) error {
+	if v == "" {
+		return fmt.Errorf("sqlstore: adding %s: %w: it exists", what, lsusync.ErrConflict)
+	}
+	return fmt.Errorf("sqlstore: replacing %s at version %q: %w", what, string(v), lsusync.ErrConflict)
+}
+
+// check checks a record's Version against the stored one (0: none).
+func check(what string, v lsusync.Version, stored int64) error {
+	switch {
+	case v == "" && stored != 0:
+		return conflict(what, v)
+	case v != "" && stored == 0:
+		return fmt.Errorf("sqlstore: replacing %s: %w", what, lsusync.ErrNotFound)
+	case v != "" && parseVersion(v) != stored:
+		return conflict(what, v)
+	}
+	return nil
+}
+
+// apply applies a validated change set.
+func (w *writer) apply(ctx context.Context, cs *lsusync.ChangeSet) error {
+	uai := w.s.uai
+	if e := cs.Establishment; e != nil {
+		if e.UAI != uai {
+			return fmt.Errorf("sqlstore: establishment %q: %w: the store's is %q", e.UAI, lsusync.ErrNotFound, uai)
+		}
+		var v int64
+		err := w.q.QueryRowContext(ctx, w.s.d.q("SELECT version FROM establishments WHERE uai = ?"+w.s.d.forUpdate), uai).Scan(&v)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if e.Version == "" && v != 0 {
+			return fmt.Errorf("sqlstore: establishment %q: %w: an establishment is never added", uai, lsusync.ErrConflict)
+		}
+		if err := check("establishment "+uai, e.Version, v); err != nil {
+			return err
+		}
+		r := newRows(tEstablishments, opReplace)
+		a := &e.Address
+		r.add(uai, e.Name, a.Line1, a.Line2, a.Line3, a.Line4, a.PostalCode, a.City, a.Country, e.HeadName, e.Phone, e.Email, v)
+		if err := w.run(ctx, r, 1, "replacing establishment "+uai); err != nil {
+			return err
+		}
+		w.records++
+	}
+	if err := forChunks(len(cs.Teachers), 4096, func(lo, hi int) error { return w.teachers(ctx, cs.Teachers[lo:hi]) }); err != nil {
+		return err
+	}
+	if c := cs.Class; c != nil {
+		if err := w.class(ctx, c); err != nil {
+			return err
+		}
+	}
+	if err := w.checkClasses(ctx, cs); err != nil {
+		return err
+	}
+	if err := forChunks(len(cs.Students), 4096, func(lo, hi int) error { return w.students(ctx, cs.Students[lo:hi]) }); err != nil {
+		return err
+	}
+	if err := w.checkPupils(ctx, cs); err != nil {
+		return err
+	}
+	return forChunks(len(cs.Bilans), 256, func(lo, hi int) error { return w.bilans(ctx, cs.Bilans[lo:hi]) })
+}
+
+// forChunks calls f on the ranges [lo, hi) of n items, size at most.
+func forChunks(n, size int, f func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += size {
+		if err := f(lo, min(lo+size, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// versions returns the stored versions of the records of t whose keys
+// (the columns of t's key after the UAI) are keys, locking them.
+func (w *writer) versions(ctx context.Context, t *table, keys [][]any) (map[string]int64, error) {
+	out := make(map[string]int64, len(keys))
+	kcols := t.cols[1:t.nkey]
+	n := len(kcols)
+	off := 0
+	for _, k := range chunks(len(keys), min(1024, (w.s.d.maxParams-1)/n)) {
+		var b strings.Builder
+		b.WriteString("SELECT " + strings.Join(kcols, ", ") + ", version FROM " + t.name + " WHERE uai = ? AND (" +
+			strings.Join(kcols, ", ") + ") IN (VALUES ")
+		tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+		for i := range k {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(tuple)
+		}
+		b.WriteString(") ORDER BY " + strings.Join(kcols, ", ") + w.s.d.forUpdate)
+		args := make([]any, 0, 1+k*n)
+		args = append(args, w.s.uai)
+		for _, key := range keys[off : off+k] {
+			args = append(args, key...)
+		}
+		off += k
+		rs, err := w.q.QueryContext(ctx, w.s.d.q(b.String()), args...)
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]string, n)
+		dest := make([]any, n+1)
+		for i := range vals {
+			dest[i] = &vals[i]
+		}
+		var v int64
+		dest[n] = &v
+		for rs.Next() {
+			if err := rs.Scan(dest...); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			out[strings.Join(vals, "\x00")] = v
+		}
+		if err := closeRows(rs); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// teachers adds and replaces teachers.
+func (w *writer) teachers(ctx context.Context, ts []lsusync.Teacher) error {
+	keys := make([][]any, len(ts))
+	for i, t := range ts {
+		keys[i] = []any{t.Key.Type, t.Key.ID}
+	}
+	stored, err := w.versions(ctx, tTeachers, keys)
+	if err != nil {
+		return err
+	}
+	add, rep := newRows(tTeachers, opAdd), newRows(tTeachers, opReplace)
+	for _, t := range ts {
+		v := stored[t.Key.Type+"\x00"+t.Key.ID]
+		if err := check("teacher "+t.Key.String(), t.Version, v); err != nil {
+			return err
+		}
+		vals := []any{w.s.uai, t.Key.Type, t.Key.ID, t.Civility, t.LastName, t.FirstName, t.NUMEN}
+		if t.Version == "" {
+			add.add(vals...)
+		} else {
+			rep.add(append(vals, v)...)
+		}
+	}
+	if err := w.run(ctx, rep, rep.len(), "replacing teachers"); err != nil {
+		return err
+	}
+	if err := w.run(ctx, add, add.len(), "adding teachers"); err != nil {
+		return err
+	}
+	w.records += int64(len(ts))
+	return nil
+}
+
+// class adds or replaces a class and writes the periods that changed.
+func (w *writer) class(ctx context.Context, c *lsusync.Class) error {
+	uai := w.s.uai
+	stored, err := w.versions(ctx, tClasses, [][]any{{c.Code}})
+	if err != nil {
+		return err
+	}
+	v := stored[c.Code]
+	what := "class " + fmt.Sprintf("%q", c.Code)
+	if err := check(what, c.Version, v); err != nil {
+		return err
+	}
+	old := map[lsusync.Period]bool{}
+	if c.Version == "" {
+		r := newRows(tClasses, opAdd)
+		r.add(uai, c.Code, c.Label)
+		if err := w.run(ctx, r, 1, "adding "+what); err != nil {
+			return err
+		}
+	} else {
+		r := newRows(tClasses, opReplace)
+		r.add(uai, c.Code, c.Label, v)
+		if err := w.run(ctx, r, 1, "replacing "+what); err != nil {
+			return err
+		}
+		rs, err := w.q.QueryContext(ctx, w.s.d.q("SELECT year, period_count, period_index FROM class_periods WHERE uai = ? AND class = ?"), uai, c.Code)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var p lsusync.Period
+			if err := rs.Scan(&p.Year, &p.Count, &p.Index); err != nil {
+				rs.Close()
+				return err
+			}
+			old[p] = true
+		}
+		if err := closeRows(rs); err != nil {
+			return err
+		}
+	}
+	w.records++
+	ins, del := newRows(tClassPeriods, opInsert), newRows(tClassPeriods, opDelete)
+	for _, p := range c.Periods {
+		if !old[p] {
+			ins.add(uai, c.Code, p.Year, p.Count, p.Index)
+		}
+		delete(old, p)
+	}
+	for p := range old {
+		del.add(uai, c.Code, p.Year, p.Count, p.Index)
+	}
+	if err := w.run(ctx, del, del.len(), "removing periods"); err != nil {
+		return err
+	}
+	return w.run(ctx, ins, ins.len(), "adding periods")
+}
+
+// existing returns which of ids the column col of the UAI's rows of
+// table holds.
+func (w *writer) existing(ctx context.Context, table, col string, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	err := forChunks(len(ids), 1000, func(lo, hi int) error {
+		args := make([]any, 0, 1+hi-lo)
+		args = append(args, w.s.uai)
+		for _, id := range ids[lo:hi] {
+			args = append(args, id)
+		}
+		rs, err := w.q.QueryContext(ctx, w.s.d.q("SELECT "+col+" FROM "+table+" WHERE uai = ? AND "+col+" IN "+inList(hi-lo)), args...)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var id string
+			if err := rs.Scan(&id); err != nil {
+				rs.Close()
+				return err
+			}
+			out[id] = true
+		}
+		return closeRows(rs)
+	})
+	return out, err
+}
+
+// checkClasses refuses pupils of a class that neither the store nor cs
+// holds.
+func (w *writer) checkClasses(ctx context.Context, cs *lsusync.ChangeSet) error {
+	need := map[string]bool{}
+	for _, st := range cs.Students {
+		if cs.Class == nil || st.Class != cs.Class.Code {
+			need[st.Class] = true
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	have, err := w.existing(ctx, "classes", "code", keysOf(need))
+	if err != nil {
+		return err
+	}
+	for _, st := range cs.Students {
+		if need[st.Class] && !have[st.Class] {
+			return fmt.Errorf("sqlstore: pupil %s: class %q: %w", st.ID, st.Class, lsusync.ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// checkPupils refuses bilans of a pupil that neither the store nor cs
+// holds.
+func (w *writer) checkPupils(ctx context.Context, cs *lsusync.ChangeSet) error {
+	inCS := make(map[string]bool, len(cs.Students))
+	for _, st := range cs.Students {
+		inCS[st.ID] = true
+	}
+	need := map[string]bool{}
+	for _, b := range cs.Bilans {
+		if !inCS[b.Student] {
+			need[b.Student] = true
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	have, err := w.existing(ctx, "students", "id", keysOf(need))
+	if err != nil {
+		return err
+	}
+	for _, b := range cs.Bilans {
+		if need[b.Student] && !have[b.Student] {
+			return fmt.Errorf("sqlstore: bilan %s: pupil %s: %w", b.Key(), b.Student, lsusync.ErrNotFound)
+		}
+	}
+	return nil
+}
+
+func keysOf(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// students adds and replaces pupils; a pupil whose class changes moves
+// with their bilans, which follow the pupil's class.
+func (w *writer) students(ctx context.Context, sts []lsusync.Student) error {
+	keys := make([][]any, len(sts))
+	for i, st := range sts {
+		keys[i] = []any{st.ID}
+	}
+	stored, err := w.versions(ctx, tStudents, keys)
+	if err != nil {
+		return err
+	}
+	add, rep := newRows(tStudents, opAdd), newRows(tStudents, opReplace)
+	for _, st := range sts {
+		v := stored[st.ID]
+		if err := check("pupil "+st.ID, st.Version, v); err != nil {
+			return err
+		}
+		vals := []any{w.s.uai, st.ID, st.Class, st.INE, st.LastName, st.UsageName, st.FirstName, st.FirstName2,
+			st.FirstName3, dateArg(st.BirthDate), string(st.Sex)}
+		if st.Version == "" {
+			add.add(vals...)
+		} else {
+			rep.add(append(vals, v)...)
+		}
+	}
+	if err := w.run(ctx, rep, rep.len(), "replacing pupils"); err != nil {
+		return err
+	}
+	if err := w.run(ctx, add, add.len(), "adding pupils"); err != nil {
+		return err
+	}
+	w.records += int64(len(sts))
+	return nil
+}
+
+// storedBilan is a bilan row read for a write.
+type storedBilan struct {
+	id       int64
+	locked   bool
+	imported bool
+	version  int64
+}
+
+// bilans adds and replaces bilans: a replaced bilan is compared with the
+// stored one, and only its rows that differ are written.
+func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
+	stored := map[lsusync.BilanKey]storedBilan{}
+	if !w.creating {
+		var err error
+		if stored, err = w.lockBilans(ctx, bs); err != nil {
+			return err
+		}
+	}
+	l := &loaded{index: make(map[int64]int)}
+	for _, b := range bs {
+		sb, ok := stored[b.Key()]
+		what := "bilan " + b.Key().String()
+		var v int64
+		if ok {
+			v = sb.version
+		}
+		if err := check(what, b.Version, v); err != nil {
+			return err
+		}
+		if b.Version == "" {
+			continue
+		}
+		if sb.locked {
+			return fmt.Errorf("sqlstore: replacing %s: %w", what, lsusync.ErrLocked)
+		}
+		if b.Locked {
+			return fmt.Errorf("sqlstore: locking %s: %w: a bilan is locked when it is added only", what, lsusync.ErrLocked)
+		}
+		l.index[sb.id] = len(l.bilans)
+		l.bilans = append(l.bilans, lsusync.Bilan{Student: b.Student, Period: b.Period, Imported: sb.imported})
+		l.ids = append(l.ids, sb.id)
+	}
+	for _, k := range chunks(len(l.ids), 512) {
+		ids, rest := l.ids[:k], l.ids[k:]
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		if err := w.s.loadChildren(ctx, w.q, l, " x WHERE x.bilan IN "+inList(len(ids)), args); err != nil {
+			return err
+		}
+		l.ids = rest
+	}
+
+	d := newBilanDiff()
+	var adds []*lsusync.Bilan
+	addRows := newRows(tBilanKeys, opAddReturn)
+	for i := range bs {
+		b := &bs[i]
+		if b.Version == "" {
+			adds = append(adds, b)
+			addRows.add(w.s.uai, b.Student, b.Period.Year, b.Period.Count, b.Period.Index, b.Locked, b.Imported)
+			continue
+		}
+		sb := stored[b.Key()]
+		d.rep.add(sb.id, b.Locked, b.Imported, sb.version)
+		d.bilan(sb.id, &l.bilans[l.index[sb.id]], b)
+	}
+	// Deletions first, children before parents; then the bilan rows;
+	// then insertions, parents before children.
+	for _, r := range []*rows{d.delAcquisContent, d.delAcquisTeachers, d.delAcquis, d.delHeadTeachers, d.delContent} {
+		if err := w.run(ctx, r, r.len(), "removing from bilans"); err != nil {
+			return err
+		}
+	}
+	if err := w.run(ctx, d.rep, d.rep.len(), "replacing bilans"); err != nil {
+		return err
+	}
+	if len(adds) > 0 {
+		ids := make(map[lsusync.BilanKey]int64, len(adds))
+		n, err := w.s.d.exec(ctx, w.q, addRows, func(rs *sql.Rows) error {
+			var id int64
+			var k lsusync.BilanKey
+			if err := rs.Scan(&id, &k.Student, &k.Period.Year, &k.Period.Count, &k.Period.Index); err != nil {
+				return err
+			}
+			ids[k] = id
+			return nil
+		})
+		w.rows += n
+		if err != nil {
+			return err
+		}
+		if int(n) != len(adds) {
+			return fmt.Errorf("sqlstore: adding bilans: %w: one exists", lsusync.ErrConflict)
+		}
+		for _, b := range adds {
+			d.bilan(ids[b.Key()], nil, b)
+		}
+	}
+	for _, r := range []*rows{d.insAcquis, d.updAcquis, d.insAcquisTeachers, d.insAcquisContent, d.updAcquisContent,
+		d.insHeadTeachers, d.insContent, d.updContent} {
+		if err := w.run(ctx, r, r.len(), "writing bilans"); err != nil {
+			return err
+		}
+	}
+	w.records += int64(len(bs))
+	return nil
+}
+
+// lockBilans reads, and locks, the stored bilans of the pupils of bs.
+func (w *writer) lockBilans(ctx context.Context, bs []lsusync.Bilan) (map[lsusync.BilanKey]storedBilan, error) {
+	seen := map[string]bool{}
+	var pupils []string
+	for _, b := range bs {
+		if !seen[b.Student] {
+			seen[b.Student] = true
+			pupils = append(pupils, b.Student)
+		}
+	}
+	stored := make(map[lsusync.BilanKey]storedBilan, len(bs))
+	err := forChunks(len(pupils), 1000, func(lo, hi int) error {
+		args := make([]any, 0, 1+hi-lo)
+		args = append(args, w.s.uai)
+		for _, id := range pupils[lo:hi] {
+			args = append(args, id)
+		}
+		rs, err := w.q.QueryContext(ctx, w.s.d.q(`SELECT id, student, year, period_count, period_index, locked, imported, version
+			FROM bilans WHERE uai = ? AND student IN `+inList(hi-lo)+` ORDER BY id`+w.s.d.forUpdate), args...)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var sb storedBilan
+			var k lsusync.BilanKey
+			if err := rs.Scan(&sb.id, &k.Student, &k.Period.Year, &k.Period.Count, &k.Period.Index, &sb.locked, &sb.imported, &sb.version); err != nil {
+				rs.Close()
+				return err
+			}
+			stored[k] = sb
+		}
+		return closeRows(rs)
+	})
+	return stored, err
+}
+
+// bilanDiff collects the rows that make stored bilans into new ones.
+type bilanDiff struct {
+	rep                                            *rows
+	delAcquis, delAcquisTeachers, delAcquisContent *rows
+	delHeadTeachers, delContent                    *rows
+	insAcquis, updAcquis, insAcquisTeachers        *rows
+	insAcquisContent, updAcquisContent             *rows
+	insHeadTeachers, insContent, updContent        *rows
+}
+
+func newBilanDiff() *bilanDiff {
+	return &bilanDiff{
+		rep:               newRows(tBilans, opReplace),
+		delAcquis:         newRows(tAcquis, opDelete),
+		delAcquisTeachers: newRows(tAcquisTeachers, opDelete),
+		delAcquisContent:  newRows(tAcquisContent, opDelete),
+		delHeadTeachers:   newRows(tHeadTeachers, opDelete),
+		delContent:        newRows(tBilanContent, opDelete),
+		insAcquis:         newRows(tAcquis, opInsert),
+		updAcquis:         newRows(tAcquis, opUpdate),
+		insAcquisTeachers: newRows(tAcquisTeachers, opInsert),
+		insAcquisContent:  newRows(tAcquisContent, opInsert),
+		updAcquisContent:  newRows(tAcquisContent, opUpdate),
+		insHeadTeachers:   newRows(tHeadTeachers, opInsert),
+		insContent:        newRows(tBilanContent, opInsert),
+		updContent:        newRows(tBilanContent, opUpdate),
+	}
+}
+
+// bilan adds the rows that make old, the stored bilan id (nil for a new
+// one), into b.
+func (d *bilanDiff) bilan(id int64, old, b *lsusync.Bilan) {
+	var oldAcquis []lsusync.Acquis
+	var oldHeads []lsusync.TeacherKey
+	var oldContent map[string]string
+	if old != nil {
+		oldAcquis, oldHeads, oldContent = old.Acquis, old.HeadTeachers, old.Content
+	}
+	byCode := make(map[string]*lsusync.Acquis, len(oldAcquis))
+	for i := range oldAcquis {
+		byCode[oldAcquis[i].Subject.Code] = &oldAcquis[i]
+	}
+	for i := range b.Acquis {
+		a := &b.Acquis[i]
+		code := a.Subject.Code
+		o := byCode[code]
+		delete(byCode, code)
+		if o == nil {
+			d.insAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, a.Positioning, a.Average)
+			o = &lsusync.Acquis{}
+		} else if o.Subject.Label != a.Subject.Label || o.Subject.Modality != a.Subject.Modality ||
+			o.Appreciation != a.Appreciation || o.Positioning != a.Positioning || o.Average != a.Average {
+			d.updAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, a.Positioning, a.Average)
+		}
+		keyDiff(o.Teachers, a.Teachers,
+			func(k lsusync.TeacherKey) { d.insAcquisTeachers.add(id, code, k.Type, k.ID) },
+			func(k lsusync.TeacherKey) { d.delAcquisTeachers.add(id, code, k.Type, k.ID) })
+		mapDiff(o.Content, a.Content,
+			func(n, v string) { d.insAcquisContent.add(id, code, n, v) },
+			func(n, v string) { d.updAcquisContent.add(id, code, n, v) },
+			func(n string) { d.delAcquisContent.add(id, code, n) })
+	}
+	for code, o := range byCode { // acquis removed, with their children
+		for _, k := range o.Teachers {
+			d.delAcquisTeachers.add(id, code, k.Type, k.ID)
+		}
+		for n := range o.Content {
+			d.delAcquisContent.add(id, code, n)
+		}
+		d.delAcquis.add(id, code)
+	}
+	keyDiff(oldHeads, b.HeadTeachers,
+		func(k lsusync.TeacherKey) { d.insHeadTeachers.add(id, k.Type, k.ID) },
+		func(k lsusync.TeacherKey) { d.delHeadTeachers.add(id, k.Type, k.ID) })
+	mapDiff(oldContent, b.Content,
+		func(n, v string) { d.insContent.add(id, n, v) },
+		func(n, v string) { d.updContent.add(id, n, v) },
+		func(n string) { d.delContent.add(id, n) })
+}
+
+// keyDiff calls add for the keys of b not in a, and del for those of a
+// not in b.
+func keyDiff(a, b []lsusync.TeacherKey, add, del func(lsusync.TeacherKey)) {
+	if len(a) == len(b) {
+		same := true
+		for i := range a {
+			if a[i] != b[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return
+		}
+	}
+	in := make(map[lsusync.TeacherKey]bool, len(a))
+	for _, k := range a {
+		in[k] = true
+	}
+	for _, k := range b {
+		if !in[k] {
+			add(k)
+		}
+		delete(in, k)
+	}
+	for _, k := range a {
+		if in[k] {
+			del(k)
+		}
+	}
+}
+
+// mapDiff calls ins, upd and del for the names that b adds to a, changes
+// and removes.
+func mapDiff(a, b map[string]string, ins, upd func(name, value string), del func(name string)) {
+	if len(a) == 0 && len(b) == 0 || maps.Equal(a, b) {
+		return
+	}
+	for n, v := range b {
+		old, ok := a[n]
+		switch {
+		case !ok:
+			ins(n, v)
+		case old != v:
+			upd(n, v)
+		}
+	}
+	for n := range a {
+		if _, ok := b[n]; !ok {
+			del(n)
+		}
+	}
+}
