@@ -30,7 +30,8 @@ func (c *cli) runClasses(args []string) int {
 	fset := flag.NewFlagSet("classes", flag.ContinueOnError)
 	var (
 		exports   exportFlags
-		storePath = fset.String("store", "", "LSU store file (required)")
+		storePath = fset.String("store", "", storeFlagHelp)
+		uai       = fset.String("uai", "", "with a database of several establishments and no exports: the establishment's UAI")
 	)
 	exports.register(fset, true)
 	if code, ok := c.parse(fset, classesHelp, args); !ok {
@@ -50,6 +51,11 @@ func (c *cli) runClasses(args []string) int {
 		if err != nil {
 			return c.refuse(msg, err)
 		}
+		est, err := src.Establishment(c.ctx)
+		if err != nil {
+			return c.refuse("les exports ne donnent pas l'établissement.", err)
+		}
+		*uai = est.UAI
 		if srcCodes, err = src.ClassCodes(c.ctx); err != nil {
 			return c.refuse("les exports ne donnent pas les classes.", err)
 		}
@@ -59,7 +65,7 @@ func (c *cli) runClasses(args []string) int {
 			}
 		}
 	}
-	st, msg, err := c.openStore(*storePath, true)
+	st, msg, err := c.openStore(*storePath, true, *uai)
 	if err != nil {
 		return c.refuse(msg, err)
 	}
@@ -138,7 +144,7 @@ func (c *cli) runAddClass(args []string) int {
 	var (
 		exports   exportFlags
 		periods   periodFlags
-		storePath = fset.String("store", "", "LSU store file (required)")
+		storePath = fset.String("store", "", storeFlagHelp)
 		classes   = fset.String("class", "", "classes to set up, comma-separated")
 		all       = fset.Bool("new", false, "set up every class of the exports that LSU lacks")
 	)
@@ -171,7 +177,11 @@ func (c *cli) runAddClass(args []string) int {
 	if problem != "" {
 		return c.usageErr("add-class", "%s", problem)
 	}
-	st, msg, err := c.openStore(*storePath, false)
+	est, err := src.Establishment(c.ctx)
+	if err != nil {
+		return c.refuse("les exports ne donnent pas l'établissement.", err)
+	}
+	st, msg, err := c.openStore(*storePath, false, est.UAI)
 	if err != nil {
 		return c.refuse(msg, err)
 	}

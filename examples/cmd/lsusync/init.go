@@ -34,7 +34,7 @@ func (c *cli) runInit(args []string) int {
 	var (
 		exports   exportFlags
 		periods   periodFlags
-		storePath = fset.String("store", "", "store file to create (required)")
+		storePath = fset.String("store", "", "LSU store to create: a file (lsu.json), an SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL (postgres://…) (required)")
 		today     dateFlag
 	)
 	exports.register(fset, false)
@@ -49,7 +49,7 @@ func (c *cli) runInit(args []string) int {
 	case periods.check() != "":
 		return c.usageErr("init", "%s", periods.check())
 	}
-	if _, err := os.Lstat(*storePath); err == nil {
+	if _, err := os.Lstat(*storePath); err == nil && !isDatabase(*storePath) {
 		return c.refuse("le fichier "+*storePath+" existe déjà : init ne remplace jamais LSU (utilisez sync, ou supprimez-le d'abord).",
 			fmt.Errorf("%s already exists", *storePath))
 	}
@@ -79,8 +79,12 @@ func (c *cli) runInit(args []string) int {
 		}
 		snap.Classes = append(snap.Classes, lsusync.Class{Code: code, Label: data.Label, Periods: list})
 	}
-	st, err := filestore.Create(*storePath, snap)
-	if err != nil {
+	var st store
+	if isDatabase(*storePath) {
+		if st, msg, err = createDatabase(c.ctx, *storePath, snap); err != nil {
+			return c.refuse(msg, err)
+		}
+	} else if st, err = filestore.Create(*storePath, snap); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return c.refuse("le fichier "+*storePath+" existe déjà : init ne remplace jamais LSU.", err)
 		}

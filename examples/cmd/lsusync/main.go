@@ -22,6 +22,11 @@
 // settings do. serve serves the same in a browser, as LSU's screen. Run
 // "lsusync COMMAND -h" for a command's flags, examples and exit statuses.
 //
+// -store names the LSU store: a file (lsu.json, the file store), an
+// SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL
+// (postgres://…), where the establishment is the one of the exports. Every
+// command works on each, with the same reports and exit statuses.
+//
 // Refusals are printed in French, as LSU words them, followed by their
 // technical detail; nothing is written. When standard error is a
 // terminal, the command says what it is doing while it works.

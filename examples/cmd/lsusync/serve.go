@@ -52,7 +52,8 @@ func (c *cli) runServe(args []string) int {
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var (
 		exports   exportFlags
-		storePath = fset.String("store", "", "LSU store file (required)")
+		storePath = fset.String("store", "", storeFlagHelp)
+		uai       = fset.String("uai", "", "with a database of several establishments: the establishment's UAI")
 		addr      = fset.String("addr", "127.0.0.1:8080", "address to listen on; give another host than 127.0.0.1 only to reach the screen from other machines")
 		today     dateFlag
 	)
@@ -70,7 +71,7 @@ func (c *cli) runServe(args []string) int {
 		}
 		return c.refuse("le dossier des exports ("+exports.dir+") est introuvable. Aucune modification n'a été enregistrée.", err)
 	}
-	st, msg, err := c.openStore(*storePath, false)
+	st, msg, err := c.openStore(*storePath, false, *uai)
 	if err != nil {
 		return c.refuse(msg, err)
 	}

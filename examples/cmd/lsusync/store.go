@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"os"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
+	"github.com/lsusync/lsusync/examples/sqlstore"
 )
 
 // store is an LSU store the command opened, which it closes when done.
@@ -16,11 +19,34 @@ type store interface {
 	Close() error
 }
 
-// openStore opens the store at path, for reading only when readOnly is
-// set. On failure it returns the French message to print before the
-// error.
-func (c *cli) openStore(path string, readOnly bool) (store, string, error) {
+// The -store flag: a file store, or a database.
+const storeFlagHelp = "LSU store: a file (lsu.json), an SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL (postgres://…) (required)"
+
+// isDatabase reports whether -store names a database rather than a file
+// store: a PostgreSQL URL, "sqlite:PATH", or a file named *.db, *.sqlite
+// or *.sqlite3.
+func isDatabase(path string) bool {
+	_, _, err := sqlstore.ParseURL(path)
+	return err == nil
+}
+
+// sqlStore is a Store of a database the command connected to.
+type sqlStore struct {
+	*sqlstore.Store
+	db *sql.DB
+}
+
+func (s sqlStore) Close() error { return s.db.Close() }
+
+// openStore opens the store that -store names: the file store at path,
+// for reading only when readOnly is set, or the establishment uai of the
+// database that path names (its only establishment when uai is empty).
+// On failure it returns the French message to print before the error.
+func (c *cli) openStore(path string, readOnly bool, uai string) (store, string, error) {
 	c.say("Ouverture de LSU…")
+	if isDatabase(path) {
+		return c.openDatabase(path, uai)
+	}
 	opts := filestore.Options{ReadOnly: readOnly}
 	if c.progress {
 		last := int64(-1)
@@ -38,9 +64,65 @@ func (c *cli) openStore(path string, readOnly bool) (store, string, error) {
 	return nil, storeRefusal(path, err), err
 }
 
+// openDatabase opens the establishment uai of the database at url.
+func (c *cli) openDatabase(url, uai string) (store, string, error) {
+	if engine, file, _ := sqlstore.ParseURL(url); engine == sqlstore.SQLite {
+		if _, err := os.Stat(file); err != nil {
+			return nil, storeRefusal(file, err), err
+		}
+	}
+	db, err := sqlstore.Connect(c.ctx, url)
+	if err != nil {
+		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
+	}
+	st, err := sqlstore.Open(c.ctx, db, uai, sqlstore.Options{})
+	if err != nil {
+		db.Close()
+		return nil, databaseRefusal(uai, err), err
+	}
+	return sqlStore{st, db}, "", nil
+}
+
+// createDatabase creates the establishment of snap in the database at
+// url, for init.
+func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (store, string, error) {
+	db, err := sqlstore.Connect(ctx, url)
+	if err != nil {
+		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
+	}
+	st, err := sqlstore.Create(ctx, db, snap, sqlstore.Options{})
+	if err != nil {
+		db.Close()
+		if errors.Is(err, sqlstore.ErrExist) {
+			return nil, "l'établissement " + snap.Establishment.UAI + " est déjà dans cette base : init ne remplace jamais LSU (utilisez sync).", err
+		}
+		return nil, databaseRefusal(snap.Establishment.UAI, err), err
+	}
+	return sqlStore{st, db}, "", nil
+}
+
+// databaseRefusal says in French why the establishment uai of a database
+// cannot be used.
+func databaseRefusal(uai string, err error) string {
+	switch {
+	case errors.Is(err, sqlstore.ErrBusy):
+		return "une autre synchronisation de l'établissement est en cours : attendez qu'elle se termine." + nothing
+	case errors.Is(err, sqlstore.ErrSchemaVersion):
+		return "la base de données a été mise à jour par une version plus récente de lsusync : mettez lsusync à jour." + nothing
+	case errors.Is(err, lsusync.ErrNotFound) && uai != "":
+		return "l'établissement " + uai + " n'est pas dans cette base de données : créez-le d'abord avec « lsusync init »." + nothing
+	case errors.Is(err, lsusync.ErrNotFound):
+		return "cette base de données ne contient aucun établissement : créez-le d'abord avec « lsusync init »." + nothing
+	case errors.Is(err, lsusync.ErrInvalid) && uai == "":
+		return "cette base de données contient plusieurs établissements : donnez les exports (-dir) ou -uai pour choisir le vôtre." + nothing
+	}
+	return "la base de données de LSU n'a pas pu être ouverte." + nothing
+}
+
+const nothing = " Aucune modification n'a été enregistrée."
+
 // storeRefusal says in French why the store at path cannot be used.
 func storeRefusal(path string, err error) string {
-	const nothing = " Aucune modification n'a été enregistrée."
 	var fe *filestore.FileError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

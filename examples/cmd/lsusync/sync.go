@@ -40,7 +40,7 @@ func (c *cli) runSync(args []string) int {
 	fset := flag.NewFlagSet("sync", flag.ContinueOnError)
 	var (
 		exports     exportFlags
-		storePath   = fset.String("store", "", "LSU store file (required)")
+		storePath   = fset.String("store", "", storeFlagHelp)
 		classes     = fset.String("classes", "", "classes to synchronise, comma-separated (default: every class)")
 		dryRun      = fset.Bool("dry-run", false, "compute the report and write nothing")
 		exitCode    = fset.Bool("exit-code", false, "with -dry-run: exit with status 4 when the synchronisation would change the store")
@@ -78,7 +78,11 @@ func (c *cli) runSync(args []string) int {
 	if err != nil {
 		return c.refuse(msg, err)
 	}
-	st, msg, err := c.openStore(*storePath, *dryRun)
+	est, err := src.Establishment(c.ctx)
+	if err != nil {
+		return c.refuse("les exports ne donnent pas l'établissement.", err)
+	}
+	st, msg, err := c.openStore(*storePath, *dryRun, est.UAI)
 	if err != nil {
 		return c.refuse(msg, err)
 	}

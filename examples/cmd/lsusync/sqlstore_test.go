@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lsusync/lsusync/examples/sqlstore"
+)
+
+// databaseURL returns the -store of a new, empty database: an SQLite file,
+// or a PostgreSQL schema of its own on the server of
+// LSUSYNC_TEST_POSTGRES (skipped without one, failed under CI).
+func databaseURL(t *testing.T, engine string) string {
+	t.Helper()
+	switch engine {
+	case "sqlite":
+		return filepath.Join(t.TempDir(), "lsu.db")
+	case "sqlite:":
+		return "sqlite:" + filepath.Join(t.TempDir(), "lsu.sqlite")
+	}
+	base := os.Getenv("LSUSYNC_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("LSUSYNC_TEST_POSTGRES is not set under CI: the PostgreSQL tests must run (see .ci/postgres)")
+		}
+		t.Skip("LSUSYNC_TEST_POSTGRES not set: no PostgreSQL server to test with (see .ci/postgres)")
+	}
+	schema := "lsusync_cmd_" + strings.ToLower(rand.Text()[:10])
+	admin, err := sqlstore.Connect(context.Background(), base)
+	require.NoError(t, err)
+	_, err = admin.Exec("CREATE SCHEMA " + schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
+}
+
+// TestDatabaseStores runs the command on each kind of database -store
+// names: init, a sync, a sync with nothing to change, classes, the
+// refusals, with the same reports and exit statuses as the file store.
+func TestDatabaseStores(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "lsu.json")
+	lsusyncRun(t, "init", "-store", file, "-dir", exportsDir, "-today", sampleToday).require(t, 0)
+	fileReport := lsusyncRun(t, "sync", "-store", file, "-dir", changedDir, "-all")
+	fileReport.require(t, 0)
+	for _, engine := range []string{"sqlite", "sqlite:", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			store := databaseURL(t, engine)
+			r := lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday)
+			r.require(t, 0)
+			if !strings.Contains(r.stdout, " créé : établissement 0750001A, 6 classes") {
+				t.Errorf("init says %q", r.stdout)
+			}
+			lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir).require(t, 3)
+
+			// The same sync as on a file store made by init from the
+			// same exports: the report, every line, is the same.
+			r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code")
+			r.require(t, 4)
+			r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-all")
+			r.require(t, 0)
+			if r.stdout != fileReport.stdout {
+				t.Errorf("the report on %s differs from the file store's:\n%s\n--- file store:\n%s", engine, r.stdout, fileReport.stdout)
+			}
+			lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, 0)
+
+			r = lsusyncCmd(t, "classes", "-store", store)
+			r.require(t, 0)
+			if !strings.Contains(r.stdout, "T1 T2 T3 (2025-2026)") {
+				t.Errorf("classes:\n%s", r.stdout)
+			}
+			r = lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-classes", "4e1")
+			r.require(t, 3)
+			if !strings.Contains(r.stderr, "Vouliez-vous dire « 4e 1 »") {
+				t.Errorf("stderr %q", r.stderr)
+			}
+		})
+	}
+	t.Run("no database", func(t *testing.T) {
+		missing := filepath.Join(t.TempDir(), "none.db")
+		r := lsusyncRun(t, "sync", "-store", missing, "-dir", changedDir)
+		r.require(t, 3)
+		if !strings.Contains(r.stderr, "lsusync init") {
+			t.Errorf("stderr %q", r.stderr)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Error("sync made the database it was to open")
+		}
+	})
+}
