@@ -1,8 +1,10 @@
 package lsusync
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // Bilan is a bilan périodique: one pupil's report for one period.
@@ -139,9 +141,40 @@ func (t *BilanTemplate) Bilan(e Enrolment, p Period) Bilan {
 
 // mergeBilan computes the new subjects, teachers and professeurs principaux
 // of a non-locked bilan en saisie directe. It returns the new bilan and
-// true when something changed.
-func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey) (Bilan, bool) {
+// true when something changed. The new bilan shares the teacher lists of
+// want and pp, which nobody modifies; texts keeps the texts of the
+// changes that many bilans of a class have in common once.
+func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey, texts *texts) (Bilan, bool) {
+	// A bilan without content whose subjects, teachers and professeurs
+	// principaux are those of a bilan merged before, against the same
+	// subjects, has the same outcome: the pupils of a class who share
+	// their groups, in every period. It is made once.
+	key, cacheable := texts.mergeKey(b, want)
+	if cacheable {
+		if m, ok := texts.merged[string(key)]; ok {
+			return m.apply(it, b)
+		}
+	}
 	nb := *b
+	it.Changes = texts.changes[:0] // copied at the end, at its size
+	defer func() {
+		texts.changes = it.Changes[:0]
+		it.Changes = slices.Clip(slices.Clone(it.Changes))
+		if len(it.Changes) == 0 {
+			it.Changes = nil
+		}
+		if cacheable {
+			if texts.merged == nil {
+				texts.merged = make(map[string]*merged)
+			}
+			texts.merged[string(key)] = &merged{
+				action: it.Action, changes: slices.Clone(it.Changes), kept: slices.Clone(it.Kept),
+				acquis: nb.Acquis, heads: nb.HeadTeachers,
+				newAcquis: unsafe.SliceData(nb.Acquis) != unsafe.SliceData(b.Acquis),
+				newHeads:  unsafe.SliceData(nb.HeadTeachers) != unsafe.SliceData(b.HeadTeachers),
+			}
+		}
+	}()
 	// acquis is the new list of acquis, made at the first difference from
 	// b.Acquis: a bilan already up to date, the common case, costs no
 	// allocation.
@@ -194,8 +227,8 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey) (Bil
 				it.Kept = append(it.Kept, "Acquis["+code+"].Teachers")
 			}
 		case !sameKeys(a.Teachers, t.Teachers):
-			it.change("Acquis["+code+"].Teachers", keysText(a.Teachers), keysText(t.Teachers))
-			a.Teachers = slices.Clone(t.Teachers)
+			it.change(t.field, texts.of(a.Teachers), t.text)
+			a.Teachers = t.Teachers
 			changed = true
 		}
 		if changed {
@@ -211,7 +244,7 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey) (Bil
 		}
 		it.change("Acquis["+t.Subject.Code+"]", "", subjectText(t.Subject))
 		diverge(len(b.Acquis))
-		acquis = append(acquis, Acquis{Subject: t.Subject, Teachers: slices.Clone(t.Teachers)})
+		acquis = append(acquis, Acquis{Subject: t.Subject, Teachers: t.Teachers})
 	}
 	if acquis != nil {
 		nb.Acquis = acquis
@@ -222,8 +255,8 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey) (Bil
 			it.Kept = append(it.Kept, "HeadTeachers")
 		}
 	case !sameKeys(b.HeadTeachers, pp):
-		it.change("HeadTeachers", keysText(b.HeadTeachers), keysText(pp))
-		nb.HeadTeachers = slices.Clone(pp)
+		it.change("HeadTeachers", texts.of(b.HeadTeachers), texts.of(pp))
+		nb.HeadTeachers = pp
 	}
 	return nb, it.Action == ActionUpdated
 }
@@ -233,6 +266,92 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey) (Bil
 type subjectTarget struct {
 	Subject  Subject
 	Teachers []TeacherKey
+	text     string // keysText(Teachers)
+	field    string // the field of the teachers in a change: "Acquis[<code>].Teachers"
+}
+
+// texts keeps once the texts of teacher lists, which the changes of the
+// bilans of one class repeat, and the outcomes of the merges of bilans
+// without content, which the bilans of the pupils who share their groups
+// repeat. It is not safe for concurrent use.
+type texts struct {
+	m       map[string]string
+	buf     []byte
+	changes []Change
+	key     []byte
+	merged  map[string]*merged
+}
+
+// merged is the outcome of mergeBilan for a bilan without content.
+type merged struct {
+	action              Action
+	changes             []Change
+	kept                []string
+	acquis              []Acquis     // shared by the bilans of this outcome, never modified
+	heads               []TeacherKey // idem
+	newAcquis, newHeads bool         // acquis and heads replace the bilan's
+}
+
+// apply gives it and a copy of b the outcome m.
+func (m *merged) apply(it *Item, b *Bilan) (Bilan, bool) {
+	nb := *b
+	if m.newAcquis {
+		nb.Acquis = m.acquis
+	}
+	if m.newHeads {
+		nb.HeadTeachers = m.heads
+	}
+	it.Action = m.action
+	it.Changes = slices.Clone(m.changes)
+	it.Kept = slices.Clone(m.kept)
+	return nb, it.Action == ActionUpdated
+}
+
+// mergeKey returns the key of the merge of b against want, and whether
+// its outcome may be shared: b holds no content. The key is valid until
+// the next call.
+func (t *texts) mergeKey(b *Bilan, want []subjectTarget) ([]byte, bool) {
+	str := func(k []byte, s string) []byte {
+		k = binary.AppendUvarint(k, uint64(len(s)))
+		return append(k, s...)
+	}
+	keys := func(k []byte, ks []TeacherKey) []byte {
+		k = binary.AppendUvarint(k, uint64(len(ks)))
+		for _, key := range ks {
+			k = str(str(k, key.Type), key.ID)
+		}
+		return k
+	}
+	k := binary.AppendUvarint(t.key[:0], uint64(len(b.Acquis)))
+	for i := range b.Acquis {
+		a := &b.Acquis[i]
+		if a.HasContent() {
+			return nil, false
+		}
+		k = str(str(str(k, a.Subject.Code), a.Subject.Label), a.Subject.Modality)
+		k = keys(k, a.Teachers)
+	}
+	k = keys(k, b.HeadTeachers)
+	// want is one of the subject plan's lists, made once per set of
+	// groups and kept as long as t: its address names it.
+	k = binary.LittleEndian.AppendUint64(k, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(want)))))
+	k = binary.LittleEndian.AppendUint64(k, uint64(len(want)))
+	t.key = k
+	return k, true
+}
+
+// of returns keysText(keys), made once for equal lists.
+func (t *texts) of(keys []TeacherKey) string {
+	t.buf = appendKeysText(t.buf[:0], keys)
+	if s, ok := t.m[string(t.buf)]; ok {
+		return s
+	}
+	if t.m == nil {
+		t.m = make(map[string]string)
+	}
+	s := string(t.buf)
+	t.m[s] = s
+	return s
 }
 
 // subjectPlan computes the subjects of the pupils of one class from its
@@ -296,6 +415,8 @@ func (p *subjectPlan) subjects(groups []string) []subjectTarget {
 	out := make([]subjectTarget, 0, len(byCode))
 	for _, t := range byCode {
 		t.Teachers = sortedKeys(t.Teachers)
+		t.text = keysText(t.Teachers)
+		t.field = "Acquis[" + t.Subject.Code + "].Teachers"
 		out = append(out, *t)
 	}
 	slices.SortFunc(out, func(a, b subjectTarget) int { return strings.Compare(a.Subject.Code, b.Subject.Code) })
@@ -332,25 +453,35 @@ func sameKeys(a, b []TeacherKey) bool {
 	if len(a) == len(b) && slices.Equal(a, b) {
 		return true
 	}
+	if sortedCompact(a) && sortedCompact(b) {
+		return false // each sorted without duplicates, and not equal
+	}
 	return slices.Equal(sortedKeys(a), sortedKeys(b))
 }
 
-func keysText(keys []TeacherKey) string {
-	n := 0
-	for _, k := range keys {
-		n += len(k.Type) + len(k.ID) + 3
+// sortedCompact reports whether keys are sorted, without duplicates.
+func sortedCompact(keys []TeacherKey) bool {
+	for i := 1; i < len(keys); i++ {
+		if keys[i-1].Compare(keys[i]) >= 0 {
+			return false
+		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	return true
+}
+
+func keysText(keys []TeacherKey) string { return string(appendKeysText(nil, keys)) }
+
+// appendKeysText appends "type:id, type:id" for the keys.
+func appendKeysText(b []byte, keys []TeacherKey) []byte {
 	for i, k := range keys {
 		if i > 0 {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		b.WriteString(k.Type)
-		b.WriteByte(':')
-		b.WriteString(k.ID)
+		b = append(b, k.Type...)
+		b = append(b, ':')
+		b = append(b, k.ID...)
 	}
-	return b.String()
+	return b
 }
 
 func subjectText(s Subject) string {

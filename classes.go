@@ -250,6 +250,9 @@ type classSync struct {
 	pupils []Item             // the pupil items, in ID order
 	bilans []bilanItem        // the bilan items, sorted at the end
 	oldBil map[string][]Bilan // the bilans of the classes pupils moved from
+	texts  texts              // the texts of the bilans' changes
+
+	movedIn bool // a pupil moved in from another class
 }
 
 type bilanItem struct {
@@ -346,6 +349,7 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 				current[id] = e
 				moved = append(moved, id)
 				movedFrom[id] = other.Class
+				c.movedIn = true
 			case errors.Is(err, ErrNotFound):
 				s := src
 				s.Class, s.Version = code, ""
@@ -408,6 +412,7 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 			}
 		}
 	}
+	targets := make(map[string][]subjectTarget, len(current)) // each pupil's, for their bilans
 	for i := range bilans {
 		b := &bilans[i]
 		has[b.Key()] = true
@@ -418,7 +423,12 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		case b.Imported:
 			it.Action = ActionImported
 		default:
-			if nb, ok := it.mergeBilan(b, tmpl.plan.subjects(current[b.Student].Groups), tmpl.pp); ok {
+			want, ok := targets[b.Student]
+			if !ok {
+				want = tmpl.plan.subjects(current[b.Student].Groups)
+				targets[b.Student] = want
+			}
+			if nb, ok := it.mergeBilan(b, want, tmpl.pp, &c.texts); ok {
 				c.cs.Bilans = append(c.cs.Bilans, nb)
 			}
 		}
@@ -435,15 +445,22 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 			}
 		}
 	}
-	slices.SortFunc(c.bilans, func(a, b bilanItem) int {
-		return cmp.Or(compareIDs(a.key.Student, b.key.Student), comparePeriods(a.key.Period, b.key.Period))
+	// The bilans' items in key order: their indexes are sorted, not the
+	// large items.
+	order := make([]int32, len(c.bilans))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &c.bilans[i].key, &c.bilans[j].key
+		return cmp.Or(compareIDs(a.Student, b.Student), comparePeriods(a.Period, b.Period))
 	})
 
 	items := make([]Item, 0, 1+len(c.pupils)+len(c.bilans))
 	items = append(items, classItem.settle())
 	items = append(items, c.pupils...)
-	for _, b := range c.bilans {
-		items = append(items, b.it)
+	for _, i := range order {
+		items = append(items, c.bilans[i].it)
 	}
 	return items, c.cs, nil
 }

@@ -78,6 +78,12 @@ const (
 	ActionNotInStore
 	// ActionNoticed: a notice of the source (see [Notice]).
 	ActionNoticed
+	// ActionSkipped: a class whose source data and stored records are
+	// both as its last synchronisation left them, which a sync with
+	// [Options.SkipUnchanged] did not read again: nothing of it changed.
+	// Its item is the class's only one: its pupils and bilans are not
+	// listed.
+	ActionSkipped
 )
 
 // Item is one line of a [Report]: what happened to one record.
@@ -208,7 +214,7 @@ var (
 		ActionGone: "gone", ActionLeft: "left", ActionLocked: "locked",
 		ActionImported: "imported", ActionFailed: "failed",
 		ActionNotInSource: "not-in-source", ActionMoved: "moved",
-		ActionNotInStore: "not-in-store", ActionNoticed: "noticed",
+		ActionNotInStore: "not-in-store", ActionNoticed: "noticed", ActionSkipped: "skipped",
 	}
 )
 

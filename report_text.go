@@ -196,7 +196,7 @@ func (r *Report) Lines(opts TextOptions) []Line {
 // happened to its record and there is nothing to tell of it.
 func (it *Item) quiet() bool {
 	switch it.Action {
-	case ActionUnchanged, ActionLocked, ActionImported:
+	case ActionUnchanged, ActionLocked, ActionImported, ActionSkipped:
 		return it.Status == StatusSuccess && it.Err == nil
 	}
 	return false
@@ -363,6 +363,8 @@ func (it *Item) phrase(dry bool) phrase {
 			verb = tense(words{"a été mise à jour.", ""}, words{"serait mise à jour.", ""})
 		case ActionUnchanged:
 			verb = words{"est déjà à jour.", ""}
+		case ActionSkipped:
+			verb = words{"est inchangée depuis sa dernière synchronisation : elle n'a pas été relue.", ""}
 		case ActionNotInSource:
 			verb = words{"n'existe plus dans la base élèves ; elle est conservée.", ""}
 		case ActionNotInStore:

@@ -140,12 +140,54 @@ type ChangeSet struct {
 	Students []Student
 	// Bilans replace or add bilans by pupil and period.
 	Bilans []Bilan
+	// Memo, when not nil, is the memo that a Store implementing
+	// [ClassMemos] keeps with the class Memo.Class once the change set is
+	// applied, provided that the class's stamp is still Memo.Stamp before
+	// the change set is applied: that no record of the class was written
+	// since the caller read it. Otherwise the class keeps no memo. A Store
+	// that does not implement ClassMemos ignores it. A memo changes no
+	// record: a change set may hold a Memo alone, and is then empty.
+	Memo *Memo
 }
 
-// IsEmpty reports whether cs changes nothing.
+// IsEmpty reports whether cs changes no record.
 func (cs *ChangeSet) IsEmpty() bool {
 	return cs.Establishment == nil && len(cs.Teachers) == 0 && cs.Class == nil &&
 		len(cs.Students) == 0 && len(cs.Bilans) == 0
+}
+
+// ClassMemos is an optional interface of a [Store] that keeps, with each
+// class, the memo of its last synchronisation, so that a synchronisation
+// with [Options.SkipUnchanged] passes over a class whose source data and
+// stored records are both as that synchronisation left them.
+//
+// A memo is an opaque text that the synchronizer makes of the source data
+// of a class, and writes with the class's change set ([ChangeSet.Memo]).
+// The Store keeps it, and persists it as it persists records, until a
+// record of the class is written without it: the class, one of its pupils
+// (a pupil who moves into the class or out of it included), or a bilan of
+// one of its pupils. Then the class has no memo, until a change set gives
+// it one again.
+//
+// Every class has a stamp: a value that the Store changes each time it
+// writes a record of the class, with the rules of a [Version] (never the
+// same twice, compared with ==). A change set's memo is kept only if the
+// class's stamp is still the one its writer read before it read the
+// class: so a memo is never kept over a write its writer did not see.
+type ClassMemos interface {
+	// ClassMemos returns the memo and the stamp of every class the store
+	// holds, in any order; Text is "" for a class without a memo.
+	ClassMemos(ctx context.Context) ([]Memo, error)
+}
+
+// Memo is the memo of a class: see [ClassMemos].
+type Memo struct {
+	// Class is the class's code.
+	Class string
+	// Text is the memo, "" for none.
+	Text string
+	// Stamp is the class's stamp.
+	Stamp Version
 }
 
 // Batcher is an optional interface of a [Store] that persists a whole

@@ -30,6 +30,7 @@ var checks = []check{
 	{"ReadCancelled", checkReadCancelled},
 	{"Concurrent", checkConcurrent},
 	{"Batch", checkBatch},
+	{"Memos", checkMemos},
 	{"SyncKeepsConcurrentEdits", checkSyncKeepsConcurrentEdits},
 }
 

@@ -103,6 +103,18 @@
 //     batch did not stage succeeds; after Commit or Discard the records
 //     are free again. A store that does not implement Batcher skips these
 //     checks.
+//   - Memos/...: when the store implements [lsusync.ClassMemos]: every
+//     class is listed, with a stamp, and without a memo at first; a change
+//     set's memo is kept with its class, alone or with records of the
+//     class, and forgotten, with a new stamp, when a record of the class
+//     is written without it (a bilan, a pupil who moves in or out, the
+//     class), but not when a record of another class or a teacher is; a
+//     refused change set keeps no memo; a memo whose stamp was read before
+//     a write of its class is not kept, and its change set is applied. With
+//     a Batcher, a staged memo is kept at Commit, not before, not after
+//     Discard, and not when its class was written between the read of its
+//     stamp and the Commit. A store that does not implement ClassMemos
+//     skips these checks.
 //   - SyncKeepsConcurrentEdits/...: a [lsusync.Synchronizer] syncs the
 //     store from a small Source whose new subject rewrites bilans, while
 //     another writer enters an appreciation in one of those bilans just

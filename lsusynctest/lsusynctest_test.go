@@ -91,7 +91,7 @@ var checkStoreTests = []struct {
 		"ApplyRefused/EmptyTeacherKey", "ApplyRefused/EmptyClassCode", "ApplyRefused/EmptyStudentID",
 		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
 		"Conflict/AddedStudent", "Conflict/Bilan",
-		"ApplyCancelled", "ReadCancelled", "Concurrent", "Batch",
+		"ApplyCancelled", "ReadCancelled", "Concurrent", "Batch", "Memos",
 		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
 	// Every refusal but the establishment's, which comes first, and
 	// every conflict once another change is applied.

@@ -1,13 +1,18 @@
 // Package filestore is an lsusync.Store kept in one JSON file per
 // establishment, for school software that has no database.
 //
-// The file holds the establishment, its classes with their periods, the
-// pupils, the teachers and the bilans, in the versioned format described in
-// FORMAT.md. A [Store] reads the whole file when it opens, serves every
-// read from memory, and rewrites the whole file at each commit:
+// The file holds the establishment, its classes with their periods (and
+// the memos of their last synchronisation), the pupils, the teachers and
+// the bilans, in the versioned format described in FORMAT.md: version 2,
+// which writes the subjects and teacher keys of the bilans once, in
+// tables; version 1 files are read too. A [Store] reads the whole file
+// when it opens, serves every read from memory, and rewrites the whole
+// file at each commit:
 //
 //   - a synchronisation is one write: the Store implements
-//     lsusync.Batcher, and the synchronizer commits its batch once;
+//     lsusync.Batcher, and the synchronizer commits its batch once; it
+//     implements lsusync.ClassMemos too, so that a synchronisation with
+//     Options.SkipUnchanged passes over the classes unchanged since;
 //   - the write goes to a temporary file in the same folder, which is
 //     flushed to disk (fsync), then renamed over the store file, and the
 //     folder is flushed in turn (Windows cannot flush a folder: there the
@@ -77,6 +82,12 @@ type Options struct {
 	// several readers may hold it at once but no writer, and every write
 	// fails with ErrClosed.
 	ReadOnly bool
+	// Progress, when not nil, is called from time to time while Open
+	// decodes the file, with the bytes decoded so far and the file's
+	// size, from the goroutine that called Open. A store of 100,000
+	// pupils decodes in a second; in version 1 of the format, in a
+	// quarter of a minute.
+	Progress func(done, total int64)
 }
 
 // Store is an lsusync.Store and lsusync.Batcher backed by one file. Its
@@ -93,8 +104,9 @@ type Store struct {
 }
 
 var (
-	_ lsusync.Store   = (*Store)(nil)
-	_ lsusync.Batcher = (*Store)(nil)
+	_ lsusync.Store      = (*Store)(nil)
+	_ lsusync.Batcher    = (*Store)(nil)
+	_ lsusync.ClassMemos = (*Store)(nil)
 )
 
 // Open opens the store file at path: it checks the file, takes the lock,
@@ -125,7 +137,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := open(path, lock, opts.ReadOnly)
+	s, err := open(path, lock, opts)
 	if err != nil {
 		lock.Close()
 		return nil, err
@@ -176,13 +188,13 @@ func statError(path string, err error) error {
 	return fmt.Errorf("filestore: %s: %w", path, err)
 }
 
-func open(path string, lock *flock.Flock, readOnly bool) (*Store, error) {
-	s := &Store{path: path, lock: lock, readOnly: readOnly}
+func open(path string, lock *flock.Flock, opts Options) (*Store, error) {
+	s := &Store{path: path, lock: lock, readOnly: opts.ReadOnly}
 	var err error
-	if s.mem, err = loadFile(path, s.persist); err != nil {
+	if s.mem, err = loadFile(path, s.persist, opts.Progress); err != nil {
 		return nil, err
 	}
-	if !readOnly {
+	if !opts.ReadOnly {
 		removeStaleTemps(path)
 	}
 	return s, nil
@@ -227,7 +239,7 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{path: path, lock: lock}
-	s.mem, _ = memory.NewPersistent(sorted, s.persist)
+	s.mem, _ = memory.NewPersistent(sorted, nil, s.persist)
 	return s, nil
 }
 
@@ -252,7 +264,7 @@ func (s *Store) Close() error {
 
 // persist writes the whole new content; memory.Store calls it under its
 // write lock before the changes become visible.
-func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot) error {
+func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot, memos map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -270,7 +282,7 @@ func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot) error {
 			return err
 		}
 	}
-	err := writeFile(s.path, &snap, true)
+	err := writeFileMemos(s.path, &snap, memos, true)
 	s.writes++
 	var re *renamedError
 	if errors.As(err, &re) {
@@ -321,6 +333,13 @@ func (s *Store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 // file once with every staged change set.
 func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	return s.mem.BeginBatch(ctx)
+}
+
+// ClassMemos implements lsusync.ClassMemos: the memos are kept in the
+// file with their classes; the stamps, like the versions, are those of
+// the Store open on the file.
+func (s *Store) ClassMemos(ctx context.Context) ([]lsusync.Memo, error) {
+	return s.mem.ClassMemos(ctx)
 }
 
 // validate checks what memory.New does not: keys are not empty and
@@ -383,7 +402,12 @@ func (e *renamedError) Unwrap() error { return e.err }
 // writeFile writes snap to path atomically: a temporary file in the same
 // folder, fsync, rename over path (or, when replace is false, a hard link
 // that fails if path exists), then fsync of the folder.
-func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
+func writeFile(path string, snap *lsusync.Snapshot, replace bool) error {
+	return writeFileMemos(path, snap, nil, replace)
+}
+
+// writeFileMemos is writeFile with the memos of the classes.
+func writeFileMemos(path string, snap *lsusync.Snapshot, memos map[string]string, replace bool) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*") // mode 0600
 	if err != nil {
@@ -401,7 +425,7 @@ func writeFile(path string, snap *lsusync.Snapshot, replace bool) (err error) {
 	if err := tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("filestore: %s: %w", tmpName, err)
 	}
-	if err := encode(tmp, snap); err != nil {
+	if err := encodeMemos(tmp, snap, memos); err != nil {
 		return fmt.Errorf("filestore: %s: writing: %w", tmpName, err)
 	}
 	if err := tmp.Sync(); err != nil {

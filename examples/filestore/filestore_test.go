@@ -3,6 +3,7 @@ package filestore
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/gen"
 )
 
 // equateEmpty makes nil and empty slices and maps equal: the file does
@@ -495,7 +497,7 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 		{"syntax error", sub(`"MARTIN"`, `"MARTIN`), ErrCorrupt, "JSON syntax error", 7},
 		{"not JSON", "PK\x03\x04 zip", ErrCorrupt, "JSON syntax error", 1},
 		{"not an object", `[1,2]`, ErrCorrupt, "must begin with a JSON object", 1},
-		{"future version", sub(`"version": 1`, `"version": 2`), ErrVersion, "version 2; this program reads versions up to 1", 3},
+		{"future version", sub(`"version": 1`, `"version": 3`), ErrVersion, "version 3; this program reads versions up to 2", 3},
 		{"version zero", sub(`"version": 1`, `"version": 0`), ErrCorrupt, "version 0", 3},
 		{"wrong format", sub(`"lsusync-store"`, `"other"`), ErrCorrupt, `format "other"`, 2},
 		{"no header", `{"data":{}}`, ErrCorrupt, `the first member must be "format"`, 1},
@@ -702,7 +704,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := decode(bytes.NewReader(data))
+		s, err := decodeBytes(data)
 		if err != nil {
 			var de *decodeError
 			if !errors.As(err, &de) || !(errors.Is(err, ErrCorrupt) || errors.Is(err, ErrVersion)) {
@@ -715,7 +717,7 @@ func FuzzDecode(f *testing.F) {
 		if err := encode(&out, &s); err != nil {
 			t.Fatalf("encode: %v", err)
 		}
-		s2, err := decode(&out)
+		s2, err := decodeBytes(out.Bytes())
 		if err != nil {
 			t.Fatalf("decoding the re-encoded content: %v", err)
 		}
@@ -786,5 +788,212 @@ func TestOpenThroughSymlink(t *testing.T) {
 	require.NoError(t, err)
 	if got.Establishment.Name != "Nouveau nom" {
 		t.Errorf("the real file holds %q", got.Establishment.Name)
+	}
+}
+
+// TestReadsVersion1 opens a file written in version 1 of the format (the
+// sample store as the previous version of this package wrote it): it
+// reads as the same content as the version 2 file of the same store, and
+// its first commit rewrites it in version 2.
+func TestReadsVersion1(t *testing.T) {
+	v1, err := decodeFile(filepath.Join("testdata", "sample-v1.json"))
+	require.NoError(t, err)
+	v2, err := decodeFile(filepath.Join("..", "testdata", "lsu.json"))
+	require.NoError(t, err)
+	if diff := cmp.Diff(v1, v2, equateEmpty); diff != "" {
+		t.Fatalf("version 1 and version 2 files differ (-v1 +v2):\n%s", diff)
+	}
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	require.NoError(t, os.WriteFile(path, readBytes(t, filepath.Join("testdata", "sample-v1.json")), 0o600))
+	s, err := Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	est, err := s.Establishment(t.Context())
+	require.NoError(t, err)
+	est.Phone = "0100000000"
+	require.NoError(t, s.Apply(t.Context(), lsusync.ChangeSet{Establishment: &est}))
+	if !bytes.Contains(readBytes(t, path), []byte(`"version": 2,`)) {
+		t.Error("the commit did not rewrite the file in version 2")
+	}
+	again, err := decodeFile(path)
+	require.NoError(t, err)
+	v1.Establishment.Phone = est.Phone
+	if diff := cmp.Diff(v1, again, equateEmpty); diff != "" {
+		t.Errorf("after the commit (-want +got):\n%s", diff)
+	}
+}
+
+// formatExample returns the version 2 example of FORMAT.md.
+func formatExample(t *testing.T) string {
+	doc := string(readBytes(t, "FORMAT.md"))
+	start := strings.Index(doc, "```json\n")
+	require.GreaterOrEqual(t, start, 0, "FORMAT.md has no JSON example")
+	doc = doc[start+len("```json\n"):]
+	return doc[:strings.Index(doc, "```")]
+}
+
+// TestBadVersion2Files checks the rules of version 2 that version 1 does
+// not have, and the position of each error.
+func TestBadVersion2Files(t *testing.T) {
+	valid := formatExample(t)
+	sub := func(old, new string) string {
+		if !strings.Contains(valid, old) {
+			panic("no " + old)
+		}
+		return strings.Replace(valid, old, new, 1)
+	}
+	for _, tc := range []struct {
+		name    string
+		content string
+		want    string
+		line    int
+	}{
+		{"teacher key out of the table", sub(`"acquis":[[0,1]]`, `"acquis":[[0,7]]`), `bilans[1].acquis: 7 is not the number of an entry of "teacherKeys"`, 25},
+		{"subject out of the table", sub(`"acquis":[[0,1]]`, `"acquis":[[3,1]]`), `bilans[1].acquis: 3 is not the number of an entry of "subjects"`, 25},
+		{"negative number", sub(`"headTeachers":[0]}`, `"headTeachers":[-1]}`), `bilans[1].headTeachers: -1 is not the number`, 25},
+		{"acquis without subject", sub(`"acquis":[[0,1]]`, `"acquis":[[]]`), "an acquis without its subject", 25},
+		{"acquis object without subject", sub(`{"subject":0,"teachers":[1],`, `{"teachers":[1],`), "bilans[0].acquis: an acquis without its subject", 24},
+		{"not a number", sub(`"acquis":[[0,1]]`, `"acquis":[[0,"1"]]`), "bilans[1].acquis must be an integer", 25},
+		{"fraction", sub(`"acquis":[[0,1]]`, `"acquis":[[0,1.5]]`), "bilans[1].acquis must be an integer", 25},
+		{"short period", sub(`"period":[2025,2,3]`, `"period":[2025,2]`), "bilans[1].period must be [year, index, count]", 25},
+		{"bilans before the tables", sub(`    "subjects": [`, `    "bilans": [{"student":"1234","period":[2025,1,3]}],
+    "subjects": [`), `"subjects" and "teacherKeys" must come before "bilans"`, 15},
+		{"member twice in a record", sub(`"civility":"MME"`, `"civility":"MME","civility":"M"`), `teachers[0]: member "civility" twice`, 7},
+		{"unknown member of a bilan", sub(`"acquis":[[0,1]],"headTeachers":[0]}`, `"acquis":[[0,1]],"headTeachers":[0],"notes":1}`), `bilans[1]: unknown member "notes"`, 25},
+		{"not a boolean", sub(`"locked":true`, `"locked":"yes"`), "bilans[0].locked must be true or false", 24},
+		{"syntax error in a bilan", sub(`"acquis":[[0,1]],`, `"acquis":[[0,1],`), "JSON syntax error", 25},
+		{"truncated in the bilans", valid[:strings.Index(valid, `"period":[2025,2`)], "truncated file", 25},
+		{"invalid birth date", sub(`2011-04-02`, `2011-02-30`), "students[0]: invalid birthDate, want YYYY-MM-DD (the value is personal data: not shown)", 14},
+		{"bilan of an unknown pupil", sub(`{"student":"1234","period":[2025,2,3]`, `{"student":"9","period":[2025,2,3]`), "unknown pupil", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "lsu.json")
+			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
+			_, err := Open(path, Options{})
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("Open: %v, want %v", err, ErrCorrupt)
+			}
+			var fe *FileError
+			require.ErrorAs(t, err, &fe)
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			if fe.Line != tc.line {
+				t.Errorf("error %q: line %d, want %d", err, fe.Line, tc.line)
+			}
+			if strings.Contains(err.Error(), "2011-02-30") || strings.Contains(err.Error(), "DURAND") {
+				t.Errorf("error %q shows a pupil's personal data", err)
+			}
+		})
+	}
+}
+
+// TestStringsRoundTrip writes and reads back values that JSON must
+// escape, and checks that the escapes of other writers read too.
+func TestStringsRoundTrip(t *testing.T) {
+	snap := testSnapshot(1, 1)
+	odd := "guillemets \" barre \\ ligne\n tab\t ctl\x01 sép\u2028 é 😀 \xff fin"
+	snap.Teachers[0].LastName = odd
+	var buf bytes.Buffer
+	require.NoError(t, encode(&buf, &snap))
+	got, err := decodeBytes(buf.Bytes())
+	require.NoError(t, err)
+	if want := strings.ToValidUTF8(odd, "\uFFFD"); got.Teachers[0].LastName != want {
+		t.Errorf("read back %q, want %q", got.Teachers[0].LastName, want)
+	}
+	var std []byte
+	std, err = json.Marshal(odd)
+	require.NoError(t, err)
+	if enc := appendString(nil, odd); string(enc) != string(std) {
+		t.Errorf("encoded %s, encoding/json gives %s", enc, std)
+	}
+	other := strings.Replace(buf.String(), `"firstName":`, `"firstName":"\u00c9lo\u00efse \ud83d\ude00 \/ \b\f\r \ud800","x":`, 1)
+	other = strings.Replace(other, `,"x":`+string(appendString(nil, snap.Teachers[0].FirstName)), "", 1)
+	got, err = decodeBytes([]byte(other))
+	require.NoError(t, err)
+	if want := "Éloïse 😀 / \b\f\r \uFFFD"; got.Teachers[0].FirstName != want {
+		t.Errorf("read %q, want %q", got.Teachers[0].FirstName, want)
+	}
+}
+
+// TestMemosPersist checks that the classes' memos are kept in the file:
+// a store opened again has them, with new stamps, and a sync that skips
+// every class writes nothing.
+func TestMemosPersist(t *testing.T) {
+	ctx := t.Context()
+	e := gen.New(gen.Config{Seed: 5, Pupils: 60})
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	snap := e.StoreSnapshot()
+	snap.Establishment.Name = "ANCIEN NOM" // so that the first sync writes
+	s, err := Create(path, snap)
+	require.NoError(t, err)
+	today := e.Config.Today
+	opts := lsusync.Options{SkipUnchanged: true, Now: func() time.Time { return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC) }}
+	rep, err := lsusync.New(e.Source(), s, opts).Sync(ctx)
+	require.NoError(t, err)
+	require.NoError(t, rep.Err())
+	before, err := s.ClassMemos(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	if !bytes.Contains(readBytes(t, path), []byte(`"memo":"lsusync-memo-`)) {
+		t.Fatal("the file holds no memo")
+	}
+
+	s, err = Open(path, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	after, err := s.ClassMemos(ctx)
+	require.NoError(t, err)
+	texts := func(ms []lsusync.Memo) map[string]string {
+		out := map[string]string{}
+		for _, m := range ms {
+			out[m.Class] = m.Text
+		}
+		return out
+	}
+	if diff := cmp.Diff(texts(before), texts(after)); diff != "" {
+		t.Errorf("memos after Open (-before +after):\n%s", diff)
+	}
+	stamps := map[string]lsusync.Version{}
+	for _, m := range before {
+		stamps[m.Class] = m.Stamp
+	}
+	for _, m := range after {
+		if m.Stamp == stamps[m.Class] {
+			t.Errorf("class %q has the stamp %q it had in the Store open before", m.Class, m.Stamp)
+		}
+	}
+	file := readBytes(t, path)
+	rep, err = lsusync.New(e.Source(), s, opts).Sync(ctx)
+	require.NoError(t, err)
+	for _, it := range rep.Items {
+		if it.Kind == lsusync.KindClass && it.Action != lsusync.ActionSkipped {
+			t.Errorf("class %s not skipped: %s", it.Key, it.Action)
+		}
+	}
+	if s.writeCount() != 0 || !bytes.Equal(file, readBytes(t, path)) {
+		t.Errorf("a sync that skipped every class wrote the file")
+	}
+}
+
+// TestOpenProgress checks that Open reports its progress, in both
+// versions of the format, up to the whole file.
+func TestOpenProgress(t *testing.T) {
+	for _, src := range []string{filepath.Join("testdata", "sample-v1.json"), filepath.Join("..", "testdata", "lsu.json")} {
+		path := filepath.Join(t.TempDir(), "lsu.json")
+		data := readBytes(t, src)
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		var calls [][2]int64
+		s, err := Open(path, Options{ReadOnly: true, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
+		require.NoError(t, err)
+		s.Close()
+		if len(calls) == 0 || calls[len(calls)-1] != [2]int64{int64(len(data)), int64(len(data))} {
+			t.Errorf("%s: progress %v, want it to end at %d of %d", src, calls, len(data), len(data))
+		}
+		for i := 1; i < len(calls); i++ {
+			if calls[i][0] < calls[i-1][0] {
+				t.Errorf("%s: progress goes back: %v", src, calls)
+			}
+		}
 	}
 }

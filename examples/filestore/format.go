@@ -3,7 +3,6 @@ package filestore
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,8 +19,8 @@ const (
 	// Format is the value of the "format" member of every store file.
 	Format = "lsusync-store"
 	// Version is the format version this package writes, and the highest
-	// it reads.
-	Version = 1
+	// it reads. It reads every version from 1.
+	Version = 2
 )
 
 // FileError reports a store file that cannot be read as a store: its
@@ -50,119 +49,179 @@ func (e *FileError) Error() string {
 // Unwrap returns Err.
 func (e *FileError) Unwrap() error { return e.Err }
 
-// encode writes s to w in the store format, one record per line. It
-// marshals one record at a time: no buffer holds the whole file.
-func encode(w io.Writer, s *lsusync.Snapshot) error {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	// record writes the JSON of v, without the encoder's newline.
-	record := func(v any) error {
-		buf.Reset()
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return err
-	}
-	fmt.Fprintf(bw, "{\n  \"format\": %q,\n  \"version\": %d,\n  \"data\": {\n    \"establishment\": ", Format, Version)
-	if err := record(s.Establishment); err != nil {
-		return err
-	}
-	if err := encodeArray(bw, "teachers", s.Teachers, record); err != nil {
-		return err
-	}
-	if err := encodeArray(bw, "classes", s.Classes, record); err != nil {
-		return err
-	}
-	if err := encodeArray(bw, "students", s.Students, record); err != nil {
-		return err
-	}
-	if err := encodeArray(bw, "bilans", s.Bilans, record); err != nil {
-		return err
-	}
-	bw.WriteString("\n  }\n}\n")
-	return bw.Flush()
-}
-
-func encodeArray[T any](bw *bufio.Writer, name string, recs []T, record func(any) error) error {
-	fmt.Fprintf(bw, ",\n    %q: [", name)
-	for i := range recs {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n      ")
-		if err := record(&recs[i]); err != nil {
-			return err
-		}
-	}
-	if len(recs) > 0 {
-		bw.WriteString("\n    ")
-	}
-	_, err := bw.WriteString("]")
-	return err
-}
-
 // decodeFile reads and validates the store file at path. Every error is a
 // *FileError, or the error of opening or reading the file.
 func decodeFile(path string) (lsusync.Snapshot, error) {
-	f, err := os.Open(path)
+	s, _, err := decodeFileMemos(path, nil)
+	return s, err
+}
+
+// decodeFileMemos is decodeFile that returns the classes' memos too.
+func decodeFileMemos(path string, progress func(done, total int64)) (lsusync.Snapshot, map[string]string, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return lsusync.Snapshot{}, fmt.Errorf("filestore: %w", err)
+		return lsusync.Snapshot{}, nil, fmt.Errorf("filestore: %w", err)
 	}
-	defer f.Close()
-	s, err := decode(f)
+	s, memos, err := decodeMemos(data, progress)
+	if err == nil {
+		return s, memos, nil
+	}
+	return lsusync.Snapshot{}, nil, fileError(data, path, err)
+}
+
+// decodeBytes decodes and validates the content of a store file of any
+// version this package reads.
+func decodeBytes(data []byte) (lsusync.Snapshot, error) {
+	s, _, err := decodeMemos(data, nil)
+	return s, err
+}
+
+// decodeMemos is decodeBytes that returns the classes' memos too.
+func decodeMemos(data []byte, progress func(done, total int64)) (s lsusync.Snapshot, memos map[string]string, err error) {
+	version, start, err := header(data)
+	switch {
+	case err != nil:
+	case version == 1:
+		var r io.Reader = bytes.NewReader(data)
+		if progress != nil {
+			r = &progressReader{r: r, total: int64(len(data)), progress: progress}
+		}
+		if s, err = decode(r); err == nil && progress != nil {
+			progress(int64(len(data)), int64(len(data)))
+		}
+	default:
+		s, memos, err = decodeV2(data, start, progress)
+	}
 	if err == nil {
 		if verr := validate(s); verr != nil {
 			err = &decodeError{offset: -1, err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, verr)}
 		}
 	}
-	if err == nil {
-		return s, nil
+	return s, memos, err
+}
+
+// header reads the members "format" and "version" and the key "data" of
+// a store file, and returns the version and the offset of the data.
+func header(data []byte) (version, start int, err error) {
+	d := &scanner{b: data}
+	defer func() {
+		if r := recover(); r != nil {
+			de, ok := r.(*decodeError)
+			if !ok {
+				panic(r)
+			}
+			err = de
+		}
+	}()
+	if c := d.peek(); c != '{' {
+		if c == 0 || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || ('0' <= c && c <= '9') {
+			if c == 0 {
+				d.syntax("a value")
+			}
+			d.errorf(d.i, "the file must begin with a JSON object")
+		}
+		d.syntax("the beginning of a value")
 	}
-	return lsusync.Snapshot{}, fileError(f, path, err)
+	d.i++
+	key := func(want, nth string) {
+		d.ws()
+		at := d.i
+		if d.peek() != '"' {
+			d.syntax("an object key")
+		}
+		if k := d.rawString(); string(k) != want {
+			d.errorf(at, "the %s member must be %q, not %q", nth, want, k)
+		}
+		d.expect(':', "':' after an object key")
+	}
+	key("format", "first")
+	at := d.i
+	if f := d.str(); f != Format {
+		d.errorf(at, "format %q, want %q: not an lsusync store file", f, Format)
+	}
+	d.expect(',', "',' after an object member")
+	key("version", "second")
+	at = d.i
+	version = d.integer(loc{"version", -1, ""})
+	if version > Version {
+		return 0, 0, &decodeError{offset: int64(d.i), err: fmt.Errorf("%w: version %d; this program reads versions up to %d: update it", ErrVersion, version, Version)}
+	}
+	if version < 1 {
+		d.errorf(at, "version %d, want 1 to %d", version, Version)
+	}
+	d.expect(',', "',' after an object member")
+	key("data", "third")
+	d.ws()
+	return version, d.i, nil
 }
 
 // loadFile reads the store file at path into a memory store with the
 // given persist function; memory.NewPersistent checks what decodeFile
 // does not: duplicate keys and references.
-func loadFile(path string, persist func(context.Context, lsusync.Snapshot) error) (*memory.Store, error) {
-	s, err := decodeFile(path)
+func loadFile(path string, persist memory.Persist, progress func(done, total int64)) (*memory.Store, error) {
+	s, memos, err := decodeFileMemos(path, progress)
 	if err != nil {
 		return nil, err
 	}
-	m, err := memory.NewPersistent(s, persist)
+	m, err := memory.NewPersistent(s, memos, persist)
 	if err != nil {
 		return nil, &FileError{Path: path, Offset: -1, Err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, err)}
 	}
 	return m, nil
 }
 
+// progressReader reports the bytes read through it every 4 MiB.
+type progressReader struct {
+	r           io.Reader
+	done, total int64
+	next        int64
+	progress    func(done, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	if p.done >= p.next {
+		p.progress(p.done, p.total)
+		p.next = p.done + progressStep
+	}
+	return n, err
+}
+
+// progressStep is how many bytes are decoded between two calls of a
+// progress function.
+const progressStep = 4 << 20
+
 // fileError turns an error of decode into a *FileError with its position.
-func fileError(f *os.File, path string, err error) error {
+func fileError(data []byte, path string, err error) error {
 	var de *decodeError
 	if !errors.As(err, &de) {
 		return fmt.Errorf("filestore: reading %s: %w", path, err)
 	}
 	fe := &FileError{Path: path, Offset: de.offset, Err: de.err}
+	if !de.syntax && de.offset >= 0 {
+		// A syntax error further on may be the cause of this one.
+		var se *json.SyntaxError
+		if err := json.Unmarshal(data, new(json.RawMessage)); errors.As(err, &se) && se.Offset-1 > de.offset {
+			de.syntax = true
+		}
+	}
 	if de.syntax {
 		// The streaming decoder does not give the absolute offset of a
-		// syntax error; a whole-file check does. Error path only.
-		if data, rerr := os.ReadFile(path); rerr == nil {
-			var se *json.SyntaxError
-			if uerr := json.Unmarshal(data, new(json.RawMessage)); errors.As(uerr, &se) {
-				msg, truncated := syntaxMessage(se, len(data))
-				fe.Offset = se.Offset
-				if !truncated && fe.Offset > 0 {
-					fe.Offset-- // the offending byte
-				}
-				fe.Err = fmt.Errorf("%w: %s", ErrCorrupt, msg)
+		// syntax error; a whole-file check does, in the words of
+		// encoding/json whichever decoder found it. Error path only.
+		var se *json.SyntaxError
+		if uerr := json.Unmarshal(data, new(json.RawMessage)); errors.As(uerr, &se) {
+			msg, truncated := syntaxMessage(se, len(data))
+			fe.Offset = se.Offset
+			if !truncated && fe.Offset > 0 {
+				fe.Offset-- // the offending byte
 			}
+			fe.Err = fmt.Errorf("%w: %s", ErrCorrupt, msg)
 		}
 	}
 	if fe.Offset >= 0 {
-		fe.Line, fe.Column = position(f, fe.Offset, de.skipSep)
+		fe.Line, fe.Column = position(data, fe.Offset, de.skipSep)
 	}
 	return fe
 }
@@ -176,35 +235,19 @@ func syntaxMessage(se *json.SyntaxError, size int) (msg string, truncated bool) 
 	return "JSON syntax error: " + se.Error(), false
 }
 
-// position returns the line and column, from 1, of byte offset off in f.
-// With skipSep, it first skips commas and white space from off, to point
-// at the record that begins there.
-func position(f *os.File, off int64, skipSep bool) (line, col int) {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, 0
-	}
-	r := bufio.NewReader(f)
-	line, col = 1, 1
-	var i int64
-	for ; i < off; i++ {
-		c, err := r.ReadByte()
-		if err != nil {
-			return line, col
-		}
-		if c == '\n' {
+// position returns the line and column, from 1, of byte offset off in
+// data. With skipSep, it first skips commas and white space from off, to
+// point at the record that begins there.
+func position(data []byte, off int64, skipSep bool) (line, col int) {
+	off = min(off, int64(len(data)))
+	before := data[:off]
+	line = 1 + bytes.Count(before, []byte{'\n'})
+	col = 1 + len(before) - (bytes.LastIndexByte(before, '\n') + 1)
+	for i := off; skipSep && i < int64(len(data)); i++ {
+		switch data[i] {
+		case '\n':
 			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	for skipSep {
-		c, err := r.ReadByte()
-		switch {
-		case err != nil:
-			return line, col
-		case c == '\n':
-			line, col = line+1, 1
-		case c == ',' || c == ' ' || c == '\t' || c == '\r':
+		case ',', ' ', '\t', '\r':
 			col++
 		default:
 			return line, col

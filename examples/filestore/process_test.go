@@ -70,14 +70,14 @@ func TestHelperProcess(t *testing.T) {
 			if i%2 == 1 {
 				snap = a
 			}
-			if err := s.persist(ctx, snap); err != nil {
+			if err := s.persist(ctx, snap, nil); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(3)
 			}
 		}
 	case "holder":
 		fmt.Println("won")
-		if err := s.persist(ctx, testSnapshot(holderPupils, 2)); err != nil {
+		if err := s.persist(ctx, testSnapshot(holderPupils, 2), nil); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
 		}

@@ -3,26 +3,32 @@
 // for concurrent use, and the fake that tests of school software use.
 //
 // A [Store] keeps its records in maps guarded by a mutex and returns deep
-// copies. A [Source] serves fixed values. Neither persists anything by
+// copies. A stored record never changes: a write replaces it whole, so
+// that a commit shares the records it does not write, and the acquis
+// lists that many bilans have in common (the empty bilans of the pupils
+// of one class) are kept once. A [Source] serves fixed values. Neither persists anything by
 // itself; [NewPersistent] lets a caller persist every commit, which is how
 // the file-backed store of this module is built.
 package memory
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"github.com/lsusync/lsusync"
 )
 
-// Store is an in-memory lsusync.Store. It also implements lsusync.Batcher.
-// Its methods are safe for concurrent use.
+// Store is an in-memory lsusync.Store. It also implements lsusync.Batcher
+// and lsusync.ClassMemos. Its methods are safe for concurrent use.
 //
 // Versions are "<store>-<n>": a random name given to the Store when it
 // is made and a counter that never goes back. A store made from a
@@ -40,14 +46,31 @@ type Store struct {
 	hasEst   bool
 	teachers map[lsusync.TeacherKey]lsusync.Teacher
 	classes  map[string]lsusync.Class
-	students map[string]lsusync.Student
-	members  map[string]map[string]bool // class code -> pupil IDs
-	bilans   map[lsusync.BilanKey]lsusync.Bilan
-	byPupil  map[string][]lsusync.Period
-	persist  func(context.Context, lsusync.Snapshot) error
-	name     string // the random part of the versions
-	version  uint64 // the counter of the versions
+	pupils   map[string]*pupil            // by ID
+	members  map[string]map[string]*pupil // class code -> its pupils by ID
+	nBilans  int
+	persist  Persist
+	memos    map[string]memo // the classes' memos and stamps; a class not here has stamp "<store>-1" and no memo
+	name     string          // the random part of the versions
+	version  uint64          // the counter of the versions
 	reserved reservations
+}
+
+// pupil is a stored pupil with their bilans, which are kept with them so
+// that a class's bilans are found without a lookup each.
+type pupil struct {
+	st     lsusync.Student
+	bilans []lsusync.Bilan // in the order they were added
+}
+
+// bilan returns the index of the pupil's bilan of the period, or -1.
+func (p *pupil) bilan(period lsusync.Period) int {
+	for i := range p.bilans {
+		if p.bilans[i].Period == period {
+			return i
+		}
+	}
+	return -1
 }
 
 // reservations are the records staged by batches in progress.
@@ -60,8 +83,9 @@ type reservations struct {
 }
 
 var (
-	_ lsusync.Store   = (*Store)(nil)
-	_ lsusync.Batcher = (*Store)(nil)
+	_ lsusync.Store      = (*Store)(nil)
+	_ lsusync.Batcher    = (*Store)(nil)
+	_ lsusync.ClassMemos = (*Store)(nil)
 )
 
 // New returns a Store holding a deep copy of d. It returns an error
@@ -69,14 +93,45 @@ var (
 // a pupil of an unknown class, or a bilan of an unknown pupil.
 // An empty Snapshot, with no UAI, is a store without establishment.
 func New(d lsusync.Snapshot) (*Store, error) {
-	return NewPersistent(d, nil)
+	return newStore(d, nil, true)
 }
 
-// NewPersistent is [New] with a persist function, called under the store's
-// write lock with the whole new content each time changes are applied,
-// before they become visible. When persist returns an error, the changes
-// are dropped and Apply or Commit returns that error.
-func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Snapshot) error) (*Store, error) {
+// Persist persists the whole content of a [Store]: its records, sorted,
+// and the memos of its classes (see lsusync.ClassMemos) by class code.
+// The Snapshot shares the store's records, which never change: a Persist
+// function must not modify it, nor keep it after it returns.
+type Persist func(ctx context.Context, d lsusync.Snapshot, memos map[string]string) error
+
+// NewPersistent is [New] with the memos of the classes (by class code,
+// as persist was given them) and a persist function, called under the
+// store's write lock with the whole new content each time changes are
+// applied, before they become visible. When persist returns an error, the
+// changes are dropped and Apply or Commit returns that error.
+//
+// NewPersistent takes d's records as they are, without a copy: the caller
+// must not modify them afterwards.
+func NewPersistent(d lsusync.Snapshot, memos map[string]string, persist Persist) (*Store, error) {
+	s, err := newStore(d, persist, false)
+	if err != nil {
+		return nil, err
+	}
+	for class, text := range memos {
+		if _, ok := s.classes[class]; ok && text != "" {
+			s.memos[class] = memo{text: text, stamp: s.first()}
+		}
+	}
+	return s, nil
+}
+
+// memo is a class's memo and stamp.
+type memo struct {
+	text  string
+	stamp lsusync.Version
+}
+
+// newStore makes a store of d's records; with own, it keeps copies of
+// them, sharing the acquis lists that bilans have in common.
+func newStore(d lsusync.Snapshot, persist Persist, own bool) (*Store, error) {
 	name := rand.Text()[:12] // 60 random bits
 	first := lsusync.Version(name + "-1")
 	s := &Store{
@@ -85,11 +140,10 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		est:      d.Establishment,
 		teachers: make(map[lsusync.TeacherKey]lsusync.Teacher, len(d.Teachers)),
 		classes:  make(map[string]lsusync.Class, len(d.Classes)),
-		students: make(map[string]lsusync.Student, len(d.Students)),
-		members:  make(map[string]map[string]bool, len(d.Classes)),
-		bilans:   make(map[lsusync.BilanKey]lsusync.Bilan, len(d.Bilans)),
-		byPupil:  make(map[string][]lsusync.Period, len(d.Students)),
+		pupils:   make(map[string]*pupil, len(d.Students)),
+		members:  make(map[string]map[string]*pupil, len(d.Classes)),
 		persist:  persist,
+		memos:    make(map[string]memo),
 		version:  1,
 		reserved: reservations{
 			teachers: make(map[lsusync.TeacherKey]*batch),
@@ -110,32 +164,56 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 		if _, dup := s.classes[c.Code]; dup {
 			return nil, fmt.Errorf("memory: %w: class %q twice", lsusync.ErrInvalid, c.Code)
 		}
-		c.Periods = slices.Clone(c.Periods)
+		if own {
+			c.Periods = slices.Clone(c.Periods)
+		}
 		c.Version = first
 		s.classes[c.Code] = c
 	}
-	for _, st := range d.Students {
-		if _, dup := s.students[st.ID]; dup {
+	pupils := make([]pupil, len(d.Students)) // one allocation for them all
+	for i, st := range d.Students {
+		if _, dup := s.pupils[st.ID]; dup {
 			return nil, fmt.Errorf("memory: %w: pupil %s twice", lsusync.ErrInvalid, st.ID)
 		}
 		if _, ok := s.classes[st.Class]; !ok {
 			return nil, fmt.Errorf("memory: %w: pupil %s in unknown class %q", lsusync.ErrInvalid, st.ID, st.Class)
 		}
 		st.Version = first
+		s.pupils[st.ID] = &pupils[i]
 		s.putStudent(st)
 	}
-	for _, b := range d.Bilans {
-		k := b.Key()
-		if _, dup := s.bilans[k]; dup {
-			return nil, fmt.Errorf("memory: %w: bilan %s twice", lsusync.ErrInvalid, k)
+	// The bilans are kept in one array, each pupil's a window of it of
+	// its own capacity when they follow each other, as in a sorted
+	// Snapshot.
+	bilans := d.Bilans
+	if own {
+		bilans = make([]lsusync.Bilan, len(d.Bilans))
+	}
+	var in interner
+	for i := 0; i < len(d.Bilans); {
+		p := s.pupils[d.Bilans[i].Student]
+		j := i
+		for ; j < len(d.Bilans) && d.Bilans[j].Student == d.Bilans[i].Student; j++ {
+			b := d.Bilans[j]
+			if p == nil {
+				return nil, fmt.Errorf("memory: %w: bilan %s of unknown pupil", lsusync.ErrInvalid, b.Key())
+			}
+			if p.bilan(b.Period) >= 0 || slices.ContainsFunc(bilans[i:j], func(o lsusync.Bilan) bool { return o.Period == b.Period }) {
+				return nil, fmt.Errorf("memory: %w: bilan %s twice", lsusync.ErrInvalid, b.Key())
+			}
+			if own {
+				b = in.own(b)
+			}
+			b.Version = first
+			bilans[j] = b
 		}
-		if _, ok := s.students[b.Student]; !ok {
-			return nil, fmt.Errorf("memory: %w: bilan %s of unknown pupil", lsusync.ErrInvalid, k)
+		if p.bilans == nil {
+			p.bilans = bilans[i:j:j]
+		} else {
+			p.bilans = append(p.bilans, bilans[i:j]...)
 		}
-		b = cloneBilan(b)
-		b.Version = first
-		s.bilans[k] = b
-		s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
+		s.nBilans += j - i
+		i = j
 	}
 	return s, nil
 }
@@ -145,17 +223,27 @@ func NewPersistent(d lsusync.Snapshot, persist func(context.Context, lsusync.Sna
 func (s *Store) Snapshot() lsusync.Snapshot {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.data()
+	d := s.data()
+	for i := range d.Classes {
+		d.Classes[i].Periods = slices.Clone(d.Classes[i].Periods)
+	}
+	for i := range d.Bilans {
+		d.Bilans[i] = cloneBilan(d.Bilans[i])
+	}
+	return d
 }
 
-// data returns the content without versions; s.mu must be held.
+// data returns the content without versions, sharing the store's
+// records, sorted as lsusync.Snapshot.Sort sorts; s.mu must be held. The
+// bilans are gathered pupil by pupil, so that only the small records are
+// sorted.
 func (s *Store) data() lsusync.Snapshot {
 	d := lsusync.Snapshot{
 		Establishment: s.est,
 		Teachers:      make([]lsusync.Teacher, 0, len(s.teachers)),
 		Classes:       make([]lsusync.Class, 0, len(s.classes)),
-		Students:      make([]lsusync.Student, 0, len(s.students)),
-		Bilans:        make([]lsusync.Bilan, 0, len(s.bilans)),
+		Students:      make([]lsusync.Student, 0, len(s.pupils)),
+		Bilans:        make([]lsusync.Bilan, 0, s.nBilans),
 	}
 	d.Establishment.Version = ""
 	if !s.hasEst {
@@ -166,21 +254,31 @@ func (s *Store) data() lsusync.Snapshot {
 		d.Teachers = append(d.Teachers, t)
 	}
 	for _, c := range s.classes {
-		c.Periods = slices.Clone(c.Periods)
 		c.Version = ""
 		d.Classes = append(d.Classes, c)
 	}
-	for _, st := range s.students {
+	for _, p := range s.pupils {
+		st := p.st
 		st.Version = ""
 		d.Students = append(d.Students, st)
 	}
-	for _, b := range s.bilans {
-		b = cloneBilan(b)
-		b.Version = ""
-		d.Bilans = append(d.Bilans, b)
+	sorted := lsusync.Snapshot{Teachers: d.Teachers, Classes: d.Classes, Students: d.Students}
+	sorted.Sort()
+	for _, st := range d.Students {
+		start := len(d.Bilans)
+		d.Bilans = append(d.Bilans, s.pupils[st.ID].bilans...)
+		mine := d.Bilans[start:]
+		for i := range mine {
+			mine[i].Version = ""
+		}
+		slices.SortFunc(mine, func(a, b lsusync.Bilan) int { return comparePeriods(a.Period, b.Period) })
 	}
-	d.Sort()
 	return d
+}
+
+// comparePeriods orders periods as lsusync.Snapshot.Sort does.
+func comparePeriods(a, b lsusync.Period) int {
+	return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Count, b.Count), cmp.Compare(a.Index, b.Index))
 }
 
 // Establishment implements lsusync.EstablishmentStore.
@@ -229,8 +327,8 @@ func (s *Store) Students(ctx context.Context, class string) ([]lsusync.Student, 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]lsusync.Student, 0, len(s.members[class]))
-	for id := range s.members[class] {
-		out = append(out, s.students[id])
+	for _, p := range s.members[class] {
+		out = append(out, p.st)
 	}
 	return out, nil
 }
@@ -242,28 +340,59 @@ func (s *Store) Student(ctx context.Context, id string) (lsusync.Student, error)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	st, ok := s.students[id]
+	p, ok := s.pupils[id]
 	if !ok {
 		return lsusync.Student{}, fmt.Errorf("memory: pupil %s: %w", id, lsusync.ErrNotFound)
 	}
-	return st, nil
+	return p.st, nil
 }
 
-// Bilans implements lsusync.BilanStore.
+// Bilans implements lsusync.BilanStore. The copies of a class's bilans
+// share three arrays (of acquis, of teacher keys, of bilans), each bilan
+// a window of its own in them, of its own capacity: a class is copied
+// with a few allocations.
 func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var out []lsusync.Bilan
-	for id := range s.members[class] {
-		for _, p := range s.byPupil[id] {
-			out = append(out, cloneBilan(s.bilans[lsusync.BilanKey{Student: id, Period: p}]))
+	out := []lsusync.Bilan{}
+	nAcquis, nKeys := 0, 0
+	for _, p := range s.members[class] {
+		for _, b := range p.bilans {
+			out = append(out, b)
+			nAcquis += len(b.Acquis)
+			nKeys += len(b.HeadTeachers)
+			for i := range b.Acquis {
+				nKeys += len(b.Acquis[i].Teachers)
+			}
 		}
 	}
-	if out == nil {
-		out = []lsusync.Bilan{}
+	acquis := make([]lsusync.Acquis, 0, nAcquis)
+	keys := make([]lsusync.TeacherKey, 0, nKeys)
+	window := func(ks []lsusync.TeacherKey) []lsusync.TeacherKey {
+		if ks == nil {
+			return nil
+		}
+		start := len(keys)
+		keys = append(keys, ks...)
+		return keys[start:len(keys):len(keys)]
+	}
+	for i := range out {
+		b := &out[i]
+		b.HeadTeachers = window(b.HeadTeachers)
+		b.Content = maps.Clone(b.Content)
+		if b.Acquis == nil {
+			continue
+		}
+		start := len(acquis)
+		for _, a := range b.Acquis {
+			a.Teachers = window(a.Teachers)
+			a.Content = maps.Clone(a.Content)
+			acquis = append(acquis, a)
+		}
+		b.Acquis = acquis[start:len(acquis):len(acquis)]
 	}
 	return out, nil
 }
@@ -355,7 +484,13 @@ func (s *Store) commit(ctx context.Context, sets []lsusync.ChangeSet) error {
 		s.apply(cs)
 	}
 	if s.persist != nil {
-		if err := s.persist(ctx, s.data()); err != nil {
+		memos := make(map[string]string)
+		for class, m := range s.memos {
+			if m.text != "" {
+				memos[class] = m.text
+			}
+		}
+		if err := s.persist(ctx, s.data(), memos); err != nil {
 			undo()
 			s.version = version
 			return err
@@ -404,18 +539,29 @@ func (s *Store) validate(cs lsusync.ChangeSet, owner *batch) error {
 		if _, ok := s.classes[st.Class]; !ok && (cs.Class == nil || cs.Class.Code != st.Class) {
 			return fmt.Errorf("memory: pupil %s: class %q: %w", st.ID, st.Class, lsusync.ErrNotFound)
 		}
-		old, ok := s.students[st.ID]
-		if err := check("pupil "+st.ID, ok, old.Version, st.Version, mine(s.reserved.students[st.ID])); err != nil {
+		var have lsusync.Version
+		old, ok := s.pupils[st.ID]
+		if ok {
+			have = old.st.Version
+		}
+		if err := check("pupil "+st.ID, ok, have, st.Version, mine(s.reserved.students[st.ID])); err != nil {
 			return err
 		}
 		adding[st.ID] = true
 	}
 	for _, b := range cs.Bilans {
 		k := b.Key()
-		if _, ok := s.students[b.Student]; !ok && !adding[b.Student] {
+		p := s.pupils[b.Student]
+		if p == nil && !adding[b.Student] {
 			return fmt.Errorf("memory: bilan %s: pupil %s: %w", k, b.Student, lsusync.ErrNotFound)
 		}
-		old, ok := s.bilans[k]
+		var old lsusync.Bilan
+		ok := false
+		if p != nil {
+			if i := p.bilan(b.Period); i >= 0 {
+				old, ok = p.bilans[i], true
+			}
+		}
 		if ok && b.Version != "" && (old.Locked || b.Locked) {
 			return fmt.Errorf("memory: bilan %s: %w", k, lsusync.ErrLocked)
 		}
@@ -485,6 +631,36 @@ func (s *Store) release(b *batch) {
 	}
 }
 
+// first returns the version of the records of a store made from a
+// Snapshot, and the first stamp of every class.
+func (s *Store) first() lsusync.Version { return lsusync.Version(s.name + "-1") }
+
+// ClassMemos implements lsusync.ClassMemos.
+func (s *Store) ClassMemos(ctx context.Context) ([]lsusync.Memo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]lsusync.Memo, 0, len(s.classes))
+	for code := range s.classes {
+		m, ok := s.memos[code]
+		if !ok {
+			m.stamp = s.first()
+		}
+		out = append(out, lsusync.Memo{Class: code, Text: m.text, Stamp: m.stamp})
+	}
+	return out, nil
+}
+
+// stamp returns the stamp of a class; s.mu must be held.
+func (s *Store) stamp(class string) lsusync.Version {
+	if m, ok := s.memos[class]; ok {
+		return m.stamp
+	}
+	return s.first()
+}
+
 // next returns a version that no record had before; s.mu must be held.
 func (s *Store) next() lsusync.Version {
 	s.version++
@@ -492,8 +668,12 @@ func (s *Store) next() lsusync.Version {
 }
 
 // apply writes a validated change set, its records owned by the store;
-// s.mu must be held.
+// s.mu must be held. Each class whose records it writes gets a new stamp
+// and loses its memo; the change set's memo is then kept if its class's
+// stamp was the one it carries.
 func (s *Store) apply(cs lsusync.ChangeSet) {
+	keep := cs.Memo != nil && cs.Memo.Text != "" && s.stamp(cs.Memo.Class) == cs.Memo.Stamp
+	touched := make(map[string]bool)
 	if cs.Establishment != nil {
 		s.est = *cs.Establishment
 		s.est.Version = s.next()
@@ -506,104 +686,156 @@ func (s *Store) apply(cs lsusync.ChangeSet) {
 		c := *cs.Class
 		c.Version = s.next()
 		s.classes[c.Code] = c
+		touched[c.Code] = true
 	}
 	for _, st := range cs.Students {
-		if old, ok := s.students[st.ID]; ok && old.Class != st.Class {
-			delete(s.members[old.Class], st.ID)
+		if old, ok := s.pupils[st.ID]; ok {
+			touched[old.st.Class] = true
 		}
+		touched[st.Class] = true
 		st.Version = s.next()
 		s.putStudent(st)
 	}
 	for _, b := range cs.Bilans {
-		k := b.Key()
-		if _, ok := s.bilans[k]; !ok {
-			s.byPupil[b.Student] = append(s.byPupil[b.Student], b.Period)
-		}
+		p := s.pupils[b.Student]
+		touched[p.st.Class] = true
 		b.Version = s.next()
-		s.bilans[k] = b
+		if i := p.bilan(b.Period); i >= 0 {
+			p.bilans[i] = b
+		} else {
+			p.bilans = append(p.bilans, b)
+			s.nBilans++
+		}
+	}
+	for class := range touched {
+		s.memos[class] = memo{stamp: s.next()}
+	}
+	if keep {
+		if _, ok := s.classes[cs.Memo.Class]; ok {
+			s.memos[cs.Memo.Class] = memo{text: cs.Memo.Text, stamp: s.stamp(cs.Memo.Class)}
+		}
 	}
 }
 
+// putStudent stores st, moving the pupil to st.Class; s.mu must be held.
 func (s *Store) putStudent(st lsusync.Student) {
-	s.students[st.ID] = st
+	p := s.pupils[st.ID]
+	if p == nil {
+		p = &pupil{}
+		s.pupils[st.ID] = p
+	} else if p.st.Class != st.Class {
+		delete(s.members[p.st.Class], st.ID)
+	}
+	p.st = st
 	m := s.members[st.Class]
 	if m == nil {
-		m = make(map[string]bool)
+		m = make(map[string]*pupil)
 		s.members[st.Class] = m
 	}
-	m[st.ID] = true
+	m[st.ID] = p
 }
 
 // snapshotFor records the current value of every record the change sets
 // touch and returns a function that restores them, removing the records
-// they add; s.mu must be held.
+// they add; s.mu must be held. The values are logged in order and put
+// back in reverse order, so that a record written twice gets its first
+// value back.
 func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 	est := s.est
-	teachers := map[lsusync.TeacherKey]*lsusync.Teacher{}
-	classes := map[string]*lsusync.Class{}
-	students := map[string]*lsusync.Student{}
-	bilans := map[lsusync.BilanKey]*lsusync.Bilan{}
+	memos := maps.Clone(s.memos)
+	type saved[K comparable, V any] struct {
+		k   K
+		v   V
+		had bool
+	}
+	var (
+		teachers []saved[lsusync.TeacherKey, lsusync.Teacher]
+		classes  []saved[string, lsusync.Class]
+		students []saved[string, lsusync.Student]
+		bilans   []saved[lsusync.BilanKey, lsusync.Bilan]
+	)
+	n := 0
+	for _, cs := range sets {
+		n += len(cs.Bilans)
+	}
+	bilans = make([]saved[lsusync.BilanKey, lsusync.Bilan], 0, n)
 	for _, cs := range sets {
 		for _, t := range cs.Teachers {
-			remember(teachers, s.teachers, t.Key)
+			v, ok := s.teachers[t.Key]
+			teachers = append(teachers, saved[lsusync.TeacherKey, lsusync.Teacher]{t.Key, v, ok})
 		}
 		if cs.Class != nil {
-			remember(classes, s.classes, cs.Class.Code)
+			v, ok := s.classes[cs.Class.Code]
+			classes = append(classes, saved[string, lsusync.Class]{cs.Class.Code, v, ok})
 		}
 		for _, st := range cs.Students {
-			remember(students, s.students, st.ID)
+			var v lsusync.Student
+			p, ok := s.pupils[st.ID]
+			if ok {
+				v = p.st
+			}
+			students = append(students, saved[string, lsusync.Student]{st.ID, v, ok})
 		}
 		for _, b := range cs.Bilans {
-			remember(bilans, s.bilans, b.Key())
+			var v lsusync.Bilan
+			ok := false
+			if p := s.pupils[b.Student]; p != nil {
+				if i := p.bilan(b.Period); i >= 0 {
+					v, ok = p.bilans[i], true
+				}
+			}
+			bilans = append(bilans, saved[lsusync.BilanKey, lsusync.Bilan]{b.Key(), v, ok})
 		}
 	}
+	// Put back in reverse order: the bilans before the pupils they may
+	// have been added with.
 	return func() {
 		s.est = est
-		restore(s.teachers, teachers)
-		restore(s.classes, classes)
-		for id, st := range students {
-			if cur, ok := s.students[id]; ok {
-				delete(s.members[cur.Class], id)
-				delete(s.students, id)
-			}
-			if st != nil {
-				s.putStudent(*st)
-			}
-		}
-		for k, b := range bilans {
-			if b == nil {
-				s.byPupil[k.Student] = slices.DeleteFunc(s.byPupil[k.Student], func(p lsusync.Period) bool { return p == k.Period })
+		s.memos = memos
+		for _, b := range slices.Backward(bilans) {
+			p := s.pupils[b.k.Student]
+			i := p.bilan(b.k.Period)
+			switch {
+			case b.had:
+				p.bilans[i] = b.v
+			case i >= 0:
+				p.bilans = slices.Delete(p.bilans, i, i+1)
+				s.nBilans--
 			}
 		}
-		restore(s.bilans, bilans)
-	}
-}
-
-// remember records in saved the value that m holds for k, or nil when it
-// holds none, the first time k is seen.
-func remember[K comparable, V any](saved map[K]*V, m map[K]V, k K) {
-	if _, seen := saved[k]; seen {
-		return
-	}
-	if v, ok := m[k]; ok {
-		saved[k] = &v
-	} else {
-		saved[k] = nil
-	}
-}
-
-// restore puts back in m the values saved by remember.
-func restore[K comparable, V any](m map[K]V, saved map[K]*V) {
-	for k, v := range saved {
-		if v == nil {
-			delete(m, k)
-		} else {
-			m[k] = *v
+		for _, st := range slices.Backward(students) {
+			if st.had {
+				s.putStudent(st.v)
+			} else if p, ok := s.pupils[st.k]; ok {
+				delete(s.members[p.st.Class], st.k)
+				delete(s.pupils, st.k)
+			}
+		}
+		for _, c := range slices.Backward(classes) {
+			if c.had {
+				s.classes[c.k] = c.v
+			} else {
+				delete(s.classes, c.k)
+			}
+		}
+		for _, t := range slices.Backward(teachers) {
+			if t.had {
+				s.teachers[t.k] = t.v
+			} else {
+				delete(s.teachers, t.k)
+			}
 		}
 	}
 }
 
+// cloneChangeSet returns a copy of cs that the store may keep: the
+// caller's records are copied, and the acquis lists its bilans have in
+// common kept once.
 func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
+	if cs.Memo != nil {
+		m := *cs.Memo
+		cs.Memo = &m
+	}
 	if cs.Establishment != nil {
 		e := *cs.Establishment
 		cs.Establishment = &e
@@ -616,11 +848,101 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 	}
 	cs.Students = slices.Clone(cs.Students)
 	bs := make([]lsusync.Bilan, len(cs.Bilans))
+	var in interner
 	for i, b := range cs.Bilans {
-		bs[i] = cloneBilan(b)
+		bs[i] = in.own(b)
 	}
 	cs.Bilans = bs
 	return cs
+}
+
+// interner makes copies of bilans that share what they have in common:
+// the lists of acquis without content (the pupils of a class who take the
+// same subjects have the same), and the lists of professeurs principaux.
+// The copies must never be modified.
+type interner struct {
+	acquis map[string][]lsusync.Acquis
+	keys   map[string][]lsusync.TeacherKey
+	seen   map[*lsusync.Acquis][]lsusync.Acquis // the copies of the lists already met, by address
+	buf    []byte
+}
+
+// own returns a copy of b that shares its acquis list and its professeurs
+// principaux with the bilans already copied that have the same.
+func (in *interner) own(b lsusync.Bilan) lsusync.Bilan {
+	if in.acquis == nil {
+		in.acquis = make(map[string][]lsusync.Acquis)
+		in.keys = make(map[string][]lsusync.TeacherKey)
+	}
+	heads, acquis := b.HeadTeachers, b.Acquis
+	b.HeadTeachers, b.Acquis = nil, nil
+	b = cloneBilan(b) // the content
+	if heads != nil {
+		in.buf = appendKeys(in.buf[:0], heads)
+		b.HeadTeachers = in.keys[string(in.buf)]
+		if b.HeadTeachers == nil {
+			b.HeadTeachers = slices.Clone(heads)
+			in.keys[string(in.buf)] = b.HeadTeachers
+		}
+	}
+	if acquis == nil {
+		return b
+	}
+	// A list the caller gave several bilans is copied once.
+	if shared, ok := in.seen[unsafe.SliceData(acquis)]; ok && len(shared) == len(acquis) {
+		b.Acquis = shared
+		return b
+	}
+	defer func() {
+		if in.seen == nil {
+			in.seen = make(map[*lsusync.Acquis][]lsusync.Acquis)
+		}
+		in.seen[unsafe.SliceData(acquis)] = b.Acquis
+	}()
+	var shareable bool
+	in.buf, shareable = appendAcquisKey(in.buf[:0], acquis)
+	if !shareable { // this bilan's own
+		b.Acquis = cloneBilan(lsusync.Bilan{Acquis: acquis}).Acquis
+		return b
+	}
+	b.Acquis = in.acquis[string(in.buf)]
+	if b.Acquis == nil {
+		b.Acquis = cloneBilan(lsusync.Bilan{Acquis: acquis}).Acquis
+		in.acquis[string(in.buf)] = b.Acquis
+	}
+	return b
+}
+
+// appendAcquisKey appends to buf a key that identifies the list of acquis
+// as, and reports whether the acquis hold no content (only such lists are
+// shared).
+func appendAcquisKey(buf []byte, as []lsusync.Acquis) ([]byte, bool) {
+	for i := range as {
+		a := &as[i]
+		if a.HasContent() {
+			return buf, false
+		}
+		buf = appendString(buf, a.Subject.Code)
+		buf = appendString(buf, a.Subject.Label)
+		buf = appendString(buf, a.Subject.Modality)
+		buf = appendKeys(buf, a.Teachers)
+	}
+	return buf, true
+}
+
+// appendKeys appends a key that identifies the list of teacher keys.
+func appendKeys(buf []byte, keys []lsusync.TeacherKey) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(keys)))
+	for _, k := range keys {
+		buf = appendString(buf, k.Type)
+		buf = appendString(buf, k.ID)
+	}
+	return buf
+}
+
+func appendString(buf []byte, s string) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(s)))
+	return append(buf, s...)
 }
 
 func cloneBilan(b lsusync.Bilan) lsusync.Bilan {

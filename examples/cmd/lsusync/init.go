@@ -88,7 +88,7 @@ func (c *cli) runInit(args []string) int {
 	}
 	defer st.Close()
 
-	opts := lsusync.Options{Now: today.now, Progress: c.syncProgress()}
+	opts := lsusync.Options{Now: today.now, Progress: c.syncProgress(), SkipUnchanged: true}
 	rep, err := lsusync.New(src, st, opts).Sync(c.ctx)
 	c.clearProgress()
 	if err != nil || rep.Status == lsusync.StatusError {

@@ -8,6 +8,7 @@
 //	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all | -details | -json]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
+//	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
 //	lsusync -version
 //
 // init creates a store from the exports: the establishment, every class
@@ -18,8 +19,8 @@
 // field-level changes (personal data), -json the typed report. classes
 // lists the store's classes with their periods, and with -dir the classes
 // of the exports still to set up; add-class sets them up, as LSU's period
-// settings do. Run "lsusync COMMAND -h" for a command's flags, examples and
-// exit statuses.
+// settings do. serve serves the same in a browser, as LSU's screen. Run
+// "lsusync COMMAND -h" for a command's flags, examples and exit statuses.
 //
 // Refusals are printed in French, as LSU words them, followed by their
 // technical detail; nothing is written. When standard error is a
@@ -73,6 +74,7 @@ Usage:
   lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all | -details | -json]
   lsusync classes   -store lsu.json [-dir EXPORTS]
   lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
+  lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
   lsusync -version
 
 Run "lsusync COMMAND -h" for the flags, examples and exit statuses of a command.
@@ -91,7 +93,29 @@ func (e *interrupted) code() int {
 	return exitInterrupted
 }
 
-func main() {
+// The garbage collector's settings, unless the GOGC and GOMEMLIMIT
+// environment variables set them. The command runs once and ends: the
+// heap may grow to five times what it holds (gcPercent) before a
+// collection, which halves the collector's work, but never beyond
+// memoryLimit: a synchronisation of 100,000 pupils that changes
+// everything holds about 600 MB at its commit (the report, the store, the
+// changes), and stays under 1 GiB, at the price of a few more collections
+// near the end.
+const (
+	gcPercent   = 400
+	memoryLimit = 960 << 20
+)
+
+func main() { os.Exit(mainStatus()) }
+
+// mainStatus runs the command as main does and returns its exit status.
+func mainStatus() int {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -102,7 +126,7 @@ func main() {
 	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	cancel(nil)
-	os.Exit(code)
+	return code
 }
 
 // run runs the command with its arguments and returns the exit status.
@@ -121,6 +145,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.runClasses(args[1:])
 	case "add-class":
 		return c.runAddClass(args[1:])
+	case "serve":
+		return c.runServe(args[1:])
 	case "-version", "--version", "version":
 		fmt.Fprintln(stdout, "lsusync", version())
 		return exitOK

@@ -21,7 +21,17 @@ type store interface {
 // error.
 func (c *cli) openStore(path string, readOnly bool) (store, string, error) {
 	c.say("Ouverture de LSU…")
-	st, err := filestore.Open(path, filestore.Options{ReadOnly: readOnly})
+	opts := filestore.Options{ReadOnly: readOnly}
+	if c.progress {
+		last := int64(-1)
+		opts.Progress = func(done, total int64) {
+			if pct := done * 100 / max(total, 1); pct != last {
+				last = pct
+				c.say("Ouverture de LSU… %d %%", pct)
+			}
+		}
+	}
+	st, err := filestore.Open(path, opts)
 	if err == nil {
 		return st, "", nil
 	}

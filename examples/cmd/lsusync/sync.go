@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,6 +23,11 @@ of their pupils, under the rules of the synchronisation, and prints the
 report as LSU shows it: what changed, without personal data. Nothing is
 written when it refuses to start: the refusal is printed in French, then
 its technical detail.
+
+A class whose exports and stored records are both as its last
+synchronisation left them is not read again: the report says it is
+unchanged, without listing its pupils and bilans. -all reads and lists
+every class.
 
 Examples:
   lsusync sync -store lsu.json -dir ~/Téléchargements/exports
@@ -78,13 +84,31 @@ func (c *cli) runSync(args []string) int {
 	}
 	defer st.Close()
 
-	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress()}
+	// A class unchanged since its last sync is not read again, unless
+	// -all asks to list every record already up to date.
+	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress(), SkipUnchanged: !*all}
+	c.say("Synchronisation…")
 	rep, err := lsusync.New(src, st, opts).Sync(c.ctx, selected...)
-	c.clearProgress()
 	if rep == nil {
+		c.clearProgress()
 		return c.refuse(lsusync.RefusalText(err), err)
 	}
-	if werr := writeReport(c.stdout, rep, *asJSON, lsusync.TextOptions{Unchanged: *all, Details: *details}); werr != nil {
+	// The report of 100,000 pupils takes a second to make: the line stays
+	// until its first byte, and the table, short, is made before it is
+	// written.
+	c.say("Rédaction du rapport…")
+	out := &clearing{w: c.stdout, clear: c.clearProgress}
+	var werr error
+	if !*asJSON && !*details {
+		var buf bytes.Buffer
+		if werr = writeReport(&buf, rep, false, lsusync.TextOptions{Unchanged: *all}); werr == nil {
+			_, werr = out.Write(buf.Bytes())
+		}
+	} else {
+		werr = writeReport(out, rep, *asJSON, lsusync.TextOptions{Unchanged: *all, Details: *details})
+	}
+	out.Write(nil)
+	if werr != nil {
 		fmt.Fprintf(c.stderr, "lsusync: le rapport n'a pas pu être écrit : %v\n", werr)
 		return exitErrors
 	}
@@ -105,6 +129,24 @@ func (c *cli) runSync(args []string) int {
 		return exitChanges
 	}
 	return exitOK
+}
+
+// clearing is a writer that calls clear once, before its first write.
+type clearing struct {
+	w     io.Writer
+	clear func()
+	done  bool
+}
+
+func (c *clearing) Write(p []byte) (int, error) {
+	if !c.done {
+		c.done = true
+		c.clear()
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return c.w.Write(p)
 }
 
 // pending reports whether a report holds changes to the store.

@@ -1,0 +1,974 @@
+package filestore
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/lsusync/lsusync"
+)
+
+// decodeV2 reads the "data" member of a version 2 file, which begins at
+// data[i], into a Snapshot (see FORMAT.md), and checks that only white
+// space follows the store object. It reads the file's bytes once,
+// without reflection; the bilans that share an acquis list, or a list of
+// professeurs principaux, share one decoded copy.
+func decodeV2(data []byte, i int, progress func(done, total int64)) (snap lsusync.Snapshot, memos map[string]string, err error) {
+	d := &scanner{b: data, i: i, memos: make(map[string]string), progress: progress}
+	defer func() {
+		if r := recover(); r != nil {
+			de, ok := r.(*decodeError)
+			if !ok {
+				panic(r)
+			}
+			snap, memos, err = lsusync.Snapshot{}, nil, de
+		}
+	}()
+	d.data(&snap)
+	d.ws()
+	d.expect('}', "the end of the store object")
+	d.ws()
+	if d.i < len(d.b) {
+		d.errorf(d.i, "trailing data after the store object")
+	}
+	if progress != nil {
+		progress(int64(len(d.b)), int64(len(d.b)))
+	}
+	return snap, d.memos, nil
+}
+
+// loc names a value in the error messages: list[n].field, or list.field
+// when n is negative. It is formatted only for an error.
+type loc struct {
+	list  string
+	n     int
+	field string
+}
+
+func (l loc) String() string {
+	s := l.list
+	if l.n >= 0 {
+		s += "[" + strconv.Itoa(l.n) + "]"
+	}
+	if l.field != "" {
+		s += "." + l.field
+	}
+	return s
+}
+
+func (l loc) with(field string) loc {
+	if l.field != "" {
+		field = l.field + "." + field
+	}
+	return loc{l.list, l.n, field}
+}
+
+// scanner reads JSON values from b at i. Its methods panic with a
+// *decodeError, which decodeV2 recovers.
+type scanner struct {
+	b []byte
+	i int
+
+	subjects []lsusync.Subject
+	keys     []lsusync.TeacherKey
+	tables   int // the tables read: 1 subjects, 2 teacher keys
+	ids      map[string]string
+	acquis   map[string][]lsusync.Acquis
+	heads    map[string][]lsusync.TeacherKey
+	refs     []int             // scratch
+	memos    map[string]string // the classes' memos
+	progress func(done, total int64)
+	next     int // the offset of the next call of progress
+}
+
+// advance calls the progress function every progressStep bytes.
+func (d *scanner) advance() {
+	if d.progress != nil && d.i >= d.next {
+		d.progress(int64(d.i), int64(len(d.b)))
+		d.next = d.i + progressStep
+	}
+}
+
+func (d *scanner) errorf(off int, format string, args ...any) {
+	panic(&decodeError{offset: int64(off), err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
+}
+
+// syntax reports a syntax error at d.i: a truncated file when the input
+// ended.
+func (d *scanner) syntax(what string) {
+	if d.i >= len(d.b) {
+		panic(&decodeError{offset: int64(len(d.b)), syntax: true, err: fmt.Errorf("%w: truncated file", ErrCorrupt)})
+	}
+	panic(&decodeError{offset: int64(d.i), syntax: true, err: fmt.Errorf("%w: JSON syntax error: invalid character %q looking for %s", ErrCorrupt, d.b[d.i], what)})
+}
+
+func (d *scanner) ws() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek skips white space and returns the next byte, 0 at the end.
+func (d *scanner) peek() byte {
+	d.ws()
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+func (d *scanner) expect(c byte, what string) {
+	if d.peek() != c {
+		d.syntax(what)
+	}
+	d.i++
+}
+
+// null consumes a null and reports whether there was one.
+func (d *scanner) null() bool {
+	if d.peek() == 'n' {
+		if len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null" {
+			d.i += 4
+			return true
+		}
+		d.syntax("a value")
+	}
+	return false
+}
+
+// object reads an object, or null, calling member for each member with
+// the key's bytes (valid until the next read) and its offset.
+func (d *scanner) object(what string, member func(key []byte, off int)) {
+	if d.null() {
+		return
+	}
+	if d.peek() != '{' {
+		d.errorf(d.i, "%s must be an object", what)
+	}
+	d.i++
+	if d.peek() == '}' {
+		d.i++
+		return
+	}
+	for {
+		off := d.i
+		if d.peek() != '"' {
+			d.syntax("an object key")
+		}
+		key := d.rawString()
+		d.expect(':', "':' after an object key")
+		member(key, off)
+		switch d.peek() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return
+		default:
+			d.syntax("',' or '}' after an object member")
+		}
+	}
+}
+
+// array reads an array, or null, calling elem for each element.
+func (d *scanner) array(what string, elem func(n int)) {
+	if d.null() {
+		return
+	}
+	if d.peek() != '[' {
+		d.errorf(d.i, "%s must be an array", what)
+	}
+	d.i++
+	if d.peek() == ']' {
+		d.i++
+		return
+	}
+	for n := 0; ; n++ {
+		elem(n)
+		switch d.peek() {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			return
+		default:
+			d.syntax("',' or ']' after an array element")
+		}
+	}
+}
+
+// once records a member in seen and refuses it twice.
+func (d *scanner) once(seen *uint32, bit uint, key []byte, off int, what loc) {
+	if *seen&(1<<bit) != 0 {
+		d.errorf(off, "%v: member %q twice", what, key)
+	}
+	*seen |= 1 << bit
+}
+
+func (d *scanner) unknown(key []byte, off int, what loc) {
+	d.errorf(off, "%v: unknown member %q", what, key)
+}
+
+// rawString reads a string and returns its bytes, unescaped. They alias
+// the input when the string has no escape.
+func (d *scanner) rawString() []byte {
+	if d.peek() != '"' {
+		d.syntax("a string")
+	}
+	d.i++
+	start := d.i
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			s := d.b[start:d.i]
+			d.i++
+			if !utf8.Valid(s) {
+				return []byte(string([]rune(string(s)))) // invalid bytes become U+FFFD, as encoding/json does
+			}
+			return s
+		case c == '\\':
+			return d.escaped(start)
+		case c < 0x20:
+			d.syntax("a character of a string")
+		}
+		d.i++
+	}
+	d.syntax("the end of a string")
+	return nil
+}
+
+// escaped reads the rest of a string that has escapes, from d.i at the
+// first backslash; start is the string's first byte.
+func (d *scanner) escaped(start int) []byte {
+	out := append([]byte(nil), d.b[start:d.i]...)
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if !utf8.Valid(out) {
+				return []byte(string([]rune(string(out))))
+			}
+			return out
+		case c < 0x20:
+			d.syntax("a character of a string")
+		case c != '\\':
+			out = append(out, c)
+			d.i++
+			continue
+		}
+		d.i++
+		if d.i >= len(d.b) {
+			break
+		}
+		switch e := d.b[d.i]; e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := d.hex4()
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if d.i+2 < len(d.b) && d.b[d.i+1] == '\\' && d.b[d.i+2] == 'u' {
+					save := d.i
+					d.i += 2
+					r2 = d.hex4()
+					if utf16.DecodeRune(r, r2) == utf8.RuneError {
+						d.i, r2 = save, -1
+					}
+				}
+				if r2 < 0 {
+					r = utf8.RuneError
+				} else {
+					r = utf16.DecodeRune(r, r2)
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			d.syntax("an escape character")
+		}
+		d.i++
+	}
+	d.syntax("the end of a string")
+	return nil
+}
+
+// hex4 reads the four hexadecimal digits after \u, d.i at the u, and
+// leaves d.i at the last digit.
+func (d *scanner) hex4() rune {
+	if len(d.b)-d.i < 5 {
+		d.i = len(d.b)
+		d.syntax("four hexadecimal digits")
+	}
+	var r rune
+	for k := 1; k <= 4; k++ {
+		c := d.b[d.i+k]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			d.i += k
+			d.syntax("a hexadecimal digit")
+		}
+		r = r<<4 | rune(c)
+	}
+	d.i += 4
+	return r
+}
+
+// str reads a string, or null as "".
+func (d *scanner) str() string {
+	if d.null() {
+		return ""
+	}
+	return string(d.rawString())
+}
+
+// boolean reads true, false or null.
+func (d *scanner) boolean(what loc) bool {
+	switch {
+	case d.null():
+		return false
+	case len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "true":
+		d.i += 4
+		return true
+	case len(d.b)-d.i >= 5 && string(d.b[d.i:d.i+5]) == "false":
+		d.i += 5
+		return false
+	}
+	if d.peek() == 0 {
+		d.syntax("a value")
+	}
+	d.errorf(d.i, "%s must be true or false", what)
+	return false
+}
+
+// integer reads a JSON number that is an integer, or null as 0.
+func (d *scanner) integer(what loc) int {
+	if d.null() {
+		return 0
+	}
+	start := d.i
+	j := d.i
+	if j < len(d.b) && d.b[j] == '-' {
+		j++
+	}
+	digits := j
+	for j < len(d.b) && '0' <= d.b[j] && d.b[j] <= '9' {
+		j++
+	}
+	if j == digits {
+		if j >= len(d.b) {
+			d.i = j
+			d.syntax("a number")
+		}
+		d.errorf(start, "%s must be an integer", what)
+	}
+	if j < len(d.b) && (d.b[j] == '.' || d.b[j] == 'e' || d.b[j] == 'E') {
+		d.errorf(start, "%s must be an integer", what)
+	}
+	if d.b[digits] == '0' && j-digits > 1 {
+		d.i = digits + 1
+		d.syntax("a number without leading zeros")
+	}
+	if j-digits > 18 {
+		d.errorf(start, "%v: %s is out of range", what, d.b[start:j])
+	}
+	n := 0
+	for _, c := range d.b[digits:j] {
+		n = n*10 + int(c-'0')
+	}
+	if digits > start {
+		n = -n
+	}
+	d.i = j
+	return n
+}
+
+// data reads the "data" object.
+func (d *scanner) data(s *lsusync.Snapshot) {
+	var seen uint32
+	names := [...]string{"establishment", "teachers", "classes", "students", "subjects", "teacherKeys", "bilans"}
+	d.object(`"data"`, func(key []byte, off int) {
+		bit := -1
+		for n, name := range names {
+			if string(key) == name {
+				bit = n
+			}
+		}
+		if bit < 0 {
+			d.errorf(off, "unknown member %q of \"data\"", key)
+		}
+		if seen&(1<<bit) != 0 {
+			d.errorf(off, "member %q of \"data\" appears twice", key)
+		}
+		seen |= 1 << bit
+		switch bit {
+		case 0:
+			d.establishment(&s.Establishment)
+		case 1:
+			d.array(`"teachers"`, func(n int) {
+				s.Teachers = append(s.Teachers, d.teacher(fmt.Sprintf("teachers[%d]", n)))
+			})
+		case 2:
+			d.array(`"classes"`, func(n int) {
+				s.Classes = append(s.Classes, d.class(n))
+			})
+		case 3:
+			s.Students = make([]lsusync.Student, 0, d.records())
+			d.array(`"students"`, func(n int) {
+				s.Students = append(s.Students, d.student(n))
+				d.advance()
+			})
+			d.ids = make(map[string]string, len(s.Students))
+			for _, st := range s.Students {
+				d.ids[st.ID] = st.ID
+			}
+		case 4:
+			d.tables |= 1
+			d.array(`"subjects"`, func(n int) { d.subjects = append(d.subjects, d.subject(n)) })
+		case 5:
+			d.tables |= 2
+			d.array(`"teacherKeys"`, func(n int) {
+				d.keys = append(d.keys, d.key(fmt.Sprintf("teacherKeys[%d]", n)))
+			})
+		case 6:
+			if d.tables != 3 && d.peek() == '[' && d.i+1 < len(d.b) {
+				save := d.i
+				d.i++
+				if d.peek() != ']' {
+					d.errorf(off, `"subjects" and "teacherKeys" must come before "bilans"`)
+				}
+				d.i = save
+			}
+			d.acquis = make(map[string][]lsusync.Acquis)
+			d.heads = make(map[string][]lsusync.TeacherKey)
+			s.Bilans = make([]lsusync.Bilan, 0, d.records())
+			d.array(`"bilans"`, func(n int) {
+				s.Bilans = append(s.Bilans, d.bilan(n))
+				d.advance()
+			})
+		}
+	})
+}
+
+func (d *scanner) establishment(e *lsusync.Establishment) {
+	var seen uint32
+	const what = "establishment"
+	at := loc{what, -1, ""}
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "uai":
+			d.once(&seen, 0, key, off, at)
+			e.UAI = d.str()
+		case "name":
+			d.once(&seen, 1, key, off, at)
+			e.Name = d.str()
+		case "address":
+			d.once(&seen, 2, key, off, at)
+			d.address(&e.Address)
+		case "headName":
+			d.once(&seen, 3, key, off, at)
+			e.HeadName = d.str()
+		case "phone":
+			d.once(&seen, 4, key, off, at)
+			e.Phone = d.str()
+		case "email":
+			d.once(&seen, 5, key, off, at)
+			e.Email = d.str()
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+}
+
+func (d *scanner) address(a *lsusync.Address) {
+	var seen uint32
+	const what = "establishment's address"
+	at := loc{"establishment", -1, "address"}
+	fields := [...]*string{&a.Line1, &a.Line2, &a.Line3, &a.Line4, &a.PostalCode, &a.City, &a.Country}
+	names := [...]string{"line1", "line2", "line3", "line4", "postalCode", "city", "country"}
+	d.object(what, func(key []byte, off int) {
+		for n, name := range names {
+			if string(key) == name {
+				d.once(&seen, uint(n), key, off, at)
+				*fields[n] = d.str()
+				return
+			}
+		}
+		d.unknown(key, off, at)
+	})
+}
+
+func (d *scanner) key(what string) lsusync.TeacherKey {
+	var k lsusync.TeacherKey
+	var seen uint32
+	at := loc{what, -1, ""}
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "type":
+			d.once(&seen, 0, key, off, at)
+			k.Type = d.str()
+		case "id":
+			d.once(&seen, 1, key, off, at)
+			k.ID = d.str()
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+	return k
+}
+
+func (d *scanner) teacher(what string) lsusync.Teacher {
+	var t lsusync.Teacher
+	var seen uint32
+	at := loc{what, -1, ""}
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "key":
+			d.once(&seen, 0, key, off, at)
+			t.Key = d.key(what + ".key")
+		case "civility":
+			d.once(&seen, 1, key, off, at)
+			t.Civility = d.str()
+		case "lastName":
+			d.once(&seen, 2, key, off, at)
+			t.LastName = d.str()
+		case "firstName":
+			d.once(&seen, 3, key, off, at)
+			t.FirstName = d.str()
+		case "numen":
+			d.once(&seen, 4, key, off, at)
+			t.NUMEN = d.str()
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+	return t
+}
+
+func (d *scanner) class(n int) lsusync.Class {
+	var c lsusync.Class
+	var seen uint32
+	what := fmt.Sprintf("classes[%d]", n)
+	at := loc{"classes", n, ""}
+	var memo string
+	defer func() {
+		if memo != "" {
+			d.memos[c.Code] = memo
+		}
+	}()
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "code":
+			d.once(&seen, 0, key, off, at)
+			c.Code = d.str()
+		case "label":
+			d.once(&seen, 1, key, off, at)
+			c.Label = d.str()
+		case "periods":
+			d.once(&seen, 2, key, off, at)
+			d.array(what+".periods", func(int) { c.Periods = append(c.Periods, d.period(what)) })
+		case "memo":
+			d.once(&seen, 3, key, off, at)
+			memo = d.str()
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+	return c
+}
+
+func (d *scanner) period(what string) lsusync.Period {
+	var p lsusync.Period
+	var seen uint32
+	what += ".periods"
+	at := loc{what, -1, ""}
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "year":
+			d.once(&seen, 0, key, off, at)
+			p.Year = d.integer(loc{what, -1, "year"})
+		case "index":
+			d.once(&seen, 1, key, off, at)
+			p.Index = d.integer(loc{what, -1, "index"})
+		case "count":
+			d.once(&seen, 2, key, off, at)
+			p.Count = d.integer(loc{what, -1, "count"})
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+	return p
+}
+
+func (d *scanner) student(n int) lsusync.Student {
+	var s lsusync.Student
+	var seen uint32
+	const what = "students"
+	at := loc{what, n, ""}
+	d.object(what, func(key []byte, off int) {
+		var field *string
+		var bit uint
+		switch string(key) {
+		case "id":
+			field, bit = &s.ID, 0
+		case "class":
+			field, bit = &s.Class, 1
+		case "ine":
+			field, bit = &s.INE, 2
+		case "lastName":
+			field, bit = &s.LastName, 3
+		case "usageName":
+			field, bit = &s.UsageName, 4
+		case "firstName":
+			field, bit = &s.FirstName, 5
+		case "firstName2":
+			field, bit = &s.FirstName2, 6
+		case "firstName3":
+			field, bit = &s.FirstName3, 7
+		case "sex":
+			field, bit = (*string)(&s.Sex), 8
+		case "birthDate":
+			bit = 9
+		default:
+			d.unknown(key, off, at)
+		}
+		d.once(&seen, bit, key, off, at)
+		if field != nil {
+			*field = d.str()
+			return
+		}
+		start := d.i
+		if err := s.BirthDate.UnmarshalText([]byte(d.str())); err != nil {
+			// Its value is personal data, kept out of the message.
+			d.errorf(start, "students[%d]: invalid birthDate, want YYYY-MM-DD (the value is personal data: not shown)", n)
+		}
+	})
+	return s
+}
+
+func (d *scanner) subject(n int) lsusync.Subject {
+	var s lsusync.Subject
+	var seen uint32
+	what := fmt.Sprintf("subjects[%d]", n)
+	at := loc{"subjects", n, ""}
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "code":
+			d.once(&seen, 0, key, off, at)
+			s.Code = d.str()
+		case "label":
+			d.once(&seen, 1, key, off, at)
+			s.Label = d.str()
+		case "modality":
+			d.once(&seen, 2, key, off, at)
+			s.Modality = d.str()
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+	return s
+}
+
+// ref reads the number of an entry of a table of n entries.
+func (d *scanner) ref(n int, table string, what loc) int {
+	off := d.i
+	k := d.integer(what)
+	if k < 0 || k >= n {
+		d.errorf(off, "%s: %d is not the number of an entry of %q", what, k, table)
+	}
+	return k
+}
+
+func (d *scanner) bilan(n int) lsusync.Bilan {
+	var b lsusync.Bilan
+	var seen uint32
+	const what = "bilans"
+	at := loc{what, n, ""}
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "student":
+			d.once(&seen, 0, key, off, at)
+			id := d.rawString()
+			if shared, ok := d.ids[string(id)]; ok {
+				b.Student = shared
+			} else {
+				b.Student = string(id)
+			}
+		case "period":
+			d.once(&seen, 1, key, off, at)
+			var p [3]int
+			k := 0
+			pat := at.with("period")
+			d.array(what, func(i int) {
+				if i < 3 {
+					p[i] = d.integer(pat)
+				}
+				k++
+			})
+			if k != 3 {
+				d.errorf(off, "%v must be [year, index, count]", pat)
+			}
+			b.Period = lsusync.Period{Year: p[0], Index: p[1], Count: p[2]}
+		case "locked":
+			d.once(&seen, 2, key, off, at)
+			b.Locked = d.boolean(at.with("locked"))
+		case "imported":
+			d.once(&seen, 3, key, off, at)
+			b.Imported = d.boolean(at.with("imported"))
+		case "acquis":
+			d.once(&seen, 4, key, off, at)
+			b.Acquis = d.acquisList(n)
+		case "headTeachers":
+			d.once(&seen, 5, key, off, at)
+			b.HeadTeachers = d.headTeachers(n)
+		case "content":
+			d.once(&seen, 6, key, off, at)
+			b.Content = d.content(what)
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+	return b
+}
+
+// acquisList reads the acquis of bilan n. A list without content that
+// another bilan has already is that bilan's list.
+func (d *scanner) acquisList(n int) []lsusync.Acquis {
+	d.ws()
+	start := d.i
+	// A list read before, byte for byte, was checked then: it is found
+	// without being read again.
+	if end, ok := d.plainExtent(); ok {
+		if as, hit := d.acquis[string(d.b[start:end])]; hit {
+			d.i = end
+			return as
+		}
+	}
+	// A first pass checks the list and tells whether it holds content;
+	// a list seen before, byte for byte, is shared.
+	shareable := true
+	d.refs = d.refs[:0]
+	d.array("an acquis list", func(int) {
+		if d.peek() != '[' {
+			shareable = false
+			d.skipAcquis(n)
+			return
+		}
+		d.refs = append(d.refs, -1)
+		d.array("", func(k int) {
+			if k == 0 {
+				d.refs = append(d.refs, d.ref(len(d.subjects), "subjects", loc{"bilans", n, "acquis"}))
+			} else {
+				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", loc{"bilans", n, "acquis"}))
+			}
+		})
+		if d.refs[len(d.refs)-1] == -1 {
+			d.errorf(d.i-1, "bilans[%d].acquis: an acquis without its subject", n)
+		}
+	})
+	raw := d.b[start:d.i]
+	if shareable {
+		if as, ok := d.acquis[string(raw)]; ok {
+			return as
+		}
+		as := d.buildAcquis(d.refs)
+		d.acquis[string(raw)] = as
+		return as
+	}
+	// With content: read again, each acquis its own.
+	end := d.i
+	d.i = start
+	var as []lsusync.Acquis
+	d.array("an acquis list", func(int) {
+		if d.peek() == '[' {
+			d.refs = d.refs[:0]
+			d.array("", func(k int) { d.refs = append(d.refs, d.integer(loc{"bilans", n, "acquis"})) })
+			as = append(as, d.buildAcquis(append([]int{-1}, d.refs...))...)
+			return
+		}
+		as = append(as, d.acquis1(n))
+	})
+	d.i = end
+	return as
+}
+
+// records guesses how many records the array at d.i holds, to allocate
+// them at once: the lines until the end of the array as filestore writes
+// it, one record a line. A file written otherwise is read all the same.
+func (d *scanner) records() int {
+	rest := d.b[d.i:]
+	if end := bytes.Index(rest, []byte("\n    ]")); end >= 0 {
+		rest = rest[:end]
+	}
+	return min(bytes.Count(rest, []byte{'\n'}), len(rest)/16)
+}
+
+// plainExtent returns the end of the array at d.i when it holds only
+// numbers and arrays of numbers, as the acquis lists without content and
+// the lists of professeurs principaux do, and false otherwise. It checks
+// nothing else: a list found this way is used only when it is, byte for
+// byte, one read and checked before.
+func (d *scanner) plainExtent() (int, bool) {
+	if d.i >= len(d.b) || d.b[d.i] != '[' {
+		return 0, false
+	}
+	depth := 0
+	for j := d.i; j < len(d.b); j++ {
+		switch d.b[j] {
+		case '[':
+			if depth++; depth > 2 {
+				return 0, false
+			}
+		case ']':
+			if depth--; depth == 0 {
+				return j + 1, true
+			}
+		case '"', '{', '}', 'n', 't', 'f':
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// buildAcquis makes the acquis of refs: -1, then the subject's number and
+// the teachers' numbers, for each acquis.
+func (d *scanner) buildAcquis(refs []int) []lsusync.Acquis {
+	count, teachers := 0, 0
+	for _, r := range refs {
+		if r == -1 {
+			count++
+		}
+	}
+	teachers = len(refs) - 2*count
+	as := make([]lsusync.Acquis, 0, count)
+	keys := make([]lsusync.TeacherKey, 0, teachers) // one array for every acquis's teachers
+	for i := 0; i < len(refs); {
+		a := lsusync.Acquis{Subject: d.subjects[refs[i+1]]}
+		j := i + 2
+		for j < len(refs) && refs[j] != -1 {
+			j++
+		}
+		if j > i+2 {
+			start := len(keys)
+			for _, r := range refs[i+2 : j] {
+				keys = append(keys, d.keys[r])
+			}
+			a.Teachers = keys[start:len(keys):len(keys)]
+		}
+		as = append(as, a)
+		i = j
+	}
+	return as
+}
+
+// skipAcquis checks an acquis with content, to be read again.
+func (d *scanner) skipAcquis(n int) { d.acquis1(n) }
+
+// acquis1 reads an acquis with content, an object.
+func (d *scanner) acquis1(n int) lsusync.Acquis {
+	var a lsusync.Acquis
+	var seen uint32
+	at := loc{"bilans", n, "acquis"}
+	const what = "an acquis"
+	subject := false
+	d.object(what, func(key []byte, off int) {
+		switch string(key) {
+		case "subject":
+			d.once(&seen, 0, key, off, at)
+			a.Subject = d.subjects[d.ref(len(d.subjects), "subjects", at)]
+			subject = true
+		case "teachers":
+			d.once(&seen, 1, key, off, at)
+			d.array(what, func(int) {
+				a.Teachers = append(a.Teachers, d.keys[d.ref(len(d.keys), "teacherKeys", at.with("teachers"))])
+			})
+		case "appreciation":
+			d.once(&seen, 2, key, off, at)
+			a.Appreciation = d.str()
+		case "positioning":
+			d.once(&seen, 3, key, off, at)
+			a.Positioning = d.str()
+		case "average":
+			d.once(&seen, 4, key, off, at)
+			a.Average = d.str()
+		case "content":
+			d.once(&seen, 5, key, off, at)
+			a.Content = d.content(what)
+		default:
+			d.unknown(key, off, at)
+		}
+	})
+	if !subject {
+		d.errorf(d.i-1, "%v: an acquis without its subject", at)
+	}
+	return a
+}
+
+// headTeachers reads the professeurs principaux of bilan n; a list seen
+// before is shared.
+func (d *scanner) headTeachers(n int) []lsusync.TeacherKey {
+	d.ws()
+	start := d.i
+	if end, ok := d.plainExtent(); ok {
+		if ks, hit := d.heads[string(d.b[start:end])]; hit {
+			d.i = end
+			return ks
+		}
+	}
+	d.refs = d.refs[:0]
+	d.array("headTeachers", func(int) {
+		d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", loc{"bilans", n, "headTeachers"}))
+	})
+	raw := d.b[start:d.i]
+	if ks, ok := d.heads[string(raw)]; ok {
+		return ks
+	}
+	var ks []lsusync.TeacherKey
+	if len(d.refs) > 0 {
+		ks = make([]lsusync.TeacherKey, len(d.refs))
+		for i, r := range d.refs {
+			ks[i] = d.keys[r]
+		}
+	}
+	d.heads[string(raw)] = ks
+	return ks
+}
+
+// content reads an object of strings.
+func (d *scanner) content(what string) map[string]string {
+	var m map[string]string
+	d.object(what, func(key []byte, off int) {
+		if m == nil {
+			m = make(map[string]string)
+		}
+		k := string(key)
+		if _, dup := m[k]; dup {
+			d.errorf(off, "%s: member %q twice", what, key)
+		}
+		m[k] = d.str()
+	})
+	return m
+}

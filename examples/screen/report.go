@@ -1,0 +1,251 @@
+package screen
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lsusync/lsusync"
+)
+
+// runURL is the address of a run's page, relative to the handler's root,
+// with the details and what was already up to date, or not.
+func runURL(id int, details, all bool) string {
+	q := url.Values{"n": {strconv.Itoa(id)}}
+	if details {
+		q.Set("detail", "1")
+	}
+	if all {
+		q.Set("tout", "1")
+	}
+	return "rapport?" + q.Encode()
+}
+
+// title names a run for a link: "Simulation du 15/12/2025 à 10:32 (5 A, 6B)".
+func (r *run) title() string {
+	what := "Synchronisation"
+	if r.dryRun {
+		what = "Simulation"
+	}
+	return what + " du " + frenchTime(r.started) + " (" + strings.Join(r.classes, ", ") + ")"
+}
+
+func frenchTime(t time.Time) string { return t.Format("02/01/2006 à 15:04") }
+
+// runView is a run's page: its progress, then its outcome.
+type runView struct {
+	Name        string // "Synchronisation" or "Simulation"
+	Started     string
+	ClassList   string
+	Running     bool
+	Status      status
+	ProgressURL string // for the script, while it runs
+	// Busy is set when the page answers a second synchronisation, refused:
+	// the page of the POST shows the running one, and links to its page,
+	// which it cannot refresh.
+	Busy   bool
+	RunURL string
+
+	Refusal, Stopped, Detail string
+	Report                   *reportView
+	Classes                  []string // a simulation's, to synchronise them next
+	DetailURL, AllURL        string
+	Details, All             bool
+	JSONURL                  string
+	Ended                    string
+}
+
+// reportView is a report as LSU shows it.
+type reportView struct {
+	Title, Heading, Summary string
+	DryRun                  bool
+	Rows                    []rowView
+}
+
+// rowView is a row of the Statut | Message table.
+type rowView struct {
+	Symbol, Label, Class string // "✓", "Succès", "succes"
+	Message              string
+	Details              []string // with the details: the lines of the row's items
+	Closing              bool     // the last row, which tells how it ended
+}
+
+// runPage serves the page of run ?n=: its progress while it runs, then
+// its report. ?detail adds the field-level details, ?tout what was
+// already up to date.
+func (h *Handler) runPage(w http.ResponseWriter, r *http.Request) {
+	run := h.find(r.URL.Query().Get("n"))
+	if run == nil {
+		h.message(w, r, http.StatusNotFound, "Rapport indisponible",
+			"Ce rapport n'est plus disponible : seul celui de la dernière synchronisation est conservé.")
+		return
+	}
+	h.showRun(w, r, http.StatusOK, run, false)
+}
+
+func (h *Handler) showRun(w http.ResponseWriter, r *http.Request, code int, run *run, busy bool) {
+	q := r.URL.Query()
+	v := runView{Name: "Synchronisation", Busy: busy, Status: run.status(), Details: q.Has("detail"), All: q.Has("tout")}
+	if run.dryRun {
+		v.Name = "Simulation"
+	}
+	v.Started, v.ClassList = frenchTime(run.started), strings.Join(run.classes, ", ")
+	v.Running = v.Status.Running
+	id := strconv.Itoa(run.id)
+	v.RunURL = runURL(run.id, false, false)
+	if !busy {
+		v.ProgressURL = "progression?n=" + id
+	}
+	title := v.Name + " en cours"
+	if res, ok := run.result(); ok {
+		title = "Rapport : " + strings.ToLower(v.Name)
+		v.Ended = frenchTime(res.ended)
+		switch {
+		case res.report == nil && res.source:
+			title = v.Name + " refusée"
+			v.Refusal, v.Detail = sourceProblem, res.err.Error()
+		case res.report == nil:
+			title = v.Name + " refusée"
+			v.Refusal, v.Detail = lsusync.RefusalText(res.err), res.err.Error()
+		default:
+			v.Report = newReportView(res.report, lsusync.TextOptions{Unchanged: v.All, Details: v.Details})
+			v.JSONURL = "rapport.json?n=" + id
+			v.DetailURL = runURL(run.id, !v.Details, v.All)
+			v.AllURL = runURL(run.id, v.Details, !v.All)
+			if run.dryRun && res.err == nil {
+				v.Classes = run.classes
+			}
+			if res.err != nil {
+				v.Stopped, v.Detail = stoppedText(res.err), res.err.Error()
+			}
+		}
+	}
+	h.render(w, r, code, "run", page{Title: title, Refresh: v.Running && !busy, Data: v})
+}
+
+// stoppedText says why a synchronisation that had started did not end
+// normally: it was cancelled, or the store could not write its changes.
+func stoppedText(err error) string {
+	if errors.Is(err, errShutdown) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return "La synchronisation a été interrompue (arrêt du serveur) : les classes qu'elle n'a pas terminées, " +
+			"et les modifications qu'elle n'a pas enregistrées, sont en erreur dans le rapport."
+	}
+	return "Les modifications n'ont pas pu être enregistrées : LSU est resté tel qu'il était. " +
+		"Le rapport indique en erreur ce qui n'a pas été écrit ; relancez la synchronisation."
+}
+
+func newReportView(rep *lsusync.Report, opts lsusync.TextOptions) *reportView {
+	v := &reportView{Title: rep.Title(), Heading: rep.Heading(), Summary: rep.Summary(), DryRun: rep.DryRun}
+	for _, l := range rep.Lines(opts) {
+		row := rowView{Message: l.Message}
+		switch l.Status {
+		case lsusync.StatusSuccess:
+			row.Symbol, row.Label, row.Class = "✓", "Succès", "succes"
+		case lsusync.StatusWarning:
+			row.Symbol, row.Label, row.Class = "⚠", "Avertissement", "avertissement"
+		default:
+			row.Symbol, row.Label, row.Class = "✗", "Erreur", "erreur"
+		}
+		if opts.Details {
+			for _, i := range l.Items {
+				row.Details = append(row.Details, detailLines(&rep.Items[i])...)
+			}
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	v.Rows[len(v.Rows)-1].Closing = true
+	return v
+}
+
+// detailLines are the details of an item, worded as the report's
+// detailed text words them: its key, its field-level changes, the values
+// kept and rejected. They hold personal data.
+func detailLines(it *lsusync.Item) []string {
+	var lines []string
+	if it.Key != "" {
+		lines = append(lines, kindLabels[it.Kind]+" "+it.Key)
+	}
+	for _, c := range it.Changes {
+		lines = append(lines, c.Field+": "+orEmpty(c.Before)+" → "+orEmpty(c.After))
+	}
+	if len(it.Kept) > 0 {
+		lines = append(lines, "Conservé (absent de la source) : "+strings.Join(it.Kept, ", "))
+	}
+	if len(it.Uncarried) > 0 {
+		lines = append(lines, "Conservé (absent des exports) : "+strings.Join(it.Uncarried, ", "))
+	}
+	for _, rj := range it.Rejected {
+		s := "Rejeté : " + rj.Field + " (" + rj.Reason + ")"
+		if len(rj.Others) > 0 {
+			s += ", aussi chez " + strings.Join(rj.Others, ", ")
+		}
+		lines = append(lines, s)
+	}
+	if len(it.KeptSubjects) > 0 {
+		lines = append(lines, "Matières conservées pour leur contenu : "+strings.Join(it.KeptSubjects, ", "))
+	}
+	if it.Err != nil {
+		lines = append(lines, "Erreur : "+it.Err.Error())
+	}
+	return lines
+}
+
+var kindLabels = map[lsusync.Kind]string{
+	lsusync.KindEstablishment: "Établissement",
+	lsusync.KindTeacher:       "Enseignant",
+	lsusync.KindClass:         "Classe",
+	lsusync.KindStudent:       "Élève",
+	lsusync.KindBilan:         "Bilan",
+	lsusync.KindSource:        "Source",
+}
+
+func orEmpty(s string) string {
+	if s == "" {
+		return "(vide)"
+	}
+	return s
+}
+
+// reportJSON serves the report of run ?n= as a JSON file to download.
+func (h *Handler) reportJSON(w http.ResponseWriter, r *http.Request) {
+	run := h.find(r.URL.Query().Get("n"))
+	var res result
+	ok := false
+	if run != nil {
+		res, ok = run.result()
+	}
+	if !ok || res.report == nil {
+		h.message(w, r, http.StatusNotFound, "Rapport indisponible", "Ce rapport n'existe pas, ou plus.")
+		return
+	}
+	name := "rapport-synchronisation-"
+	if run.dryRun {
+		name = "rapport-simulation-"
+	}
+	name += run.started.Format("2006-01-02-1504") + ".json"
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(res.report); err != nil {
+		h.log.ErrorContext(r.Context(), "screen: writing the JSON report", "err", err)
+	}
+}
+
+// progressJSON serves the progress of run ?n=, for the page's script.
+func (h *Handler) progressJSON(w http.ResponseWriter, r *http.Request) {
+	run := h.find(r.URL.Query().Get("n"))
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if run == nil {
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"running":false}`+"\n")
+		return
+	}
+	json.NewEncoder(w).Encode(run.status())
+}

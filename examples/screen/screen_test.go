@@ -1,0 +1,700 @@
+package screen_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/memory"
+	"github.com/lsusync/lsusync/examples/screen"
+)
+
+// reference runs the same synchronisation with the SDK on a store of the
+// same content, and returns its report and the store's content after it.
+func reference(t *testing.T, snap lsusync.Snapshot, dryRun bool, classes ...string) (*lsusync.Report, lsusync.Snapshot) {
+	t.Helper()
+	mem, err := memory.New(snap)
+	require.NoError(t, err)
+	rep, err := lsusync.New(sampleSource(t), mem, lsusync.Options{DryRun: dryRun, Now: clock}).Sync(context.Background(), classes...)
+	require.NoError(t, err)
+	return rep, mem.Snapshot()
+}
+
+// wantRows are the rows of the table of rep, as the page must show them.
+func wantRows(rep *lsusync.Report, opts lsusync.TextOptions) []row {
+	labels := map[lsusync.Status]string{lsusync.StatusSuccess: "Succès", lsusync.StatusWarning: "Avertissement", lsusync.StatusError: "Erreur"}
+	var rs []row
+	for _, l := range rep.Lines(opts) {
+		rs = append(rs, row{Status: labels[l.Status], Message: l.Message})
+	}
+	return rs
+}
+
+func TestSelectionPage(t *testing.T) {
+	f := newFixture(t, setup{})
+	c := f.client(t)
+	r := c.get("")
+	require.Equal(t, http.StatusOK, r.code)
+	golden(t, "selection.html", r.body)
+
+	page := text(r.body)
+	for _, want := range []string{
+		"Synchronisation Base Élèves",
+		"Sélectionner les classes à synchroniser",
+		"Établissement : COLLEGE SCIENCES & LETTRES (0750001A)",
+		"4e 1 Quatrième 1 T1 T2 T3 (2025-2026)",
+		"6B Sixième B T1 T2 T3 (2025-2026)",
+	} {
+		require.Contains(t, page, want)
+	}
+	// Every class has its checkbox, labelled by its code; none is ticked.
+	boxes := regexp.MustCompile(`<input type="checkbox" name="classe" value="([^"]*)" id="([^"]*)"( checked)?>\s*<label for="([^"]*)">`).FindAllStringSubmatch(r.body, -1)
+	var codes []string
+	for _, m := range boxes {
+		codes = append(codes, m[1])
+		if m[2] != m[4] || m[3] != "" {
+			t.Errorf("class %q: checkbox %q labelled for %q, ticked %q", m[1], m[2], m[4], m[3])
+		}
+	}
+	if diff := cmp.Diff([]string{"3EME1", "4e 1", "5 A", "5 B", "6A", "6B"}, codes); diff != "" {
+		t.Errorf("classes (-want +got):\n%s", diff)
+	}
+	require.NotContains(t, r.body, "disabled", "nothing blocks a synchronisation")
+	require.NotContains(t, page, "Classes à paramétrer")
+
+	// « Tout cocher » without JavaScript: the same page, every class ticked.
+	all := c.get("?toutes=1")
+	require.Equal(t, 6, strings.Count(all.body, " checked>"))
+	require.Contains(t, all.body, `<a href="./" data-tout-cocher>Tout décocher</a>`)
+}
+
+func TestPeriodsMissing(t *testing.T) {
+	// Two classes of the establishment lost their periods: no sync can
+	// run, whichever classes are ticked (rule 1).
+	f := newFixture(t, setup{edit: func(s *lsusync.Snapshot) {
+		for i := range s.Classes {
+			if s.Classes[i].Code == "6B" || s.Classes[i].Code == "3EME1" {
+				s.Classes[i].Periods = nil
+			}
+		}
+	}})
+	before := f.mem.Snapshot()
+	c := f.client(t)
+
+	r := c.get("")
+	require.Equal(t, http.StatusOK, r.code)
+	refusal := lsusync.RefusalText(&lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"3EME1", "6B"}})
+	page := text(r.body)
+	require.Contains(t, page, refusal, "the page says which classes and why")
+	require.Contains(t, page, "6B (périodes à paramétrer) Sixième B non paramétrées")
+	require.Equal(t, 2, strings.Count(r.body, `disabled aria-describedby="blocage"`), "Simuler and Synchroniser are disabled")
+	require.Contains(t, page, "Classes à paramétrer")
+	require.Contains(t, page, "6B · Sixième B (sans périodes)")
+
+	// A request that goes through anyway is refused by the synchronizer.
+	run := c.start("synchroniser", "5 A")
+	r = c.wait(run)
+	page = text(r.body)
+	require.Contains(t, page, "Synchronisation refusée")
+	require.Contains(t, page, refusal)
+	require.Empty(t, rows(r.body), "no report")
+	require.Equal(t, http.StatusNotFound, c.get(strings.Replace(run, "rapport?", "rapport.json?", 1)).code)
+	if diff := cmp.Diff(before, f.mem.Snapshot()); diff != "" {
+		t.Errorf("a refused synchronisation wrote (-before +after):\n%s", diff)
+	}
+}
+
+func TestSimulateThenSynchronise(t *testing.T) {
+	f := newFixture(t, setup{})
+	before := f.mem.Snapshot()
+	c := f.client(t)
+	classes := []string{"5 A", "6B"}
+
+	// « Simuler »: the report of a dry run, and nothing written.
+	run := c.start("simuler", classes...)
+	r := c.wait(run)
+	require.Equal(t, http.StatusOK, r.code)
+	dry, _ := reference(t, before, true, classes...)
+	if diff := cmp.Diff(wantRows(dry, lsusync.TextOptions{}), rows(r.body)); diff != "" {
+		t.Errorf("simulation's rows (-want +got):\n%s", diff)
+	}
+	page := text(r.body)
+	for _, want := range []string{dry.Title(), dry.Heading(), "Aucune modification n'a été enregistrée.", dry.Summary()} {
+		require.Contains(t, page, want)
+	}
+	if diff := cmp.Diff(before, f.mem.Snapshot()); diff != "" {
+		t.Errorf("the simulation wrote (-before +after):\n%s", diff)
+	}
+
+	// The details, on demand, and what was already up to date.
+	for _, opts := range []lsusync.TextOptions{{Details: true}, {Unchanged: true}, {Details: true, Unchanged: true}} {
+		q := url.Values{}
+		if opts.Details {
+			q.Set("detail", "1")
+		}
+		if opts.Unchanged {
+			q.Set("tout", "1")
+		}
+		r := c.get(run + "&" + q.Encode())
+		if diff := cmp.Diff(wantRows(dry, opts), rows(r.body)); diff != "" {
+			t.Errorf("rows with %+v (-want +got):\n%s", opts, diff)
+		}
+	}
+	details := text(c.get(run + "&detail=1").body)
+	require.Contains(t, details, "Élève 148807 LastName: MARCHAND → MARCHANE")
+	require.NotContains(t, page, "MARCHAND", "the default report holds no name")
+
+	// The report as JSON, to download.
+	j := c.get(strings.Replace(run, "rapport?", "rapport.json?", 1))
+	require.Equal(t, http.StatusOK, j.code)
+	require.Equal(t, `attachment; filename="rapport-simulation-2025-12-15-1032.json"`, j.header.Get("Content-Disposition"))
+	var got lsusync.Report
+	require.NoError(t, json.Unmarshal([]byte(j.body), &got))
+	if diff := cmp.Diff(wantRows(dry, lsusync.TextOptions{Details: true}), wantRows(&got, lsusync.TextOptions{Details: true})); diff != "" {
+		t.Errorf("JSON report (-want +got):\n%s", diff)
+	}
+
+	// « Synchroniser » the same classes, from the simulation's page.
+	form := regexp.MustCompile(`<input type="hidden" name="classe" value="([^"]*)">`).FindAllStringSubmatch(r.body, -1)
+	var again []string
+	for _, m := range form {
+		again = append(again, m[1])
+	}
+	require.Equal(t, classes, again, "the simulation's page offers to synchronise its classes")
+	run2 := c.start("synchroniser", again...)
+	require.NotEqual(t, run, run2)
+	r = c.wait(run2)
+	golden(t, "report.html", r.body)
+	rep, after := reference(t, before, false, classes...)
+	if diff := cmp.Diff(wantRows(rep, lsusync.TextOptions{}), rows(r.body)); diff != "" {
+		t.Errorf("synchronisation's rows (-want +got):\n%s", diff)
+	}
+	require.NotContains(t, r.body, `name="classe"`, "no form to synchronise again after a synchronisation")
+	if diff := cmp.Diff(after, f.mem.Snapshot()); diff != "" {
+		t.Errorf("the store is not as the synchronisation leaves it (-want +got):\n%s", diff)
+	}
+	pupil, err := f.mem.Student(context.Background(), "148807")
+	require.NoError(t, err)
+	require.Equal(t, "MARCHANE", pupil.LastName)
+
+	// Only the latest run is kept.
+	require.Equal(t, http.StatusNotFound, c.get(run).code)
+	require.Contains(t, text(c.get("").body), "Dernier rapport : Synchronisation du 15/12/2025 à 10:32 (5 A, 6B).")
+}
+
+func TestFormProblems(t *testing.T) {
+	f := newFixture(t, setup{})
+	c := f.client(t)
+	tests := []struct {
+		name string
+		path string
+		form url.Values
+		code int
+		want string
+	}{
+		{"no class", "synchroniser", url.Values{"action": {"synchroniser"}}, http.StatusBadRequest, "Sélectionnez au moins une classe à synchroniser."},
+		{"no action", "synchroniser", url.Values{"classe": {"6B"}}, http.StatusBadRequest, "Choisissez « Simuler » ou « Synchroniser »."},
+		{"unknown class", "synchroniser", url.Values{"action": {"simuler"}, "classe": {"6b"}}, http.StatusSeeOther, ""},
+		{"set up nothing", "parametrer", url.Values{"periodes": {"trimestres"}, "annee": {"2025"}}, http.StatusBadRequest, "Sélectionnez au moins une classe à paramétrer."},
+		{"set up without periods", "parametrer", url.Values{"classe": {"6B"}, "annee": {"2025"}}, http.StatusBadRequest, "Choisissez des trimestres ou des semestres, et l'année scolaire."},
+		{"set up a wrong year", "parametrer", url.Values{"classe": {"6B"}, "periodes": {"semestres"}, "annee": {"deux mille"}}, http.StatusBadRequest, "Choisissez des trimestres ou des semestres"},
+		{"a form too large", "synchroniser", url.Values{"action": {"simuler"}, "classe": {strings.Repeat("x", 70<<10)}}, http.StatusBadRequest, "Le formulaire n'a pas pu être lu"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.post(tt.path, tt.form)
+			require.Equal(t, tt.code, r.code, r.body)
+			require.Contains(t, text(r.body), tt.want)
+		})
+	}
+	// The unknown class: refused by the synchronizer, with the nearest.
+	r := c.wait("rapport?n=1")
+	require.Contains(t, text(r.body), "La classe 6b n'existe pas dans la base élèves. Vouliez-vous dire « 6B » au lieu de « 6b » ?")
+}
+
+// gatedStore is a store whose reading of one class's bilans waits until the
+// test releases it, or the synchronisation is cancelled. It keeps the
+// store's batches.
+type gatedStore struct {
+	batchingStore
+	class   string
+	once    sync.Once
+	entered chan struct{} // closed when the class's bilans are first asked for
+	release chan struct{}
+}
+
+// batchingStore is a Store that batches its writes, as the memory and the
+// file stores do.
+type batchingStore interface {
+	lsusync.Store
+	lsusync.Batcher
+}
+
+// gate returns a gated store and the wrap option of a fixture that makes
+// the fixture's store gated.
+func gate(class string) (*gatedStore, func(*memory.Store) lsusync.Store) {
+	g := &gatedStore{class: class, entered: make(chan struct{}), release: make(chan struct{})}
+	return g, func(m *memory.Store) lsusync.Store { g.batchingStore = m; return g }
+}
+
+func (g *gatedStore) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
+	if class == g.class {
+		g.once.Do(func() { close(g.entered) })
+		select {
+		case <-g.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return g.batchingStore.Bilans(ctx, class)
+}
+
+func TestConcurrentSyncRefused(t *testing.T) {
+	g, wrap := gate("6B")
+	f := newFixture(t, setup{wrap: wrap})
+	c := f.client(t)
+
+	run := c.start("synchroniser", "5 A", "6B")
+	<-g.entered
+	r := c.get(run)
+	require.Equal(t, http.StatusOK, r.code)
+	require.Contains(t, text(r.body), "Synchronisation en cours")
+	require.Contains(t, r.body, `<noscript><meta http-equiv="refresh" content="2"></noscript>`, "it refreshes itself without JavaScript")
+	require.Contains(t, r.body, `data-progress-url="progression?n=1"`)
+	require.Contains(t, text(c.get("").body), "Une synchronisation est en cours : Synchronisation du 15/12/2025 à 10:32 (5 A, 6B).")
+
+	// A second synchronisation, or a set-up, is refused and shows the
+	// running one.
+	second := c.post("synchroniser", url.Values{"action": {"simuler"}, "classe": {"3EME1"}})
+	require.Equal(t, http.StatusConflict, second.code)
+	page := text(second.body)
+	require.Contains(t, page, "Une synchronisation est déjà en cours : la vôtre n'a pas été lancée.")
+	require.Contains(t, page, "Synchronisation en cours Lancée le 15/12/2025 à 10:32 pour : 5 A, 6B")
+	// The answer to a POST can be neither refreshed nor reloaded: it
+	// links to the running one's page.
+	require.Contains(t, second.body, `<a href="rapport?n=1">Suivre la synchronisation en cours</a>`)
+	require.NotContains(t, second.body, "refresh")
+	require.NotContains(t, second.body, "data-progress-url")
+	setUp := c.post("parametrer", url.Values{"classe": {"6B"}, "periodes": {"trimestres"}, "annee": {"2025"}})
+	require.Equal(t, http.StatusConflict, setUp.code)
+
+	// The first one's progress: one class done of two.
+	deadline := time.Now().Add(10 * time.Second)
+	var p struct {
+		Running     bool
+		Done, Total int
+		Text        string
+	}
+	for {
+		require.NoError(t, json.Unmarshal([]byte(c.get("progression?n=1").body), &p))
+		if p.Done == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.Equal(t, "Classes traitées : 1 sur 2", p.Text)
+	require.True(t, p.Running)
+
+	close(g.release)
+	r = c.wait(run)
+	require.Len(t, rows(r.body), 4, "the first one's report")
+	c.wait(c.start("simuler", "3EME1")) // and now another may run
+}
+
+func TestShutdownCancelsTheRunningSync(t *testing.T) {
+	g, wrap := gate("6B")
+	f := newFixture(t, setup{wrap: wrap})
+	before := f.mem.Snapshot()
+	c := f.client(t)
+
+	run := c.start("synchroniser", "5 A", "6B")
+	<-g.entered
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, f.h.Shutdown(ctx))
+
+	// Shutdown waited: the run has ended, and the batch was discarded.
+	r := c.get(run)
+	page := text(r.body)
+	require.Contains(t, page, "La synchronisation a été interrompue (arrêt du serveur)")
+	require.Contains(t, page, "La synchronisation s'est terminée avec", "the closing row counts the errors")
+	if diff := cmp.Diff(before, f.mem.Snapshot()); diff != "" {
+		t.Errorf("a cancelled synchronisation wrote (-before +after):\n%s", diff)
+	}
+	// No new one starts.
+	r = c.post("synchroniser", url.Values{"action": {"synchroniser"}, "classe": {"6B"}})
+	require.Equal(t, http.StatusServiceUnavailable, r.code)
+	require.Contains(t, text(r.body), "Le serveur s'arrête")
+	require.Contains(t, f.log.String(), "reason=shutdown")
+}
+
+func TestShutdownWhileReadingTheExports(t *testing.T) {
+	entered := make(chan struct{})
+	open := func(ctx context.Context) (lsusync.Source, error) {
+		close(entered)
+		<-ctx.Done()
+		return nil, context.Cause(ctx)
+	}
+	f := newFixture(t, setup{open: open})
+	c := f.client(t)
+	run := c.start("simuler", "6B")
+	<-entered
+	require.NoError(t, f.h.Shutdown(context.Background()))
+	require.Contains(t, text(c.get(run).body), "Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
+}
+
+func TestSourceFails(t *testing.T) {
+	open := func(context.Context) (lsusync.Source, error) {
+		return nil, fmt.Errorf("opening exports: %w", errors.New("no BEE_ELEVES file in the folder"))
+	}
+	f := newFixture(t, setup{open: open})
+	c := f.client(t)
+	r := c.get("")
+	require.Equal(t, http.StatusOK, r.code, "the store's classes are listed all the same")
+	page := text(r.body)
+	require.Contains(t, page, "Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
+	require.Contains(t, page, "Détail technique opening exports: no BEE_ELEVES file in the folder")
+	require.Contains(t, page, "6B Sixième B")
+
+	r = c.wait(c.start("synchroniser", "6B"))
+	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 6B Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
+	require.Contains(t, f.log.String(), "the source could not be opened")
+	r = c.post("parametrer", url.Values{"classe": {"6B"}, "periodes": {"trimestres"}, "annee": {"2025"}})
+	require.Equal(t, http.StatusServiceUnavailable, r.code)
+	require.Contains(t, text(r.body), "Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
+	require.NotContains(t, f.log.String(), "BEE_ELEVES", "the log holds no error text")
+}
+
+// otherSchool is a source of another establishment.
+type otherSchool struct{ lsusync.Source }
+
+func (o otherSchool) Establishment(ctx context.Context) (lsusync.Establishment, error) {
+	e, err := o.Source.Establishment(ctx)
+	e.UAI = "0930002B"
+	return e, err
+}
+
+func TestWrongEstablishment(t *testing.T) {
+	// The exports of another school (rule 2): the page says so before
+	// anything is tried, and offers none of its classes to set up.
+	f := newFixture(t, setup{open: fixed(otherSchool{sampleSource(t)}), edit: func(s *lsusync.Snapshot) { removeClass(s, "6B") }})
+	before := f.mem.Snapshot()
+	c := f.client(t)
+	r := c.get("")
+	refusal := lsusync.RefusalText(&lsusync.EstablishmentError{Source: "0930002B", Store: "0750001A"})
+	page := text(r.body)
+	require.Contains(t, page, refusal+" Mettez dans le dossier des exports ceux de cet établissement.")
+	require.Equal(t, 2, strings.Count(r.body, `disabled aria-describedby="blocage"`), "Simuler and Synchroniser are disabled")
+	require.NotContains(t, page, "Classes à paramétrer")
+
+	r = c.wait(c.start("synchroniser", "5 A"))
+	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 5 A "+refusal)
+	require.Contains(t, f.log.String(), "reason=wrong-establishment")
+	if diff := cmp.Diff(before, f.mem.Snapshot()); diff != "" {
+		t.Errorf("a refused synchronisation wrote (-before +after):\n%s", diff)
+	}
+}
+
+func TestSetUpClasses(t *testing.T) {
+	// 6B is new in the exports: the store has neither the class nor its
+	// pupils. 3EME1 is in the store without periods.
+	f := newFixture(t, setup{edit: func(s *lsusync.Snapshot) {
+		removeClass(s, "6B")
+		for i := range s.Classes {
+			if s.Classes[i].Code == "3EME1" {
+				s.Classes[i].Periods = nil
+			}
+		}
+	}})
+	c := f.client(t)
+	page := text(c.get("").body)
+	require.Contains(t, page, "Classes à paramétrer")
+	require.Contains(t, page, "3EME1 · Troisième 1 (sans périodes)")
+	require.Contains(t, page, "6B · Sixième B (nouvelle dans la base élèves)")
+	require.Contains(t, page, "Année scolaire 2024-2025 2025-2026 2026-2027")
+
+	r := c.post("parametrer", url.Values{"classe": {"3EME1", "6B", "6C"}, "periodes": {"semestres"}, "annee": {"2025"}})
+	require.Equal(t, http.StatusOK, r.code)
+	want := []row{
+		{"Succès", "La classe 3EME1 (Troisième 1) est paramétrée : S1 S2 (2025-2026)."},
+		{"Succès", "La classe 6B (Sixième B) est paramétrée : S1 S2 (2025-2026)."},
+		{"Erreur", "La classe 6C n'a pas été paramétrée. " + lsusync.RefusalText(&lsusync.ClassesError{
+			Err: lsusync.ErrUnknownClass, Classes: []string{"6C"}, Known: []string{"3EME1", "4e 1", "5 A", "5 B", "6A", "6B"}})},
+	}
+	if diff := cmp.Diff(want, rows(r.body)); diff != "" {
+		t.Errorf("set-up rows (-want +got):\n%s", diff)
+	}
+	classes, err := f.mem.Classes(context.Background())
+	require.NoError(t, err)
+	for _, cl := range classes {
+		if cl.Code == "6B" || cl.Code == "3EME1" {
+			require.Equal(t, lsusync.Semesters(2025), cl.Periods, cl.Code)
+		}
+	}
+	page = text(c.get("").body)
+	require.NotContains(t, page, "Classes à paramétrer")
+	require.NotContains(t, c.get("").body, "disabled")
+
+	// The next synchronisation fills the new class.
+	r = c.wait(c.start("synchroniser", "6B"))
+	students, err := f.mem.Students(context.Background(), "6B")
+	require.NoError(t, err)
+	require.NotEmpty(t, students)
+	require.Contains(t, text(r.body), fmt.Sprintf("%d élèves (6B) ont été ajoutés", len(students)))
+}
+
+func TestToken(t *testing.T) {
+	f := newFixture(t, setup{token: token})
+	tests := []struct {
+		name     string
+		path     string
+		cookie   string
+		code     int
+		location string
+	}{
+		{"no token", "", "", http.StatusUnauthorized, ""},
+		{"no token, a report", "rapport?n=1", "", http.StatusUnauthorized, ""},
+		{"no token, the script", "static/screen.js", "", http.StatusUnauthorized, ""},
+		{"a wrong token", "?token=jeton", "", http.StatusUnauthorized, ""},
+		{"the token twice", "?token=" + token + "&token=" + token, "", http.StatusUnauthorized, ""},
+		{"a wrong cookie", "", "jeton", http.StatusUnauthorized, ""},
+		{"the token", "?token=" + token, "", http.StatusSeeOther, "./"},
+		{"the token on a report", "rapport?n=1&token=" + token + "&detail=1", "", http.StatusSeeOther, "./rapport?detail=1&n=1"},
+		{"the cookie", "", token, http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := f.client(t)
+			if tt.cookie != "" {
+				c.login()
+				u, err := url.Parse(c.base)
+				require.NoError(t, err)
+				cookies := c.http.Jar.Cookies(u)
+				require.Len(t, cookies, 1)
+				cookies[0].Value = tt.cookie
+				c.http.Jar.SetCookies(u, cookies)
+			}
+			r := c.get(tt.path)
+			require.Equal(t, tt.code, r.code, r.body)
+			require.Equal(t, tt.location, r.header.Get("Location"))
+			if tt.code == http.StatusUnauthorized {
+				require.Contains(t, text(r.body), "L'accès à cette page demande le jeton d'accès")
+				require.NotContains(t, r.body, "COLLEGE", "nothing of the establishment")
+			}
+			if tt.code == http.StatusSeeOther {
+				set := r.header.Get("Set-Cookie")
+				require.Regexp(t, `^lsusync_[0-9a-f]{12}=`+token+`; HttpOnly; SameSite=Strict$`, set)
+			}
+		})
+	}
+	// A POST without the token starts nothing.
+	r := f.client(t).post("synchroniser", url.Values{"action": {"synchroniser"}, "classe": {"6B"}})
+	require.Equal(t, http.StatusUnauthorized, r.code)
+	require.Nil(t, f.lastRun(t))
+
+	// The browser's way: the token's address, then the cookie.
+	c := f.client(t)
+	c.login()
+	c.wait(c.start("simuler", "6B"))
+	require.NotContains(t, f.log.String(), token)
+	require.Contains(t, f.log.String(), "access refused")
+}
+
+// lastRun returns the progress of run 1, or nil when there is none. The
+// fixture must have the test's token.
+func (f *fixture) lastRun(t *testing.T) map[string]any {
+	c := f.client(t)
+	c.login()
+	r := c.get("progression?n=1")
+	if r.code == http.StatusNotFound {
+		return nil
+	}
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.body), &m))
+	return m
+}
+
+func TestCrossSiteRequestsRefused(t *testing.T) {
+	f := newFixture(t, setup{token: token})
+	c := f.client(t)
+	c.login()
+	form := url.Values{"action": {"synchroniser"}, "classe": {"6B"}}
+	tests := []struct {
+		name   string
+		header []string
+		code   int
+	}{
+		{"another site", []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"another origin", []string{"Origin", "http://evil.example"}, http.StatusForbidden},
+		{"a sibling site", []string{"Sec-Fetch-Site", "same-site"}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, path := range []string{"synchroniser", "parametrer"} {
+				r := c.post(path, form, tt.header...)
+				require.Equal(t, tt.code, r.code, r.body)
+				require.Contains(t, text(r.body), "Cette demande vient d'un autre site : elle a été refusée.")
+			}
+		})
+	}
+	require.Nil(t, f.lastRun(t), "no run started")
+	// The same origin goes through.
+	r := c.post("synchroniser", url.Values{"action": {"simuler"}, "classe": {"6B"}}, "Sec-Fetch-Site", "same-origin", "Origin", f.srv.URL)
+	require.Equal(t, http.StatusSeeOther, r.code)
+	c.wait("rapport?n=1")
+	require.Contains(t, f.log.String(), "cross-origin request refused")
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	f := newFixture(t, setup{token: token})
+	c := f.client(t)
+	c.login()
+	run := c.start("simuler", "6B")
+	c.wait(run)
+	anonymous := f.client(t)
+	pages := map[string]response{
+		"selection":  c.get(""),
+		"report":     c.get(run + "&detail=1"),
+		"JSON":       c.get(strings.Replace(run, "rapport?", "rapport.json?", 1)),
+		"progress":   c.get(strings.Replace(run, "rapport?", "progression?", 1)),
+		"style":      c.get("static/screen.css"),
+		"script":     c.get("static/screen.js"),
+		"icon":       c.get("static/favicon.svg"),
+		"not found":  c.get("nulle-part"),
+		"refused":    anonymous.get(""),
+		"cross-site": c.post("synchroniser", url.Values{}, "Sec-Fetch-Site", "cross-site"),
+		"redirect":   c.post("synchroniser", url.Values{"action": {"simuler"}, "classe": {"6B"}}),
+	}
+	want := map[string]string{
+		"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+		"X-Content-Type-Options": "nosniff",
+		"X-Frame-Options":        "DENY",
+		"Referrer-Policy":        "no-referrer",
+		"Cache-Control":          "no-store",
+	}
+	for name, r := range pages {
+		got := map[string]string{}
+		for k := range want {
+			got[k] = r.header.Get(k)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (%d): headers (-want +got):\n%s", name, r.code, diff)
+		}
+		// No inline script or style: the policy would block them.
+		if strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+			for _, bad := range []*regexp.Regexp{regexp.MustCompile(`<script(?:\s+[^>]*)?>[^<]`), regexp.MustCompile(`<style`), regexp.MustCompile(`\sstyle=`), regexp.MustCompile(`\son[a-z]+=`)} {
+				if bad.MatchString(r.body) {
+					t.Errorf("%s: inline script or style: %s", name, bad.FindString(r.body))
+				}
+			}
+		}
+	}
+	require.Equal(t, "text/css; charset=utf-8", pages["style"].header.Get("Content-Type"))
+	require.Equal(t, "text/javascript; charset=utf-8", pages["script"].header.Get("Content-Type"))
+	require.Equal(t, "image/svg+xml", pages["icon"].header.Get("Content-Type"))
+	require.Equal(t, http.StatusNotFound, pages["not found"].code)
+}
+
+func TestNoPersonalDataInTheLog(t *testing.T) {
+	// 4e 1 new in the exports, to set up, and a name corrected in 6B;
+	// every page visited, every action taken; then not one name, birth
+	// date or INE in the log.
+	f := newFixture(t, setup{token: token, edit: func(s *lsusync.Snapshot) { removeClass(s, "4e 1") }})
+	c := f.client(t)
+	f.client(t).get("?token=faux")
+	c.login()
+	c.get("")
+	c.post("parametrer", url.Values{"classe": {"4e 1"}, "periodes": {"trimestres"}, "annee": {"2025"}})
+	for _, action := range []string{"simuler", "synchroniser"} {
+		run := c.start(action, "3EME1", "4e 1", "5 A", "5 B", "6A", "6B")
+		c.wait(run)
+		c.get(run + "&detail=1&tout=1")
+		c.get(strings.Replace(run, "rapport?", "rapport.json?", 1))
+	}
+	c.post("synchroniser", url.Values{"action": {"simuler"}, "classe": {"6C"}})
+	c.wait("rapport?n=3")
+	c.post("synchroniser", url.Values{"classe": {"6B"}}, "Sec-Fetch-Site", "cross-site")
+
+	log := f.log.String()
+	for _, want := range []string{"screen: sync started", "screen: sync ended", "screen: class set up", "lsusync: sync ended", "reason=unknown-class"} {
+		require.Contains(t, log, want, "the log tells what happened")
+	}
+	var personal []string
+	add := func(vs ...string) {
+		for _, v := range vs {
+			if len(v) >= 3 {
+				personal = append(personal, v)
+			}
+		}
+	}
+	snap := f.mem.Snapshot()
+	for _, p := range snap.Students {
+		add(p.LastName, p.UsageName, p.FirstName, p.FirstName2, p.FirstName3, p.INE, p.BirthDate.String(), p.ID)
+	}
+	for _, tc := range snap.Teachers {
+		add(tc.LastName, tc.FirstName, tc.NUMEN)
+	}
+	add(snap.Establishment.HeadName, snap.Establishment.Email, snap.Establishment.Phone, token)
+	add("MARCHAND", "MARCHANE") // the name the export corrected
+	require.Greater(t, len(personal), 400)
+	for _, v := range personal {
+		if strings.Contains(log, v) {
+			t.Errorf("the log holds %q", v)
+		}
+	}
+}
+
+func TestMountedUnderAPrefix(t *testing.T) {
+	snap := sampleSnapshot(t)
+	mem, err := memory.New(snap)
+	require.NoError(t, err)
+	h := screen.New(mem, fixed(sampleSource(t)), screen.Options{Token: token, Now: clock})
+	t.Cleanup(func() { h.Shutdown(context.Background()) })
+	mux := http.NewServeMux()
+	mux.Handle("/lsu/", http.StripPrefix("/lsu", h))
+	f := &fixture{h: h}
+	f.srv = newServer(t, mux)
+	c := f.client(t)
+	c.base = f.srv.URL + "/lsu/"
+
+	c.login() // the redirect's relative address stays under /lsu/
+	r := c.get("")
+	require.Equal(t, http.StatusOK, r.code)
+	run := c.start("simuler", "6B")
+	require.Len(t, rows(c.wait(run).body), 3)
+	require.Equal(t, http.StatusOK, c.get("static/screen.css").code)
+
+	// Redirects resolve under the prefix, as a browser resolves them.
+	follow := &http.Client{Jar: c.http.Jar}
+	resp, err := follow.Get(f.srv.URL + "/lsu/rapport?n=1&token=" + token)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, "/lsu/rapport", resp.Request.URL.Path)
+	require.Equal(t, "n=1", resp.Request.URL.RawQuery)
+}
+
+// removeClass removes a class from the store's content, with its pupils
+// and their bilans, as if it were new in the exports.
+func removeClass(s *lsusync.Snapshot, code string) {
+	s.Classes = slices.DeleteFunc(s.Classes, func(c lsusync.Class) bool { return c.Code == code })
+	gone := map[string]bool{}
+	s.Students = slices.DeleteFunc(s.Students, func(p lsusync.Student) bool {
+		gone[p.ID] = p.Class == code
+		return gone[p.ID]
+	})
+	s.Bilans = slices.DeleteFunc(s.Bilans, func(b lsusync.Bilan) bool { return gone[b.Student] })
+}
