@@ -311,6 +311,12 @@ func TestRefusals(t *testing.T) {
 			args:  []string{"-dir", testdataDir},
 			want:  []string{"reading the exports"},
 		},
+		{
+			name:  "damaged export in the folder",
+			store: sampleCopy,
+			args:  []string{"-dir", "../../siecle/testdata/damaged"},
+			want:  []string{"reading the exports", "Communs.xml:2: <BEE_COMMUNX>: unknown root element", "BEE_COMMUN, BEE_STRUCTURES"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := tc.store(t)
