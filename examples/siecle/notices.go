@@ -69,8 +69,10 @@ func (ns *notices) unexpected(p *parsed) {
 			plural(u.count, "n'est pas lu", "ne sont pas lus"), plural(u.count, "les données qu'il porte", "les données qu'ils portent"))
 	}
 	if p.unknownMore > 0 {
-		ns.add(lsusync.StatusWarning, p.name,
-			"%d autres éléments inattendus ne sont pas lus : les données qu'ils portent ne sont pas synchronisées.", p.unknownMore)
+		n := p.unknownMore
+		ns.add(lsusync.StatusWarning, p.name, "%d %s : %s ne sont pas synchronisées.", n,
+			plural(n, "autre élément inattendu n'est pas lu", "autres éléments inattendus ne sont pas lus"),
+			plural(n, "les données qu'il porte", "les données qu'ils portent"))
 	}
 }
 
