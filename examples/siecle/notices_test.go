@@ -122,6 +122,20 @@ func TestNotices(t *testing.T) {
 				Message: "1 élève de la division « 6 B » de SIECLE n'est dans aucune classe : ni STS-Web ni Structures.xml n'ont cette division, il n'est pas synchronisé."},
 			noticeInactifs, noticeOrphan, noticeDir, noticeNUMEN,
 		}, nil},
+		{"orphan structures on one line", func(t *testing.T) (*Source, error) {
+			// The first in file order is named, whatever the order of a
+			// map: several share the line.
+			var orphans strings.Builder
+			for _, id := range []string{"995", "991", "998", "990", "997", "992"} {
+				fmt.Fprintf(&orphans, `<STRUCTURES_ELEVE ELEVE_ID="%s"><STRUCTURE><CODE_STRUCTURE>4e 1</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>`, id)
+			}
+			_, f := fixtureDir(t, edit(t, fxEleves, "<STRUCTURES>", "<STRUCTURES>"+orphans.String()))
+			return Open(ctx, f, Options{})
+		}, []lsusync.Notice{noticeNoDivision, noticeInactifs,
+			{Status: lsusync.StatusWarning, Where: `ElevesSansAdresses.xml:101 STRUCTURES_ELEVE (ELEVE_ID="995")`,
+				Message: "7 affectations de SIECLE (STRUCTURES_ELEVE) désignent des élèves absents de la liste des élèves : elles sont ignorées."},
+			noticeDir, noticeNUMEN,
+		}, nil},
 		{"many unexpected names", func(t *testing.T) (*Source, error) {
 			var extra strings.Builder
 			for i := range maxUnexpected + 3 {

@@ -121,6 +121,7 @@ type elevesData struct {
 	pending map[string]pendingStruct // structures read before their pupil
 	divLine map[string]int           // line of the first STRUCTURE of each division code
 
+	structs    int    // STRUCTURES_ELEVE read
 	orphans    int    // STRUCTURES_ELEVE of no listed pupil
 	orphanLine int    // of the first, in file order
 	orphanID   string // its ELEVE_ID
@@ -130,6 +131,7 @@ type pendingStruct struct {
 	division string
 	groups   []string
 	line     int
+	seq      int // rank of the STRUCTURES_ELEVE in the file
 }
 
 type communsData struct {
@@ -405,9 +407,10 @@ func (r *fileReader) readEleves() error {
 		return err
 	}
 	d.orphans = len(d.pending)
+	first := -1 // the first orphan in file order: several may share a line
 	for id, ps := range d.pending {
-		if d.orphanLine == 0 || ps.line < d.orphanLine {
-			d.orphanLine, d.orphanID = ps.line, id
+		if first < 0 || ps.seq < first {
+			first, d.orphanLine, d.orphanID = ps.seq, ps.line, id
 		}
 	}
 	d.pending = nil
@@ -537,14 +540,15 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 		return r.errf(ErrValue, "STRUCTURES_ELEVE@ELEVE_ID", "", string(idb), "ELEVE_ID must be a positive integer")
 	}
 	id := string(idb)
-	line := r.t.line(r.t.tokStart)
+	line, seq := r.t.line(r.t.tokStart), d.structs
+	d.structs++
 	var division string
 	var groups []string
 	i, known := d.index[id]
 	if known {
 		division, groups = d.pupils.at(i).division, d.pupils.at(i).groups
 	} else if ps, ok := d.pending[id]; ok {
-		division, groups = ps.division, ps.groups
+		division, groups, line, seq = ps.division, ps.groups, ps.line, ps.seq
 	}
 	err := r.list("STRUCTURES_ELEVE", "STRUCTURE", func() string { return pupilRecord(id) }, func() error {
 		var code string
@@ -607,7 +611,7 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 	if d.pending == nil {
 		d.pending = make(map[string]pendingStruct)
 	}
-	d.pending[id] = pendingStruct{division: division, groups: groups, line: line}
+	d.pending[id] = pendingStruct{division: division, groups: groups, line: line, seq: seq}
 	return nil
 }
 
