@@ -16,7 +16,7 @@ import (
 // TestSIECLEAgreement modifies the model in the ways tests do, and in the
 // ways of the mapping's corner cases, and checks that the SIECLE file
 // Source reading the exports gives exactly Source(): the two
-// implementations of notes/MAPPING.md agree.
+// implementations of the mapping (docs/mapping.md) agree.
 func TestSIECLEAgreement(t *testing.T) {
 	for _, tc := range []struct {
 		name   string

@@ -14,8 +14,8 @@
 //     Structures.zip and Nomenclature.zip, and sts_emp_<UAI>_<YEAR>.xml
 //     (STS_EDT), plain;
 //   - [Establishment.Source] gives the domain values a Source reading
-//     those exports gives, by the project's binding mapping
-//     (notes/MAPPING.md);
+//     those exports gives, by the project's mapping
+//     (docs/mapping.md);
 //   - [Establishment.StoreSnapshot] gives the store `lsusync init` creates
 //     from them, built by [Init], which any Source can use: syncing the
 //     Source into that store changes nothing.

@@ -127,9 +127,11 @@ func (g *generator) nomenclatures() {
 					e.Programmes = append(e.Programmes, Programme{MEF: mef, Subject: s.Code, Modality: s.modality, Hours: hours(s.hours)})
 				}
 			}
-			// Latin: listed with no hours (and another modality) in the
-			// standard MEF, taught in the bilingual one; a class with
-			// only the standard MEF gets no modality for it.
+			// Latin: listed with no hours (and another modality, as
+			// real Nomenclature.xml files list options) in the standard
+			// MEF, taught in the bilingual one: a class with both MEFs
+			// takes the bilingual one's modality, a class with only the
+			// standard MEF that of the programme without hours.
 			if bil {
 				e.Programmes = append(e.Programmes, Programme{MEF: mef, Subject: subjLatin.Code, Modality: subjLatin.modality, Hours: hours(subjLatin.hours)})
 			} else {

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,8 +11,7 @@ import (
 
 // Source returns the domain values of the establishment: exactly what a
 // Source reading the exports written by [Establishment.WriteExports]
-// gives, by the binding SIECLE/STS-Web mapping of the project
-// (notes/MAPPING.md):
+// gives, by the project's SIECLE/STS-Web mapping (docs/mapping.md):
 //
 //   - classes: the STS divisions, then the Structures.xml divisions not in
 //     STS; label: STS LIBELLE_LONG, else Structures.xml LIBELLE_LONG, else
@@ -22,10 +22,11 @@ import (
 //   - services: the division's, then those of every group whose divisions
 //     include the class; subject label: STS LIBELLE_EDITION, LIBELLE_LONG,
 //     LIBELLE_COURT, then the same from Nomenclature.xml; modality: the
-//     first programme of one of the class's MEFs with positive hours, "N"
-//     giving "";
+//     first programme of one of the class's MEFs with positive hours,
+//     else the first of any hours, "N" giving "";
 //   - teachers: INDIVIDUS then SUPPLEANTS, a key seen twice kept once;
-//     civility from CIVILITE (1 M, 2 and 3 MME), else SEXE.
+//     civility from CIVILITE (1 M, 2 and 3 MME), else SEXE; the type dir,
+//     which LSU does not know, read as epp in every reference.
 //
 // The Source shares nothing with e: later changes to e do not affect it.
 func (e *Establishment) Source() *memory.Source {
@@ -86,7 +87,16 @@ func domainTeacher(t Teacher) lsusync.Teacher {
 	if last == "" {
 		last = trim(t.BirthName)
 	}
-	return lsusync.Teacher{Key: t.Key, Civility: t.civility(), LastName: last, FirstName: trim(t.FirstName)}
+	return lsusync.Teacher{Key: lsuKey(t.Key), Civility: t.civility(), LastName: last, FirstName: trim(t.FirstName)}
+}
+
+// lsuKey returns the LSU key of an STS-Web teacher key: LSU knows the
+// types epp and local, and a person of type dir is an epp one.
+func lsuKey(k lsusync.TeacherKey) lsusync.TeacherKey {
+	if k.Type == "dir" {
+		k.Type = "epp"
+	}
+	return k
 }
 
 // SubjectLabel returns the label of the subject with the given code by
@@ -114,22 +124,25 @@ func (s *Subject) label() string {
 // Modality returns the modalité d'élection of a subject in a class of the
 // given MEFs by the mapping: the CODE_MODALITE_ELECT of the first
 // programme, in file order, of one of the MEFs and the subject with
-// positive hours; "N" and no programme give "".
+// positive hours, else of the first with any hours; "N" and no programme
+// give "".
 func (e *Establishment) Modality(mefs []string, subject string) string {
-	for _, p := range e.Programmes {
-		if trim(p.Subject) != subject || !positive(p.Hours) {
-			continue
-		}
-		for _, m := range mefs {
-			if trim(p.MEF) == m {
-				if mod := trim(p.Modality); mod != "N" {
-					return mod
-				}
-				return ""
+	found := ""
+	for _, hours := range []bool{true, false} {
+		for _, p := range e.Programmes {
+			if found != "" || trim(p.Subject) != subject || hours && !positive(p.Hours) || !slices.Contains(mefs, trim(p.MEF)) {
+				continue
 			}
+			found = trim(p.Modality)
+		}
+		if found != "" {
+			break
 		}
 	}
-	return ""
+	if found == "N" {
+		return ""
+	}
+	return found
 }
 
 // positive reports whether a HORAIRE is a number greater than zero.
@@ -192,7 +205,7 @@ func (e *Establishment) domainClasses() []lsusync.ClassData {
 			}
 			for _, h := range t.HeadOf {
 				d := trim(h.Division)
-				heads[d] = append(heads[d], lsusync.HeadTeacher{Teacher: t.Key, Start: h.Start, End: h.End})
+				heads[d] = append(heads[d], lsusync.HeadTeacher{Teacher: lsuKey(t.Key), Start: h.Start, End: h.End})
 			}
 		}
 	}
@@ -283,11 +296,16 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
+// cloneKeys returns the LSU keys of the STS-Web keys k.
 func cloneKeys(k []lsusync.TeacherKey) []lsusync.TeacherKey {
 	if len(k) == 0 {
 		return nil
 	}
-	return append([]lsusync.TeacherKey(nil), k...)
+	out := make([]lsusync.TeacherKey, len(k))
+	for i := range k {
+		out[i] = lsuKey(k[i])
+	}
+	return out
 }
 
 func cloneStrings(s []string) []string {

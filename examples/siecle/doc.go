@@ -18,33 +18,62 @@
 //
 // Every file is recognised by its root element, never by its name: [Open]
 // refuses a file given in the wrong slot, and [OpenDir] sorts the files of
-// a folder by root element, refuses two files of the same kind (naming
-// both), skips other SIECLE exports (BEE_RESPONSABLES...) and refuses any
-// other XML file. EDT_STS files, and STS_EDT files carrying
-// PARAMETRES/APPLICATION_SOURCE, go the other way (from a timetable
-// program to STS-Web) and are refused as such.
+// a folder by root element and refuses two files of the same kind (naming
+// both). [OpenDir] skips the SIECLE exports the sync does not need (root
+// BEE_RESPONSABLES), each with a notice, and refuses any other .xml or
+// .zip file, naming the root it has and the roots expected: an export
+// whose root is damaged is never skipped without a word. Files of other
+// extensions, and hidden files, are ignored. EDT_STS files, and STS_EDT
+// files carrying PARAMETRES/APPLICATION_SOURCE, go the other way (from a
+// timetable program to STS-Web) and are refused as such.
 //
-// The values follow the project's binding mapping (notes/MAPPING.md): the
-// UAI from PARAMETRES/UAJ (every file must give the same, and the same
-// ANNEE_SCOLAIRE when they give one); classes are the STS-Web divisions
-// plus the Structures.xml ones, labelled by STS LIBELLE_LONG, else
-// Structures.xml LIBELLE_LONG, else the code; pupils belong to the class
-// of their STRUCTURE of type D, with their groups (type G) in file order
-// and their DATE_SORTIE; INE is ID_NATIONAL, else INE_RNIE, else INE_BEA;
-// the last name is NOM_DE_FAMILLE, else NOM (files before 2016); the
-// services of a class are the division's and those of every group whose
+// # Values
+//
+// The mapping from the elements of the exports to the domain values, with
+// the reason of each choice, is written out in docs/mapping.md at the root
+// of the repository. In short: the UAI from PARAMETRES/UAJ (every file
+// must give the same, and the same ANNEE_SCOLAIRE when they give one);
+// classes are the STS-Web divisions plus the Structures.xml ones,
+// labelled by STS LIBELLE_LONG, else Structures.xml LIBELLE_LONG, else
+// the code; pupils belong to the class of their STRUCTURE of type D, with
+// their groups (type G) in file order and their DATE_SORTIE; INE is
+// ID_NATIONAL, else INE_RNIE, else INE_BEA; the last name is
+// NOM_DE_FAMILLE, else NOM (files before 2016); the services of a class
+// are the division's and those of every group whose
 // DIVISIONS_APPARTENANCE includes it; subject labels come from STS-Web
 // (LIBELLE_EDITION, LIBELLE_LONG, LIBELLE_COURT), else from
 // Nomenclature.xml; the modality of a subject in a class is the
 // CODE_MODALITE_ELECT of the first Nomenclature.xml PROGRAMME of one of
-// the class's MEFs with HORAIRE > 0 ("N" gives none); professeurs
-// principaux come from INDIVIDU/PROFS_PRINC with their dates. Empty
-// elements mean absent, and values are trimmed; codes stay text, leading
-// zeros and inner spaces kept.
+// the class's MEFs with HORAIRE > 0, else of the first with any HORAIRE
+// (real files list options such as Latin with 0.00), "N" giving none;
+// professeurs principaux come from INDIVIDU/PROFS_PRINC with their dates.
+// Empty elements mean absent, and values are trimmed; codes stay text,
+// leading zeros and inner spaces kept.
 //
-// Pupils whose division is no class (SIECLE's "Inactifs", or none at all)
-// are in no class; [Source.Diagnostics] counts them by division code,
-// without any name.
+// Teachers keep their STS-Web key, TYPE and ID, except that LSU knows two
+// types, epp and local: a person of TYPE dir (head of establishment,
+// deputy, in STS-Web since 2017) is an epp teacher of the same ID, in
+// INDIVIDUS, SUPPLEANTS, the services and the professeurs principaux
+// alike. A dir and an epp person of the same ID would be one teacher in
+// LSU, and are refused.
+//
+// # Notices
+//
+// The Source implements [lsusync.NoticeSource]: [Source.Notices] tells,
+// in French for the school's staff and without personal data, what the
+// reader noticed and does not serve, each notice with where it is (file,
+// line, element, record key):
+//
+//   - warnings: each SIECLE export of the folder that is not read; the
+//     elements skipped in a list whose items the sync uses, such as a
+//     MEFS_APPARTENANCE/MEF written instead of MEF_APPARTENANCE, which
+//     may carry data the sync then lacks (one notice per element name
+//     and file, with a count); the pupils of a division that neither
+//     STS-Web nor Structures.xml has, by division code, and the pupils
+//     with no division; the STRUCTURES_ELEVE naming no pupil; the lines
+//     of the NUMEN file naming no teacher of STS-Web;
+//   - information: the pupils of SIECLE's "Inactifs" pseudo-division,
+//     counted; the persons of type dir read as epp, counted.
 //
 // # NUMEN
 //
@@ -58,12 +87,12 @@
 //	local,17,
 //
 // The first line is that header. Each line is an STS-Web teacher type
-// (epp, local or dir), the INDIVIDU@ID, and the 13-character NUMEN
-// (letters and digits; an empty NUMEN is ignored, and never erases a
-// stored one). The separator is ',' or ';' (as the header uses, for
-// spreadsheets set to French); a UTF-8 byte-order mark is allowed. A line
-// naming a teacher that STS-Web does not list is ignored and counted in
-// [Diagnostics].UnknownNUMEN; a malformed line or a teacher given twice is
+// (epp, local or dir, read as epp as above), the INDIVIDU@ID, and the
+// 13-character NUMEN (letters and digits; an empty NUMEN is ignored, and
+// never erases a stored one). The separator is ',' or ';' (as the header
+// uses, for spreadsheets set to French); a UTF-8 byte-order mark is
+// allowed. A line naming a teacher that STS-Web does not list is ignored,
+// and counted in a notice; a malformed line or a teacher given twice is
 // refused.
 //
 // # Encodings
@@ -81,16 +110,26 @@
 //
 // Every refusal is an [*Error] naming the file, the line, the element or
 // attribute, the record (ELEVE_ID, teacher key, division code) and the
-// offending value, and matching [lsusync.ErrInvalid] and one of [ErrSyntax],
-// [ErrEncoding], [ErrWrongFile], [ErrMismatch], [ErrTooLarge] or
-// [ErrValue]. Values of pupils' names, birth dates and INE are never put
-// in an error. Refused: malformed or truncated XML, a DOCTYPE (there is no
-// DTD and no entity expansion), duplicate ELEVE_IDs, a pupil in two
-// divisions, services naming a teacher or a subject that the file does not
-// list, malformed dates (DD/MM/YYYY in SIECLE, YYYY-MM-DD in STS-Web,
-// real calendar dates) and codes (ELEVE_ID a positive integer, UAI seven
-// digits and a letter, subject codes six digits, CODE_SEXE 1 or 2,
-// teacher TYPE epp, local or dir, teacher ID digits).
+// offending value, and matching [lsusync.ErrInvalid] and one of
+// [ErrSyntax], [ErrEncoding], [ErrWrongFile], [ErrMismatch], [ErrTooLarge]
+// or [ErrValue]. Personal data is never put in an error: nothing of the
+// pupils (the offending text of any error in BEE_ELEVES' data but the
+// structures: names, birth and exit dates, sex, INE...), nothing of the
+// staff in INDIVIDUS and SUPPLEANTS (names, birth dates, civility), not
+// the head's name, not a NUMEN. Such an error says what is wrong without
+// the value: how it is written ("written YYYY-MM-DD instead of
+// DD/MM/YYYY", or its shape, where 9 stands for a digit and A for a
+// letter) or what it breaks ("day 31 does not exist in February"). Codes,
+// keys, the UAI and the dates of structures are shown.
+//
+// Refused: malformed or truncated XML, a DOCTYPE (there is no DTD and no
+// entity expansion), an unknown root, duplicate ELEVE_IDs, a pupil in two
+// divisions, services naming a teacher or a subject that the file does
+// not list, a dir and an epp person of the same ID, malformed dates
+// (DD/MM/YYYY in SIECLE, YYYY-MM-DD in STS-Web, real calendar dates) and
+// codes (ELEVE_ID a positive integer, UAI seven digits and a letter,
+// subject codes six digits, CODE_SEXE 1 or 2, teacher TYPE epp, local or
+// dir, teacher ID digits).
 //
 // Hostile input is bounded by [Options]: file size, decompressed size (a
 // zip bomb is stopped while decompressing, whatever the zip headers say),

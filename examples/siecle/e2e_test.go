@@ -34,6 +34,11 @@ func changedLines(rep *lsusync.Report) []line {
 			continue
 		}
 		l := line{Kind: it.Kind, Action: it.Action, Class: it.Class, Key: it.Key}
+		if it.Kind == lsusync.KindSource {
+			// A notice locates what it is about by file and line, which
+			// the changes of the second export move: compare its text.
+			l.Key = it.Note
+		}
 		for _, c := range it.Changes {
 			l.Changed += c.Field + ";"
 		}

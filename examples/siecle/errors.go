@@ -36,8 +36,9 @@ var (
 
 // Error is a refusal of the input. It names the file, the line when known,
 // the element (or attribute, written ELEMENT@ATTR), the record it belongs
-// to, and the offending value. It never holds a pupil's name, first name
-// or INE: values of those fields are left out.
+// to, and the offending value. It never holds personal data (a pupil's
+// names, birth date, sex or INE, a teacher's name, a NUMEN...): such a
+// value is left out, and Msg says what is wrong with it without it.
 //
 // Error matches [lsusync.ErrInvalid] and one of this package's sentinels
 // through [errors.Is].

@@ -25,8 +25,10 @@ func ExampleOpenDir() {
 		c, _ := src.Class(ctx, code)
 		fmt.Printf("%s (%s): %d pupils, %d services\n", c.Code, c.Label, len(c.Enrolments), len(c.Services))
 	}
-	for _, u := range src.Diagnostics().Unplaced {
-		fmt.Printf("not in a class: %d pupil(s) of division %q\n", u.Pupils, u.Division)
+	// What the reader noticed, for the school's staff.
+	notices, _ := src.Notices(ctx)
+	for _, n := range notices {
+		fmt.Printf("%s: %s\n", n.Where, n.Message)
 	}
 	// Output:
 	// 0750001A COLLÈGE JEAN MOULIN 2025
@@ -34,8 +36,11 @@ func ExampleOpenDir() {
 	// 4e 2 (Quatrième 2): 2 pupils, 3 services
 	// 3 A (3 A): 0 pupils, 0 services
 	// 6 B (Sixième B): 1 pupils, 0 services
-	// not in a class: 2 pupil(s) of division ""
-	// not in a class: 1 pupil(s) of division "Inactifs"
+	// ElevesSansAdresses.xml ELEVE (ELEVE_ID="127"): 2 élèves de SIECLE n'ont pas de division (pas de STRUCTURE de type D) : ils ne sont dans aucune classe et ne sont pas synchronisés.
+	// ElevesSansAdresses.xml:136 STRUCTURE (CODE_STRUCTURE="Inactifs"): 1 élève de la division « Inactifs » de SIECLE (élèves inactifs) n'est dans aucune classe : il n'est pas synchronisé.
+	// ElevesSansAdresses.xml:160 STRUCTURES_ELEVE (ELEVE_ID="999"): 1 affectation de SIECLE (STRUCTURES_ELEVE) désigne un élève absent de la liste des élèves : elle est ignorée.
+	// sts_emp_0750001A_2025.xml:109 INDIVIDU@TYPE (INDIVIDU TYPE="dir" ID="3"): 1 personne de type dir dans STS-Web (personnels de direction) est enregistrée comme enseignant de type epp : LSU ne connaît que les types epp et local.
+	// numen.csv:4 (epp:99999): 1 ligne du fichier des NUMEN désigne un enseignant absent de STS-Web : elle est ignorée.
 }
 
 // A refusal names the file, the line, the element and the value.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -62,10 +63,12 @@ func (o *Options) maxToken() int {
 	return 1 << 20
 }
 
-// input is one opened export: the XML stream and the name errors give it.
+// input is one opened export: the XML stream and the names errors and
+// notices give it.
 type input struct {
 	r     io.Reader
-	name  string
+	name  string // the path as given; "archive.zip:entry.xml" in a zip
+	short string // the base name; "archive.zip:entry.xml" in a zip
 	close func() error
 }
 
@@ -105,7 +108,7 @@ func openInput(p string, o *Options) (*input, error) {
 		return nil, err
 	}
 	lr := &limitReader{r: f, n: o.maxFile(), file: p, what: "file larger than %d bytes (Options.MaxFileSize)"}
-	return &input{r: lr, name: p, close: f.Close}, nil
+	return &input{r: lr, name: p, short: filepath.Base(p), close: f.Close}, nil
 }
 
 func openZip(f *os.File, size int64, p string, o *Options) (*input, error) {
@@ -144,7 +147,7 @@ func openZip(f *os.File, size int64, p string, o *Options) (*input, error) {
 	}
 	name := p + ":" + zf.Name
 	lr := &limitReader{r: rc, n: o.maxUncompressed(), file: name, what: "decompressed size larger than %d bytes (Options.MaxUncompressedSize)"}
-	return &input{r: &zipEntryReader{r: lr, name: name}, name: name, close: func() error {
+	return &input{r: &zipEntryReader{r: lr, name: name}, name: name, short: filepath.Base(p) + ":" + zf.Name, close: func() error {
 		rc.Close()
 		return f.Close()
 	}}, nil

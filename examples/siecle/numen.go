@@ -8,54 +8,73 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lsusync/lsusync"
 )
 
+// numenResult is what the NUMEN file gives beside the NUMENs: its rows
+// that name no teacher of STS-Web, which are ignored.
+type numenResult struct {
+	name    string             // the file's base name
+	unknown int                // rows naming an unknown teacher
+	line    int                // the first of them
+	key     lsusync.TeacherKey // its teacher
+}
+
 // applyNUMEN reads the NUMEN CSV file and sets the NUMEN of the teachers
-// it names. It returns the number of rows naming an unknown teacher.
-func applyNUMEN(path string, teachers []lsusync.Teacher, known map[lsusync.TeacherKey]int, o *Options) (int, error) {
+// it names; index gives the position of each teacher by LSU key.
+func applyNUMEN(path string, teachers []lsusync.Teacher, index map[lsusync.TeacherKey]int, o *Options) (numenResult, error) {
+	res := numenResult{name: filepath.Base(path)}
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	if st.Size() > o.maxFile() {
-		return 0, &Error{File: path, Value: fmt.Sprint(st.Size()), Msg: fmt.Sprintf("file larger than %d bytes (Options.MaxFileSize)", o.maxFile()), Err: ErrTooLarge}
+		return res, &Error{File: path, Value: fmt.Sprint(st.Size()), Msg: fmt.Sprintf("file larger than %d bytes (Options.MaxFileSize)", o.maxFile()), Err: ErrTooLarge}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, o.maxFile()))
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	rows, err := parseNUMEN(data, path)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
-	unknown := 0
 	for _, r := range rows {
-		i, ok := known[r.key]
+		i, ok := index[r.key]
 		if !ok {
-			unknown++
+			if res.unknown == 0 {
+				res.line, res.key = r.line, r.key
+			}
+			res.unknown++
 			continue
 		}
 		teachers[i].NUMEN = r.numen
 	}
-	return unknown, nil
+	return res, nil
 }
 
 type numenRow struct {
-	key   lsusync.TeacherKey
+	key   lsusync.TeacherKey // the LSU key: a dir row is read as epp
 	numen string
+	line  int
 }
 
 // parseNUMEN parses the NUMEN CSV: a header line "type,id,numen", then one
 // line per teacher. The separator is ',' or ';' (as the header uses); a
 // UTF-8 byte-order mark is skipped. A row with an empty NUMEN is ignored.
+// The type dir is read as epp, as in STS-Web. A NUMEN is personal data:
+// errors describe a malformed one without repeating it, and since a line
+// whose columns are out of place could hold one anywhere, no value of the
+// file is repeated, only the teacher keys.
 func parseNUMEN(data []byte, file string) ([]numenRow, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	first, _, _ := bytes.Cut(data, []byte("\n"))
@@ -77,10 +96,18 @@ func parseNUMEN(data []byte, file string) ([]numenRow, error) {
 	}
 	if len(header) != 3 || !strings.EqualFold(strings.TrimSpace(header[0]), "type") ||
 		!strings.EqualFold(strings.TrimSpace(header[1]), "id") || !strings.EqualFold(strings.TrimSpace(header[2]), "numen") {
-		return nil, lineErr(1, "", strings.Join(header, string(r.Comma)), "the first line must be the header type,id,numen")
+		msg := "the first line must be the header type,id,numen"
+		if len(header) > 0 && isTeacherType(strings.TrimSpace(header[0])) {
+			msg += ": it is a teacher's line, the header is missing"
+		}
+		return nil, lineErr(1, "", "", msg)
 	}
 	var rows []numenRow
-	seen := make(map[lsusync.TeacherKey]int)
+	type seenRow struct {
+		line int
+		typ  string // as written
+	}
+	seen := make(map[lsusync.TeacherKey]seenRow)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -97,28 +124,32 @@ func parseNUMEN(data []byte, file string) ([]numenRow, error) {
 			return nil, lineErr(line, "", "", fmt.Sprintf("%d fields, expected 3: type,id,numen", len(rec)))
 		}
 		typ, id, numen := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1]), strings.ToUpper(strings.TrimSpace(rec[2]))
-		switch typ {
-		case "epp", "local", "dir":
-		default:
-			return nil, lineErr(line, "type", typ, "a teacher type is epp, local or dir")
+		if !isTeacherType(typ) {
+			return nil, lineErr(line, "type", "", "a teacher type is epp, local or dir: "+shapeOf([]byte(typ)))
 		}
 		if !isDigits([]byte(id)) {
-			return nil, lineErr(line, "id", id, "a teacher id is the STS-Web INDIVIDU@ID, an integer")
+			return nil, lineErr(line, "id", "", "a teacher id is the STS-Web INDIVIDU@ID, an integer: "+shapeOf([]byte(id)))
 		}
 		if numen == "" {
 			continue
 		}
 		if !isNUMEN(numen) {
-			return nil, lineErr(line, "numen", numen, "a NUMEN has 13 letters and digits")
+			return nil, lineErr(line, "numen", "", fmt.Sprintf("a NUMEN has 13 letters and digits: %d characters %s", utf8.RuneCountInString(numen), shapeOf([]byte(numen))))
 		}
-		k := lsusync.TeacherKey{Type: typ, ID: id}
+		k := lsuKey(lsusync.TeacherKey{Type: typ, ID: id})
 		if prev, dup := seen[k]; dup {
-			return nil, lineErr(line, "id", k.String(), fmt.Sprintf("the same teacher twice (first at line %d)", prev))
+			msg := fmt.Sprintf("the same teacher twice (first at line %d)", prev.line)
+			if prev.typ != typ {
+				msg += ": the type dir is read as epp, LSU has no type dir"
+			}
+			return nil, lineErr(line, "id", k.String(), msg)
 		}
-		seen[k] = line
-		rows = append(rows, numenRow{key: k, numen: numen})
+		seen[k] = seenRow{line, typ}
+		rows = append(rows, numenRow{key: k, numen: numen, line: line})
 	}
 }
+
+func isTeacherType(s string) bool { return s == typeEpp || s == "local" || s == typeDir }
 
 func isNUMEN(s string) bool {
 	if len(s) != 13 {

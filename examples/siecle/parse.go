@@ -44,8 +44,9 @@ func (k Kind) String() string {
 // parsed is what one file gives, before the files are put together.
 type parsed struct {
 	kind     Kind
-	file     string
-	root     string // root element, for other BEE files
+	file     string // as errors name it
+	name     string // as notices name it: the base name, "archive.zip:entry.xml" in a zip
+	root     string
 	uai      string
 	uaiLine  int
 	uaiElem  string
@@ -59,7 +60,30 @@ type parsed struct {
 	structList []string
 	nomen      *nomenData
 	sts        *stsData
+
+	// unknown are the unexpected children of the lists the reader reads,
+	// by parent and name, in the order first seen; unknownMore counts
+	// those beyond maxUnexpected distinct names.
+	unknown     []unexpected
+	unknownMore int
 }
+
+// unexpected counts the children of one name found in a list whose items
+// the sync uses (MEFS_APPARTENANCE, SERVICES, ELEVES...) beside those
+// items. The reader skips them, and says so in a notice: they may carry
+// data the sync needs, such as a MEFS_APPARTENANCE/MEF written instead of
+// MEF_APPARTENANCE.
+type unexpected struct {
+	parent, name string
+	want         string // the item the list is made of
+	count        int
+	line         int    // of the first
+	record       string // the record the first belongs to, or ""
+}
+
+// maxUnexpected bounds the distinct unexpected names kept per file, so
+// that a hostile file cannot grow memory with them.
+const maxUnexpected = 64
 
 type pupil struct {
 	st       lsusync.Student
@@ -95,13 +119,19 @@ type elevesData struct {
 	pupils  pupilList
 	index   map[string]int
 	pending map[string]pendingStruct // structures read before their pupil
-	orphans int                      // STRUCTURES_ELEVE of no listed pupil
+	divLine map[string]int           // line of the first STRUCTURE of each division code
+
+	structs    int    // STRUCTURES_ELEVE read
+	orphans    int    // STRUCTURES_ELEVE of no listed pupil
+	orphanLine int    // of the first, in file order
+	orphanID   string // its ELEVE_ID
 }
 
 type pendingStruct struct {
 	division string
 	groups   []string
 	line     int
+	seq      int // rank of the STRUCTURES_ELEVE in the file
 }
 
 type communsData struct {
@@ -115,14 +145,22 @@ type structDivision struct {
 
 type nomenSubject struct{ short, long, edition string }
 
+// nomenProg is a PROGRAMME's modality and its rank in the file (from 1;
+// 0 is no programme).
 type nomenProg struct {
 	modality string
 	rank     int
 }
 
+// nomenProgs are the first programme of a (MEF, subject) with hours
+// (HORAIRE > 0), and the first of any hours.
+type nomenProgs struct {
+	hours, any nomenProg
+}
+
 type nomenData struct {
 	subjects map[string]nomenSubject
-	progs    map[[2]string]nomenProg // (MEF, subject) -> first programme with HORAIRE > 0
+	progs    map[[2]string]nomenProgs // by (MEF, subject)
 }
 
 type stsSubject struct {
@@ -176,7 +214,8 @@ type fileReader struct {
 	t    *tokenizer
 	in   interner
 	p    *parsed
-	pack []byte // scratch of readPupil
+	pack []byte            // scratch of readPupil
+	seen map[[2]string]int // index in p.unknown by parent and name
 }
 
 func (r *fileReader) errf(sentinel error, elem, record, value, format string, args ...any) *Error {
@@ -196,6 +235,43 @@ func (r *fileReader) code() (string, error) {
 	return r.in.get(v), err
 }
 
+// list calls fn for each child of the current element, parent, named
+// item. The other children are skipped and counted in p.unknown: parent
+// is a list of items whose data the sync uses, and anything else in it is
+// data that would otherwise be lost without a word. record, when not nil,
+// names the record parent belongs to; it is called only for a notice.
+func (r *fileReader) list(parent, item string, record func() string, fn func() error) error {
+	return r.t.children(func(n []byte) error {
+		if string(n) != item {
+			r.unexpected(parent, n, item, record)
+			return r.t.skip()
+		}
+		return fn()
+	})
+}
+
+// unexpected counts the child name of parent, which the reader skips.
+func (r *fileReader) unexpected(parent string, name []byte, want string, record func() string) {
+	k := [2]string{parent, string(name)}
+	if i, ok := r.seen[k]; ok {
+		r.p.unknown[i].count++
+		return
+	}
+	if len(r.p.unknown) >= maxUnexpected {
+		r.p.unknownMore++
+		return
+	}
+	if r.seen == nil {
+		r.seen = make(map[[2]string]int)
+	}
+	u := unexpected{parent: parent, name: k[1], want: want, count: 1, line: r.t.line(r.t.tokStart)}
+	if record != nil {
+		u.record = record()
+	}
+	r.seen[k] = len(r.p.unknown)
+	r.p.unknown = append(r.p.unknown, u)
+}
+
 // readFile opens and reads one export of any kind.
 func readFile(ctx context.Context, path string, o *Options) (*parsed, error) {
 	in, err := openInput(path, o)
@@ -203,7 +279,20 @@ func readFile(ctx context.Context, path string, o *Options) (*parsed, error) {
 		return nil, err
 	}
 	defer in.close()
-	return readStream(ctx, in.r, in.name, o)
+	p, err := readStream(ctx, in.r, in.name, o)
+	if err != nil {
+		return nil, err
+	}
+	p.name = in.short
+	return p, nil
+}
+
+// skippedRoots are the roots of the SIECLE exports that a school may keep
+// beside the others and that the sync does not need, with what they hold,
+// as notices say it: they are recognised and skipped, with a notice. Any
+// other root is refused.
+var skippedRoots = map[string]string{
+	"BEE_RESPONSABLES": "les responsables des élèves", // ResponsablesSansAdresses.xml, ResponsablesAvecAdresses.xml
 }
 
 // readStream reads one export from an XML stream.
@@ -219,7 +308,7 @@ func readStream(ctx context.Context, rd io.Reader, name string, o *Options) (*pa
 	if k != tokStart {
 		return nil, t.atEOF()
 	}
-	r := &fileReader{t: t, in: make(interner), p: &parsed{file: name}}
+	r := &fileReader{t: t, in: make(interner), p: &parsed{file: name, name: name}}
 	root := string(t.name)
 	r.p.root = root
 	switch root {
@@ -243,10 +332,12 @@ func readStream(ctx context.Context, rd io.Reader, name string, o *Options) (*pa
 			"often named emp_sts_*.xml), not the STS-Web export: download the export from STS-Web instead, sts_emp_<UAI>_<YEAR>.xml "+
 			"(ce fichier va du logiciel d'emploi du temps vers STS-Web : il faut l'export de STS-Web)")
 	default:
-		if len(root) > 4 && root[:4] == "BEE_" {
-			return r.p, nil // another SIECLE export (BEE_RESPONSABLES...): not read
+		if _, ok := skippedRoots[root]; ok {
+			return r.p, nil // another SIECLE export, which the sync does not need: not read
 		}
-		return nil, r.errf(ErrWrongFile, root, "", "", "unknown root element: expected BEE_ELEVES, BEE_COMMUN, BEE_STRUCTURES, BEE_NOMENCLATURES or STS_EDT")
+		return nil, r.errf(ErrWrongFile, root, "", "", "unknown root element: this is not one of the exports the sync reads, "+
+			"whose roots are BEE_ELEVES, BEE_COMMUN, BEE_STRUCTURES, BEE_NOMENCLATURES and STS_EDT "+
+			"(BEE_RESPONSABLES is recognised and skipped); if it is one of them, damaged, re-download it, otherwise remove it from the folder")
 	}
 	if err != nil {
 		return nil, err
@@ -285,21 +376,25 @@ func (r *fileReader) readBEEParams() error {
 // --- BEE_ELEVES -------------------------------------------------------
 
 func (r *fileReader) readEleves() error {
-	d := &elevesData{index: make(map[string]int)}
+	d := &elevesData{index: make(map[string]int), divLine: make(map[string]int)}
 	r.p.eleves = d
 	err := r.t.children(func(n []byte) error {
 		switch string(n) {
 		case "PARAMETRES":
 			return r.readBEEParams()
 		case "DONNEES":
+			// Everything but the structures is about the pupils
+			// themselves: their names, birth dates, addresses...
 			return r.t.children(func(n []byte) error {
+				r.t.private = string(n) != "STRUCTURES"
+				defer func() { r.t.private = false }()
 				switch string(n) {
 				case "ELEVES":
-					return r.t.each("ELEVE", func() error {
+					return r.list("ELEVES", "ELEVE", nil, func() error {
 						return r.readPupil(d)
 					})
 				case "STRUCTURES":
-					return r.t.each("STRUCTURES_ELEVE", func() error {
+					return r.list("STRUCTURES", "STRUCTURES_ELEVE", nil, func() error {
 						return r.readPupilStructures(d)
 					})
 				}
@@ -312,6 +407,12 @@ func (r *fileReader) readEleves() error {
 		return err
 	}
 	d.orphans = len(d.pending)
+	first := -1 // the first orphan in file order: several may share a line
+	for id, ps := range d.pending {
+		if first < 0 || ps.seq < first {
+			first, d.orphanLine, d.orphanID = ps.seq, ps.line, id
+		}
+	}
 	d.pending = nil
 	return nil
 }
@@ -383,7 +484,7 @@ func (r *fileReader) readPupil(d *elevesData) error {
 			}
 			var ok bool
 			if p.st.BirthDate, ok = parseBEEDate(v); !ok {
-				return r.errf(ErrValue, "DATE_NAISS", pupilRecord(id), string(v), "not a date DD/MM/YYYY")
+				return r.errf(ErrValue, "DATE_NAISS", pupilRecord(id), "", "%s", dateProblem(v, true))
 			}
 		case "DATE_SORTIE":
 			v, err := r.t.value()
@@ -392,7 +493,7 @@ func (r *fileReader) readPupil(d *elevesData) error {
 			}
 			var ok bool
 			if p.exit, ok = parseBEEDate(v); !ok {
-				return r.errf(ErrValue, "DATE_SORTIE", pupilRecord(id), string(v), "not a date DD/MM/YYYY")
+				return r.errf(ErrValue, "DATE_SORTIE", pupilRecord(id), "", "%s", dateProblem(v, true))
 			}
 		case "CODE_SEXE":
 			v, err := r.t.value()
@@ -406,7 +507,7 @@ func (r *fileReader) readPupil(d *elevesData) error {
 				p.st.Sex = lsusync.Female
 			case "":
 			default:
-				return r.errf(ErrValue, "CODE_SEXE", pupilRecord(id), string(v), "CODE_SEXE must be 1, 2 or empty")
+				return r.errf(ErrValue, "CODE_SEXE", pupilRecord(id), "", "CODE_SEXE must be 1 (male), 2 (female) or empty: %s", shapeOf(v))
 			}
 		default:
 			return r.t.skip()
@@ -439,16 +540,17 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 		return r.errf(ErrValue, "STRUCTURES_ELEVE@ELEVE_ID", "", string(idb), "ELEVE_ID must be a positive integer")
 	}
 	id := string(idb)
-	line := r.t.line(r.t.tokStart)
+	line, seq := r.t.line(r.t.tokStart), d.structs
+	d.structs++
 	var division string
 	var groups []string
 	i, known := d.index[id]
 	if known {
 		division, groups = d.pupils.at(i).division, d.pupils.at(i).groups
 	} else if ps, ok := d.pending[id]; ok {
-		division, groups = ps.division, ps.groups
+		division, groups, line, seq = ps.division, ps.groups, ps.line, ps.seq
 	}
-	err := r.t.each("STRUCTURE", func() error {
+	err := r.list("STRUCTURES_ELEVE", "STRUCTURE", func() string { return pupilRecord(id) }, func() error {
 		var code string
 		var typ byte // 'D', 'G', 0 (none) or '?' (another value, in bad)
 		var bad string
@@ -485,6 +587,9 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 				return r.errf(ErrValue, "STRUCTURE", pupilRecord(id), division+", "+code, "a pupil in two divisions (two STRUCTURE of TYPE_STRUCTURE D)")
 			}
 			division = code
+			if _, ok := d.divLine[code]; !ok {
+				d.divLine[code] = r.t.line(r.t.tokStart)
+			}
 		case 'G':
 			if code == "" {
 				return r.errf(ErrValue, "CODE_STRUCTURE", pupilRecord(id), "", "empty group code")
@@ -506,7 +611,7 @@ func (r *fileReader) readPupilStructures(d *elevesData) error {
 	if d.pending == nil {
 		d.pending = make(map[string]pendingStruct)
 	}
-	d.pending[id] = pendingStruct{division: division, groups: groups, line: line}
+	d.pending[id] = pendingStruct{division: division, groups: groups, line: line, seq: seq}
 	return nil
 }
 
@@ -528,6 +633,9 @@ func (r *fileReader) readCommuns() error {
 					case "DENOM_PRINC":
 						dst = &e.Name
 					case "NOM_RESP":
+						// The head of establishment's name.
+						r.t.private = true
+						defer func() { r.t.private = false }()
 						dst = &e.HeadName
 					case "LIGNE1_ADRESSE":
 						dst = &e.Address.Line1
@@ -570,7 +678,7 @@ func (r *fileReader) readStructures() error {
 			return r.readBEEParams()
 		case "DONNEES":
 			return r.t.each("DIVISIONS", func() error {
-				return r.t.each("DIVISION", func() error {
+				return r.list("DIVISIONS", "DIVISION", nil, func() error {
 					cb, _ := r.t.attr("CODE_STRUCTURE")
 					if len(cb) == 0 {
 						return r.errf(ErrValue, "DIVISION@CODE_STRUCTURE", "", "", "a division without a code")
@@ -599,7 +707,7 @@ func (r *fileReader) readStructures() error {
 // --- BEE_NOMENCLATURES ------------------------------------------------
 
 func (r *fileReader) readNomenclature() error {
-	d := &nomenData{subjects: make(map[string]nomenSubject), progs: make(map[[2]string]nomenProg)}
+	d := &nomenData{subjects: make(map[string]nomenSubject), progs: make(map[[2]string]nomenProgs)}
 	r.p.nomen = d
 	rank := 0
 	return r.t.children(func(n []byte) error {
@@ -610,7 +718,7 @@ func (r *fileReader) readNomenclature() error {
 			return r.t.children(func(n []byte) error {
 				switch string(n) {
 				case "MATIERES":
-					return r.t.each("MATIERE", func() error {
+					return r.list("MATIERES", "MATIERE", nil, func() error {
 						cb, _ := r.t.attr("CODE_MATIERE")
 						if !isSubjectCode(cb) {
 							return r.errf(ErrValue, "MATIERE@CODE_MATIERE", "", string(cb), "a subject code has 6 digits")
@@ -624,7 +732,7 @@ func (r *fileReader) readNomenclature() error {
 						return err
 					})
 				case "PROGRAMMES":
-					return r.t.each("PROGRAMME", func() error {
+					return r.list("PROGRAMMES", "PROGRAMME", nil, func() error {
 						var mef, subject, modality string
 						var hours float64
 						err := r.t.children(func(n []byte) error {
@@ -661,12 +769,15 @@ func (r *fileReader) readNomenclature() error {
 							return err
 						}
 						rank++
-						if hours > 0 {
-							k := [2]string{mef, subject}
-							if _, seen := d.progs[k]; !seen {
-								d.progs[k] = nomenProg{modality: modality, rank: rank}
-							}
+						k := [2]string{mef, subject}
+						ps := d.progs[k]
+						if ps.any.rank == 0 {
+							ps.any = nomenProg{modality: modality, rank: rank}
 						}
+						if hours > 0 && ps.hours.rank == 0 {
+							ps.hours = nomenProg{modality: modality, rank: rank}
+						}
+						d.progs[k] = ps
 						return nil
 					})
 				}
@@ -707,7 +818,7 @@ func (r *fileReader) readSTS() error {
 			return r.readSTSParams(d)
 		case "NOMENCLATURES":
 			return r.t.each("MATIERES", func() error {
-				return r.t.each("MATIERE", func() error {
+				return r.list("MATIERES", "MATIERE", nil, func() error {
 					cb, _ := r.t.attr("CODE")
 					if !isSubjectCode(cb) {
 						return r.errf(ErrValue, "MATIERE@CODE", "", string(cb), "a subject code has 6 digits")
@@ -725,22 +836,32 @@ func (r *fileReader) readSTS() error {
 			return r.t.children(func(n []byte) error {
 				switch string(n) {
 				case "INDIVIDUS", "SUPPLEANTS":
-					item := "INDIVIDU"
-					if string(n) == "SUPPLEANTS" {
+					// The staff: names, birth dates...
+					r.t.private = true
+					defer func() { r.t.private = false }()
+					list, item := string(n), "INDIVIDU"
+					if list == "SUPPLEANTS" {
 						item = "SUPPLEANT"
 					}
-					return r.t.each(item, func() error {
-						return r.readTeacher(d, item)
+					return r.t.children(func(n []byte) error {
+						switch {
+						case string(n) == item:
+							return r.readTeacher(d, item)
+						case item == "SUPPLEANT" && string(n) == "SERVICES_SUPPLEANTS":
+						default:
+							r.unexpected(list, n, item, nil)
+						}
+						return r.t.skip()
 					})
 				case "STRUCTURE":
 					return r.t.children(func(n []byte) error {
 						switch string(n) {
 						case "DIVISIONS":
-							return r.t.each("DIVISION", func() error {
+							return r.list("DIVISIONS", "DIVISION", nil, func() error {
 								return r.readDivision(d)
 							})
 						case "GROUPES":
-							return r.t.each("GROUPE", func() error {
+							return r.list("GROUPES", "GROUPE", nil, func() error {
 								return r.readGroup(d)
 							})
 						}
@@ -795,7 +916,7 @@ func (r *fileReader) readSTSParams(d *stsData) error {
 						return err
 					}
 					if _, ok := parseISODate(v); !ok {
-						return r.errf(ErrValue, "ANNEE_SCOLAIRE/"+elem, "", string(v), "not a date YYYY-MM-DD")
+						return r.errf(ErrValue, "ANNEE_SCOLAIRE/"+elem, "", string(v), "%s", dateProblem(v, false))
 					}
 					return nil
 				}
@@ -845,12 +966,12 @@ func (r *fileReader) readTeacher(d *stsData, item string) error {
 		case "SEXE":
 			sex, err = r.code()
 			if err == nil && sex != "" && sex != "1" && sex != "2" {
-				return r.errf(ErrValue, "SEXE", rec, sex, "SEXE must be 1, 2 or empty")
+				return r.errf(ErrValue, "SEXE", rec, "", "SEXE must be 1 (male), 2 (female) or empty: %s", shapeOf([]byte(sex)))
 			}
 		case "CIVILITE":
 			civ, err = r.code()
 			if err == nil && civ != "" && civ != "1" && civ != "2" && civ != "3" {
-				return r.errf(ErrValue, "CIVILITE", rec, civ, "CIVILITE must be 1, 2, 3 or empty")
+				return r.errf(ErrValue, "CIVILITE", rec, "", "CIVILITE must be 1 (M.), 2 (Mme), 3 (Mlle) or empty: %s", shapeOf([]byte(civ)))
 			}
 		case "NOM_USAGE":
 			usage, err = r.str()
@@ -859,7 +980,7 @@ func (r *fileReader) readTeacher(d *stsData, item string) error {
 		case "PRENOM":
 			st.t.FirstName, err = r.str()
 		case "PROFS_PRINC":
-			return r.t.each("PROF_PRINC", func() error {
+			return r.list("PROFS_PRINC", "PROF_PRINC", func() string { return rec }, func() error {
 				var pp stsPP
 				err := r.t.children(func(n []byte) error {
 					switch string(n) {
@@ -875,7 +996,7 @@ func (r *fileReader) readTeacher(d *stsData, item string) error {
 						}
 						dt, ok := parseISODate(v)
 						if !ok {
-							return r.errf(ErrValue, "PROF_PRINC/"+elem, rec, string(v), "not a date YYYY-MM-DD")
+							return r.errf(ErrValue, "PROF_PRINC/"+elem, rec, string(v), "%s", dateProblem(v, false))
 						}
 						if elem == "DATE_DEBUT" {
 							pp.start = dt
@@ -924,14 +1045,15 @@ func (r *fileReader) readTeacher(d *stsData, item string) error {
 // readServices reads SERVICES.
 func (r *fileReader) readServices(rec string) ([]stsService, error) {
 	var out []stsService
-	err := r.t.each("SERVICE", func() error {
+	record := func() string { return rec }
+	err := r.list("SERVICES", "SERVICE", record, func() error {
 		cb, _ := r.t.attr("CODE_MATIERE")
 		if !isSubjectCode(cb) {
 			return r.errf(ErrValue, "SERVICE@CODE_MATIERE", rec, string(cb), "a subject code has 6 digits")
 		}
 		s := stsService{subject: r.in.get(cb), line: r.t.line(r.t.tokStart)}
 		err := r.t.each("ENSEIGNANTS", func() error {
-			return r.t.each("ENSEIGNANT", func() error {
+			return r.list("ENSEIGNANTS", "ENSEIGNANT", record, func() error {
 				k, err := r.teacherKey("ENSEIGNANT")
 				if err != nil {
 					return err
@@ -964,7 +1086,7 @@ func (r *fileReader) readDivision(d *stsData) error {
 		case "LIBELLE_LONG":
 			div.label, err = r.str()
 		case "MEFS_APPARTENANCE":
-			return r.codes("MEF_APPARTENANCE", &div.mefs)
+			return r.codes("MEFS_APPARTENANCE", "MEF_APPARTENANCE", func() string { return rec }, &div.mefs)
 		case "SERVICES":
 			var svs []stsService
 			svs, err = r.readServices(rec)
@@ -978,10 +1100,11 @@ func (r *fileReader) readDivision(d *stsData) error {
 	return err
 }
 
-// codes appends to dst the non-empty CODE attributes of the children of
-// the current element named name (MEF_APPARTENANCE, DIVISION_APPARTENANCE).
-func (r *fileReader) codes(name string, dst *[]string) error {
-	return r.t.each(name, func() error {
+// codes appends to dst the non-empty CODE attributes of the children
+// named item of the current element, list (MEFS_APPARTENANCE of
+// MEF_APPARTENANCE, DIVISIONS_APPARTENANCE of DIVISION_APPARTENANCE).
+func (r *fileReader) codes(list, item string, record func() string, dst *[]string) error {
+	return r.list(list, item, record, func() error {
 		if v, ok := r.t.attr("CODE"); ok && len(v) > 0 {
 			*dst = append(*dst, r.in.get(v))
 		}
@@ -1000,7 +1123,7 @@ func (r *fileReader) readGroup(d *stsData) error {
 		var err error
 		switch string(n) {
 		case "DIVISIONS_APPARTENANCE":
-			return r.codes("DIVISION_APPARTENANCE", &g.divisions)
+			return r.codes("DIVISIONS_APPARTENANCE", "DIVISION_APPARTENANCE", func() string { return rec }, &g.divisions)
 		case "SERVICES":
 			var svs []stsService
 			svs, err = r.readServices(rec)

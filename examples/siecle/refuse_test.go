@@ -3,8 +3,10 @@ package siecle
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,15 +28,75 @@ func edit(t *testing.T, file, old, new string) func(string, []byte) []byte {
 	}
 }
 
+// personalValues returns the personal data of the fixtures, as written
+// and as read: the pupils' names, first names, INEs and birth dates, the
+// teachers' names, first names and birth date, the head's name, the
+// NUMENs. No error may show one.
+func personalValues(t *testing.T) []string {
+	t.Helper()
+	ctx := context.Background()
+	_, f := fixtureDir(t, nil)
+	src, err := Open(ctx, f, Options{})
+	require.NoError(t, err)
+	el, err := os.Open(f.Eleves)
+	require.NoError(t, err)
+	defer el.Close()
+	pupils, err := ReadEleves(ctx, el, f.Eleves, Options{})
+	require.NoError(t, err)
+	est, err := src.Establishment(ctx)
+	require.NoError(t, err)
+	teachers, err := src.Teachers(ctx)
+	require.NoError(t, err)
+	// Values the domain does not keep: an INE_RNIE beside an
+	// ID_NATIONAL, a NOM_PATRONYMIQUE beside a NOM_USAGE, a teacher's
+	// birth date, a second SUPPLEANT entry, the NUMEN of no teacher.
+	vals := []string{"070999999ZZ", "MARTIN", "1980-05-17", "SECOND ENTRY IGNORED", "99X9999999ZZZ", est.HeadName}
+	for _, e := range pupils.Enrolments {
+		p := e.Student
+		vals = append(vals, p.LastName, p.UsageName, p.FirstName, p.FirstName2, p.FirstName3, p.INE)
+		if d := p.BirthDate; !d.IsZero() {
+			vals = append(vals, fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year), fmt.Sprintf("%d/%d/%d", d.Day, d.Month, d.Year), d.String())
+		}
+	}
+	for _, tc := range teachers {
+		vals = append(vals, tc.LastName, tc.FirstName, tc.NUMEN)
+	}
+	return slices.DeleteFunc(vals, func(v string) bool { return v == "" })
+}
+
 // TestRefusals checks one refusal per rule: the error is an *Error that
 // matches lsusync.ErrInvalid and its sentinel, and its message names the
-// file, the element and the offending value.
+// file, the element and the offending value, unless it is personal data:
+// no message holds any personal value of the fixtures, nor the personal
+// values a case puts where the error is.
 func TestRefusals(t *testing.T) {
 	ctx := context.Background()
+	personal := personalValues(t)
 	open := func(t *testing.T, tr func(string, []byte) []byte) error {
 		_, f := fixtureDir(t, tr)
 		_, err := Open(ctx, f, Options{})
 		return err
+	}
+	openDir := func(t *testing.T, tr func(string, []byte) []byte) error {
+		dir, _ := fixtureDir(t, tr)
+		_, err := OpenDir(ctx, dir, Options{})
+		return err
+	}
+	numen := func(content string) func(t *testing.T) error {
+		return func(t *testing.T) error {
+			dir, f := fixtureDir(t, nil)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte(content), 0o644))
+			_, err := Open(ctx, f, Options{})
+			return err
+		}
+	}
+	renameRoot := func(file, root, bad string) func(string, []byte) []byte {
+		return func(n string, b []byte) []byte {
+			if n != file {
+				return b
+			}
+			return []byte(strings.ReplaceAll(string(b), root, bad))
+		}
 	}
 	tests := []struct {
 		name     string
@@ -99,12 +161,38 @@ func TestRefusals(t *testing.T) {
 		{"unknown subject in a service", func(t *testing.T) error {
 			return open(t, edit(t, fxSTS, `<SERVICE CODE_MATIERE="061300"`, `<SERVICE CODE_MATIERE="999999"`))
 		}, ErrValue, []string{fxSTS + ":169:", "SERVICE@CODE_MATIERE", `DIVISION CODE="4e 1"`, `"999999"`, "MATIERES"}, nil},
-		{"invalid birth date", func(t *testing.T) error {
+		{"impossible birth date", func(t *testing.T) error {
 			return open(t, edit(t, fxEleves, "<DATE_NAISS>03/02/2012<", "<DATE_NAISS>31/02/2012<"))
-		}, ErrValue, []string{fxEleves + ":20:", "<DATE_NAISS>", `ELEVE_ID="00123"`, `"31/02/2012"`, "DD/MM/YYYY"}, []string{"CŒURDEROY", "Zoé", "070123456AB"}},
+		}, ErrValue, []string{fxEleves + ":20:", "<DATE_NAISS>", `ELEVE_ID="00123"`, "not a date DD/MM/YYYY: day 31 does not exist in February"},
+			[]string{"31/02/2012", "2012"}},
+		{"ISO birth date", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<DATE_NAISS>12/03/2014<", "<DATE_NAISS>2014-03-12<"))
+		}, ErrValue, []string{fxEleves + ":88:", "<DATE_NAISS>", `ELEVE_ID="130"`, "written YYYY-MM-DD (the STS-Web form) instead of DD/MM/YYYY"},
+			[]string{"2014-03-12", "2014", "value"}},
+		{"29 February of a common year", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<DATE_NAISS>29/02/2012<", "<DATE_NAISS>29/02/2011<"))
+		}, ErrValue, []string{fxEleves + ":50:", `ELEVE_ID="125"`, "29 February in a year that is not a leap year"}, []string{"2011"}},
+		{"birth date in words", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<DATE_NAISS>12/03/2014<", "<DATE_NAISS>12 mars 2014<"))
+		}, ErrValue, []string{fxEleves + ":88:", `ELEVE_ID="130"`, `not a date DD/MM/YYYY: written "99 AAAA 9999"`}, []string{"mars", "2014"}},
+		{"month 13 in a birth date", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<DATE_NAISS>12/03/2014<", "<DATE_NAISS>12/13/2014<"))
+		}, ErrValue, []string{fxEleves + ":88:", "month 13 does not exist"}, []string{"2014"}},
 		{"ISO date in SIECLE", func(t *testing.T) error {
 			return open(t, edit(t, fxEleves, "<DATE_SORTIE>15/10/2025<", "<DATE_SORTIE>2025-10-15<"))
-		}, ErrValue, []string{fxEleves + ":51:", "<DATE_SORTIE>", `ELEVE_ID="125"`, `"2025-10-15"`}, []string{"KODA"}},
+		}, ErrValue, []string{fxEleves + ":51:", "<DATE_SORTIE>", `ELEVE_ID="125"`, "instead of DD/MM/YYYY"}, []string{"2025-10-15"}},
+		{"entity in a pupil's name", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<NOM_DE_FAMILLE>PETIT<", "<NOM_DE_FAMILLE>PE&TIT;<"))
+		}, ErrSyntax, []string{fxEleves + ":63:", "<NOM_DE_FAMILLE>", "invalid entity"}, []string{"TIT", "value"}},
+		{"entity in a teacher's name", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<NOM_USAGE>DURAND<", "<NOM_USAGE>DU&RAND<"))
+		}, ErrSyntax, []string{fxSTS + ":105:", "<NOM_USAGE>", "invalid entity"}, []string{"RAND", "value"}},
+		{"entity in the head's name", func(t *testing.T) error {
+			return open(t, edit(t, fxCommuns, "D&apos;ARTAGNAN", "D&ARTAGNAN"))
+		}, ErrSyntax, []string{fxCommuns + ":13:", "<NOM_RESP>", "invalid entity"}, []string{"ARTAGNAN", "value"}},
+		{"entity in a skipped pupil's element", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<CODE_COMMUNE_INSEE_NAISS>75105<", "<CODE_COMMUNE_INSEE_NAISS>&VILLE_NAISS;<"))
+		}, ErrSyntax, []string{fxEleves + ":24:", "invalid entity"}, []string{"VILLE"}},
 		{"invalid STS date", func(t *testing.T) error {
 			return open(t, edit(t, fxSTS, "<DATE_FIN>2026-07-04<", "<DATE_FIN>2026-13-04<"))
 		}, ErrValue, []string{fxSTS, "PROF_PRINC/DATE_FIN", `SUPPLEANT TYPE="epp" ID="5001"`, `"2026-13-04"`, "YYYY-MM-DD"}, nil},
@@ -123,9 +211,9 @@ func TestRefusals(t *testing.T) {
 		{"subject code with a letter in Nomenclature", func(t *testing.T) error {
 			return open(t, edit(t, fxNomenclature, "<CODE_MATIERE>061300</CODE_MATIERE>", "<CODE_MATIERE>06130A</CODE_MATIERE>"))
 		}, ErrValue, []string{fxNomenclature, "PROGRAMME/CODE_MATIERE", `"06130A"`}, nil},
-		{"CODE_SEXE 3", func(t *testing.T) error {
-			return open(t, edit(t, fxEleves, "<CODE_SEXE>1</CODE_SEXE>", "<CODE_SEXE>3</CODE_SEXE>"))
-		}, ErrValue, []string{fxEleves, "<CODE_SEXE>", `ELEVE_ID="124"`, `"3"`}, []string{"HERMITE", "Jérôme"}},
+		{"CODE_SEXE", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<CODE_SEXE>1</CODE_SEXE>", "<CODE_SEXE>Masculin</CODE_SEXE>"))
+		}, ErrValue, []string{fxEleves + ":43:", "<CODE_SEXE>", `ELEVE_ID="124"`, `written "AAAAAAAA"`}, []string{"Masculin"}},
 		{"teacher type", func(t *testing.T) error {
 			return open(t, edit(t, fxSTS, `<INDIVIDU ID="17" TYPE="local">`, `<INDIVIDU ID="17" TYPE="vacataire">`))
 		}, ErrValue, []string{fxSTS, "INDIVIDU@TYPE", `"vacataire"`, "epp, local or dir"}, nil},
@@ -133,8 +221,17 @@ func TestRefusals(t *testing.T) {
 			return open(t, edit(t, fxSTS, `<INDIVIDU ID="777" TYPE="epp">`, `<INDIVIDU ID="A777" TYPE="epp">`))
 		}, ErrValue, []string{fxSTS, "INDIVIDU@ID", `"A777"`}, nil},
 		{"CIVILITE", func(t *testing.T) error {
-			return open(t, edit(t, fxSTS, "<CIVILITE>3</CIVILITE>", "<CIVILITE>Mme</CIVILITE>"))
-		}, ErrValue, []string{fxSTS, "<CIVILITE>", `"Mme"`}, nil},
+			return open(t, edit(t, fxSTS, "<CIVILITE>3</CIVILITE>", "<CIVILITE>Madame</CIVILITE>"))
+		}, ErrValue, []string{fxSTS + ":96:", "<CIVILITE>", `INDIVIDU TYPE="epp" ID="20048"`, `written "AAAAAA"`}, []string{"Madame"}},
+		{"SEXE", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<SEXE>1</SEXE>\n        <CIVILITE/>", "<SEXE>homme</SEXE>\n        <CIVILITE/>"))
+		}, ErrValue, []string{fxSTS + ":103:", "<SEXE>", `INDIVIDU TYPE="local" ID="17"`}, []string{"homme"}},
+		{"dir and epp of one ID", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<INDIVIDU ID="777" TYPE="epp">`, `<INDIVIDU ID="3" TYPE="epp">`))
+		}, ErrValue, []string{fxSTS + ":109:", "<INDIVIDU@TYPE>", `INDIVIDU TYPE="dir" ID="3"`, `"dir"`, `INDIVIDU TYPE="epp" ID="3" (line 118)`, "epp:3", "reads it as epp"}, nil},
+		{"dir substitute of an epp ID", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, `<SUPPLEANT ID="4189" TYPE="epp">`, `<SUPPLEANT ID="4189" TYPE="dir">`))
+		}, ErrValue, []string{fxSTS + ":137:", "<SUPPLEANT@TYPE>", `SUPPLEANT TYPE="dir" ID="4189"`, `INDIVIDU TYPE="epp" ID="4189" (line 66)`}, nil},
 		{"TYPE_STRUCTURE", func(t *testing.T) error {
 			return open(t, edit(t, fxEleves, "<TYPE_STRUCTURE>G</TYPE_STRUCTURE>", "<TYPE_STRUCTURE>X</TYPE_STRUCTURE>"))
 		}, ErrValue, []string{fxEleves, "<TYPE_STRUCTURE>", `"X"`}, nil},
@@ -142,13 +239,27 @@ func TestRefusals(t *testing.T) {
 			return open(t, edit(t, fxNomenclature, "<HORAIRE>3.00</HORAIRE>", "<HORAIRE>3h</HORAIRE>"))
 		}, ErrValue, []string{fxNomenclature, "PROGRAMME/HORAIRE", `"3h"`}, nil},
 		{"unknown root", func(t *testing.T) error {
-			return open(t, func(n string, b []byte) []byte {
-				if n != fxStructures {
-					return b
-				}
-				return []byte(strings.ReplaceAll(string(b), "BEE_STRUCTURES", "STRUCTURES_EXPORT"))
-			})
+			return open(t, renameRoot(fxStructures, "BEE_STRUCTURES", "STRUCTURES_EXPORT"))
 		}, ErrWrongFile, []string{fxStructures + ":2:", "<STRUCTURES_EXPORT>", "unknown root element"}, nil},
+		{"damaged Communs.xml in a folder", func(t *testing.T) error {
+			return openDir(t, renameRoot(fxCommuns, "BEE_COMMUN", "BEE_COMMUNX"))
+		}, ErrWrongFile, []string{fxCommuns + ":2:", "<BEE_COMMUNX>", "unknown root element", "BEE_ELEVES, BEE_COMMUN, BEE_STRUCTURES, BEE_NOMENCLATURES and STS_EDT"}, nil},
+		{"damaged Structures.xml in a folder", func(t *testing.T) error {
+			return openDir(t, renameRoot(fxStructures, "BEE_STRUCTURES", "BEE_STRUCTURE"))
+		}, ErrWrongFile, []string{fxStructures + ":2:", "<BEE_STRUCTURE>", "unknown root element"}, nil},
+		{"damaged Nomenclature.xml in a folder", func(t *testing.T) error {
+			return openDir(t, renameRoot(fxNomenclature, "BEE_NOMENCLATURES", "BEE_NOMENCLATURE"))
+		}, ErrWrongFile, []string{fxNomenclature + ":2:", "<BEE_NOMENCLATURE>", "unknown root element"}, nil},
+		{"damaged export in a folder as shipped", func(t *testing.T) error {
+			_, err := OpenDir(ctx, filepath.Join("testdata", "damaged"), Options{})
+			return err
+		}, ErrWrongFile, []string{filepath.Join("testdata", "damaged", fxCommuns) + ":2:", "<BEE_COMMUNX>", "unknown root element", "re-download it"}, nil},
+		{"unknown zip in a folder", func(t *testing.T) error {
+			dir, _ := fixtureDir(t, nil)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Export.zip"), zipOf(t, "Export.xml", `<?xml version="1.0"?><BEE_OPTIONS/>`), 0o644))
+			_, err := OpenDir(ctx, dir, Options{})
+			return err
+		}, ErrWrongFile, []string{"Export.zip:Export.xml:1:", "<BEE_OPTIONS>", "unknown root element"}, nil},
 		{"file in the wrong slot", func(t *testing.T) error {
 			_, f := fixtureDir(t, nil)
 			f.Eleves, f.Communs = f.Communs, f.Eleves
@@ -201,7 +312,15 @@ func TestRefusals(t *testing.T) {
 				}
 				return b[len(`<?xml version="1.0" encoding="ISO-8859-15"?>`):]
 			})
-		}, ErrEncoding, []string{fxEleves + ":15:", "<NOM_DE_FAMILLE>", `"0xBC"`, "not valid UTF-8"}, nil},
+		}, ErrEncoding, []string{fxEleves + ":15:", "<NOM_DE_FAMILLE>", "not valid UTF-8"}, []string{"0xBC", "value"}},
+		{"ISO-8859-15 without declaration, in a value that is not personal", func(t *testing.T) error {
+			return open(t, func(n string, b []byte) []byte {
+				if n != fxSTS {
+					return b
+				}
+				return b[len(`<?xml version="1.0" encoding="ISO-8859-15"?>`):]
+			})
+		}, ErrEncoding, []string{fxSTS + ":14:", "<ADRESSE>", `"0xBC"`, "not valid UTF-8"}, nil},
 		{"unknown encoding", func(t *testing.T) error {
 			return open(t, edit(t, fxSTS, `encoding="ISO-8859-15"`, `encoding="EBCDIC-FR"`))
 		}, ErrEncoding, []string{fxSTS + ":1:", `"EBCDIC-FR"`, "unknown character encoding"}, nil},
@@ -232,24 +351,18 @@ func TestRefusals(t *testing.T) {
 		{"token too long", func(t *testing.T) error {
 			return open(t, edit(t, fxSTS, "<DENOM_COMPL/>", "<DENOM_COMPL>"+strings.Repeat("x", 2<<20)+"</DENOM_COMPL>"))
 		}, ErrTooLarge, []string{fxSTS, "MaxTokenSize"}, nil},
-		{"NUMEN malformed", func(t *testing.T) error {
-			dir, f := fixtureDir(t, nil)
-			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte("type,id,numen\nepp,4189,12E01\n"), 0o644))
-			_, err := Open(ctx, f, Options{})
-			return err
-		}, ErrValue, []string{fxNUMEN + ":2:", "<numen>", `"12E01"`, "13 letters and digits"}, nil},
-		{"NUMEN twice", func(t *testing.T) error {
-			dir, f := fixtureDir(t, nil)
-			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte("type,id,numen\r\nepp,4189,12E0123456ABC\r\nepp,4189,12E0123456ABD\r\n"), 0o644))
-			_, err := Open(ctx, f, Options{})
-			return err
-		}, ErrValue, []string{fxNUMEN + ":3:", `"epp:4189"`, "twice"}, nil},
-		{"NUMEN header", func(t *testing.T) error {
-			dir, f := fixtureDir(t, nil)
-			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte("epp,4189,12E0123456ABC\n"), 0o644))
-			_, err := Open(ctx, f, Options{})
-			return err
-		}, ErrValue, []string{fxNUMEN + ":1:", "header type,id,numen"}, nil},
+		{"NUMEN malformed", numen("type,id,numen\nepp,4189,12E01\n"),
+			ErrValue, []string{fxNUMEN + ":2:", "<numen>", `5 characters written "99A99"`, "13 letters and digits"}, []string{"12E01"}},
+		{"NUMEN twice", numen("type,id,numen\r\nepp,4189,12E0123456ABC\r\nepp,4189,12E0123456ABD\r\n"),
+			ErrValue, []string{fxNUMEN + ":3:", `"epp:4189"`, "twice"}, []string{"12E0123456ABD"}},
+		{"NUMEN twice as dir and epp", numen("type,id,numen\ndir,3,12E0123456ABD\nepp,3,12E0123456ABE\n"),
+			ErrValue, []string{fxNUMEN + ":3:", `"epp:3"`, "twice (first at line 2)", "dir is read as epp"}, []string{"12E0123456AB"}},
+		{"NUMEN header missing", numen("epp,4189,12E0123456ABC\n"),
+			ErrValue, []string{fxNUMEN + ":1:", "header type,id,numen", "the header is missing"}, nil},
+		{"NUMEN in the id column", numen("type;id;numen\nepp;12E0123456ABC;4189\n"),
+			ErrValue, []string{fxNUMEN + ":2:", "<id>", `written "99A9999999AAA"`}, nil},
+		{"name in the type column", numen("type,id,numen\nLEFÈVRE,4189,12E0123456ABC\n"),
+			ErrValue, []string{fxNUMEN + ":2:", "<type>", "epp, local or dir"}, []string{"LEFÈVRE"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -265,7 +378,7 @@ func TestRefusals(t *testing.T) {
 					t.Errorf("message %q does not name %q", msg, w)
 				}
 			}
-			for _, n := range tc.not {
+			for _, n := range append(tc.not, personal...) {
 				if strings.Contains(msg, n) {
 					t.Errorf("message %q holds personal data %q", msg, n)
 				}

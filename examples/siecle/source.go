@@ -39,52 +39,21 @@ type Files struct {
 }
 
 // Source is the lsusync.Source of a set of SIECLE and STS-Web exports.
-// It is built once by [Open] or [OpenDir], holds only the domain values,
-// is immutable and safe for concurrent use.
+// It is built once by [Open] or [OpenDir], holds only the domain values
+// and its notices, is immutable and safe for concurrent use.
 type Source struct {
 	est      lsusync.Establishment
 	year     string
 	teachers []lsusync.Teacher
 	codes    []string
 	classes  map[string]*lsusync.ClassData
-	diag     Diagnostics
+	notices  []lsusync.Notice
 }
 
-var _ lsusync.Source = (*Source)(nil)
-
-// Diagnostics is what a [Source] read but does not serve: facts for the
-// user, without any pupil's personal data.
-type Diagnostics struct {
-	// Files are the files read, with their kind.
-	Files []FileKind `json:"files"`
-	// Skipped are the files [OpenDir] found but does not read: other
-	// SIECLE exports, such as ResponsablesAvecAdresses.xml.
-	Skipped []string `json:"skipped,omitempty"`
-	// Unplaced counts, by division code, the pupils of BEE_ELEVES whose
-	// division is no class of the establishment (SIECLE's "Inactifs"
-	// pseudo-division, for instance); Division "" counts the pupils with
-	// no division at all. These pupils are in no class of the Source.
-	// Sorted by division code.
-	Unplaced []DivisionCount `json:"unplaced,omitempty"`
-	// OrphanStructures counts the STRUCTURES_ELEVE entries of BEE_ELEVES
-	// that name no pupil of ELEVES; they are ignored.
-	OrphanStructures int `json:"orphanStructures,omitempty"`
-	// UnknownNUMEN counts the rows of the NUMEN file naming a teacher
-	// that the STS-Web export does not have; they are ignored.
-	UnknownNUMEN int `json:"unknownNumen,omitempty"`
-}
-
-// FileKind is a file and its kind.
-type FileKind struct {
-	Path string `json:"path"`
-	Kind Kind   `json:"kind"`
-}
-
-// DivisionCount is a number of pupils in one division.
-type DivisionCount struct {
-	Division string `json:"division"`
-	Pupils   int    `json:"pupils"`
-}
+var (
+	_ lsusync.Source       = (*Source)(nil)
+	_ lsusync.NoticeSource = (*Source)(nil)
+)
 
 // Establishment implements lsusync.EstablishmentSource.
 func (s *Source) Establishment(ctx context.Context) (lsusync.Establishment, error) {
@@ -126,13 +95,14 @@ func (s *Source) Class(ctx context.Context, code string) (lsusync.ClassData, err
 // for ("2025" for 2025-2026), or "" when no file says.
 func (s *Source) SchoolYear() string { return s.year }
 
-// Diagnostics returns what the Source read but does not serve.
-func (s *Source) Diagnostics() Diagnostics {
-	d := s.diag
-	d.Files = slices.Clone(d.Files)
-	d.Skipped = slices.Clone(d.Skipped)
-	d.Unplaced = slices.Clone(d.Unplaced)
-	return d
+// Notices implements lsusync.NoticeSource: what the Source noticed in
+// the exports and does not serve, as notices in French for the school's
+// staff, without personal data (see the package documentation, Notices).
+func (s *Source) Notices(ctx context.Context) ([]lsusync.Notice, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(s.notices), nil
 }
 
 // Open reads and checks the exports named by f, each once and streaming,
@@ -185,10 +155,11 @@ func Open(ctx context.Context, f Files, opts Options) (*Source, error) {
 // OpenDir reads every *.xml and *.zip file of dir (hidden files aside),
 // recognising each export by its root element, not its name, and an
 // optional NUMEN file named numen.csv (any case), or the file that
-// opts.NUMEN names, then works as [Open].
-// Other SIECLE exports (root BEE_RESPONSABLES...) are skipped and listed
-// in [Diagnostics]; any other XML file is refused, and so are two files of
-// the same kind.
+// opts.NUMEN names, then works as [Open]. The SIECLE exports the sync does
+// not need (root BEE_RESPONSABLES) are skipped, each with a notice; any
+// other file, XML or zip, is refused, naming the root it has and the roots
+// expected, and so are two files of the same kind. Files of other
+// extensions are ignored.
 func OpenDir(ctx context.Context, dir string, opts Options) (*Source, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -212,18 +183,15 @@ func OpenDir(ctx context.Context, dir string, opts Options) (*Source, error) {
 	if opts.NUMEN != "" {
 		numen = opts.NUMEN
 	}
-	if opts.NUMEN != "" {
-		numen = opts.NUMEN
-	}
 	results, err := readAll(ctx, paths, &opts)
 	if err != nil {
 		return nil, err
 	}
 	byKind := make(map[Kind]*parsed)
-	var skipped []string
+	var skipped []*parsed
 	for _, p := range results {
 		if p.kind == KindUnknown {
-			skipped = append(skipped, p.file)
+			skipped = append(skipped, p)
 			continue
 		}
 		if o, dup := byKind[p.kind]; dup {
@@ -262,17 +230,12 @@ func readAll(ctx context.Context, paths []string, o *Options) ([]*parsed, error)
 }
 
 // build puts the files together: it checks that they agree, resolves the
-// references, and makes the domain values.
-func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Options) (*Source, error) {
+// references, makes the domain values and the notices. skipped are the
+// files of the folder that are not read.
+func build(files map[Kind]*parsed, numenPath string, skipped []*parsed, o *Options) (*Source, error) {
 	el, sts := files[KindEleves], files[KindSTS]
 	src := &Source{classes: make(map[string]*lsusync.ClassData)}
-	src.diag.Skipped = skipped
 	order := []Kind{KindEleves, KindCommuns, KindStructures, KindNomenclature, KindSTS}
-	for _, k := range order {
-		if p := files[k]; p != nil {
-			src.diag.Files = append(src.diag.Files, FileKind{Path: p.file, Kind: k})
-		}
-	}
 
 	// One establishment, one school year.
 	var ref *parsed
@@ -331,7 +294,9 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 	src.est = est
 
 	// Teachers: INDIVIDUS then SUPPLEANTS, a key seen twice kept once.
-	known := make(map[lsusync.TeacherKey]int)
+	// known holds the first of each STS-Web key, against which the
+	// services are checked.
+	known := make(map[lsusync.TeacherKey]*stsTeacher)
 	for _, sub := range []bool{false, true} {
 		for i := range sd.teachers {
 			t := &sd.teachers[i]
@@ -341,16 +306,9 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 			if _, dup := known[t.t.Key]; dup {
 				continue
 			}
-			known[t.t.Key] = len(src.teachers)
+			known[t.t.Key] = t
 			src.teachers = append(src.teachers, t.t)
 		}
-	}
-	if numenPath != "" {
-		unknown, err := applyNUMEN(numenPath, src.teachers, known, o)
-		if err != nil {
-			return nil, err
-		}
-		src.diag.UnknownNUMEN = unknown
 	}
 
 	// Subjects.
@@ -407,6 +365,53 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 		}
 	}
 
+	// LSU knows two teacher types, epp and local: a person of type dir
+	// (head of establishment, deputy) is an epp teacher of the same ID,
+	// in every reference. The references are checked above with the
+	// STS-Web keys, so that an ENSEIGNANT written epp for a dir person
+	// is still refused.
+	var dirs []*stsTeacher
+	for i := range src.teachers {
+		k := &src.teachers[i].Key
+		if k.Type != typeDir {
+			continue
+		}
+		t := known[*k]
+		if o, clash := known[lsusync.TeacherKey{Type: typeEpp, ID: k.ID}]; clash {
+			return nil, &Error{File: sts.file, Line: t.line, Element: t.elem() + "@TYPE", Record: teacherRecord(t.elem(), *k), Value: typeDir, Err: ErrValue,
+				Msg: fmt.Sprintf("LSU has no teacher type dir and reads it as epp, but %s (line %d) has the key epp:%s already: "+
+					"both would be one teacher in LSU; correct the type or the ID in STS-Web", teacherRecord(o.elem(), o.t.Key), o.line, k.ID)}
+		}
+		dirs = append(dirs, t)
+		k.Type = typeEpp
+	}
+	lsuKeys := func(keys []lsusync.TeacherKey) {
+		for i := range keys {
+			keys[i] = lsuKey(keys[i])
+		}
+	}
+	for _, d := range sd.divisions {
+		for _, s := range d.services {
+			lsuKeys(s.teachers)
+		}
+	}
+	for _, g := range sd.groups {
+		for _, s := range g.services {
+			lsuKeys(s.teachers)
+		}
+	}
+	var numen numenResult
+	if numenPath != "" {
+		index := make(map[lsusync.TeacherKey]int, len(src.teachers))
+		for i, t := range src.teachers {
+			index[t.Key] = i
+		}
+		var err error
+		if numen, err = applyNUMEN(numenPath, src.teachers, index, o); err != nil {
+			return nil, err
+		}
+	}
+
 	// Classes: STS divisions, then Structures.xml ones.
 	var structs map[string]structDivision
 	var structList []string
@@ -425,16 +430,23 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 		if nomen == nil {
 			return ""
 		}
-		best := nomenProg{rank: -1}
+		// The first programme in file order of one of the class's MEFs
+		// with hours; else the first of any hours (real files list
+		// options such as Latin with HORAIRE 0.00).
+		var hours, any nomenProg
 		for _, m := range mefs {
-			if p, ok := nomen.progs[[2]string{m, subject}]; ok && (best.rank < 0 || p.rank < best.rank) {
-				best = p
+			ps := nomen.progs[[2]string{m, subject}]
+			if ps.hours.rank > 0 && (hours.rank == 0 || ps.hours.rank < hours.rank) {
+				hours = ps.hours
+			}
+			if ps.any.rank > 0 && (any.rank == 0 || ps.any.rank < any.rank) {
+				any = ps.any
 			}
 		}
-		if best.modality == "N" {
-			return ""
+		if m := cmp.Or(hours, any).modality; m != "N" {
+			return m
 		}
-		return best.modality
+		return ""
 	}
 	service := func(s stsService, group string, mefs []string) lsusync.Service {
 		l, _ := label(s.subject)
@@ -449,7 +461,7 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 				continue
 			}
 			for _, pp := range t.pps {
-				heads[pp.division] = append(heads[pp.division], lsusync.HeadTeacher{Teacher: t.t.Key, Start: pp.start, End: pp.end})
+				heads[pp.division] = append(heads[pp.division], lsusync.HeadTeacher{Teacher: lsuKey(t.t.Key), Start: pp.start, End: pp.end})
 			}
 		}
 	}
@@ -479,10 +491,14 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 
 	// Pupils.
 	unplaced := make(map[string]int)
+	noDivision := "" // the ELEVE_ID of the first pupil without a division
 	for i := range el.eleves.pupils.len() {
 		p := el.eleves.pupils.at(i)
 		cd, ok := src.classes[p.division]
 		if !ok {
+			if p.division == "" && noDivision == "" {
+				noDivision = p.st.ID
+			}
 			unplaced[p.division]++
 			continue
 		}
@@ -490,12 +506,51 @@ func build(files map[Kind]*parsed, numenPath string, skipped []string, o *Option
 		st.Class = p.division
 		cd.Enrolments = append(cd.Enrolments, lsusync.Enrolment{Student: st, Groups: p.groups, ExitDate: p.exit})
 	}
-	for d, n := range unplaced {
-		src.diag.Unplaced = append(src.diag.Unplaced, DivisionCount{Division: d, Pupils: n})
+
+	// Notices: the files skipped, then file by file.
+	var ns notices
+	for _, p := range skipped {
+		ns.skipped(p)
 	}
-	slices.SortFunc(src.diag.Unplaced, func(a, b DivisionCount) int { return strings.Compare(a.Division, b.Division) })
-	src.diag.OrphanStructures = el.eleves.orphans
+	for _, k := range order {
+		p := files[k]
+		if p == nil {
+			continue
+		}
+		ns.unexpected(p)
+		switch k {
+		case KindEleves:
+			ns.unplaced(p, unplaced, noDivision)
+		case KindSTS:
+			ns.dirTeachers(p, dirs)
+		}
+	}
+	ns.unknownNUMEN(numen)
+	src.notices = ns
 	return src, nil
+}
+
+// The STS-Web teacher types, and LSU's: epp and local.
+const (
+	typeEpp = "epp"
+	typeDir = "dir"
+)
+
+// lsuKey returns the LSU key of an STS-Web teacher key: the type dir,
+// which LSU does not know, is read as epp.
+func lsuKey(k lsusync.TeacherKey) lsusync.TeacherKey {
+	if k.Type == typeDir {
+		k.Type = typeEpp
+	}
+	return k
+}
+
+// elem returns the element of the teacher: INDIVIDU or SUPPLEANT.
+func (t *stsTeacher) elem() string {
+	if t.sub {
+		return "SUPPLEANT"
+	}
+	return "INDIVIDU"
 }
 
 func uaiElem(k Kind) string {

@@ -148,6 +148,11 @@ type tokenizer struct {
 	maxDepth int
 	slow     bool // no fast paths (tests compare both ways)
 
+	// private is set by the readers while they read a part of the file
+	// whose values are personal data (a pupil, a teacher): errors then
+	// leave out the offending text.
+	private bool
+
 	// The current token, valid until the next call to next.
 	kind       tokKind
 	name       []byte
@@ -238,6 +243,9 @@ func (t *tokenizer) line(p int) int {
 }
 
 func (t *tokenizer) errAt(p int, sentinel error, elem, value, msg string) *Error {
+	if t.private {
+		value = ""
+	}
 	return &Error{File: t.file, Line: t.line(p), Element: elem, Value: value, Msg: msg, Err: sentinel}
 }
 

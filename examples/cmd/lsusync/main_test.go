@@ -145,11 +145,17 @@ func TestInitThenSync(t *testing.T) {
 	if !strings.HasPrefix(r.stdout, "Synchronisation base élèves\n\nSynchronisation lancée pour : ") {
 		t.Errorf("the report begins with %q", strings.SplitN(r.stdout, "\n", 2)[0])
 	}
-	if row := closingRow(r.stdout); row != "✓      | La synchronisation s'est déroulée avec succès." {
+	// Nothing changed; the only warning is the reader's notice of a
+	// pupil of SIECLE in no division, said at every run until SIECLE is
+	// corrected.
+	if row := closingRow(r.stdout); row != "⚠      | La synchronisation s'est déroulée avec succès, avec 1 avertissement." {
 		t.Errorf("a sync right after init: closing row %q", row)
 	}
-	if want := "Élèves : 0 mis à jour, 0 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 0 ajouté · Bilans : 0 mis à jour, 0 créé · Avertissements : 0 · Erreurs : 0"; lastLine(r.stdout) != want {
+	if want := "Élèves : 0 mis à jour, 0 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 0 ajouté · Bilans : 0 mis à jour, 0 créé · Avertissements : 1 · Erreurs : 0"; lastLine(r.stdout) != want {
 		t.Errorf("a sync right after init changed something: %q", lastLine(r.stdout))
+	}
+	if !strings.Contains(r.stdout, "⚠      | 1 élève de SIECLE n'a pas de division") {
+		t.Errorf("the warning is not the reader's notice:\n%s", r.stdout)
 	}
 	if !bytes.Equal(before, readFile(t, store)) {
 		t.Error("a sync with nothing to change rewrote the store file")
@@ -196,8 +202,8 @@ func TestReadmeCommand(t *testing.T) {
 		"a quitté l'établissement",                 // the pupil who left
 		"a été mise à jour",                        // the class renamed
 		"conservée pour son contenu",               // the subject that left, kept where it has content
-		"Avertissements : 3 · Erreurs : 0",         // the counts
-		"s'est déroulée avec succès, avec 3 avert", // the closing row
+		"Avertissements : 4 · Erreurs : 0",         // the counts (and the reader's notices)
+		"s'est déroulée avec succès, avec 4 avert", // the closing row
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("the report has no line with %q", want)
@@ -352,6 +358,12 @@ func TestRefusals(t *testing.T) {
 			store: sampleCopy,
 			args:  []string{"-dir", testdataDir},
 			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "détail : "},
+		},
+		{
+			name:  "damaged export in the folder",
+			store: sampleCopy,
+			args:  []string{"-dir", "../../siecle/testdata/damaged"},
+			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "Communs.xml:2: <BEE_COMMUNX>: unknown root element", "BEE_COMMUN, BEE_STRUCTURES"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
