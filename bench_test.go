@@ -64,9 +64,9 @@ func establishmentOf(b *testing.B, pupils int) *benchEstablishment {
 // next one in key order (so that every bilan's subjects' teachers and PP
 // change).
 func changeEverything(src *memory.Source) *memory.Source {
-	out := &memory.Source{Est: src.Est}
-	out.Est.Name += " (B)"
-	sorted := slices.Clone(src.TeacherList)
+	out := &memory.Source{School: src.School}
+	out.School.Name += " (B)"
+	sorted := slices.Clone(src.Staff)
 	slices.SortFunc(sorted, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
 	next := make(map[lsusync.TeacherKey]lsusync.TeacherKey, len(sorted))
 	for i, t := range sorted {
@@ -79,11 +79,11 @@ func changeEverything(src *memory.Source) *memory.Source {
 		}
 		return out
 	}
-	for _, t := range src.TeacherList {
+	for _, t := range src.Staff {
 		t.LastName += "-B"
-		out.TeacherList = append(out.TeacherList, t)
+		out.Staff = append(out.Staff, t)
 	}
-	for _, c := range src.ClassList {
+	for _, c := range src.Classes {
 		c.Label += " B"
 		c.Enrolments = slices.Clone(c.Enrolments)
 		for i := range c.Enrolments {
@@ -97,7 +97,7 @@ func changeEverything(src *memory.Source) *memory.Source {
 		for i := range c.HeadTeachers {
 			c.HeadTeachers[i].Teacher = next[c.HeadTeachers[i].Teacher]
 		}
-		out.ClassList = append(out.ClassList, c)
+		out.Classes = append(out.Classes, c)
 	}
 	return out
 }

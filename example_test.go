@@ -47,12 +47,12 @@ func exampleSource() *memory.Source {
 	fr := lsusync.Subject{Code: "020700", Label: "FRANCAIS", Modality: "S"}
 	newTeacher := lsusync.TeacherKey{Type: "epp", ID: "4190"}
 	return &memory.Source{
-		Est: lsusync.Establishment{UAI: "0750001A", Name: "COLLÈGE JEAN MOULIN"},
-		TeacherList: []lsusync.Teacher{
+		School: lsusync.Establishment{UAI: "0750001A", Name: "COLLÈGE JEAN MOULIN"},
+		Staff: []lsusync.Teacher{
 			{Key: lsusync.TeacherKey{Type: "epp", ID: "4189"}, Civility: "M", LastName: "DURAND", FirstName: "Paul"},
 			{Key: newTeacher, Civility: "MME", LastName: "MARTIN", FirstName: "Claire"},
 		},
-		ClassList: []lsusync.ClassData{{
+		Classes: []lsusync.ClassData{{
 			Code:  "3EME1",
 			Label: "3EME 1",
 			Enrolments: []lsusync.Enrolment{
@@ -189,8 +189,8 @@ func Example_periodsNotConfigured() {
 		log.Fatal(err)
 	}
 	src := &memory.Source{
-		Est:       lsusync.Establishment{UAI: "0750001A"},
-		ClassList: []lsusync.ClassData{{Code: "3EME1"}, {Code: "3EME2"}},
+		School:  lsusync.Establishment{UAI: "0750001A"},
+		Classes: []lsusync.ClassData{{Code: "3EME1"}, {Code: "3EME2"}},
 	}
 	// Every class of the establishment counts, even when only one is
 	// selected.
@@ -213,7 +213,7 @@ func Example_periodsNotConfigured() {
 func ExampleSynchronizer_SetUpClass() {
 	st := exampleStore()
 	src := exampleSource()
-	src.ClassList = append(src.ClassList, lsusync.ClassData{
+	src.Classes = append(src.Classes, lsusync.ClassData{
 		Code: "3EME2", Label: "3EME 2",
 		Enrolments: []lsusync.Enrolment{{Student: lsusync.Student{ID: "2001", Class: "3EME2", LastName: "PETIT", FirstName: "Lina"}}},
 	})
@@ -260,7 +260,7 @@ func ExampleRefusalText() {
 // A source from another establishment is refused.
 func Example_wrongEstablishment() {
 	src := exampleSource()
-	src.Est.UAI = "0750002B"
+	src.School.UAI = "0750002B"
 	_, err := lsusync.New(src, exampleStore(), lsusync.Options{}).Sync(context.Background())
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, lsusync.ErrWrongEstablishment))

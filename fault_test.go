@@ -24,7 +24,7 @@ import (
 // label and a new teacher of 020700.
 func manyClasses(n int) (lsusync.Snapshot, *memory.Source) {
 	st := lsusync.Snapshot{Establishment: establishment(), Teachers: teachers()}
-	src := &memory.Source{Est: establishment(), TeacherList: teachers()}
+	src := &memory.Source{School: establishment(), Staff: teachers()}
 	for i := 1; i <= n; i++ {
 		code := fmt.Sprintf("C%02d", i)
 		st.Classes = append(st.Classes, lsusync.Class{Code: code, Label: code, Periods: []lsusync.Period{t1}})
@@ -38,7 +38,7 @@ func manyClasses(n int) (lsusync.Snapshot, *memory.Source) {
 				Acquis: []lsusync.Acquis{{Subject: francais, Teachers: keys(epp100), Appreciation: "Bien."}}})
 			cd.Enrolments = append(cd.Enrolments, lsusync.Enrolment{Student: p})
 		}
-		src.ClassList = append(src.ClassList, cd)
+		src.Classes = append(src.Classes, cd)
 	}
 	st.Sort()
 	return st, src
@@ -93,7 +93,7 @@ func TestApplyFailsForOneClass(t *testing.T) {
 	for _, mode := range storeModes {
 		t.Run(mode.name, func(t *testing.T) {
 			before, src := manyClasses(3)
-			src.Est.Name = "COLLÈGE JEAN MOULIN"
+			src.School.Name = "COLLÈGE JEAN MOULIN"
 			mem := newStore(t, before)
 			cs := &countingStore{Store: mem, failApply: func(cs lsusync.ChangeSet) error {
 				if cs.Class != nil && cs.Class.Code == "C02" {
@@ -141,7 +141,7 @@ func TestApplyFailsForOneClass(t *testing.T) {
 // store is unchanged.
 func TestCommitFails(t *testing.T) {
 	before, src := manyClasses(3)
-	src.TeacherList[0].LastName = "DURAND-MARTIN"
+	src.Staff[0].LastName = "DURAND-MARTIN"
 	mem := newStore(t, before)
 	cs := &countingStore{Store: mem, failCommit: errDisk}
 	rep, err := lsusync.New(src, batchingStore{cs}, lsusync.Options{Now: fixedNow}).Sync(context.Background())
@@ -182,7 +182,7 @@ func TestHeadApplyFails(t *testing.T) {
 	for _, mode := range storeModes {
 		t.Run(mode.name, func(t *testing.T) {
 			before, src := manyClasses(2)
-			src.Est.Name = "COLLÈGE JEAN MOULIN"
+			src.School.Name = "COLLÈGE JEAN MOULIN"
 			mem := newStore(t, before)
 			cs := &countingStore{Store: mem, failApply: func(cs lsusync.ChangeSet) error {
 				if cs.Establishment != nil {
@@ -457,17 +457,17 @@ func TestSourceFailsForOneClass(t *testing.T) {
 			return failingSource{Source: s, class: "C02", err: errRead}
 		}, errRead},
 		{"pupil listed twice", func(s *memory.Source) lsusync.Source {
-			c := &s.ClassList[1]
+			c := &s.Classes[1]
 			c.Enrolments = append(c.Enrolments, c.Enrolments[0])
 			return s
 		}, lsusync.ErrInvalid},
 		{"pupil without ID", func(s *memory.Source) lsusync.Source {
-			s.ClassList[1].Enrolments[1].Student.ID = ""
+			s.Classes[1].Enrolments[1].Student.ID = ""
 			return s
 		}, lsusync.ErrInvalid},
 		{"pupil listed in a class of the store and in a new class", func(s *memory.Source) lsusync.Source {
-			s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "C99",
-				Enrolments: []lsusync.Enrolment{s.ClassList[1].Enrolments[0]}})
+			s.Classes = append(s.Classes, lsusync.ClassData{Code: "C99",
+				Enrolments: []lsusync.Enrolment{s.Classes[1].Enrolments[0]}})
 			return s
 		}, lsusync.ErrInvalid},
 	}

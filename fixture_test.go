@@ -132,9 +132,9 @@ func fixtureStore() lsusync.Snapshot {
 func fixtureSource() *memory.Source {
 	st := students()
 	return &memory.Source{
-		Est:         establishment(),
-		TeacherList: teachers(),
-		ClassList: []lsusync.ClassData{
+		School: establishment(),
+		Staff:  teachers(),
+		Classes: []lsusync.ClassData{
 			{
 				Code:  "3EME1",
 				Label: "3EME 1",
@@ -168,9 +168,9 @@ func fixtureSource() *memory.Source {
 
 // class returns the source's class with the given code.
 func class(src *memory.Source, code string) *lsusync.ClassData {
-	for i := range src.ClassList {
-		if src.ClassList[i].Code == code {
-			return &src.ClassList[i]
+	for i := range src.Classes {
+		if src.Classes[i].Code == code {
+			return &src.Classes[i]
 		}
 	}
 	panic("no class " + code)

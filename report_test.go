@@ -160,10 +160,10 @@ func syncedReport(t *testing.T, dry bool) *lsusync.Report {
 	before := fixtureStore()
 	bilan(&before, "1001", t1).Locked = true
 	src := fixtureSource()
-	src.Est.Name = "COLLÈGE JEAN MOULIN"
-	src.Est.Phone = ""
-	src.TeacherList[0].NUMEN = ""
-	src.TeacherList[1].LastName = "MARTIN-DUBOIS"
+	src.School.Name = "COLLÈGE JEAN MOULIN"
+	src.School.Phone = ""
+	src.Staff[0].NUMEN = ""
+	src.Staff[1].LastName = "MARTIN-DUBOIS"
 	c := class(src, "3EME1")
 	c.Label = "3E1 EUROPE"
 	c.Services[0].Teachers = keys(epp102)

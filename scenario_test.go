@@ -59,9 +59,9 @@ var scenarios = []scenario{
 	{
 		name: "establishment updated, UAI never changed",
 		source: func(s *memory.Source) {
-			s.Est.Name = "COLLÈGE JEAN MOULIN"
-			s.Est.Address.Line2 = "BÂTIMENT B"
-			s.Est.Phone = "0140000001"
+			s.School.Name = "COLLÈGE JEAN MOULIN"
+			s.School.Address.Line2 = "BÂTIMENT B"
+			s.School.Phone = "0140000001"
 		},
 		after: func(s *lsusync.Snapshot) {
 			s.Establishment.Name = "COLLÈGE JEAN MOULIN"
@@ -77,8 +77,8 @@ var scenarios = []scenario{
 	{
 		name: "empty source values never erase",
 		source: func(s *memory.Source) {
-			s.Est.Phone, s.Est.Email = "", ""
-			s.TeacherList[0].FirstName, s.TeacherList[0].NUMEN = "", "" // STS-Web has no NUMEN
+			s.School.Phone, s.School.Email = "", ""
+			s.Staff[0].FirstName, s.Staff[0].NUMEN = "", "" // STS-Web has no NUMEN
 			c1 := class(s, "3EME1")
 			c1.Label = ""
 			p := &c1.Enrolments[0].Student
@@ -103,9 +103,9 @@ var scenarios = []scenario{
 	{
 		name: "teachers matched by key: updated and added",
 		source: func(s *memory.Source) {
-			s.TeacherList[1].LastName = "MARTIN-DUBOIS"
-			s.TeacherList = append([]lsusync.Teacher{{Key: lsusync.TeacherKey{Type: "local", ID: "7"},
-				Civility: "M", LastName: "ROUX", FirstName: "Luc"}}, s.TeacherList...)
+			s.Staff[1].LastName = "MARTIN-DUBOIS"
+			s.Staff = append([]lsusync.Teacher{{Key: lsusync.TeacherKey{Type: "local", ID: "7"},
+				Civility: "M", LastName: "ROUX", FirstName: "Luc"}}, s.Staff...)
 		},
 		after: func(s *lsusync.Snapshot) {
 			s.Teachers[1].LastName = "MARTIN-DUBOIS"
@@ -404,7 +404,7 @@ var scenarios = []scenario{
 	{
 		name: "a class new in the source is reported, not synchronised, and blocks nothing",
 		source: func(s *memory.Source) {
-			s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "3EME3", Label: "3EME 3",
+			s.Classes = append(s.Classes, lsusync.ClassData{Code: "3EME3", Label: "3EME 3",
 				Enrolments: []lsusync.Enrolment{{Student: lsusync.Student{ID: "3001", Class: "3EME3", LastName: "NOUVELLE"}}}})
 			class(s, "3EME1").Label = "3E1 EUROPE"
 		},
@@ -612,7 +612,7 @@ var scenarios = []scenario{
 		name:    "only the selected classes; the establishment and teachers always",
 		classes: []string{"3EME2"},
 		source: func(s *memory.Source) {
-			s.Est.Name = "COLLÈGE JEAN MOULIN"
+			s.School.Name = "COLLÈGE JEAN MOULIN"
 			class(s, "3EME1").Label = "3E1 EUROPE"
 			class(s, "3EME1").Services[0].Teachers = keys(epp102)
 			class(s, "3EME2").Label = "3E2 SPORT"
@@ -778,8 +778,8 @@ func TestSecondSyncReportsEverythingUnchanged(t *testing.T) {
 	for _, mode := range storeModes {
 		t.Run(mode.name, func(t *testing.T) {
 			src := fixtureSource()
-			src.Est.Name = "COLLÈGE JEAN MOULIN"
-			src.TeacherList[2].FirstName = "Ana María"
+			src.School.Name = "COLLÈGE JEAN MOULIN"
+			src.Staff[2].FirstName = "Ana María"
 			c := class(src, "3EME1")
 			c.Label = "3E1 EUROPE"
 			c.Services[0].Teachers = keys(epp102)
@@ -844,8 +844,8 @@ func TestRefusals(t *testing.T) {
 				s.Classes[1].Periods = []lsusync.Period{}
 			},
 			source: func(s *memory.Source) {
-				s.Est.Name = "AUTRE NOM"                                            // would be written if the sync started
-				s.ClassList = append(s.ClassList, lsusync.ClassData{Code: "4EME1"}) // new: blocks nothing
+				s.School.Name = "AUTRE NOM"                                     // would be written if the sync started
+				s.Classes = append(s.Classes, lsusync.ClassData{Code: "4EME1"}) // new: blocks nothing
 			},
 			want:     &lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: []string{"3EME1", "3EME2"}},
 			sentinel: lsusync.ErrPeriodsNotConfigured,
@@ -874,25 +874,25 @@ func TestRefusals(t *testing.T) {
 		},
 		{
 			name:     "wrong establishment",
-			source:   func(s *memory.Source) { s.Est.UAI = "0750002B"; s.Est.Name = "AUTRE COLLEGE" },
+			source:   func(s *memory.Source) { s.School.UAI = "0750002B"; s.School.Name = "AUTRE COLLEGE" },
 			want:     &lsusync.EstablishmentError{Source: "0750002B", Store: uai},
 			sentinel: lsusync.ErrWrongEstablishment,
 		},
 		{
 			name:     "UAI compared exactly",
-			source:   func(s *memory.Source) { s.Est.UAI = "0750001a" },
+			source:   func(s *memory.Source) { s.School.UAI = "0750001a" },
 			want:     &lsusync.EstablishmentError{Source: "0750001a", Store: uai},
 			sentinel: lsusync.ErrWrongEstablishment,
 		},
 		{
 			name:     "source without UAI",
-			source:   func(s *memory.Source) { s.Est.UAI = "" },
+			source:   func(s *memory.Source) { s.School.UAI = "" },
 			want:     &lsusync.EstablishmentError{Source: "", Store: uai},
 			sentinel: lsusync.ErrWrongEstablishment,
 		},
 		{
 			name:     "teacher listed twice by the source",
-			source:   func(s *memory.Source) { s.TeacherList = append(s.TeacherList, s.TeacherList[0]) },
+			source:   func(s *memory.Source) { s.Staff = append(s.Staff, s.Staff[0]) },
 			sentinel: lsusync.ErrInvalid,
 		},
 	}

@@ -17,7 +17,7 @@ import (
 // withNewClass adds to the fixture's source a class 3EME3 that the store
 // does not have, with one pupil in the Spanish group.
 func withNewClass(s *memory.Source) {
-	s.ClassList = append(s.ClassList, lsusync.ClassData{
+	s.Classes = append(s.Classes, lsusync.ClassData{
 		Code:  "3EME3",
 		Label: "3EME 3",
 		Enrolments: []lsusync.Enrolment{{Groups: []string{"3ESP"}, Student: lsusync.Student{
@@ -69,7 +69,7 @@ func TestNewClassSetUpThenFilled(t *testing.T) {
 			require.NoError(t, err)
 			wantStore := fixtureStore()
 			wantStore.Classes = append(wantStore.Classes, wantClass)
-			wantStore.Students = append(wantStore.Students, src.ClassList[2].Enrolments[0].Student)
+			wantStore.Students = append(wantStore.Students, src.Classes[2].Enrolments[0].Student)
 			for _, p := range []lsusync.Period{s1, s2} {
 				wantStore.Bilans = append(wantStore.Bilans, lsusync.Bilan{Student: "3001", Period: p, HeadTeachers: keys(epp102),
 					Acquis: []lsusync.Acquis{acq(francais, epp102), acq(espagnol, epp102)}})
@@ -133,7 +133,7 @@ func TestSetUpClassRefusals(t *testing.T) {
 		{"two school years", "3EME3", []lsusync.Period{t1, t2, {Year: 2026, Index: 3, Count: 3}}, withNewClass, false, lsusync.ErrInvalid},
 		{"trimesters and semesters", "3EME3", []lsusync.Period{t1, t3, lsusync.Semesters(2025)[1]}, withNewClass, false, lsusync.ErrInvalid},
 		{"an invalid period", "3EME3", []lsusync.Period{{Year: 2025, Index: 0, Count: 1}}, withNewClass, false, lsusync.ErrInvalid},
-		{"wrong establishment", "3EME3", lsusync.Trimesters(2025), func(s *memory.Source) { withNewClass(s); s.Est.UAI = "0750002B" }, false, lsusync.ErrWrongEstablishment},
+		{"wrong establishment", "3EME3", lsusync.Trimesters(2025), func(s *memory.Source) { withNewClass(s); s.School.UAI = "0750002B" }, false, lsusync.ErrWrongEstablishment},
 		{"dry run", "3EME3", lsusync.Trimesters(2025), withNewClass, true, nil},
 	}
 	for _, tc := range tests {
@@ -254,7 +254,7 @@ func TestSourceNotices(t *testing.T) {
 
 	errRead := errors.New("cannot read the diagnostics")
 	mem := newStore(t, fixtureStore())
-	src.Source.Est.Name = "AUTRE NOM"
+	src.Source.School.Name = "AUTRE NOM"
 	rep, err = lsusync.New(noticingSource{Source: src.Source, err: errRead}, mem, lsusync.Options{Now: fixedNow}).Sync(context.Background())
 	if rep != nil || !errors.Is(err, errRead) {
 		t.Errorf("Sync = %v, %v; want no report and %v", rep, err, errRead)

@@ -34,7 +34,7 @@ func skipped(rep *lsusync.Report) []string {
 func memoed(t *testing.T, src *memory.Source) *memory.Store {
 	t.Helper()
 	st := newStore(t, fixtureStore())
-	src.Est.Name += " (NOUVEAU NOM)"
+	src.School.Name += " (NOUVEAU NOM)"
 	rep, err := lsusync.New(src, st, lsusync.Options{Now: fixedNow, SkipUnchanged: true}).Sync(context.Background())
 	require.NoError(t, err)
 	require.Empty(t, skipped(rep), "the first sync skipped classes")

@@ -273,7 +273,7 @@ func TestSourceFeatures(t *testing.T) {
 	}
 	labels := map[string]int{}
 	modalities := map[string]string{}
-	for _, c := range src.ClassList {
+	for _, c := range src.Classes {
 		var d *Division
 		for i := range e.Divisions {
 			if e.Divisions[i].Code == c.Code {
@@ -326,7 +326,7 @@ func TestSourceFeatures(t *testing.T) {
 	}
 	var sawCivilityFromSex, sawDir bool
 	for i, tc := range e.Teachers {
-		dt := src.TeacherList[i]
+		dt := src.Staff[i]
 		if tc.Substitute {
 			continue // listed last
 		}

@@ -108,13 +108,13 @@ func TestInitErrors(t *testing.T) {
 	ctx := context.Background()
 	ps := e.Config.PeriodList()
 	dupTeacher := e.Source()
-	dupTeacher.TeacherList = append(dupTeacher.TeacherList, dupTeacher.TeacherList[0])
+	dupTeacher.Staff = append(dupTeacher.Staff, dupTeacher.Staff[0])
 	dupPupil := e.Source()
-	dupPupil.ClassList[1].Enrolments = append(dupPupil.ClassList[1].Enrolments, dupPupil.ClassList[0].Enrolments[0])
+	dupPupil.Classes[1].Enrolments = append(dupPupil.Classes[1].Enrolments, dupPupil.Classes[0].Enrolments[0])
 	noID := e.Source()
-	noID.ClassList[0].Enrolments[0].Student.ID = ""
+	noID.Classes[0].Enrolments[0].Student.ID = ""
 	noUAI := e.Source()
-	noUAI.Est.UAI = ""
+	noUAI.School.UAI = ""
 	for _, tc := range []struct {
 		name    string
 		src     *memory.Source

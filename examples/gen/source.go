@@ -30,7 +30,7 @@ import (
 //
 // The Source shares nothing with e: later changes to e do not affect it.
 func (e *Establishment) Source() *memory.Source {
-	src := &memory.Source{Est: e.domainEstablishment()}
+	src := &memory.Source{School: e.domainEstablishment()}
 	seen := make(map[lsusync.TeacherKey]bool, len(e.Teachers))
 	for _, sub := range []bool{false, true} {
 		for _, t := range e.Teachers {
@@ -38,10 +38,10 @@ func (e *Establishment) Source() *memory.Source {
 				continue
 			}
 			seen[t.Key] = true
-			src.TeacherList = append(src.TeacherList, domainTeacher(t))
+			src.Staff = append(src.Staff, domainTeacher(t))
 		}
 	}
-	src.ClassList = e.domainClasses()
+	src.Classes = e.domainClasses()
 	return src
 }
 

@@ -388,9 +388,9 @@ func TestPersistFailure(t *testing.T) {
 func TestSource(t *testing.T) {
 	ctx := t.Context()
 	src := &memory.Source{
-		Est:         lsusync.Establishment{UAI: "0750001A"},
-		TeacherList: []lsusync.Teacher{{Key: lsusync.TeacherKey{Type: "epp", ID: "1"}}},
-		ClassList: []lsusync.ClassData{
+		School: lsusync.Establishment{UAI: "0750001A"},
+		Staff:  []lsusync.Teacher{{Key: lsusync.TeacherKey{Type: "epp", ID: "1"}}},
+		Classes: []lsusync.ClassData{
 			{Code: "3A", Label: "first"},
 			{Code: "3B"},
 			{Code: "3A", Label: "duplicate"},
@@ -411,7 +411,7 @@ func TestSource(t *testing.T) {
 	teachers, err := src.Teachers(ctx)
 	require.NoError(t, err)
 	teachers[0].LastName = "MODIFIÉ"
-	if src.TeacherList[0].LastName != "" {
+	if src.Staff[0].LastName != "" {
 		t.Errorf("Teachers() returned the Source's own slice")
 	}
 

@@ -29,7 +29,7 @@ func Example() {
 	}
 	// The exports are opened anew for each synchronisation.
 	open := func(ctx context.Context) (lsusync.Source, error) {
-		return &memory.Source{Est: est, ClassList: []lsusync.ClassData{{Code: "3EME1", Label: "Troisième 1"}}}, nil
+		return &memory.Source{School: est, Classes: []lsusync.ClassData{{Code: "3EME1", Label: "Troisième 1"}}}, nil
 	}
 	h := screen.New(st, open, screen.Options{Token: "s3cret"})
 	defer h.Shutdown(context.Background()) // cancels a running synchronisation
