@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
-	"unsafe"
 )
 
 // Bilan is a bilan périodique: one pupil's report for one period.
@@ -141,22 +140,24 @@ func (t *BilanTemplate) Bilan(e Enrolment, p Period) Bilan {
 
 // mergeBilan computes the new subjects, teachers and professeurs principaux
 // of a non-locked bilan en saisie directe. It returns the new bilan and
-// true when something changed. The new bilan shares the teacher lists of
-// want and pp, which nobody modifies; texts keeps the texts of the
-// changes that many bilans of a class have in common once.
-func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey, texts *texts) (Bilan, bool) {
+// true when something changed. want are the subjects of the plan's list
+// number wantID; the new bilan shares their teacher lists and pp, which
+// nobody modifies; texts keeps the texts of the changes that many bilans
+// of a class have in common once.
+func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, wantID int, pp []TeacherKey, texts *texts) (Bilan, bool) {
 	// A bilan without content whose subjects, teachers and professeurs
 	// principaux are those of a bilan merged before, against the same
 	// subjects, has the same outcome: the pupils of a class who share
 	// their groups, in every period. It is made once.
-	key, cacheable := texts.mergeKey(b, want)
+	key, cacheable := texts.mergeKey(b, wantID)
 	if cacheable {
 		if m, ok := texts.merged[string(key)]; ok {
 			return m.apply(it, b)
 		}
 	}
 	nb := *b
-	it.Changes = texts.changes[:0] // copied at the end, at its size
+	newAcquis, newHeads := false, false // nb's lists replace b's
+	it.Changes = texts.changes[:0]      // copied at the end, at its size
 	defer func() {
 		texts.changes = it.Changes[:0]
 		it.Changes = slices.Clip(slices.Clone(it.Changes))
@@ -169,9 +170,7 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey, text
 			}
 			texts.merged[string(key)] = &merged{
 				action: it.Action, changes: slices.Clone(it.Changes), kept: slices.Clone(it.Kept),
-				acquis: nb.Acquis, heads: nb.HeadTeachers,
-				newAcquis: unsafe.SliceData(nb.Acquis) != unsafe.SliceData(b.Acquis),
-				newHeads:  unsafe.SliceData(nb.HeadTeachers) != unsafe.SliceData(b.HeadTeachers),
+				acquis: nb.Acquis, heads: nb.HeadTeachers, newAcquis: newAcquis, newHeads: newHeads,
 			}
 		}
 	}()
@@ -247,7 +246,7 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey, text
 		acquis = append(acquis, Acquis{Subject: t.Subject, Teachers: t.Teachers})
 	}
 	if acquis != nil {
-		nb.Acquis = acquis
+		nb.Acquis, newAcquis = acquis, true
 	}
 	switch {
 	case len(pp) == 0:
@@ -256,7 +255,7 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, pp []TeacherKey, text
 		}
 	case !sameKeys(b.HeadTeachers, pp):
 		it.change("HeadTeachers", texts.of(b.HeadTeachers), texts.of(pp))
-		nb.HeadTeachers = pp
+		nb.HeadTeachers, newHeads = pp, true
 	}
 	return nb, it.Action == ActionUpdated
 }
@@ -307,10 +306,10 @@ func (m *merged) apply(it *Item, b *Bilan) (Bilan, bool) {
 	return nb, it.Action == ActionUpdated
 }
 
-// mergeKey returns the key of the merge of b against want, and whether
-// its outcome may be shared: b holds no content. The key is valid until
-// the next call.
-func (t *texts) mergeKey(b *Bilan, want []subjectTarget) ([]byte, bool) {
+// mergeKey returns the key of the merge of b against the plan's subject
+// list number wantID, and whether its outcome may be shared: b holds no
+// content. The key is valid until the next call.
+func (t *texts) mergeKey(b *Bilan, wantID int) ([]byte, bool) {
 	str := func(k []byte, s string) []byte {
 		k = binary.AppendUvarint(k, uint64(len(s)))
 		return append(k, s...)
@@ -332,10 +331,7 @@ func (t *texts) mergeKey(b *Bilan, want []subjectTarget) ([]byte, bool) {
 		k = keys(k, a.Teachers)
 	}
 	k = keys(k, b.HeadTeachers)
-	// want is one of the subject plan's lists, made once per set of
-	// groups and kept as long as t: its address names it.
-	k = binary.LittleEndian.AppendUint64(k, uint64(uintptr(unsafe.Pointer(unsafe.SliceData(want)))))
-	k = binary.LittleEndian.AppendUint64(k, uint64(len(want)))
+	k = binary.AppendUvarint(k, uint64(wantID))
 	t.key = k
 	return k, true
 }
@@ -359,11 +355,18 @@ func (t *texts) of(keys []TeacherKey) string {
 type subjectPlan struct {
 	division []Service
 	byGroup  map[string][]Service
-	cache    map[string][]subjectTarget
+	cache    map[string]subjectList
+}
+
+// subjectList is the subjects of the pupils in one set of groups, and
+// its number in the plan.
+type subjectList struct {
+	targets []subjectTarget
+	id      int
 }
 
 func newSubjectPlan(services []Service) *subjectPlan {
-	p := &subjectPlan{byGroup: make(map[string][]Service), cache: make(map[string][]subjectTarget)}
+	p := &subjectPlan{byGroup: make(map[string][]Service), cache: make(map[string]subjectList)}
 	for _, s := range services {
 		if s.Group == "" {
 			p.division = append(p.division, s)
@@ -377,6 +380,12 @@ func newSubjectPlan(services []Service) *subjectPlan {
 // subjects returns the subjects of a pupil in the given groups, sorted by
 // code. The result is shared: callers must not modify it.
 func (p *subjectPlan) subjects(groups []string) []subjectTarget {
+	return p.list(groups).targets
+}
+
+// list returns the subjects of a pupil in the given groups, with the
+// number that the plan gives to each distinct list.
+func (p *subjectPlan) list(groups []string) subjectList {
 	var relevant []string
 	for _, g := range groups {
 		if _, ok := p.byGroup[g]; ok {
@@ -386,8 +395,8 @@ func (p *subjectPlan) subjects(groups []string) []subjectTarget {
 	slices.Sort(relevant)
 	relevant = slices.Compact(relevant)
 	key := strings.Join(relevant, "\x00")
-	if t, ok := p.cache[key]; ok {
-		return t
+	if l, ok := p.cache[key]; ok {
+		return l
 	}
 	byCode := make(map[string]*subjectTarget)
 	add := func(s Service) {
@@ -420,8 +429,9 @@ func (p *subjectPlan) subjects(groups []string) []subjectTarget {
 		out = append(out, *t)
 	}
 	slices.SortFunc(out, func(a, b subjectTarget) int { return strings.Compare(a.Subject.Code, b.Subject.Code) })
-	p.cache[key] = out
-	return out
+	l := subjectList{targets: out, id: len(p.cache)}
+	p.cache[key] = l
+	return l
 }
 
 // findTarget returns the index of the subject with the given code in ts,

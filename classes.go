@@ -412,7 +412,7 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 			}
 		}
 	}
-	targets := make(map[string][]subjectTarget, len(current)) // each pupil's, for their bilans
+	targets := make(map[string]subjectList, len(current)) // each pupil's, for their bilans
 	for i := range bilans {
 		b := &bilans[i]
 		has[b.Key()] = true
@@ -425,10 +425,10 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		default:
 			want, ok := targets[b.Student]
 			if !ok {
-				want = tmpl.plan.subjects(current[b.Student].Groups)
+				want = tmpl.plan.list(current[b.Student].Groups)
 				targets[b.Student] = want
 			}
-			if nb, ok := it.mergeBilan(b, want, tmpl.pp, &c.texts); ok {
+			if nb, ok := it.mergeBilan(b, want.targets, want.id, tmpl.pp, &c.texts); ok {
 				c.cs.Bilans = append(c.cs.Bilans, nb)
 			}
 		}

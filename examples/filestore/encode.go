@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/lsusync/lsusync"
 )
@@ -79,7 +78,12 @@ type listID struct {
 	n int
 }
 
-func idOf(as []lsusync.Acquis) listID { return listID{unsafe.SliceData(as), len(as)} }
+func idOf(as []lsusync.Acquis) listID {
+	if len(as) == 0 {
+		return listID{}
+	}
+	return listID{&as[0], len(as)}
+}
 
 // tables are the subjects and the teacher keys of the bilans, numbered in
 // the order of first use.

@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"unsafe"
 
 	"github.com/lsusync/lsusync"
 )
@@ -885,11 +884,12 @@ func (in *interner) own(b lsusync.Bilan) lsusync.Bilan {
 			in.keys[string(in.buf)] = b.HeadTeachers
 		}
 	}
-	if acquis == nil {
-		return b
+	if len(acquis) == 0 {
+		return b // nil: a store need not tell nil and empty apart
 	}
-	// A list the caller gave several bilans is copied once.
-	if shared, ok := in.seen[unsafe.SliceData(acquis)]; ok && len(shared) == len(acquis) {
+	// A list the caller gave several bilans is copied once: its first
+	// element's address names it.
+	if shared, ok := in.seen[&acquis[0]]; ok && len(shared) == len(acquis) {
 		b.Acquis = shared
 		return b
 	}
@@ -897,7 +897,7 @@ func (in *interner) own(b lsusync.Bilan) lsusync.Bilan {
 		if in.seen == nil {
 			in.seen = make(map[*lsusync.Acquis][]lsusync.Acquis)
 		}
-		in.seen[unsafe.SliceData(acquis)] = b.Acquis
+		in.seen[&acquis[0]] = b.Acquis
 	}()
 	var shareable bool
 	in.buf, shareable = appendAcquisKey(in.buf[:0], acquis)
