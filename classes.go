@@ -179,7 +179,7 @@ func (s *Synchronizer) SetUpClass(ctx context.Context, code string, periods []Pe
 	for _, c := range stored {
 		if c.Code == code {
 			if len(c.Periods) > 0 {
-				return Class{}, fmt.Errorf("lsusync: class %q: %w with %d periods", code, ErrAlreadySetUp, len(c.Periods))
+				return Class{}, fmt.Errorf("%w: class %q has %d periods", ErrAlreadySetUp, code, len(c.Periods))
 			}
 			class = c
 		}
@@ -434,9 +434,14 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		}
 		c.addBilan(b.Key(), it)
 	}
-	// A pupil who moved here gets the bilans of the class's periods they
-	// lack, as a new pupil does.
-	for _, id := range moved {
+	// A pupil of the class gets the bilans of the class's periods they
+	// lack, as a new pupil does: a pupil who moved here, and the pupils of
+	// a class that has just been given its periods (or other ones).
+	for i := range enrolments {
+		id := enrolments[i].Student.ID
+		if current[id] == nil {
+			continue
+		}
 		for _, p := range periods {
 			if k := (BilanKey{id, p}); !has[k] {
 				b := tmpl.Bilan(*current[id], p)

@@ -21,9 +21,10 @@ var (
 	// teacher entering an appreciation, came first. Nothing of the change
 	// set was applied; read again and recompute.
 	ErrConflict = errors.New("lsusync: record changed since it was read")
-	// ErrPeriodsNotConfigured reports selected classes that have no period
-	// configured in the store (rule 1 of docs/rules.md). Sync returns it as a
-	// [*ClassesError] naming every such class, and writes nothing.
+	// ErrPeriodsNotConfigured reports classes of the store that have no
+	// period configured, selected or not (rule 1 of docs/rules.md). Sync
+	// returns it as a [*ClassesError] naming every such class, and writes
+	// nothing.
 	ErrPeriodsNotConfigured = errors.New("lsusync: periods not configured")
 	// ErrUnknownClass reports selected classes that the source does not
 	// have. Sync returns it as a [*ClassesError] and writes nothing.

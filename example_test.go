@@ -95,8 +95,6 @@ func ExampleSynchronizer_Sync() {
 	// ✓      | Le bilan d'un élève (3EME1, T1) a été créé.
 	// ✓      | La synchronisation s'est déroulée avec succès.
 	//
-	// Élèves : 1 mis à jour, 1 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 1 ajouté · Bilans : 1 mis à jour, 1 créé · Avertissements : 0 · Erreurs : 0
-	//
 	// [epp:4190] Bon trimestre.
 }
 
@@ -139,8 +137,6 @@ func ExampleOptions_dryRun() {
 	// ✓      | Le bilan d'un élève (3EME1, T1) serait créé.
 	//        |     Bilan 1002/2025-T1
 	// ✓      | La simulation s'est déroulée avec succès.
-	//
-	// Élèves : 1 mis à jour, 1 ajouté, 0 déplacé · Enseignants : 0 mis à jour, 1 ajouté · Bilans : 1 mis à jour, 1 créé · Avertissements : 0 · Erreurs : 0
 	//
 	// Pupils in the store: 1
 }

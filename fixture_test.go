@@ -33,6 +33,7 @@ const uai = "0750001A"
 var (
 	t1 = lsusync.Period{Year: 2025, Index: 1, Count: 3}
 	t2 = lsusync.Period{Year: 2025, Index: 2, Count: 3}
+	t3 = lsusync.Period{Year: 2025, Index: 3, Count: 3}
 
 	epp100 = lsusync.TeacherKey{Type: "epp", ID: "100"}
 	epp101 = lsusync.TeacherKey{Type: "epp", ID: "101"}

@@ -444,7 +444,7 @@ func (s *Synchronizer) prepare(ctx context.Context, asked []string, today Date) 
 			return nil, s.abort(ctx, "reading the source's notices", err)
 		}
 		for _, n := range notices {
-			p.notices = append(p.notices, Item{Status: n.Status, Kind: KindSource, Action: ActionNoticed, Key: n.Where, Note: n.Message})
+			p.notices = append(p.notices, Item{Status: n.Status, Kind: KindSource, Action: ActionNoticed, Key: n.Where, Note: n.Message, Records: slices.Clone(n.Records)})
 		}
 	}
 	return p, nil

@@ -127,6 +127,9 @@ type Item struct {
 	// Note is the message of a notice of the source ([KindSource]), in
 	// French.
 	Note string `json:"note,omitempty"`
+	// Records are the keys of the records a notice of the source concerns
+	// ([Notice.Records]), when it counts several.
+	Records []string `json:"records,omitempty"`
 	// Err is the cause of a StatusError item.
 	Err error `json:"-"`
 }

@@ -50,6 +50,7 @@ func everyItem() *lsusync.Report {
 	notice.Note = "Le fichier Responsables.xml n'est pas lu : la synchronisation n'en a pas besoin."
 	info := it(s, lsusync.KindSource, lsusync.ActionNoticed, "", "sts_emp_0750001A_2025.xml")
 	info.Note = "2 personnels de type « dir » sont enregistrés comme « epp », seul type de direction que LSU accepte."
+	info.Records = []string{`INDIVIDU TYPE="dir" ID="3"`, `INDIVIDU TYPE="dir" ID="930"`}
 	estUpdated := it(s, lsusync.KindEstablishment, lsusync.ActionUpdated, "", uai)
 	estUpdated.Changes = []lsusync.Change{ch("Name", "COLLEGE JEAN MOULIN", "COLLÈGE JEAN MOULIN"), ch("Address.Line2", "", "BÂTIMENT B")}
 	estUpdated.Uncarried = []string{"HeadName", "Email"}

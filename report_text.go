@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The French rendering of a Report, as LSU shows it:
@@ -62,8 +64,9 @@ func (r *Report) String() string {
 // WriteText writes the report as LSU shows it, in French: the title, the
 // classes the synchronisation was launched for, a "Statut | Message" table
 // of what happened, whose last row tells how the synchronisation ended,
-// and a line of counts. Statuses are rendered ✓ (success), ⚠ (warning)
-// and ✗ (error).
+// and, when there were warnings or errors, the line of counts of
+// [Report.Summary]. Statuses are rendered ✓ (success), ⚠ (warning) and ✗
+// (error).
 //
 // The table lists what happened, not everything that was looked at:
 // records already up to date are left out, identical rows are merged with
@@ -98,7 +101,9 @@ func (r *Report) Write(w io.Writer, opts TextOptions) error {
 			}
 		}
 	}
-	bw.WriteString("\n" + r.Summary() + "\n")
+	if r.Status != StatusSuccess {
+		bw.WriteString("\n" + r.Summary() + "\n")
+	}
 	return bw.Flush()
 }
 
@@ -127,6 +132,12 @@ func (r *Report) Heading() string {
 		what = "Simulation lancée pour : "
 	}
 	if len(r.Classes) == 0 {
+		for i := range r.Items {
+			if r.Items[i].Action == ActionNotInStore {
+				// Only classes that must first be set up were selected.
+				return what + "aucune classe paramétrée dans LSU"
+			}
+		}
 		return what + "aucune classe"
 	}
 	return what + strings.Join(r.Classes, ", ")
@@ -168,8 +179,8 @@ func (r *Report) Lines(opts TextOptions) []Line {
 		counts[key] = 1
 		lines = append(lines, Line{Status: it.Status, Message: p.one, Items: []int{i}})
 	}
-	// The values kept because no export carries them are said once,
-	// after the establishment's and the teachers' rows.
+	// The values kept because no export carries them are said once: the
+	// establishment's after its row, the others after the teachers' rows.
 	var summary []Line
 	var estFields []string
 	for _, k := range uncarriedOrder {
@@ -186,9 +197,9 @@ func (r *Report) Lines(opts TextOptions) []Line {
 			msg = "Établissement : " + strings.Join(estFields[:n-1], ", ") + " et " + estFields[n-1] +
 				" absents des exports, les valeurs enregistrées sont conservées."
 		}
-		summary = slices.Insert(summary, 0, Line{Status: StatusSuccess, Message: msg})
+		lines = slices.Insert(lines, r.after(lines, KindSource, KindEstablishment), Line{Status: StatusSuccess, Message: msg})
 	}
-	lines = slices.Insert(lines, r.afterHead(lines), summary...)
+	lines = slices.Insert(lines, r.after(lines, KindSource, KindEstablishment, KindTeacher), summary...)
 	return append(lines, Line{Status: r.Status, Message: r.closing()})
 }
 
@@ -227,7 +238,14 @@ func writeDetails(bw *bufio.Writer, it *Item) {
 		line("Conservé (absent des exports) : " + strings.Join(it.Uncarried, ", "))
 	}
 	for _, rj := range it.Rejected {
-		s := "Rejeté : " + rj.Field + " (" + rj.Reason + ")"
+		reason := rj.Reason
+		switch reason {
+		case ReasonDuplicate:
+			reason = "doublon"
+		case ReasonFormat:
+			reason = "hors du format national"
+		}
+		s := "Rejeté : " + rj.Field + " (" + reason + ")"
 		if len(rj.Others) > 0 {
 			s += ", aussi chez " + strings.Join(rj.Others, ", ")
 		}
@@ -235,6 +253,9 @@ func writeDetails(bw *bufio.Writer, it *Item) {
 	}
 	if len(it.KeptSubjects) > 0 {
 		line("Matières conservées pour leur contenu : " + strings.Join(it.KeptSubjects, ", "))
+	}
+	if len(it.Records) > 0 {
+		line("Concerne : " + strings.Join(it.Records, ", "))
 	}
 	if it.Err != nil {
 		line("Erreur : " + it.Err.Error())
@@ -433,14 +454,34 @@ func (it *Item) phrase(dry bool) phrase {
 		subject.many = subject.one
 	}
 	notes := it.notes()
+	if it.Action == ActionUnchanged && len(notes) > 0 && single == "" {
+		// Nothing changed but what the notes say: "L'élève (4e 1) : INE
+		// hors du format national, ...", not "est déjà à jour. INE ...".
+		first := notes[0]
+		r, size := utf8.DecodeRuneInString(first)
+		if next, _ := utf8.DecodeRuneInString(first[size:]); !unicode.IsUpper(next) { // "INE" stays
+			notes = slices.Concat([]string{string(unicode.ToLower(r)) + first[size:]}, notes[1:])
+		}
+		verb = words{":", ":"}
+		one := subject.one + " " + verb.one + " " + strings.Join(notes, " ")
+		manyFmt := subject.many + " " + verb.many + " " + strings.Join(notes, " ")
+		return it.phraseOf(class, one, manyFmt, subject.many)
+	}
 	one := single
 	if one == "" {
 		one = subject.one + " " + verb.one
 	}
 	one = withNotes(one, notes)
 	manyFmt := withNotes(subject.many+" "+verb.many, notes)
+	return it.phraseOf(class, one, manyFmt, subject.many)
+}
+
+// phraseOf makes the phrase of an item from its message for one record and
+// its format for several.
+func (it *Item) phraseOf(class, one, manyFmt, subjectMany string) phrase {
+	single := it.Kind == KindSource && it.Note != ""
 	key := it.Kind.String() + "\x00" + it.Action.String() + "\x00" + class + "\x00" + manyFmt
-	if single != "" || !strings.Contains(subject.many, "%d") {
+	if single || !strings.Contains(subjectMany, "%d") {
 		key += "\x00" + it.Key // not merged
 	}
 	return phrase{
@@ -491,28 +532,28 @@ func (it *Item) notes() []string {
 		for i, f := range it.Kept {
 			names[i] = fieldLabel(f)
 		}
-		s := "Valeur absente de la source, conservée : "
+		s := "Valeur absente de la source, conservée ("
 		if len(names) > 1 {
-			s = "Valeurs absentes de la source, conservées : "
+			s = "Valeurs absentes de la source, conservées ("
 		}
-		notes = append(notes, s+strings.Join(names, ", ")+".")
+		notes = append(notes, s+strings.Join(names, ", ")+").")
 	}
 	for _, rj := range it.Rejected {
 		switch rj.Reason {
 		case ReasonDuplicate:
-			notes = append(notes, fieldLabel(rj.Field)+" aussi attribué à un autre élève : non enregistré, à corriger dans la base élèves.")
+			notes = append(notes, fieldLabel(rj.Field)+" attribué aussi à un autre élève, non enregistré ; à corriger dans la base élèves.")
 		case ReasonFormat:
-			notes = append(notes, fieldLabel(rj.Field)+" hors du format national : non enregistré, à corriger dans la base élèves.")
+			notes = append(notes, fieldLabel(rj.Field)+" hors du format national, non enregistré ; à corriger dans la base élèves.")
 		default:
 			notes = append(notes, fieldLabel(rj.Field)+" non enregistré ("+rj.Reason+").")
 		}
 	}
 	if len(it.KeptSubjects) > 0 {
-		s := "Matière retirée des services, conservée pour son contenu : "
+		s := "Matière retirée des services, conservée pour son contenu ("
 		if len(it.KeptSubjects) > 1 {
-			s = "Matières retirées des services, conservées pour leur contenu : "
+			s = "Matières retirées des services, conservées pour leur contenu ("
 		}
-		notes = append(notes, s+strings.Join(it.KeptSubjects, ", ")+".")
+		notes = append(notes, s+strings.Join(it.KeptSubjects, ", ")+").")
 	}
 	if it.Action != ActionFailed && it.Kind != KindClass && it.Err != nil {
 		notes = append(notes, "Erreur"+cause(it.Err))
@@ -527,16 +568,11 @@ func withNotes(s string, notes []string) string {
 	return s
 }
 
-// afterHead returns the index of the first line after the notices of the
-// source and the rows of the establishment and the teachers.
-func (r *Report) afterHead(lines []Line) int {
+// after returns the index of the first line of an item of another kind
+// than kinds: the rows of the report come kind by kind, in that order.
+func (r *Report) after(lines []Line, kinds ...Kind) int {
 	for i, l := range lines {
-		if len(l.Items) == 0 {
-			return i
-		}
-		switch r.Items[l.Items[0]].Kind {
-		case KindSource, KindEstablishment, KindTeacher:
-		default:
+		if len(l.Items) > 0 && !slices.Contains(kinds, r.Items[l.Items[0]].Kind) {
 			return i
 		}
 	}
@@ -555,12 +591,13 @@ func uncarriedLine(kind, label string, n int) string {
 	return kind + " : " + label + " absent des exports, conservé pour " + itoa(n) + "."
 }
 
-// cause returns " : <err>." or "." when err is nil.
+// cause returns " (détail : <err>)." or "." when err is nil: the
+// technical detail of a failure, in the words of the store or the source.
 func cause(err error) string {
 	if err == nil {
 		return "."
 	}
-	return " : " + strings.TrimSuffix(err.Error(), ".") + "."
+	return " (détail : " + strings.TrimSuffix(err.Error(), ".") + ")."
 }
 
 // sentence ends s with a full stop.

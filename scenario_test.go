@@ -153,12 +153,26 @@ var scenarios = []scenario{
 	{
 		name: "class label updated, code and periods never",
 		store: func(s *lsusync.Snapshot) {
-			s.Classes[0].Periods = append(s.Classes[0].Periods, lsusync.Period{Year: 2025, Index: 3, Count: 3})
+			s.Classes[0].Periods = append(s.Classes[0].Periods, t3)
 		},
 		source: func(s *memory.Source) { class(s, "3EME1").Label = "3E1 EUROPE" },
-		after:  func(s *lsusync.Snapshot) { s.Classes[0].Label = "3E1 EUROPE" },
-		items: []edit{set(item(lsusync.StatusSuccess, lsusync.KindClass, lsusync.ActionUpdated, "3EME1", "3EME1",
-			ch("Label", "3EME 1", "3E1 EUROPE")))},
+		after: func(s *lsusync.Snapshot) {
+			s.Classes[0].Label = "3E1 EUROPE"
+			// The period the class was given brings its pupils' bilans of it (rule 5).
+			s.Bilans = append(s.Bilans,
+				lsusync.Bilan{Student: "1001", Period: t3, HeadTeachers: keys(epp100),
+					Acquis: []lsusync.Acquis{acq(francais, epp100), acq(espagnol, epp102), acq(maths, epp101)}},
+				lsusync.Bilan{Student: "1002", Period: t3, HeadTeachers: keys(epp100),
+					Acquis: []lsusync.Acquis{acq(francais, epp100), acq(maths, epp101)}})
+		},
+		items: []edit{
+			set(item(lsusync.StatusSuccess, lsusync.KindClass, lsusync.ActionUpdated, "3EME1", "3EME1",
+				ch("Label", "3EME 1", "3E1 EUROPE"))),
+			insertAfter(lsusync.KindBilan, "1001/2025-T2",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1001/2025-T3")),
+			insertAfter(lsusync.KindBilan, "1002/2025-T2",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1002/2025-T3")),
+		},
 	},
 	{
 		name: "new pupil added with an empty bilan en saisie directe per period",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,6 +55,16 @@ func TestNewClassSetUpThenFilled(t *testing.T) {
 				t.Errorf("a class to set up changed the store (-want +got):\n%s", diff)
 			}
 
+			// Selected alone, it is reported the same way.
+			rep, err = s.Sync(ctx, "3EME3")
+			require.NoError(t, err)
+			if h := rep.Heading(); h != "Synchronisation lancée pour : aucune classe paramétrée dans LSU" {
+				t.Errorf("heading of a sync of a class to set up: %q", h)
+			}
+			if len(rep.Items) < 1 || rep.Items[len(rep.Items)-1].Action != lsusync.ActionNotInStore {
+				t.Errorf("a sync of a class to set up does not say so: %+v", rep.Items)
+			}
+
 			class, err := s.SetUpClass(ctx, "3EME3", lsusync.Semesters(2025))
 			require.NoError(t, err)
 			s1, s2 := lsusync.Semesters(2025)[0], lsusync.Semesters(2025)[1]
@@ -91,11 +102,14 @@ var ignoreVersions = cmp.FilterPath(func(p cmp.Path) bool {
 
 // TestSetUpClassGivesPeriodsToAClassWithout checks that a class the store
 // holds without periods, which blocks every sync, gets them and keeps its
-// label; then syncs run again.
+// label; then syncs run again, and the next one gives the class's pupils
+// their bilans of the new periods.
 func TestSetUpClassGivesPeriodsToAClassWithout(t *testing.T) {
 	before := fixtureStore()
 	before.Classes[1].Periods = nil
 	before.Classes[1].Label = "Label saisi dans LSU"
+	// A class without periods has no bilans.
+	before.Bilans = slices.DeleteFunc(before.Bilans, func(b lsusync.Bilan) bool { return b.Student == "2001" })
 	mem := newStore(t, before)
 	s := lsusync.New(fixtureSource(), mem, lsusync.Options{Now: fixedNow})
 	ctx := context.Background()
@@ -108,8 +122,20 @@ func TestSetUpClassGivesPeriodsToAClassWithout(t *testing.T) {
 	if diff := cmp.Diff(want, class, ignoreVersions); diff != "" {
 		t.Errorf("SetUpClass (-want +got):\n%s", diff)
 	}
-	if _, err := s.Sync(ctx); err != nil {
-		t.Errorf("Sync after the periods were set up: %v", err)
+	rep, err := s.Sync(ctx)
+	require.NoError(t, err, "Sync after the periods were set up")
+	if c := rep.Counts(); c.BilansAdded != 3 || c.Errors+c.Warnings != 0 {
+		t.Errorf("counts of the sync after the periods were set up: %+v, want 3 bilans added", c)
+	}
+	wantStore := before
+	wantStore.Classes[1] = want
+	wantStore.Classes[1].Label = "3EME 2" // a sync updates the label of a class from the exports
+	for _, p := range lsusync.Trimesters(2025) {
+		wantStore.Bilans = append(wantStore.Bilans, lsusync.Bilan{Student: "2001", Period: p, HeadTeachers: keys(epp101),
+			Acquis: []lsusync.Acquis{acq(francais, epp101), acq(maths, epp100)}})
+	}
+	if diff := cmp.Diff(sortedSnapshot(wantStore), mem.Snapshot(), ignoreVersions); diff != "" {
+		t.Errorf("store after the sync that filled the class (-want +got):\n%s", diff)
 	}
 }
 
@@ -232,7 +258,8 @@ func (s noticingSource) Notices(context.Context) ([]lsusync.Notice, error) { ret
 func TestSourceNotices(t *testing.T) {
 	notices := []lsusync.Notice{
 		{Status: lsusync.StatusWarning, Message: "Le fichier Nomenclature.xml n'a pas été fourni : les modalités d'élection ne sont pas mises à jour.", Where: "Nomenclature.xml"},
-		{Status: lsusync.StatusSuccess, Message: "1 personnel de type « dir » est enregistré comme « epp ».", Where: "sts_emp_0750001A_2025.xml"},
+		{Status: lsusync.StatusSuccess, Message: "2 personnels de type « dir » sont enregistrés comme « epp ».", Where: "sts_emp_0750001A_2025.xml",
+			Records: []string{"dir:3", "dir:5001"}},
 	}
 	src := noticingSource{Source: fixtureSource(), notices: notices}
 	rep, err := lsusync.New(src, newStore(t, fixtureStore()), lsusync.Options{Now: fixedNow}).Sync(context.Background())
@@ -240,7 +267,8 @@ func TestSourceNotices(t *testing.T) {
 	got := rep.Items[:2]
 	want := []lsusync.Item{
 		{Status: lsusync.StatusWarning, Kind: lsusync.KindSource, Action: lsusync.ActionNoticed, Key: "Nomenclature.xml", Note: notices[0].Message},
-		{Status: lsusync.StatusSuccess, Kind: lsusync.KindSource, Action: lsusync.ActionNoticed, Key: "sts_emp_0750001A_2025.xml", Note: notices[1].Message},
+		{Status: lsusync.StatusSuccess, Kind: lsusync.KindSource, Action: lsusync.ActionNoticed, Key: "sts_emp_0750001A_2025.xml", Note: notices[1].Message,
+			Records: []string{"dir:3", "dir:5001"}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("notice items (-want +got):\n%s", diff)
@@ -248,8 +276,13 @@ func TestSourceNotices(t *testing.T) {
 	if rep.Status != lsusync.StatusWarning {
 		t.Errorf("status %v, want warning", rep.Status)
 	}
-	if text := rep.String(); !strings.Contains(text, "⚠      | "+notices[0].Message+"\n") {
-		t.Errorf("the text does not show the warning notice:\n%s", text)
+	if text := rep.String(); !strings.Contains(text, "⚠      | "+notices[0].Message+"\n") || strings.Contains(text, "dir:5001") {
+		t.Errorf("the text does not show the warning notice, or names its records:\n%s", text)
+	}
+	var details strings.Builder
+	require.NoError(t, rep.WriteDetails(&details))
+	if !strings.Contains(details.String(), "Concerne : dir:3, dir:5001\n") {
+		t.Errorf("the details do not name the records of the notice:\n%s", details.String())
 	}
 
 	errRead := errors.New("cannot read the diagnostics")

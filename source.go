@@ -62,6 +62,11 @@ type Notice struct {
 	// key of a record): "sts_emp_0750001A_2025.xml:120
 	// MEFS_APPARTENANCE/MEF". It names records by their keys only.
 	Where string `json:"where,omitempty"`
+	// Records are the keys of the records a notice that counts several
+	// concerns, in the order of the files: `ELEVE_ID="145397"`,
+	// `epp:930`. Where locates the first. They let the person who must
+	// act find every record; keys only, never a name.
+	Records []string `json:"records,omitempty"`
 }
 
 // NoticeSource is an optional interface of a [Source] that tells what it

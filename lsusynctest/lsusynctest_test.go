@@ -164,7 +164,8 @@ var checkStoreTests = []struct {
 	// The Apply checks read the pupils they write with Student too.
 	{studentNoVersion, []string{"ReadSeed", "Apply/Students", "Apply/AddClassWithPupil", "Apply/AddPupilWithBilans", "Apply/All"}},
 	{noAddClass, []string{"Apply/AddClass", "Apply/AddClassWithPupil"}},
-	{noAddBilan, []string{"Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans"}},
+	{noAddBilan, []string{"Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans",
+		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
 	{acceptsEmptyKeys, []string{"ApplyRefused/EmptyTeacherKey", "ApplyRefused/EmptyClassCode", "ApplyRefused/EmptyStudentID",
 		"Batch/RefusedSets"}},
 	{noReserve, []string{"Batch/Reserved"}},

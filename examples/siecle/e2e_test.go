@@ -188,3 +188,66 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func trimmed(s string) string { return string(trimSpace([]byte(s))) }
+
+// TestZeroHourOptionScenario: the fixtures' Nomenclature gives Latin
+// (020700) to the MEF of 4e 1 only with CODE_MODALITE_ELECT F and HORAIRE
+// 0.00, as real ones do for an option taught without hours of its own. A
+// store whose bilans lack that modality (as the reader that kept only
+// programmes with hours left them) is synchronised: the bilans of 4e 1
+// take the modality F, and nothing else changes.
+func TestZeroHourOptionScenario(t *testing.T) {
+	ctx := context.Background()
+	_, f := fixtureDir(t, nil)
+	src, err := Open(ctx, f, Options{})
+	require.NoError(t, err)
+	today := lsusync.Date{Year: 2025, Month: time.November, Day: 28}
+	now := func() time.Time { return time.Date(2025, time.November, 28, 12, 0, 0, 0, time.UTC) }
+	want, err := gen.Init(ctx, src, lsusync.Trimesters(2025), today)
+	require.NoError(t, err)
+
+	// The source: Latin of 4e 1 has the modality F.
+	data, err := src.Class(ctx, "4e 1")
+	require.NoError(t, err)
+	i := slices.IndexFunc(data.Services, func(s lsusync.Service) bool { return s.Subject.Code == "020700" })
+	require.GreaterOrEqual(t, i, 0, "4e 1 has no Latin service")
+	require.Equal(t, "F", data.Services[i].Subject.Modality)
+
+	// The store before: the same, without the modality.
+	before, err := gen.Init(ctx, src, lsusync.Trimesters(2025), today)
+	require.NoError(t, err)
+	var lacking []string
+	for b := range before.Bilans {
+		bl := &before.Bilans[b]
+		for a := range bl.Acquis {
+			if bl.Acquis[a].Subject.Code == "020700" && bl.Acquis[a].Subject.Modality == "F" {
+				bl.Acquis[a].Subject.Modality = ""
+				lacking = append(lacking, bl.Key().String())
+			}
+		}
+	}
+	require.NotEmpty(t, lacking, "no bilan has Latin with the modality F")
+	store, err := memory.New(before)
+	require.NoError(t, err)
+
+	rep, err := lsusync.New(src, store, lsusync.Options{Now: now}).Sync(ctx)
+	require.NoError(t, err)
+	if diff := gocmp.Diff(want, store.Snapshot()); diff != "" {
+		t.Errorf("store after the sync (-want +got):\n%s", diff)
+	}
+	var updated []string
+	for _, it := range rep.Items {
+		if it.Kind != lsusync.KindBilan || it.Action == lsusync.ActionUnchanged {
+			continue
+		}
+		want := []lsusync.Change{{Field: "Acquis[020700].Modality", Before: "", After: "F"}}
+		if diff := gocmp.Diff(want, it.Changes); it.Action != lsusync.ActionUpdated || diff != "" {
+			t.Errorf("bilan %s: %v (-want +got):\n%s", it.Key, it.Action, diff)
+		}
+		updated = append(updated, it.Key)
+	}
+	slices.Sort(lacking)
+	slices.Sort(updated)
+	if diff := gocmp.Diff(lacking, updated); diff != "" {
+		t.Errorf("bilans updated (-want +got):\n%s", diff)
+	}
+}

@@ -18,6 +18,14 @@ func (ns *notices) add(status lsusync.Status, where, format string, args ...any)
 	*ns = append(*ns, lsusync.Notice{Status: status, Message: fmt.Sprintf(format, args...), Where: where})
 }
 
+// concern sets the records of the last notice added, when it counts more
+// than one.
+func (ns *notices) concern(records []string) {
+	if len(records) > 1 {
+		(*ns)[len(*ns)-1].Records = records
+	}
+}
+
 // where locates a notice: "file:line element (record)", each part when
 // known.
 func where(file string, line int, elem, record string) string {
@@ -63,10 +71,15 @@ func (ns *notices) unexpected(p *parsed) {
 		system = "STS-Web"
 	}
 	for _, u := range p.unknown {
-		ns.add(lsusync.StatusWarning, where(p.name, u.line, u.parent+"/"+u.name, u.record),
+		first := ""
+		if len(u.records) > 0 {
+			first = u.records[0]
+		}
+		ns.add(lsusync.StatusWarning, where(p.name, u.line, u.parent+"/"+u.name, first),
 			"%d %s %s dans %s, où %s écrit %s, %s : %s ne sont pas synchronisées.",
 			u.count, plural(u.count, "élément", "éléments"), u.name+plural(u.count, " inattendu", " inattendus"), u.parent, system, u.want,
 			plural(u.count, "n'est pas lu", "ne sont pas lus"), plural(u.count, "les données qu'il porte", "les données qu'ils portent"))
+		ns.concern(u.records)
 	}
 	if p.unknownMore > 0 {
 		n := p.unknownMore
@@ -81,7 +94,7 @@ func (ns *notices) unexpected(p *parsed) {
 // its inactive pupils there. A division that neither STS-Web nor
 // Structures.xml has, or no division at all, is a warning: pupils are
 // missing from the sync, and the exports can say otherwise.
-func (ns *notices) unplaced(el *parsed, byDivision map[string]int, noDivision string) {
+func (ns *notices) unplaced(el *parsed, byDivision map[string][]string) {
 	e := el.eleves
 	codes := make([]string, 0, len(byDivision))
 	for c := range byDivision {
@@ -89,10 +102,15 @@ func (ns *notices) unplaced(el *parsed, byDivision map[string]int, noDivision st
 	}
 	slices.Sort(codes)
 	for _, c := range codes {
-		n := byDivision[c]
+		ids := byDivision[c]
+		n := len(ids)
+		records := make([]string, n)
+		for i, id := range ids {
+			records[i] = pupilRecord(id)
+		}
 		switch {
 		case c == "":
-			ns.add(lsusync.StatusWarning, where(el.name, 0, "ELEVE", pupilRecord(noDivision)),
+			ns.add(lsusync.StatusWarning, where(el.name, 0, "ELEVE", records[0]),
 				"%d %s de SIECLE %s de division (pas de STRUCTURE de type D) : %s dans aucune classe et %s.",
 				n, plural(n, "élève", "élèves"), plural(n, "n'a pas", "n'ont pas"),
 				plural(n, "il n'est", "ils ne sont"), plural(n, "n'est pas synchronisé", "ne sont pas synchronisés"))
@@ -107,13 +125,19 @@ func (ns *notices) unplaced(el *parsed, byDivision map[string]int, noDivision st
 				n, plural(n, "élève", "élèves"), c, plural(n, "n'est", "ne sont"),
 				plural(n, "il n'est pas synchronisé", "ils ne sont pas synchronisés"))
 		}
+		ns.concern(records)
 	}
 	if n := e.orphans; n > 0 {
-		ns.add(lsusync.StatusWarning, where(el.name, e.orphanLine, "STRUCTURES_ELEVE", pupilRecord(e.orphanID)),
+		records := make([]string, n)
+		for i, id := range e.orphanIDs {
+			records[i] = pupilRecord(id)
+		}
+		ns.add(lsusync.StatusWarning, where(el.name, e.orphanLine, "STRUCTURES_ELEVE", records[0]),
 			"%d %s de SIECLE (STRUCTURES_ELEVE) %s : %s.",
 			n, plural(n, "affectation", "affectations"),
 			plural(n, "désigne un élève absent de la liste des élèves", "désignent des élèves absents de la liste des élèves"),
 			plural(n, "elle est ignorée", "elles sont ignorées"))
+		ns.concern(records)
 	}
 }
 
@@ -128,6 +152,11 @@ func (ns *notices) dirTeachers(sts *parsed, dirs []*stsTeacher) {
 	ns.add(lsusync.StatusSuccess, where(sts.name, t.line, t.elem()+"@TYPE", teacherRecord(t.elem(), t.t.Key)),
 		"%d %s de type dir dans STS-Web (personnels de direction) %s comme %s de type epp : LSU ne connaît que les types epp et local.",
 		n, plural(n, "personne", "personnes"), plural(n, "est enregistrée", "sont enregistrées"), plural(n, "enseignant", "enseignants"))
+	records := make([]string, n)
+	for i, t := range dirs {
+		records[i] = teacherRecord(t.elem(), t.t.Key)
+	}
+	ns.concern(records)
 }
 
 // unknownNUMEN: the lines of the NUMEN file naming a teacher that
@@ -137,9 +166,10 @@ func (ns *notices) unknownNUMEN(r numenResult) {
 	if n == 0 {
 		return
 	}
-	ns.add(lsusync.StatusWarning, where(r.name, r.line, "", r.key.String()),
+	ns.add(lsusync.StatusWarning, where(r.name, r.line, "", r.keys[0]),
 		"%d %s du fichier des NUMEN %s : %s.",
 		n, plural(n, "ligne", "lignes"),
 		plural(n, "désigne un enseignant absent de STS-Web", "désignent des enseignants absents de STS-Web"),
 		plural(n, "elle est ignorée", "elles sont ignorées"))
+	ns.concern(r.keys)
 }

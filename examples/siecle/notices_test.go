@@ -17,7 +17,8 @@ import (
 // The notices of the unchanged fixtures (see testdata/golden/full.json).
 var (
 	noticeNoDivision = lsusync.Notice{Status: lsusync.StatusWarning, Where: `ElevesSansAdresses.xml ELEVE (ELEVE_ID="127")`,
-		Message: "2 élèves de SIECLE n'ont pas de division (pas de STRUCTURE de type D) : ils ne sont dans aucune classe et ne sont pas synchronisés."}
+		Message: "2 élèves de SIECLE n'ont pas de division (pas de STRUCTURE de type D) : ils ne sont dans aucune classe et ne sont pas synchronisés.",
+		Records: []string{`ELEVE_ID="127"`, `ELEVE_ID="128"`}}
 	noticeInactifs = lsusync.Notice{Status: lsusync.StatusSuccess, Where: `ElevesSansAdresses.xml:136 STRUCTURE (CODE_STRUCTURE="Inactifs")`,
 		Message: "1 élève de la division « Inactifs » de SIECLE (élèves inactifs) n'est dans aucune classe : il n'est pas synchronisé."}
 	noticeOrphan = lsusync.Notice{Status: lsusync.StatusWarning, Where: `ElevesSansAdresses.xml:160 STRUCTURES_ELEVE (ELEVE_ID="999")`,
@@ -71,6 +72,7 @@ func TestNotices(t *testing.T) {
 		}, append(fixtureNotices[:3:3],
 			lsusync.Notice{Status: lsusync.StatusWarning, Where: `sts_emp_0750001A_2025.xml:183 MEFS_APPARTENANCE/MEF (DIVISION CODE="4e 2")`,
 				Message: "2 éléments MEF inattendus dans MEFS_APPARTENANCE, où STS-Web écrit MEF_APPARTENANCE, ne sont pas lus : les données qu'ils portent ne sont pas synchronisées."},
+			// Of one division: named once.
 			noticeDir, noticeNUMEN),
 			func(t *testing.T, src *Source) {
 				// The modalities of 4e 2 are lost, which is why the
@@ -133,7 +135,8 @@ func TestNotices(t *testing.T) {
 			return Open(ctx, f, Options{})
 		}, []lsusync.Notice{noticeNoDivision, noticeInactifs,
 			{Status: lsusync.StatusWarning, Where: `ElevesSansAdresses.xml:101 STRUCTURES_ELEVE (ELEVE_ID="995")`,
-				Message: "7 affectations de SIECLE (STRUCTURES_ELEVE) désignent des élèves absents de la liste des élèves : elles sont ignorées."},
+				Message: "7 affectations de SIECLE (STRUCTURES_ELEVE) désignent des élèves absents de la liste des élèves : elles sont ignorées.",
+				Records: []string{`ELEVE_ID="995"`, `ELEVE_ID="991"`, `ELEVE_ID="998"`, `ELEVE_ID="990"`, `ELEVE_ID="997"`, `ELEVE_ID="992"`, `ELEVE_ID="999"`}},
 			noticeDir, noticeNUMEN,
 		}, nil},
 		{"many unexpected names", func(t *testing.T) (*Source, error) {
@@ -165,7 +168,8 @@ func TestNotices(t *testing.T) {
 			return Open(ctx, f, Options{})
 		}, []lsusync.Notice{noticeNoDivision, noticeInactifs, noticeOrphan,
 			{Status: lsusync.StatusSuccess, Where: noticeDir.Where,
-				Message: "2 personnes de type dir dans STS-Web (personnels de direction) sont enregistrées comme enseignants de type epp : LSU ne connaît que les types epp et local."},
+				Message: "2 personnes de type dir dans STS-Web (personnels de direction) sont enregistrées comme enseignants de type epp : LSU ne connaît que les types epp et local.",
+				Records: []string{`INDIVIDU TYPE="dir" ID="3"`, `SUPPLEANT TYPE="dir" ID="5001"`}},
 			noticeNUMEN,
 		}, func(t *testing.T, src *Source) {
 			c, err := src.Class(ctx, "4e 2")
@@ -220,6 +224,7 @@ func TestNoticesContext(t *testing.T) {
 	ns, err := src.Notices(context.Background())
 	require.NoError(t, err)
 	ns[0].Message = "changed"
+	ns[0].Records[0] = "changed"
 	again, err := src.Notices(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, noticeNoDivision, again[0])

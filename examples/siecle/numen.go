@@ -18,10 +18,10 @@ import (
 // numenResult is what the NUMEN file gives beside the NUMENs: its rows
 // that name no teacher of STS-Web, which are ignored.
 type numenResult struct {
-	name    string             // the file's base name
-	unknown int                // rows naming an unknown teacher
-	line    int                // the first of them
-	key     lsusync.TeacherKey // its teacher
+	name    string   // the file's base name
+	unknown int      // rows naming an unknown teacher
+	line    int      // the first of them
+	keys    []string // their teachers' keys, in file order
 }
 
 // applyNUMEN reads the NUMEN CSV file and sets the NUMEN of the teachers
@@ -52,8 +52,9 @@ func applyNUMEN(path string, teachers []lsusync.Teacher, index map[lsusync.Teach
 		i, ok := index[r.key]
 		if !ok {
 			if res.unknown == 0 {
-				res.line, res.key = r.line, r.key
+				res.line = r.line
 			}
+			res.keys = append(res.keys, r.key.String())
 			res.unknown++
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/lsusync/lsusync"
@@ -77,9 +78,13 @@ type unexpected struct {
 	parent, name string
 	want         string // the item the list is made of
 	count        int
-	line         int    // of the first
-	record       string // the record the first belongs to, or ""
+	line         int      // of the first
+	records      []string // the records they belong to, each once, at most maxNoticeRecords
 }
+
+// maxNoticeRecords bounds the records a notice of unexpected elements
+// names, so that a hostile file cannot grow memory with them.
+const maxNoticeRecords = 1000
 
 // maxUnexpected bounds the distinct unexpected names kept per file, so
 // that a hostile file cannot grow memory with them.
@@ -121,10 +126,10 @@ type elevesData struct {
 	pending map[string]pendingStruct // structures read before their pupil
 	divLine map[string]int           // line of the first STRUCTURE of each division code
 
-	structs    int    // STRUCTURES_ELEVE read
-	orphans    int    // STRUCTURES_ELEVE of no listed pupil
-	orphanLine int    // of the first, in file order
-	orphanID   string // its ELEVE_ID
+	structs    int      // STRUCTURES_ELEVE read
+	orphans    int      // STRUCTURES_ELEVE of no listed pupil
+	orphanLine int      // of the first, in file order
+	orphanIDs  []string // their ELEVE_IDs, in file order
 }
 
 type pendingStruct struct {
@@ -254,7 +259,14 @@ func (r *fileReader) list(parent, item string, record func() string, fn func() e
 func (r *fileReader) unexpected(parent string, name []byte, want string, record func() string) {
 	k := [2]string{parent, string(name)}
 	if i, ok := r.seen[k]; ok {
-		r.p.unknown[i].count++
+		u := &r.p.unknown[i]
+		u.count++
+		if record != nil && len(u.records) < maxNoticeRecords {
+			// A record's elements come together: each record is named once.
+			if rec := record(); len(u.records) == 0 || rec != u.records[len(u.records)-1] {
+				u.records = append(u.records, rec)
+			}
+		}
 		return
 	}
 	if len(r.p.unknown) >= maxUnexpected {
@@ -266,7 +278,7 @@ func (r *fileReader) unexpected(parent string, name []byte, want string, record 
 	}
 	u := unexpected{parent: parent, name: k[1], want: want, count: 1, line: r.t.line(r.t.tokStart)}
 	if record != nil {
-		u.record = record()
+		u.records = []string{record()}
 	}
 	r.seen[k] = len(r.p.unknown)
 	r.p.unknown = append(r.p.unknown, u)
@@ -407,11 +419,14 @@ func (r *fileReader) readEleves() error {
 		return err
 	}
 	d.orphans = len(d.pending)
-	first := -1 // the first orphan in file order: several may share a line
-	for id, ps := range d.pending {
-		if first < 0 || ps.seq < first {
-			first, d.orphanLine, d.orphanID = ps.seq, ps.line, id
-		}
+	// In file order: several may share a line.
+	d.orphanIDs = make([]string, 0, len(d.pending))
+	for id := range d.pending {
+		d.orphanIDs = append(d.orphanIDs, id)
+	}
+	slices.SortFunc(d.orphanIDs, func(a, b string) int { return cmp.Compare(d.pending[a].seq, d.pending[b].seq) })
+	if len(d.orphanIDs) > 0 {
+		d.orphanLine = d.pending[d.orphanIDs[0]].line
 	}
 	d.pending = nil
 	return nil

@@ -102,7 +102,11 @@ func (s *Source) Notices(ctx context.Context) ([]lsusync.Notice, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return slices.Clone(s.notices), nil
+	ns := slices.Clone(s.notices)
+	for i := range ns {
+		ns[i].Records = slices.Clone(ns[i].Records)
+	}
+	return ns, nil
 }
 
 // Open reads and checks the exports named by f, each once and streaming,
@@ -490,16 +494,12 @@ func build(files map[Kind]*parsed, numenPath string, skipped []*parsed, o *Optio
 	}
 
 	// Pupils.
-	unplaced := make(map[string]int)
-	noDivision := "" // the ELEVE_ID of the first pupil without a division
+	unplaced := make(map[string][]string) // ELEVE_IDs by division code
 	for i := range el.eleves.pupils.len() {
 		p := el.eleves.pupils.at(i)
 		cd, ok := src.classes[p.division]
 		if !ok {
-			if p.division == "" && noDivision == "" {
-				noDivision = p.st.ID
-			}
-			unplaced[p.division]++
+			unplaced[p.division] = append(unplaced[p.division], p.st.ID)
 			continue
 		}
 		st := p.st
@@ -520,7 +520,7 @@ func build(files map[Kind]*parsed, numenPath string, skipped []*parsed, o *Optio
 		ns.unexpected(p)
 		switch k {
 		case KindEleves:
-			ns.unplaced(p, unplaced, noDivision)
+			ns.unplaced(p, unplaced)
 		case KindSTS:
 			ns.dirTeachers(p, dirs)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -206,7 +207,10 @@ func (c *cli) runAddClass(args []string) int {
 	s := lsusync.New(src, st, lsusync.Options{})
 	for _, code := range codes {
 		class, err := s.SetUpClass(c.ctx, code, list)
-		if err != nil {
+		switch {
+		case errors.Is(err, lsusync.ErrAlreadySetUp):
+			return c.refuse("la classe "+code+" est déjà paramétrée : ses périodes ne sont pas modifiées. Aucune modification n'a été enregistrée.", err)
+		case err != nil:
 			return c.refuse("la classe "+code+" n'a pas été paramétrée. "+lsusync.RefusalText(err), err)
 		}
 		fmt.Fprintf(c.stdout, "La classe %s (%s) est paramétrée : %s.\n", class.Code, class.Label, periodsText(class.Periods))

@@ -147,7 +147,8 @@ func TestClassesAndAddClass(t *testing.T) {
 	before := readFile(t, store)
 	r = lsusyncRun(t, "add-class", "-store", store, "-dir", changedDir, "-class", dropped)
 	r.require(t, 3)
-	if !strings.Contains(r.stderr, "déjà paramétrée") {
+	if !strings.Contains(r.stderr, "la classe "+dropped+" est déjà paramétrée : ses périodes ne sont pas modifiées.") ||
+		strings.Contains(r.stderr, "n'a pas été paramétrée") || strings.Count(r.stderr, "lsusync:") > 2 {
 		t.Errorf("stderr %q", r.stderr)
 	}
 	if !bytes.Equal(before, readFile(t, store)) {

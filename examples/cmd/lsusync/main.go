@@ -5,7 +5,7 @@
 // Usage:
 //
 //	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY]
-//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all | -details | -json]
+//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
@@ -76,7 +76,7 @@ STS-Web exports of an establishment.
 
 Usage:
   lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY]
-  lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all | -details | -json]
+  lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json]
   lsusync classes   -store lsu.json [-dir EXPORTS]
   lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
   lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]

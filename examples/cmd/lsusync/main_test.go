@@ -259,6 +259,22 @@ func TestJSONOutput(t *testing.T) {
 	if c.Added != 1 || c.Locked != 1 || c.Updated == 0 {
 		t.Errorf("counts %+v: want 1 teacher added, 1 locked bilan, some updates", c)
 	}
+
+	// After a sync, the classes are unchanged since it: the text skips
+	// them, the JSON still holds every record.
+	store := sampleCopy(t)
+	lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir).require(t, 0)
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-json")
+	r.require(t, 0)
+	var again lsusync.Report
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &again))
+	kinds := map[lsusync.Action]int{}
+	for _, it := range again.Items {
+		kinds[it.Action]++
+	}
+	if kinds[lsusync.ActionSkipped] != 0 || kinds[lsusync.ActionUnchanged] < len(rep.Items)/2 {
+		t.Errorf("JSON of a sync with nothing to change: actions %v, want every record unchanged and none skipped", kinds)
+	}
 }
 
 // storeVariant writes a copy of the sample store changed by edit.
@@ -444,8 +460,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"sync", "-store", "s"}, 2, "give the exports"},
 		{[]string{"sync", "-store", "s", "-dir", "x", "-bee", "b"}, 2, "not both"},
 		{[]string{"sync", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "one of -json and -details"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-all"}, 2, "one of -json and -details or -all"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "give one of them"},
 		{[]string{"sync", "-store", "s", "-dir", "x", "-exit-code"}, 2, "-exit-code goes with -dry-run"},
 		{[]string{"classes"}, 2, "-store is required"},
 		{[]string{"classes", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},

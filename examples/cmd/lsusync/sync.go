@@ -27,7 +27,8 @@ its technical detail.
 A class whose exports and stored records are both as its last
 synchronisation left them is not read again: the report says it is
 unchanged, without listing its pupils and bilans. -all reads and lists
-every class.
+every class; so does -json, whose report holds every item, with its
+field-level changes (-all adds nothing to it).
 
 Examples:
   lsusync sync -store lsu.json -dir ~/Téléchargements/exports
@@ -60,8 +61,8 @@ func (c *cli) runSync(args []string) int {
 		return c.usageErr("sync", "-store is required")
 	case exports.check() != "":
 		return c.usageErr("sync", "%s", exports.check())
-	case *asJSON && (*details || *all):
-		return c.usageErr("sync", "-json already holds every item and its details; give one of -json and -details or -all")
+	case *asJSON && *details:
+		return c.usageErr("sync", "-json and -details are two forms of the report; give one of them")
 	case *exitCode && !*dryRun:
 		return c.usageErr("sync", "-exit-code goes with -dry-run")
 	case *concurrency < 0:
@@ -89,8 +90,9 @@ func (c *cli) runSync(args []string) int {
 	defer st.Close()
 
 	// A class unchanged since its last sync is not read again, unless
-	// -all asks to list every record already up to date.
-	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress(), SkipUnchanged: !*all}
+	// -all asks to list every record already up to date, or -json for
+	// every item.
+	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress(), SkipUnchanged: !*all && !*asJSON}
 	c.say("Synchronisation…")
 	rep, err := lsusync.New(src, st, opts).Sync(c.ctx, selected...)
 	if rep == nil {
