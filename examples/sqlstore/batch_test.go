@@ -271,6 +271,20 @@ func TestCreateRefuses(t *testing.T) {
 	}
 }
 
+func TestRedact(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"postgres://lsu:s3cret@db.example:5432/lsu?sslmode=require", "postgres://lsu:xxxxx@db.example:5432/lsu?sslmode=require"},
+		{"postgres://lsu@db.example/lsu", "postgres://lsu@db.example/lsu"},
+		{"mysql://root:s3cret@[bad/lsu", "mysql://...@[bad/lsu"},
+		{"lsu.db", "lsu.db"},
+		{"/srv/lsu/lsu.json", "/srv/lsu/lsu.json"},
+	} {
+		if got := Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 func TestParseURL(t *testing.T) {
 	tests := []struct {
 		url    string
@@ -284,6 +298,9 @@ func TestParseURL(t *testing.T) {
 		{url: "sqlite:///var/lib/lsu/store", engine: SQLite, target: "/var/lib/lsu/store"},
 		{url: "lsu.db", engine: SQLite, target: "lsu.db"},
 		{url: "data/lsu.sqlite3", engine: SQLite, target: "data/lsu.sqlite3"},
+		{url: "Postgres://localhost/lsu", engine: Postgres, target: "postgres://localhost/lsu"},
+		{url: "POSTGRESQL://localhost/lsu", engine: Postgres, target: "postgresql://localhost/lsu"},
+		{url: "SQLite:lsu.store", engine: SQLite, target: "lsu.store"},
 		{url: "lsu.json", bad: true},
 		{url: "mysql://localhost/lsu", bad: true},
 		{url: "sqlite:", bad: true},

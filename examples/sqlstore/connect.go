@@ -74,13 +74,17 @@ func Connect(ctx context.Context, url string) (*sql.DB, error) {
 var errBadURL = errors.New("invalid store URL")
 
 // ParseURL returns the engine of a store URL, and the PostgreSQL URL or
-// the SQLite file path it names. See [Connect] for the forms.
+// the SQLite file path it names. See [Connect] for the forms. The scheme
+// may be written in any case ("Postgres://", "SQLITE:"): the PostgreSQL
+// URL returned has it in lower case, as the driver wants.
 func ParseURL(url string) (Engine, string, error) {
-	switch {
-	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		return Postgres, url, nil
-	case strings.HasPrefix(url, "sqlite:"):
-		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+	for _, scheme := range []string{"postgres://", "postgresql://"} {
+		if hasPrefixFold(url, scheme) {
+			return Postgres, scheme + url[len(scheme):], nil
+		}
+	}
+	if hasPrefixFold(url, "sqlite:") {
+		path := strings.TrimPrefix(url[len("sqlite:"):], "//")
 		if path == "" {
 			return "", "", fmt.Errorf("sqlstore: %w %q: sqlite: is not followed by a file path", errBadURL, url)
 		}
@@ -91,11 +95,19 @@ func ParseURL(url string) (Engine, string, error) {
 			return SQLite, url, nil
 		}
 	}
-	return "", "", fmt.Errorf("sqlstore: %w %q: want postgres://..., sqlite:PATH or a file ending in .db, .sqlite or .sqlite3", errBadURL, redactURL(url))
+	return "", "", fmt.Errorf("sqlstore: %w %q: want postgres://..., sqlite:PATH or a file ending in .db, .sqlite or .sqlite3", errBadURL, Redact(url))
 }
 
-// redactURL hides the password of a URL, for errors.
-func redactURL(s string) string {
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// Redact returns the store address s without its password, so that it
+// can be printed or logged: the password of a URL is replaced by "xxxxx"
+// and, in an address with "://" that net/url does not parse, everything
+// between "://" and the last "@" by "...". A file path is returned as it
+// is.
+func Redact(s string) string {
 	if u, err := neturl.Parse(s); err == nil && u.User != nil {
 		return u.Redacted()
 	}

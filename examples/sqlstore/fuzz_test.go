@@ -10,7 +10,7 @@ import (
 // accepts is one of the documented forms.
 func FuzzParseURL(f *testing.F) {
 	for _, s := range []string{"postgres://u:p@h:5432/db?sslmode=disable", "postgresql://h/db", "sqlite:lsu.db",
-		"sqlite:///var/lib/lsu.sqlite", "lsu.db", "a/b.sqlite3", "lsu.json", "", "sqlite:", "sqlite://"} {
+		"sqlite:///var/lib/lsu.sqlite", "lsu.db", "a/b.sqlite3", "lsu.json", "", "sqlite:", "sqlite://", "Postgres://h/db", "SQLite:lsu"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, url string) {
@@ -20,7 +20,7 @@ func FuzzParseURL(f *testing.F) {
 		}
 		switch e {
 		case Postgres:
-			if target != url || !strings.HasPrefix(url, "postgres") {
+			if !strings.EqualFold(target, url) || !strings.HasPrefix(target, "postgres") {
 				t.Errorf("ParseURL(%q) = PostgreSQL %q", url, target)
 			}
 		case SQLite:

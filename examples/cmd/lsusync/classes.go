@@ -117,7 +117,7 @@ func (c *cli) runClasses(args []string) int {
 	}
 	if len(toSetUp) > 0 {
 		fmt.Fprintf(c.stdout, "\n%s de la base élèves à paramétrer : lsusync add-class -store %s -dir … -class \"%s\" (ou -new pour toutes).\n",
-			plural(len(toSetUp), "classe", "classes"), *storePath, strings.Join(toSetUp, ","))
+			plural(len(toSetUp), "classe", "classes"), storeName(*storePath), strings.Join(toSetUp, ","))
 	}
 	return exitOK
 }

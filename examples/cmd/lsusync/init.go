@@ -49,6 +49,9 @@ func (c *cli) runInit(args []string) int {
 	case periods.check() != "":
 		return c.usageErr("init", "%s", periods.check())
 	}
+	if msg, err := checkStoreAddress(*storePath); err != nil {
+		return c.refuse(msg, err)
+	}
 	if _, err := os.Lstat(*storePath); err == nil && !isDatabase(*storePath) {
 		return c.refuse("le fichier "+*storePath+" existe déjà : init ne remplace jamais LSU (utilisez sync, ou supprimez-le d'abord).",
 			fmt.Errorf("%s already exists", *storePath))
@@ -100,10 +103,10 @@ func (c *cli) runInit(args []string) int {
 			rep.Write(c.stderr, lsusync.TextOptions{})
 		}
 		if code, ok := c.interrupted(); ok {
-			fmt.Fprintf(c.stderr, "lsusync: l'initialisation a été interrompue à votre demande ; %s contient l'établissement et ses classes : lancez « lsusync sync » pour la terminer.\n", *storePath)
+			fmt.Fprintf(c.stderr, "lsusync: l'initialisation a été interrompue à votre demande ; %s contient l'établissement et ses classes : lancez « lsusync sync » pour la terminer.\n", storeName(*storePath))
 			return code
 		}
-		fmt.Fprintf(c.stderr, "lsusync: la première synchronisation n'a pas abouti ; %s contient l'établissement et ses classes : relancez « lsusync sync ».\n", *storePath)
+		fmt.Fprintf(c.stderr, "lsusync: la première synchronisation n'a pas abouti ; %s contient l'établissement et ses classes : relancez « lsusync sync ».\n", storeName(*storePath))
 		if err != nil {
 			fmt.Fprintf(c.stderr, "  détail : %v\n", err)
 		}
@@ -115,7 +118,7 @@ func (c *cli) runInit(args []string) int {
 		kind = "semestres"
 	}
 	fmt.Fprintf(c.stdout, "%s créé : établissement %s, %d classes (%d %s de %d-%d), %d élèves, %d enseignants, %d bilans.\n",
-		*storePath, snap.Establishment.UAI, len(snap.Classes), len(list), kind, list[0].Year, list[0].Year+1,
+		storeName(*storePath), snap.Establishment.UAI, len(snap.Classes), len(list), kind, list[0].Year, list[0].Year+1,
 		n.StudentsAdded, n.TeachersAdded, n.BilansAdded)
 	return exitOK
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,10 +59,20 @@ func TestDatabaseStores(t *testing.T) {
 	for _, engine := range []string{"sqlite", "sqlite:", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			store := databaseURL(t, engine)
+			const secret = "n0t-printed" // the test server trusts local connections: any password does
+			if engine == "postgres" {
+				u, err := neturl.Parse(store)
+				require.NoError(t, err)
+				u.User = neturl.UserPassword(u.User.Username(), secret)
+				store = u.String()
+			}
 			r := lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday)
 			r.require(t, 0)
 			if !strings.Contains(r.stdout, " créé : établissement 0750001A, 6 classes") {
 				t.Errorf("init says %q", r.stdout)
+			}
+			if strings.Contains(r.stdout+r.stderr, secret) {
+				t.Errorf("init prints the password: %q", r.stdout)
 			}
 			lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir).require(t, 3)
 
@@ -99,4 +110,46 @@ func TestDatabaseStores(t *testing.T) {
 			t.Error("sync made the database it was to open")
 		}
 	})
+}
+
+// TestStoreAddressNeverShowsThePassword: a -store URL's password is never
+// printed, whatever happens to it (a server that does not answer, a
+// scheme in another case, a database the command does not know), and an
+// address of an unknown scheme is refused rather than taken for a file
+// name.
+func TestStoreAddressNeverShowsThePassword(t *testing.T) {
+	const secret = "s3cr3tPassw0rd"
+	tests := []struct {
+		name  string
+		store string
+		code  int
+		want  string
+	}{
+		{"no server", "postgres://lsu:" + secret + "@127.0.0.1:1/lsu?sslmode=disable&connect_timeout=5", exitRefused, "la base de données de LSU n'a pas pu être ouverte"},
+		{"scheme in capitals", "Postgres://lsu:" + secret + "@127.0.0.1:1/lsu?sslmode=disable&connect_timeout=5", exitRefused, "la base de données de LSU n'a pas pu être ouverte"},
+		{"unknown scheme", "mysql://root:" + secret + "@127.0.0.1/lsu", exitRefused, "l'adresse donnée à -store (mysql://root:xxxxx@127.0.0.1/lsu) n'est pas reconnue"},
+		{"unknown scheme, not a URL", "mysql://root:" + secret + "@[x/lsu", exitRefused, "l'adresse donnée à -store (mysql://...@[x/lsu) n'est pas reconnue"},
+	}
+	for _, tc := range tests {
+		for _, cmd := range []string{"init", "sync", "classes"} {
+			t.Run(tc.name+"/"+cmd, func(t *testing.T) {
+				args := []string{cmd, "-store", tc.store, "-dir", exportsDir}
+				if cmd == "init" {
+					args = append(args, "-today", sampleToday)
+				}
+				r := lsusyncRun(t, args...)
+				r.require(t, tc.code)
+				if strings.Contains(r.stdout+r.stderr, secret) {
+					t.Errorf("the password is printed:\n%s%s", r.stdout, r.stderr)
+				}
+				if !strings.Contains(r.stderr, tc.want) {
+					t.Errorf("stderr does not say %q:\n%s", tc.want, r.stderr)
+				}
+			})
+		}
+	}
+	// Nothing was created under the address taken for a path.
+	if _, err := os.Stat("mysql:"); err == nil {
+		t.Error("a folder mysql: was created")
+	}
 }

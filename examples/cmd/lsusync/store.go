@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
@@ -30,6 +31,22 @@ func isDatabase(path string) bool {
 	return err == nil
 }
 
+// storeName is the -store value as the command prints it: a database
+// URL without its password.
+func storeName(path string) string { return sqlstore.Redact(path) }
+
+// checkStoreAddress refuses a -store value that looks like a URL
+// ("scheme://…") of no database the command knows, rather than take it
+// for a file name. It returns the French message and the error.
+func checkStoreAddress(path string) (string, error) {
+	if !strings.Contains(path, "://") || isDatabase(path) {
+		return "", nil
+	}
+	_, _, err := sqlstore.ParseURL(path)
+	return "l'adresse donnée à -store (" + storeName(path) + ") n'est pas reconnue : donnez un fichier (lsu.json), " +
+		"une base SQLite (lsu.db, sqlite:CHEMIN) ou une adresse PostgreSQL (postgres://…)." + nothing, err
+}
+
 // sqlStore is a Store of a database the command connected to.
 type sqlStore struct {
 	*sqlstore.Store
@@ -43,6 +60,9 @@ func (s sqlStore) Close() error { return s.db.Close() }
 // database that path names (its only establishment when uai is empty).
 // On failure it returns the French message to print before the error.
 func (c *cli) openStore(path string, readOnly bool, uai string) (store, string, error) {
+	if msg, err := checkStoreAddress(path); err != nil {
+		return nil, msg, err
+	}
 	c.say("Ouverture de LSU…")
 	if isDatabase(path) {
 		return c.openDatabase(path, uai)
