@@ -92,10 +92,16 @@ func TestNoEditLost(t *testing.T) {
 			if i%2 == 0 {
 				src = g.changed
 			}
-			// Syncs of one establishment are minutes apart: let the
-			// writers in between, which SQLite's write lock, held for the
-			// whole sync, keeps out during it.
-			time.Sleep(5 * time.Millisecond)
+			// Syncs of one establishment are minutes apart: wait until the
+			// writers have stored an edit since the last sync began (on
+			// SQLite they can only write between syncs: its write lock is
+			// held for the whole sync), so that every sync runs between
+			// edits however slow the machine.
+			for before, deadline := edits.Load(), time.Now().Add(time.Minute); edits.Load() == before; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("sync %d: no edit stored for a minute", i)
+				}
+			}
 			rep, err := lsusync.New(src, st, lsusync.Options{Now: g.now}).Sync(ctx)
 			require.NoError(t, err)
 			if rep.Err() == nil {
@@ -113,7 +119,7 @@ func TestNoEditLost(t *testing.T) {
 		wg.Wait()
 		t.Logf("%d syncs: %d completed, %d with classes refused for a conflict; %d edits, %d retried after a conflict",
 			editSyncs, completed, refused, edits.Load(), conflicts.Load())
-		if edits.Load() < editors {
+		if edits.Load() < editSyncs {
 			t.Fatalf("only %d edits were made during the syncs: the test proves nothing", edits.Load())
 		}
 
