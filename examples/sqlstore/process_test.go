@@ -226,9 +226,10 @@ func TestManyEstablishments(t *testing.T) {
 }
 
 // TestCrash kills a process at random moments while it syncs an SQLite
-// store, half of the kills right after it starts a commit: after each
-// kill, the database passes PRAGMA integrity_check and each class is
-// wholly as the previous sync left it or as the next one makes it.
+// store: 50 times within a commit (at most 20ms after it starts), then 10
+// times anywhere in a sync. After each kill, the database passes PRAGMA
+// integrity_check and each class is wholly as the previous sync left it
+// or as the next one makes it.
 func TestCrash(t *testing.T) {
 	path := t.TempDir() + "/lsu.db"
 	url := "sqlite:" + path
@@ -249,10 +250,11 @@ func TestCrash(t *testing.T) {
 	require.NoError(t, rep.Err())
 	b := normalize(mem.Snapshot(), false)
 
-	runs := 50
+	commitKills, anyKills := 50, 10
 	if testing.Short() {
-		runs = 10
+		commitKills, anyKills = 10, 2
 	}
+	runs := commitKills + anyKills
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	var sawA, sawB, inCommit int
 	var syncTime time.Duration // from ready to the first commit
@@ -269,7 +271,7 @@ func TestCrash(t *testing.T) {
 			require.Equal(t, "commit\n", line)
 			syncTime = time.Since(ready)
 		}
-		if run%2 == 0 {
+		if run < commitKills {
 			// Within a commit: kill at most 20ms after it starts.
 			for {
 				line, err := out.ReadString('\n')
