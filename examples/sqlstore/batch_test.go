@@ -244,6 +244,36 @@ func TestOpen(t *testing.T) {
 	})
 }
 
+// TestMigrationWaitsLockTimeout: on PostgreSQL, an Open that finds
+// another program migrating the same schema waits for it at most
+// LockTimeout, then fails with ErrBusy; once the other is done, it
+// migrates.
+func TestMigrationWaitsLockTimeout(t *testing.T) {
+	ctx := t.Context()
+	db := testDB(t, Postgres)
+	var schema string
+	require.NoError(t, db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema))
+	other, err := db.Conn(ctx)
+	require.NoError(t, err)
+	defer other.Close()
+	key := SyncLockKey(schema, "")
+	_, err = other.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key)
+	require.NoError(t, err)
+
+	start := time.Now()
+	_, err = Create(ctx, db, lsusynctest.Seed(), Options{LockTimeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("Create while another program migrates = %v, want ErrBusy", err)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond || d > 10*time.Second {
+		t.Errorf("Create waited %v, want its LockTimeout of 300ms", d)
+	}
+	_, err = other.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
+	require.NoError(t, err)
+	_, err = Create(ctx, db, lsusynctest.Seed(), Options{LockTimeout: 300 * time.Millisecond})
+	require.NoError(t, err)
+}
+
 func TestCreateRefuses(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // migration is one versioned SQL file of migrations/<engine>:
@@ -113,8 +114,8 @@ func (s *Store) migrate(ctx context.Context) error {
 		// session's, taken before the transaction begins, so that the
 		// transaction sees the tables the other one created.
 		key := SyncLockKey(s.schema, "")
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-			return fmt.Errorf("sqlstore: migrating: %w", err)
+		if err := s.lockMigration(ctx, conn, key); err != nil {
+			return err
 		}
 		defer func() {
 			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key); err != nil {
@@ -145,6 +146,32 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// lockMigration takes the session's advisory lock on key, for a
+// migration of PostgreSQL's schema, waiting for another program's
+// migration at most the store's LockTimeout, then failing with ErrBusy.
+func (s *Store) lockMigration(ctx context.Context, conn *sql.Conn, key int64) error {
+	deadline := time.Now().Add(max(s.wait, 0))
+	for {
+		var ok bool
+		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil {
+			return fmt.Errorf("sqlstore: migrating: %w", err)
+		}
+		if ok {
+			return nil
+		}
+		if !time.Now().Before(deadline) {
+			return fmt.Errorf("sqlstore: migrating the schema %q: %w: another program has been migrating it for more than %v", s.schema, ErrBusy, max(s.wait, 0))
+		}
+		t := time.NewTimer(min(50*time.Millisecond, time.Until(deadline)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("sqlstore: migrating: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
 }
 
 func (s *Store) checkSchema(cur, latest int) error {
