@@ -411,7 +411,11 @@ func (p *subjectPlan) list(groups []string) subjectList {
 		if t.Subject.Modality == "" {
 			t.Subject.Modality = s.Subject.Modality
 		}
-		t.Teachers = append(t.Teachers, s.Teachers...)
+		for _, k := range s.Teachers {
+			if k.Accepted() { // LSU holds no other teacher
+				t.Teachers = append(t.Teachers, k)
+			}
+		}
 	}
 	for _, s := range p.division {
 		add(s)
@@ -441,11 +445,12 @@ func findTarget(ts []subjectTarget, code string) (int, bool) {
 }
 
 // headTeachers returns the keys of the professeurs principaux whose end
-// date is empty or not past, sorted.
+// date is empty or not past, sorted, but for those of a type LSU does
+// not accept.
 func headTeachers(hts []HeadTeacher, today Date) []TeacherKey {
 	var keys []TeacherKey
 	for _, h := range hts {
-		if h.End.IsZero() || !h.End.Before(today) {
+		if (h.End.IsZero() || !h.End.Before(today)) && h.Teacher.Accepted() {
 			keys = append(keys, h.Teacher)
 		}
 	}

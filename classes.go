@@ -141,8 +141,10 @@ type HeadTeacher struct {
 // SetUpClass refuses, writing nothing: a source of another establishment
 // ([*EstablishmentError]); a class the source does not have
 // ([ErrUnknownClass], as a [*ClassesError] with the source's classes in
-// Known); periods that are not those of one school year ([ErrInvalid]); a
-// class the store holds with periods already ([ErrAlreadySetUp]). The
+// Known); periods that are not those of one school year ([ErrInvalid]);
+// periods of another school year than those of the store's classes
+// ([ErrSchoolYear], as a [*YearError]); a class the store holds with
+// periods already ([ErrAlreadySetUp]). The
 // store's own errors are returned wrapped, [ErrConflict] among them when
 // the class changed while it was set up.
 func (s *Synchronizer) SetUpClass(ctx context.Context, code string, periods []Period) (Class, error) {
@@ -182,6 +184,13 @@ func (s *Synchronizer) SetUpClass(ctx context.Context, code string, periods []Pe
 				return Class{}, fmt.Errorf("%w: class %q has %d periods", ErrAlreadySetUp, code, len(c.Periods))
 			}
 			class = c
+		}
+	}
+	// An LSU store holds one school year: the periods of a class set up
+	// are of the year of the others'.
+	for _, c := range stored {
+		if len(c.Periods) > 0 && c.Periods[0].Year != periods[0].Year {
+			return Class{}, &YearError{Class: code, Given: periods[0].Year, Store: c.Periods[0].Year}
 		}
 	}
 	class.Periods = slices.Clone(periods)
@@ -308,6 +317,21 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 	movedFrom := make(map[string]string)
 	c.pupils = make([]Item, 0, len(enrolments)+len(students))
 	carried := func(f string) bool { return c.p.carried[f] }
+	// The INEs of the pupils the store holds in the class and the exports
+	// no longer list: a pupil of the exports with one of them would give
+	// two stored records one INE (the same person under a new ELEVE_ID, or
+	// a secretariat error).
+	var storeOnlyINE map[string]string
+	for i := range students {
+		if s := &students[i]; s.INE != "" {
+			if _, listed := c.p.pupils[s.ID]; !listed {
+				if storeOnlyINE == nil {
+					storeOnlyINE = make(map[string]string)
+				}
+				storeOnlyINE[s.INE] = s.ID
+			}
+		}
+	}
 	for i := range enrolments {
 		e := &enrolments[i]
 		id := e.Student.ID
@@ -322,6 +346,9 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		it := Item{Kind: KindStudent, Class: code, Key: id}
 		src := e.Student
 		it.Rejected = c.p.rejectINE(&src)
+		if other, ok := storeOnlyINE[src.INE]; ok && it.Rejected == nil && src.INE != "" {
+			it.Rejected = []Rejection{{Field: "INE", Reason: ReasonDuplicate, Others: []string{other}}}
+		}
 		switch {
 		case isHere:
 			s := *old

@@ -3,6 +3,7 @@ package lsusync
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -36,7 +37,34 @@ var (
 	// (rule 2 of docs/rules.md). Sync returns it as a [*EstablishmentError] and writes
 	// nothing.
 	ErrWrongEstablishment = errors.New("lsusync: wrong establishment")
+	// ErrSchoolYear reports periods that [Synchronizer.SetUpClass] was
+	// given of another school year than the periods of the store's
+	// classes: an LSU store holds one school year. It is returned as a
+	// [*YearError].
+	ErrSchoolYear = errors.New("lsusync: periods of another school year")
 )
+
+// YearError reports periods of another school year than the store's. It
+// wraps [ErrSchoolYear].
+type YearError struct {
+	// Class is the code of the class being set up.
+	Class string
+	// Given is the first calendar year of the periods given (2019 for
+	// 2019-2020); Store, that of the periods of the store's classes.
+	Given, Store int
+}
+
+// Error names the class and both school years.
+func (e *YearError) Error() string {
+	return ErrSchoolYear.Error() + ": class " + quote(e.Class) + " given periods of " + schoolYear(e.Given) +
+		", the store's classes have periods of " + schoolYear(e.Store)
+}
+
+// Unwrap returns [ErrSchoolYear].
+func (e *YearError) Unwrap() error { return ErrSchoolYear }
+
+// schoolYear writes the school year that starts in year: "2025-2026".
+func schoolYear(year int) string { return strconv.Itoa(year) + "-" + strconv.Itoa(year+1) }
 
 // ClassesError is a refusal that concerns several classes: it names every
 // one of them. Err is [ErrPeriodsNotConfigured] or [ErrUnknownClass].
@@ -84,6 +112,7 @@ func quote(s string) string { return `"` + s + `"` }
 func RefusalText(err error) string {
 	var ce *ClassesError
 	var ee *EstablishmentError
+	var ye *YearError
 	const nothing = " Aucune modification n'a été enregistrée."
 	switch {
 	case err == nil:
@@ -114,6 +143,9 @@ func RefusalText(err error) string {
 	case errors.As(err, &ee):
 		return "Les exports sont ceux de l'établissement " + orUnknown(ee.Source) + " et LSU celui de l'établissement " +
 			orUnknown(ee.Store) + " : la synchronisation ne peut pas être lancée." + nothing
+	case errors.As(err, &ye):
+		return "La classe " + ye.Class + " n'est pas paramétrée : les périodes données sont de l'année scolaire " + schoolYear(ye.Given) +
+			", celles des classes de LSU de l'année " + schoolYear(ye.Store) + "." + nothing
 	case errors.Is(err, ErrAlreadySetUp):
 		return "La classe est déjà paramétrée : ses périodes ne sont pas modifiées." + nothing
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

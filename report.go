@@ -84,6 +84,11 @@ const (
 	// Its item is the class's only one: its pupils and bilans are not
 	// listed.
 	ActionSkipped
+	// ActionRejected: a record of the source that LSU does not accept
+	// (a teacher of a type other than epp and local); it was not
+	// written, and a stored record of the same key was left as it was.
+	// See Item.Rejected.
+	ActionRejected
 )
 
 // Item is one line of a [Report]: what happened to one record.
@@ -148,6 +153,9 @@ type Rejection struct {
 
 // The reasons of a [Rejection].
 const (
+	// ReasonType: the record's type is not one LSU accepts (a teacher's
+	// type other than epp and local); the record was not written.
+	ReasonType = "type"
 	// ReasonDuplicate: another record of the source has the same value
 	// for a field that identifies a person (two pupils with one INE, a
 	// secretariat error); neither value is stored until it is corrected.
@@ -218,6 +226,7 @@ var (
 		ActionImported: "imported", ActionFailed: "failed",
 		ActionNotInSource: "not-in-source", ActionMoved: "moved",
 		ActionNotInStore: "not-in-store", ActionNoticed: "noticed", ActionSkipped: "skipped",
+		ActionRejected: "rejected",
 	}
 )
 

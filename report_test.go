@@ -62,6 +62,8 @@ func everyItem() *lsusync.Report {
 	tUncarried.Uncarried = []string{"NUMEN"}
 	tKept := it(w, lsusync.KindTeacher, lsusync.ActionUnchanged, "", "epp:4192")
 	tKept.Kept = []string{"FirstName"}
+	tRejected := it(w, lsusync.KindTeacher, lsusync.ActionRejected, "", "vacataire:12")
+	tRejected.Rejected = []lsusync.Rejection{{Field: "Type", Reason: lsusync.ReasonType}}
 	cUpdated := it(s, lsusync.KindClass, lsusync.ActionUpdated, "3EME1", "3EME1")
 	cUpdated.Changes = []lsusync.Change{ch("Label", "3EME 1", "3E1 EUROPE")}
 	cKept := it(w, lsusync.KindClass, lsusync.ActionUnchanged, "3EME2", "3EME2")
@@ -121,6 +123,7 @@ func everyItem() *lsusync.Report {
 			it(s, lsusync.KindTeacher, lsusync.ActionUnchanged, "", "epp:4191"),
 			tUncarried,
 			tKept,
+			tRejected,
 			lostTeacher,
 			cUpdated,
 			pUpdated,
@@ -327,7 +330,7 @@ type codeError struct{ code string }
 func (e codeError) Error() string { return "code " + e.code }
 
 func TestReportCounts(t *testing.T) {
-	want := lsusync.Counts{Updated: 6, Added: 5, Unchanged: 11, Warnings: 13, Errors: 7, Locked: 1, Imported: 1,
+	want := lsusync.Counts{Updated: 6, Added: 5, Unchanged: 11, Warnings: 14, Errors: 7, Locked: 1, Imported: 1,
 		StudentsUpdated: 1, StudentsAdded: 2, StudentsMoved: 2, TeachersUpdated: 1, TeachersAdded: 1, BilansUpdated: 2, BilansAdded: 2}
 	if diff := cmp.Diff(want, everyItem().Counts()); diff != "" {
 		t.Errorf("Counts (-want +got):\n%s", diff)

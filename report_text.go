@@ -29,10 +29,11 @@ import (
 // TextOptions chooses what the text of a [Report] shows. The zero
 // TextOptions is LSU's report: what happened, without personal data.
 type TextOptions struct {
-	// Unchanged adds the records that were already up to date, and the
-	// locked and imported bilans left as they were, which the default text
-	// leaves out: it is the list of everything the synchronisation looked
-	// at.
+	// Unchanged adds the records that were already up to date, the
+	// locked and imported bilans left as they were, and the source's
+	// information notices (a value converted as documented), which the
+	// default text leaves out: it is the list of everything the
+	// synchronisation looked at.
 	Unchanged bool
 	// Details gives each item its own row, followed by its key and its
 	// field-level changes ("LastName: DUPONT → DUPOND"), the values it
@@ -204,10 +205,13 @@ func (r *Report) Lines(opts TextOptions) []Line {
 }
 
 // quiet reports an item that the default text leaves out: nothing
-// happened to its record and there is nothing to tell of it.
+// happened to its record and there is nothing to tell of it, or it is a
+// source's information that holds at every run (a value converted as
+// documented, a division that is no class), about which nobody has
+// anything to do.
 func (it *Item) quiet() bool {
 	switch it.Action {
-	case ActionUnchanged, ActionLocked, ActionImported, ActionSkipped:
+	case ActionUnchanged, ActionLocked, ActionImported, ActionSkipped, ActionNoticed:
 		return it.Status == StatusSuccess && it.Err == nil
 	}
 	return false
@@ -244,6 +248,8 @@ func writeDetails(bw *bufio.Writer, it *Item) {
 			reason = "doublon"
 		case ReasonFormat:
 			reason = "hors du format national"
+		case ReasonType:
+			reason = "type que LSU n'accepte pas"
 		}
 		s := "Rejeté : " + rj.Field + " (" + reason + ")"
 		if len(rj.Others) > 0 {
@@ -376,6 +382,11 @@ func (it *Item) phrase(dry bool) phrase {
 			verb = tense(words{"a été ajouté.", "ont été ajoutés."}, words{"serait ajouté.", "seraient ajoutés."})
 		case ActionUnchanged:
 			verb = words{"est déjà à jour.", "sont déjà à jour."}
+		case ActionRejected:
+			verb = tense(words{"n'a pas été enregistré : LSU n'accepte que les enseignants de type epp ou local ; à corriger dans STS-Web.",
+				"n'ont pas été enregistrés : LSU n'accepte que les enseignants de type epp ou local ; à corriger dans STS-Web."},
+				words{"ne serait pas enregistré : LSU n'accepte que les enseignants de type epp ou local ; à corriger dans STS-Web.",
+					"ne seraient pas enregistrés : LSU n'accepte que les enseignants de type epp ou local ; à corriger dans STS-Web."})
 		}
 	case KindClass:
 		subject = words{"La classe " + it.Key, "La classe " + it.Key}
@@ -408,9 +419,10 @@ func (it *Item) phrase(dry bool) phrase {
 			verb = tense(words{"a été ajouté.", "ont été ajoutés."}, words{"serait ajouté.", "seraient ajoutés."})
 		case ActionMoved:
 			from := it.changeOf("Class").Before
-			subject = words{"L'élève (" + class + "), venu de la classe " + from + ",", "%d élèves (" + class + "), venus de la classe " + from + ","}
-			verb = tense(words{"a changé de classe ; ses bilans ont été mis à jour.", "ont changé de classe ; leurs bilans ont été mis à jour."},
-				words{"changerait de classe ; ses bilans seraient mis à jour.", "changeraient de classe ; leurs bilans seraient mis à jour."})
+			// What became of the bilans has rows of its own: updated,
+			// created, or left as they were when locked or imported.
+			verb = tense(words{"a été déplacé depuis la classe " + from + ".", "ont été déplacés depuis la classe " + from + "."},
+				words{"serait déplacé depuis la classe " + from + ".", "seraient déplacés depuis la classe " + from + "."})
 		case ActionUnchanged:
 			verb = words{"est déjà à jour.", "sont déjà à jour."}
 		case ActionGone:
@@ -544,6 +556,8 @@ func (it *Item) notes() []string {
 			notes = append(notes, fieldLabel(rj.Field)+" attribué aussi à un autre élève, non enregistré ; à corriger dans la base élèves.")
 		case ReasonFormat:
 			notes = append(notes, fieldLabel(rj.Field)+" hors du format national, non enregistré ; à corriger dans la base élèves.")
+		case ReasonType:
+			// The item's message says it: the record was not written.
 		default:
 			notes = append(notes, fieldLabel(rj.Field)+" non enregistré ("+rj.Reason+").")
 		}

@@ -120,6 +120,23 @@ var scenarios = []scenario{
 		},
 	},
 	{
+		// A teacher of a type LSU does not accept (STS-Web's "dir", or
+		// anything else a Source gives) is reported, never stored, nor
+		// named in a bilan's subjects or professeurs principaux.
+		name: "a teacher of a type LSU does not accept is rejected, in the teachers and in the bilans",
+		source: func(s *memory.Source) {
+			dir := lsusync.TeacherKey{Type: "dir", ID: "8"}
+			s.Staff = append(s.Staff, lsusync.Teacher{Key: dir, Civility: "MME", LastName: "PRINCIPALE", FirstName: "Anne"})
+			c2 := class(s, "3EME2")
+			c2.Services[1].Teachers = append(c2.Services[1].Teachers, dir)
+			c2.HeadTeachers = append(c2.HeadTeachers, lsusync.HeadTeacher{Teacher: dir})
+		},
+		items: []edit{
+			insertAfter(lsusync.KindEstablishment, uai, rejected(
+				item(lsusync.StatusSuccess, lsusync.KindTeacher, lsusync.ActionRejected, "", "dir:8"), "Type", lsusync.ReasonType)),
+		},
+	},
+	{
 		name: "pupils matched by ID, never by name: fields updated, bilans untouched",
 		source: func(s *memory.Source) {
 			c := class(s, "3EME1")
@@ -220,6 +237,38 @@ var scenarios = []scenario{
 		items: []edit{
 			set(rejected(unchanged(lsusync.KindStudent, "3EME1", "1002"), "INE", lsusync.ReasonDuplicate, "2001")),
 			set(rejected(unchanged(lsusync.KindStudent, "3EME2", "2001"), "INE", lsusync.ReasonDuplicate, "1002")),
+		},
+	},
+	{
+		// 1002 is no longer in the exports, and a new pupil has their INE:
+		// the same person under a new ELEVE_ID, or a typing error. The
+		// new pupil is added without it.
+		name: "an INE that a pupil of the class no longer in the exports holds is not given to another",
+		source: func(s *memory.Source) {
+			c := class(s, "3EME1")
+			c.Enrolments = append(c.Enrolments[:1], lsusync.Enrolment{Student: lsusync.Student{
+				ID: "1003", Class: "3EME1", LastName: "NOUVEAU", FirstName: "Léo", Sex: lsusync.Male,
+				BirthDate: date(2011, 1, 5), INE: "1234567891B"}})
+		},
+		after: func(s *lsusync.Snapshot) {
+			s.Students = append(s.Students, lsusync.Student{
+				ID: "1003", Class: "3EME1", LastName: "NOUVEAU", FirstName: "Léo", Sex: lsusync.Male,
+				BirthDate: date(2011, 1, 5)})
+			for _, p := range []lsusync.Period{t1, t2} {
+				s.Bilans = append(s.Bilans, lsusync.Bilan{Student: "1003", Period: p, HeadTeachers: keys(epp100),
+					Acquis: []lsusync.Acquis{acq(francais, epp100), acq(maths, epp101)}})
+			}
+		},
+		items: []edit{
+			set(item(lsusync.StatusWarning, lsusync.KindStudent, lsusync.ActionGone, "3EME1", "1002")),
+			insertAfter(lsusync.KindStudent, "1001", rejected(
+				item(lsusync.StatusSuccess, lsusync.KindStudent, lsusync.ActionAdded, "3EME1", "1003"), "INE", lsusync.ReasonDuplicate, "1002")),
+			drop(lsusync.KindBilan, "1002/2025-T1"),
+			drop(lsusync.KindBilan, "1002/2025-T2"),
+			insertAfter(lsusync.KindBilan, "1001/2025-T2",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1003/2025-T1")),
+			insertAfter(lsusync.KindBilan, "1003/2025-T1",
+				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME1", "1003/2025-T2")),
 		},
 	},
 	{

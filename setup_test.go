@@ -159,6 +159,7 @@ func TestSetUpClassRefusals(t *testing.T) {
 		{"two school years", "3EME3", []lsusync.Period{t1, t2, {Year: 2026, Index: 3, Count: 3}}, withNewClass, false, lsusync.ErrInvalid},
 		{"trimesters and semesters", "3EME3", []lsusync.Period{t1, t3, lsusync.Semesters(2025)[1]}, withNewClass, false, lsusync.ErrInvalid},
 		{"an invalid period", "3EME3", []lsusync.Period{{Year: 2025, Index: 0, Count: 1}}, withNewClass, false, lsusync.ErrInvalid},
+		{"another school year than the store's classes", "3EME3", lsusync.Trimesters(2019), withNewClass, false, lsusync.ErrSchoolYear},
 		{"wrong establishment", "3EME3", lsusync.Trimesters(2025), func(s *memory.Source) { withNewClass(s); s.School.UAI = "0750002B" }, false, lsusync.ErrWrongEstablishment},
 		{"dry run", "3EME3", lsusync.Trimesters(2025), withNewClass, true, nil},
 	}
@@ -206,6 +207,8 @@ func TestRefusalText(t *testing.T) {
 			[]string{"Ces classes n'existent pas dans la base élèves : 6EME9, 6EME8."}},
 		{&lsusync.EstablishmentError{Source: "0750002B", Store: "0750001A"},
 			[]string{"Les exports sont ceux de l'établissement 0750002B et LSU celui de l'établissement 0750001A"}},
+		{&lsusync.YearError{Class: "3EME3", Given: 2019, Store: 2025},
+			[]string{"La classe 3EME3 n'est pas paramétrée : les périodes données sont de l'année scolaire 2019-2020, celles des classes de LSU de l'année 2025-2026."}},
 		{context.Canceled, []string{"interrompue"}},
 		{context.DeadlineExceeded, []string{"interrompue"}},
 		{lsusync.ErrConflict, []string{"relancez-la"}},
@@ -276,11 +279,18 @@ func TestSourceNotices(t *testing.T) {
 	if rep.Status != lsusync.StatusWarning {
 		t.Errorf("status %v, want warning", rep.Status)
 	}
-	if text := rep.String(); !strings.Contains(text, "⚠      | "+notices[0].Message+"\n") || strings.Contains(text, "dir:5001") {
-		t.Errorf("the text does not show the warning notice, or names its records:\n%s", text)
+	// The warning is in the default text; the information, which holds at
+	// every run, only on request.
+	if text := rep.String(); !strings.Contains(text, "⚠      | "+notices[0].Message+"\n") || strings.Contains(text, notices[1].Message) || strings.Contains(text, "dir:5001") {
+		t.Errorf("the text does not show the warning notice, shows the information, or names its records:\n%s", text)
+	}
+	var all strings.Builder
+	require.NoError(t, rep.Write(&all, lsusync.TextOptions{Unchanged: true}))
+	if !strings.Contains(all.String(), "✓      | "+notices[1].Message+"\n") || strings.Contains(all.String(), "dir:5001") {
+		t.Errorf("the text with Unchanged does not show the information, or names its records:\n%s", all.String())
 	}
 	var details strings.Builder
-	require.NoError(t, rep.WriteDetails(&details))
+	require.NoError(t, rep.Write(&details, lsusync.TextOptions{Unchanged: true, Details: true}))
 	if !strings.Contains(details.String(), "Concerne : dir:3, dir:5001\n") {
 		t.Errorf("the details do not name the records of the notice:\n%s", details.String())
 	}

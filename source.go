@@ -51,8 +51,9 @@ type ClassSource interface {
 // notice to the report as an item of kind [KindSource].
 type Notice struct {
 	// Status is [StatusSuccess] for information (a value converted as
-	// documented) and [StatusWarning] for data that may be missing from
-	// the sync (an element skipped, a file not read).
+	// documented), which the report's default text leaves out as it
+	// holds at every run, and [StatusWarning] for data that may be
+	// missing from the sync (an element skipped, a file not read).
 	Status Status `json:"status"`
 	// Message is the notice as the report prints it, in French, a full
 	// sentence without personal data: "Le fichier Responsables.xml n'est

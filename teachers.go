@@ -10,11 +10,29 @@ import (
 // TeacherKey identifies a teacher: their STS-Web individual id and type.
 // It is LSU's (type, id-sts) pair.
 type TeacherKey struct {
-	// Type is "epp", "local" or "dir".
+	// Type is STS-Web's INDIVIDU TYPE. LSU accepts [TypeEPP] and
+	// [TypeLocal] only: a synchronisation stores no teacher of another
+	// type (see [TeacherKey.Accepted]).
 	Type string `json:"type"`
 	// ID is the STS-Web INDIVIDU@ID, a positive integer as text.
 	ID string `json:"id"`
 }
+
+// The types of teacher LSU accepts, as STS-Web writes them.
+const (
+	// TypeEPP is a member of the national education's staff
+	// (personnel de l'Éducation nationale).
+	TypeEPP = "epp"
+	// TypeLocal is a member of staff recruited by the establishment.
+	TypeLocal = "local"
+)
+
+// Accepted reports whether LSU accepts the key's type: [TypeEPP] or
+// [TypeLocal]. A synchronisation does not store a teacher whose key it
+// does not accept, nor name them in a bilan, and reports them
+// ([ActionRejected]). STS-Web also lists personnels de direction, of type
+// "dir": a Source maps them to a type LSU accepts, or leaves them out.
+func (k TeacherKey) Accepted() bool { return k.Type == TypeEPP || k.Type == TypeLocal }
 
 // String returns "type:id", for instance "epp:4189".
 func (k TeacherKey) String() string { return k.Type + ":" + k.ID }
@@ -71,7 +89,8 @@ func (t *Teacher) fields() []field {
 // returns an item per source teacher, sorted by key, and the teachers to
 // write: the changed ones with their stored Version, the new ones with
 // none. A field that no source teacher has (the NUMEN, which the STS-Web
-// export never carries) is kept without a warning.
+// export never carries) is kept without a warning. A teacher of a type
+// LSU does not accept is rejected: reported, never written.
 func mergeTeachers(stored, src []Teacher) ([]Item, []Teacher, error) {
 	byKey := make(map[TeacherKey]Teacher, len(stored))
 	for _, t := range stored {
@@ -94,6 +113,12 @@ func mergeTeachers(stored, src []Teacher) ([]Item, []Teacher, error) {
 	var write []Teacher
 	for _, t := range src {
 		it := Item{Kind: KindTeacher, Key: t.Key.String()}
+		if !t.Key.Accepted() {
+			it.Action = ActionRejected
+			it.Rejected = []Rejection{{Field: "Type", Reason: ReasonType}}
+			items = append(items, it.settle())
+			continue
+		}
 		old, ok := byKey[t.Key]
 		if !ok {
 			it.Action = ActionAdded
