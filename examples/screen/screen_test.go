@@ -310,7 +310,7 @@ func TestConcurrentSyncRefused(t *testing.T) {
 
 	close(g.release)
 	r = c.wait(run)
-	require.Len(t, rows(r.body), 7, "the first one's report: the reader's 3 notices, 3 rows, the closing row")
+	require.Len(t, rows(r.body), 5, "the first one's report: the reader's warning, 3 rows, the closing row")
 	c.wait(c.start("simuler", "3EME1")) // and now another may run
 }
 
@@ -675,7 +675,7 @@ func TestMountedUnderAPrefix(t *testing.T) {
 	r := c.get("")
 	require.Equal(t, http.StatusOK, r.code)
 	run := c.start("simuler", "6B")
-	require.Len(t, rows(c.wait(run).body), 6) // the reader's 3 notices, 2 rows, the closing row
+	require.Len(t, rows(c.wait(run).body), 4) // the reader's warning, 2 rows, the closing row
 	require.Equal(t, http.StatusOK, c.get("static/screen.css").code)
 
 	// Redirects resolve under the prefix, as a browser resolves them.
