@@ -164,12 +164,13 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, wantID int, pp []Teac
 		if len(it.Changes) == 0 {
 			it.Changes = nil
 		}
+		it.Kept = slices.Clip(it.Kept)
 		if cacheable {
 			if texts.merged == nil {
 				texts.merged = make(map[string]*merged)
 			}
 			texts.merged[string(key)] = &merged{
-				action: it.Action, changes: slices.Clone(it.Changes), kept: slices.Clone(it.Kept),
+				action: it.Action, changes: it.Changes, kept: it.Kept,
 				acquis: nb.Acquis, heads: nb.HeadTeachers, newAcquis: newAcquis, newHeads: newHeads,
 			}
 		}
@@ -291,7 +292,9 @@ type merged struct {
 	newAcquis, newHeads bool         // acquis and heads replace the bilan's
 }
 
-// apply gives it and a copy of b the outcome m.
+// apply gives it and a copy of b the outcome m. The items of one outcome
+// share its lists of changes and of kept fields (a report is read-only),
+// clipped, so that an append to one of them copies it.
 func (m *merged) apply(it *Item, b *Bilan) (Bilan, bool) {
 	nb := *b
 	if m.newAcquis {
@@ -301,8 +304,8 @@ func (m *merged) apply(it *Item, b *Bilan) (Bilan, bool) {
 		nb.HeadTeachers = m.heads
 	}
 	it.Action = m.action
-	it.Changes = slices.Clone(m.changes)
-	it.Kept = slices.Clone(m.kept)
+	it.Changes = m.changes
+	it.Kept = m.kept
 	return nb, it.Action == ActionUpdated
 }
 

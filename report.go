@@ -196,6 +196,11 @@ type Change struct {
 // A Report's default text never holds a pupil's personal data: pupils are
 // named by their class. Item.Changes, the JSON form and the detailed
 // rendering do.
+//
+// A Report is read-only: items may share their lists (the bilans of a
+// class that changed alike share one list of Changes, which keeps the
+// report of a 100,000-pupil synchronisation small). Copy a list before
+// modifying it.
 type Report struct {
 	// Classes are the codes of the synchronised classes, in the order the
 	// sync was asked for (sorted when it was asked for every class). A
