@@ -120,8 +120,10 @@ type Options struct {
 	// records are both as their last synchronisation left them, when the
 	// Store implements [ClassMemos]: such a class is not read, and the
 	// report gives it one item, of [ActionSkipped]; its pupils and bilans
-	// are not listed, nor are the warnings that the last synchronisation
-	// reported of them (a pupil who left, a value kept). A class's memo
+	// are not listed. A class whose synchronisation gave a warning or an
+	// error (a pupil who left, a value kept) gets no memo and is read at
+	// every sync, so that the report says it every time: the default text
+	// is the same whether a class was skipped or read. A class's memo
 	// covers everything its synchronisation depends on besides its stored
 	// records: its label, pupils, groups, services and professeurs
 	// principaux in the source, which pupils have left and which
@@ -694,6 +696,13 @@ func (s *Synchronizer) syncClass(ctx context.Context, p *plan, code string, toda
 		if c.movedIn {
 			// The bilans of a pupil who moved in were read in another
 			// class, whose writes the stamp of this one does not tell.
+			memo = nil
+		}
+		if memo != nil && slices.ContainsFunc(items, func(it Item) bool { return it.Status != StatusSuccess }) {
+			// A class with something to look at is read at every sync,
+			// so that the report says it every time: a skipped class
+			// reports only that it was skipped, which the default text
+			// leaves out as it does the records already up to date.
 			memo = nil
 		}
 		r := classResult{items: items}

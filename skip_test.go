@@ -266,3 +266,31 @@ func memoStamps(t *testing.T, st *memory.Store) map[string]lsusync.Memo {
 	}
 	return out
 }
+
+// TestSkipSaysWarningsEveryTime checks that a class whose synchronisation
+// gives a warning gets no memo: it is read at every sync with
+// SkipUnchanged, and the report's default text is every time the one of a
+// sync that skips nothing, the warning included.
+func TestSkipSaysWarningsEveryTime(t *testing.T) {
+	ctx := context.Background()
+	src := fixtureSource()
+	c := class(src, "3EME1")
+	c.Enrolments = c.Enrolments[:1]     // 1002 no longer in the class: a warning
+	src.School.Name += " (NOUVEAU NOM)" // the first sync writes, and gives the memos
+	st := newStore(t, fixtureStore())
+	for run := 1; run <= 3; run++ {
+		full, err := lsusync.New(src, newStore(t, st.Snapshot()), lsusync.Options{Now: fixedNow}).Sync(ctx)
+		require.NoError(t, err)
+		rep, err := lsusync.New(src, st, lsusync.Options{Now: fixedNow, SkipUnchanged: true}).Sync(ctx)
+		require.NoError(t, err)
+		if got, want := skipped(rep), []string{"3EME2"}; run > 1 && !slices.Equal(got, want) {
+			t.Errorf("run %d skipped %q, want %q", run, got, want)
+		}
+		if !strings.Contains(rep.String(), "L'élève (3EME1) ne fait plus partie de la classe") {
+			t.Errorf("run %d does not say the pupil is no longer in the class:\n%s", run, rep)
+		}
+		if diff := cmp.Diff(full.String(), rep.String()); diff != "" {
+			t.Errorf("run %d: the text differs from a sync that skips nothing (-full +skipping):\n%s", run, diff)
+		}
+	}
+}
