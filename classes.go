@@ -427,7 +427,7 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 			bilans = append(bilans, b)
 		}
 	}
-	has := make(map[BilanKey]bool)
+	has := make(map[BilanKey]bool, len(bilans))
 	for _, id := range moved {
 		from, err := c.bilansOf(ctx, movedFrom[id])
 		if err != nil {
@@ -440,6 +440,7 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		}
 	}
 	targets := make(map[string]subjectList, len(current)) // each pupil's, for their bilans
+	c.bilans = slices.Grow(c.bilans, max(len(bilans), len(current)*len(periods)))
 	for i := range bilans {
 		b := &bilans[i]
 		has[b.Key()] = true

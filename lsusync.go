@@ -461,9 +461,8 @@ func (s *Synchronizer) prepare(ctx context.Context, asked []string, today Date) 
 func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []string, today Date) error {
 	p.data = make(map[string]*ClassData, len(codes))
 	p.failed = make(map[string]error)
-	p.pupils = make(map[string]pupilEntry)
 	p.carried = make(map[string]bool)
-	seen := make(map[string]string) // pupil ID -> the first class listing them
+	pupils := 0
 	for _, code := range codes {
 		if ctx.Err() != nil {
 			return s.abort(ctx, "reading the source classes", ctx.Err())
@@ -477,6 +476,17 @@ func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []s
 			continue
 		}
 		p.data[code] = &data
+		pupils += len(data.Enrolments)
+	}
+	// The maps of every pupil are made at their size: 100,000 entries
+	// grown one by one cost more than the reading.
+	p.pupils = make(map[string]pupilEntry, pupils)
+	seen := make(map[string]string, pupils) // pupil ID -> the first class listing them
+	for _, code := range codes {
+		data := p.data[code]
+		if data == nil {
+			continue
+		}
 		for i := range data.Enrolments {
 			id := data.Enrolments[i].Student.ID
 			other, dup := seen[id]
@@ -493,7 +503,7 @@ func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []s
 			}
 		}
 	}
-	byINE := make(map[string][]string)
+	byINE := make(map[string][]string, pupils)
 	for code, data := range p.data {
 		if p.failed[code] != nil {
 			delete(p.data, code)

@@ -753,11 +753,13 @@ func (s *Store) snapshotFor(sets []lsusync.ChangeSet) (undo func()) {
 		students []saved[string, lsusync.Student]
 		bilans   []saved[lsusync.BilanKey, lsusync.Bilan]
 	)
-	n := 0
+	nt, ns, nb := 0, 0, 0
 	for _, cs := range sets {
-		n += len(cs.Bilans)
+		nt, ns, nb = nt+len(cs.Teachers), ns+len(cs.Students), nb+len(cs.Bilans)
 	}
-	bilans = make([]saved[lsusync.BilanKey, lsusync.Bilan], 0, n)
+	teachers = make([]saved[lsusync.TeacherKey, lsusync.Teacher], 0, nt)
+	students = make([]saved[string, lsusync.Student], 0, ns)
+	bilans = make([]saved[lsusync.BilanKey, lsusync.Bilan], 0, nb)
 	for _, cs := range sets {
 		for _, t := range cs.Teachers {
 			v, ok := s.teachers[t.Key]
