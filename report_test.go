@@ -11,12 +11,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/examples/memory"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -192,6 +195,24 @@ func TestReportGolden(t *testing.T) {
 		{"every_item_dry_run", func(*testing.T) *lsusync.Report { r := everyItem(); r.DryRun = true; return r }},
 		{"sync", func(t *testing.T) *lsusync.Report { return syncedReport(t, false) }},
 		{"sync_dry_run", func(t *testing.T) *lsusync.Report { return syncedReport(t, true) }},
+		// LSU's own example: a four-class synchronisation that updated
+		// the establishment and two pupils shows three rows and the
+		// closing one, nothing of what was already up to date.
+		{"lsu_four_classes", func(t *testing.T) *lsusync.Report {
+			g := gen.New(gen.Config{Seed: 3, Pupils: 100, Classes: 4})
+			src := g.Source()
+			st, err := memory.New(g.StoreSnapshot())
+			require.NoError(t, err)
+			src.School.Name += " (B)"
+			src.Classes[0].Enrolments[0].Student.LastName += "-B"
+			src.Classes[2].Enrolments[3].Student.FirstName += "-B"
+			today := g.Config.Normalize().Today
+			now := func() time.Time { return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC) }
+			r, err := lsusync.New(src, st, lsusync.Options{Now: now}).Sync(context.Background())
+			require.NoError(t, err)
+			require.Len(t, r.Lines(lsusync.TextOptions{}), 4, "three rows and the closing one")
+			return r
+		}},
 		{"success", func(t *testing.T) *lsusync.Report {
 			r, err := lsusync.New(fixtureSource(), newStore(t, fixtureStore()), lsusync.Options{Now: fixedNow}).
 				Sync(context.Background(), "3EME2")
