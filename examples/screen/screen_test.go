@@ -651,6 +651,16 @@ func TestNoPersonalDataInTheLog(t *testing.T) {
 	add(snap.Establishment.HeadName, snap.Establishment.Email, snap.Establishment.Phone, token)
 	add("MARCHAND", "MARCHANE") // the name the export corrected
 	require.Greater(t, len(personal), 400)
+	// Each record says its run and whether it is a simulation once: the
+	// synchronizer's records carry the run, not a second dryRun.
+	for line := range strings.Lines(log) {
+		if strings.Count(line, "dryRun=") > 1 {
+			t.Errorf("a record says dryRun twice: %s", line)
+		}
+		if strings.Contains(line, "lsusync: sync ") && !strings.Contains(line, " run=") {
+			t.Errorf("a record of the synchronizer without its run: %s", line)
+		}
+	}
 	for _, v := range personal {
 		if strings.Contains(log, v) {
 			t.Errorf("the log holds %q", v)
