@@ -313,5 +313,5 @@ func (h *Handler) startSync(w http.ResponseWriter, r *http.Request) {
 			"Des classes sont en cours de paramétrage : la synchronisation n'a pas été lancée. Réessayez dans un instant.")
 		return
 	}
-	redirect(w, "/rapport", url.Values{"n": {strconv.Itoa(run.id)}})
+	redirect(w, "./rapport", url.Values{"n": {strconv.Itoa(run.id)}})
 }
