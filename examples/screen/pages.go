@@ -33,11 +33,12 @@ var pages = func() map[string]*template.Template {
 	return m
 }()
 
-// page is what the layout renders: a page's title, whether it refreshes
-// itself when JavaScript is off, and its content's data.
+// page is what the layout renders: a page's title, the seconds after
+// which it refreshes itself when JavaScript is off (0: never), and its
+// content's data.
 type page struct {
 	Title   string
-	Refresh bool
+	Refresh int
 	Data    any
 }
 

@@ -6,9 +6,12 @@
 // The pages are in French, rendered on the server with html/template,
 // usable with the keyboard and a screen reader, and work without
 // JavaScript: starting a synchronisation is a POST that redirects to its
-// page, which refreshes itself until the synchronisation ends. A small
-// script, served as a static file, only adds the live progress and ticks
-// every class in place.
+// page, which refreshes itself every 5 seconds until the synchronisation
+// ends. Each refresh makes a screen reader read the page again: the page
+// offers to stop refreshing and to refresh by hand (« Actualiser »). A
+// small script, served as a static file, adds the live progress instead,
+// read politely by a screen reader and without reloading, and ticks every
+// class in place.
 //
 //	st, _ := filestore.Open("lsu.json", filestore.Options{})
 //	open := func(ctx context.Context) (lsusync.Source, error) {

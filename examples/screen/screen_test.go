@@ -233,9 +233,11 @@ func TestFormProblems(t *testing.T) {
 type gatedStore struct {
 	batchingStore
 	class   string
-	once    sync.Once
 	entered chan struct{} // closed when the class's bilans are first asked for
 	release chan struct{}
+
+	mu     sync.Mutex // guards the channels, which rearm replaces
+	passed bool       // the class's bilans were asked for
 }
 
 // batchingStore is a Store that batches its writes, as the memory and the
@@ -252,11 +254,25 @@ func gate(class string) (*gatedStore, func(*memory.Store) lsusync.Store) {
 	return g, func(m *memory.Store) lsusync.Store { g.batchingStore = m; return g }
 }
 
+// rearm makes the next reading of the class's bilans wait again, once the
+// gate was released. The goroutine that reads the channels calls it.
+func (g *gatedStore) rearm() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.entered, g.release, g.passed = make(chan struct{}), make(chan struct{}), false
+}
+
 func (g *gatedStore) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
 	if class == g.class {
-		g.once.Do(func() { close(g.entered) })
+		g.mu.Lock()
+		entered, release, first := g.entered, g.release, !g.passed
+		g.passed = true
+		g.mu.Unlock()
+		if first {
+			close(entered)
+		}
 		select {
-		case <-g.release:
+		case <-release:
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -274,8 +290,16 @@ func TestConcurrentSyncRefused(t *testing.T) {
 	r := c.get(run)
 	require.Equal(t, http.StatusOK, r.code)
 	require.Contains(t, text(r.body), "Synchronisation en cours")
-	require.Contains(t, r.body, `<noscript><meta http-equiv="refresh" content="2"></noscript>`, "it refreshes itself without JavaScript")
+	require.Contains(t, r.body, `<noscript><meta http-equiv="refresh" content="5"></noscript>`, "it refreshes itself without JavaScript")
 	require.Contains(t, r.body, `data-progress-url="progression?n=1"`)
+	require.Contains(t, text(r.body), "Cette page se met à jour toute seule toutes les 5 secondes jusqu'à la fin. Arrêter la mise à jour automatique")
+	require.Contains(t, r.body, `<a href="rapport?manuel=1&amp;n=1">Arrêter la mise à jour automatique</a>`)
+	// Stopped, for a screen reader's user: refreshed by hand.
+	manual := c.get(run + "&manuel=1")
+	require.Equal(t, http.StatusOK, manual.code)
+	require.NotContains(t, manual.body, "http-equiv")
+	require.Contains(t, manual.body, `<noscript><p class="aide">La mise à jour automatique est arrêtée. <a href="rapport?manuel=1&amp;n=1">Actualiser</a></p></noscript>`)
+	require.Contains(t, manual.body, `data-progress-url="progression?n=1"`, "the script follows the progress all the same")
 	require.Contains(t, text(c.get("").body), "Une synchronisation est en cours : Synchronisation du 15/12/2025 à 10:32 (5 A, 6B).")
 
 	// A second synchronisation, or a set-up, is refused and shows the
@@ -284,7 +308,8 @@ func TestConcurrentSyncRefused(t *testing.T) {
 	require.Equal(t, http.StatusConflict, second.code)
 	page := text(second.body)
 	require.Contains(t, page, "Une synchronisation est déjà en cours : la vôtre n'a pas été lancée.")
-	require.Contains(t, page, "Synchronisation en cours Lancée le 15/12/2025 à 10:32 pour : 5 A, 6B")
+	require.Contains(t, second.body, "<h1>Synchronisation en cours</h1>")
+	require.Contains(t, page, "Lancée le 15/12/2025 à 10:32 pour : 5 A, 6B")
 	// The answer to a POST can be neither refreshed nor reloaded: it
 	// links to the running one's page.
 	require.Contains(t, second.body, `<a href="rapport?n=1">Suivre la synchronisation en cours</a>`)
@@ -372,7 +397,7 @@ func TestSourceFails(t *testing.T) {
 	require.Contains(t, page, "6B Sixième B")
 
 	r = c.wait(c.start("synchroniser", "6B"))
-	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 6B Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
+	require.Contains(t, text(r.body), "Synchronisation refusée Retour à la sélection des classes Lancée le 15/12/2025 à 10:32 pour : 6B Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
 	require.Contains(t, f.log.String(), "the source could not be opened")
 	r = c.post("parametrer", url.Values{"classe": {"6B"}, "periodes": {"trimestres"}, "annee": {"2025"}})
 	require.Equal(t, http.StatusServiceUnavailable, r.code)
@@ -403,7 +428,7 @@ func TestWrongEstablishment(t *testing.T) {
 	require.NotContains(t, page, "Classes à paramétrer")
 
 	r = c.wait(c.start("synchroniser", "5 A"))
-	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 5 A "+refusal)
+	require.Contains(t, text(r.body), "Synchronisation refusée Retour à la sélection des classes Lancée le 15/12/2025 à 10:32 pour : 5 A "+refusal)
 	require.Contains(t, f.log.String(), "reason=wrong-establishment")
 	if diff := cmp.Diff(before, f.mem.Snapshot()); diff != "" {
 		t.Errorf("a refused synchronisation wrote (-before +after):\n%s", diff)
@@ -430,6 +455,8 @@ func TestSetUpClasses(t *testing.T) {
 
 	r := c.post("parametrer", url.Values{"classe": {"3EME1", "6B", "6C"}, "periodes": {"semestres"}, "annee": {"2025"}})
 	require.Equal(t, http.StatusOK, r.code)
+	require.Equal(t, 1, strings.Count(r.body, "<h1"))
+	require.Contains(t, r.body, "<h1>Paramétrage des classes</h1>")
 	want := []row{
 		{"Succès", "La classe 3EME1 (Troisième 1) est paramétrée : S1 S2 (2025-2026)."},
 		{"Succès", "La classe 6B (Sixième B) est paramétrée : S1 S2 (2025-2026)."},
@@ -748,8 +775,9 @@ func TestSecurityHeaders(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s (%d): headers (-want +got):\n%s", name, r.code, diff)
 		}
-		// No inline script or style: the policy would block them.
+		// No inline script or style: the policy would block them. One h1.
 		if strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+			require.Equal(t, 1, strings.Count(r.body, "<h1"), name)
 			for _, bad := range []*regexp.Regexp{regexp.MustCompile(`<script(?:\s+[^>]*)?>[^<]`), regexp.MustCompile(`<style`), regexp.MustCompile(`\sstyle=`), regexp.MustCompile(`\son[a-z]+=`)} {
 				if bad.MatchString(r.body) {
 					t.Errorf("%s: inline script or style: %s", name, bad.FindString(r.body))
