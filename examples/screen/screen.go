@@ -164,6 +164,12 @@ var errShutdown = errors.New("screen: handler shut down")
 // without the token, so that the page that refuses access is styled too.
 var staticFiles = []string{"screen.css", "screen.js", "favicon.svg"}
 
+// route is a page of the screen: the method it answers at a path.
+type route struct {
+	method, path string
+	serve        http.HandlerFunc
+}
+
 // New returns the screen of st, whose synchronisations read the Source
 // that open returns. It panics when st or open is nil.
 func New(st lsusync.Store, open OpenSource, opts Options) *Handler {
@@ -181,10 +187,7 @@ func New(st lsusync.Store, open OpenSource, opts Options) *Handler {
 		h.cookie = "lsusync_" + hex.EncodeToString(sum[:6])
 	}
 
-	routes := []struct {
-		method, path string
-		serve        http.HandlerFunc
-	}{
+	routes := []route{
 		{http.MethodGet, "/", h.selection},
 		{http.MethodPost, "/synchroniser", h.startSync},
 		{http.MethodGet, "/rapport", h.runPage},
@@ -193,10 +196,7 @@ func New(st lsusync.Store, open OpenSource, opts Options) *Handler {
 		{http.MethodPost, "/parametrer", h.setUp},
 	}
 	for _, name := range staticFiles {
-		routes = append(routes, struct {
-			method, path string
-			serve        http.HandlerFunc
-		}{http.MethodGet, "/static/" + name, staticFile(name)})
+		routes = append(routes, route{http.MethodGet, "/static/" + name, staticFile(name)})
 	}
 	mux := http.NewServeMux()
 	allow := make(map[string]string, len(routes)) // path -> the Allow header of a 405
