@@ -118,11 +118,17 @@ func (c *console) add(m string) {
 	c.messages = append(c.messages, m)
 }
 
-func (c *console) check(t *testing.T) {
+// check fails the test with each message printed since the last check,
+// but those that are expected, once each.
+func (c *console) check(t *testing.T, expected ...string) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, m := range c.messages {
+		if i := slices.Index(expected, m); i >= 0 {
+			expected = slices.Delete(expected, i, i+1)
+			continue
+		}
 		t.Errorf("browser console: %s", m)
 	}
 	c.messages = nil
@@ -158,6 +164,13 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
 	expr := fmt.Sprintf(`(document.querySelector(%q) || {}).textContent === %q`, sel, want)
 	run(t, ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+// headings returns the page's headings in its order: "h1 Rapport".
+func headings(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	return run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6"),
+		(h) => h.tagName.toLowerCase() + " " + h.textContent)`))
 }
 
 // checked returns the classes ticked on the page.
@@ -198,9 +211,11 @@ func accessible(t *testing.T, ctx context.Context) map[string][]string {
 }
 
 // TestInABrowser runs the screen in a real headless Chromium, as the head of
-// an establishment would: open the address with the token, tick two
-// classes, « Simuler », « Synchroniser », read the report, read its
-// details; and checks the store changed as the report says.
+// an establishment would: open the address without the token, then with
+// it, tick two classes, « Simuler », « Synchroniser » from the
+// simulation's page, read the report, read its details; then
+// « Synchroniser » two other classes from the selection page; and checks
+// the store changed as the reports say.
 func TestInABrowser(t *testing.T) {
 	ctx, con := browser(t)
 
@@ -213,6 +228,15 @@ func TestInABrowser(t *testing.T) {
 	h := screen.New(g, fixed(sampleSource(t)), screen.Options{Token: token, Now: clock})
 	t.Cleanup(func() { h.Shutdown(context.Background()) })
 	srv := newServer(t, h)
+
+	// Without the token: the refusal, styled, and nothing in the console
+	// (its style and script are served without the token).
+	do(t, ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	require.Equal(t, "Accès refusé", run(t, ctx, chromedp.Text(chromedp.CSS("h1"))))
+	require.Equal(t, "rgb(29, 79, 145)", run(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(".bandeau")).backgroundColor`)),
+		"the style applies")
+	// Chromium tells the page's own status, and nothing of its files.
+	con.check(t, "error network: Failed to load resource: the server responded with a status of 401 (Unauthorized) ("+srv.URL+"/)")
 
 	// The address the server prints, with the token: the page comes back
 	// without it.
@@ -250,9 +274,9 @@ func TestInABrowser(t *testing.T) {
 	do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.samePage = true`))
 	waitText(t, ctx, "[data-progress-text]", "Classes traitées : 1 sur 2")
 	require.Equal(t, [2]float64{1, 2}, run(t, ctx, chromedp.Evaluate[[2]float64](`[document.querySelector("progress").value, document.querySelector("progress").max]`)))
-	// Longer than the refresh of the page without scripts (2 s), which
+	// Longer than the refresh of the page without scripts (5 s), which
 	// must not happen with them.
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(5500 * time.Millisecond)
 	require.True(t, run(t, ctx, chromedp.Evaluate[bool](`window.samePage === true`)), "the script updated the page, which did not reload")
 	require.Equal(t, []string{"Progression de la simulation"}, accessible(t, ctx)["progressbar"])
 	close(g.release)
@@ -264,6 +288,8 @@ func TestInABrowser(t *testing.T) {
 		t.Errorf("simulation's rows (-want +got):\n%s", diff)
 	}
 	require.Equal(t, dry.Heading(), run(t, ctx, chromedp.Text(chromedp.CSS(".entete"))))
+	require.Equal(t, []string{"h1 Simulation de la synchronisation base élèves", "h2 Résultats", "h2 Détail et téléchargement", "h2 Synchroniser ces classes"},
+		headings(t, ctx))
 	if diff := cmp.Diff(before, fs.Snapshot()); diff != "" {
 		t.Errorf("the simulation wrote (-before +after):\n%s", diff)
 	}
@@ -279,6 +305,7 @@ func TestInABrowser(t *testing.T) {
 	}
 	require.Equal(t, "Synchronisation lancée pour : 6A, 6B", run(t, ctx, chromedp.Text(chromedp.CSS(".entete"))))
 	require.Equal(t, rep.Summary(), run(t, ctx, chromedp.Text(chromedp.CSS(".compteurs"))))
+	require.Equal(t, []string{"h1 Synchronisation base élèves", "h2 Résultats", "h2 Détail et téléchargement"}, headings(t, ctx))
 	ax = accessible(t, ctx)
 	var statuses []string
 	for _, r := range want {
@@ -299,15 +326,45 @@ func TestInABrowser(t *testing.T) {
 	details := run(t, ctx, chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll("table.rapport tbody tr"),
 		(tr) => Array.from(tr.querySelectorAll("ul.details li"), (li) => li.textContent))`))
 	require.Len(t, details, len(rep.Lines(lsusync.TextOptions{Details: true})))
-	checkDetails(t, fs, details)
+	checkDetails(t, fs, details, 70)
+
+	// Back to the selection, two other classes, and its own
+	// « Synchroniser », with no simulation first.
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`.retour a`)))
+	require.NoError(t, err)
+	require.Equal(t, srv.URL+"/", run(t, ctx, chromedp.Location()))
+	require.Contains(t, run(t, ctx, chromedp.Text(chromedp.CSS("main"))), "Dernier rapport : Synchronisation du 15/12/2025 à 10:32 (6A, 6B).")
+	do(t, ctx,
+		chromedp.Click(chromedp.JSPath(`Array.from(document.querySelectorAll("label")).find((l) => l.textContent === "3EME1")`)),
+		chromedp.Click(chromedp.JSPath(`Array.from(document.querySelectorAll("label")).find((l) => l.textContent === "5 A")`)),
+	)
+	require.Equal(t, []string{"3EME1", "5 A"}, checked(t, ctx))
+	before = fs.Snapshot()
+	do(t, ctx, chromedp.Click(chromedp.CSS(`button[value="synchroniser"]`)), chromedp.WaitVisible(chromedp.CSS("table.rapport")))
+	rep, after = reference(t, before, false, "3EME1", "5 A")
+	if diff := cmp.Diff(wantRows(rep, lsusync.TextOptions{}), pageRows(t, ctx)); diff != "" {
+		t.Errorf("the second synchronisation's rows (-want +got):\n%s", diff)
+	}
+	require.Equal(t, "Synchronisation lancée pour : 3EME1, 5 A", run(t, ctx, chromedp.Text(chromedp.CSS(".entete"))))
+	require.Equal(t, rep.Summary(), run(t, ctx, chromedp.Text(chromedp.CSS(".compteurs"))))
+	require.Zero(t, run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("form").length`)), "nothing to synchronise again")
+	if diff := cmp.Diff(after, fs.Snapshot()); diff != "" {
+		t.Errorf("the store is not as the second synchronisation leaves it (-want +got):\n%s", diff)
+	}
+	do(t, ctx, chromedp.Click(chromedp.JSPath(`Array.from(document.querySelectorAll("a")).find((a) => a.textContent === "Afficher le détail des modifications")`)),
+		chromedp.WaitVisible(chromedp.CSS("ul.details")))
+	details = run(t, ctx, chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll("table.rapport tbody tr"),
+		(tr) => Array.from(tr.querySelectorAll("ul.details li"), (li) => li.textContent))`))
+	require.Len(t, details, len(rep.Lines(lsusync.TextOptions{Details: true})))
+	checkDetails(t, fs, details, 10)
 
 	con.check(t)
 	saveScreenshot(t, shot)
 }
 
 // checkDetails checks that the store holds what each detail of the report
-// says a record became.
-func checkDetails(t *testing.T, st lsusync.Store, details [][]string) {
+// says a record became, and that it checked more than atLeast.
+func checkDetails(t *testing.T, st lsusync.Store, details [][]string, atLeast int) {
 	t.Helper()
 	ctx := context.Background()
 	checkedOnes := 0
@@ -335,6 +392,12 @@ func checkDetails(t *testing.T, st lsusync.Store, details [][]string) {
 				s, err := st.Student(ctx, key)
 				require.NoError(t, err)
 				got = fmt.Sprint(reflect.ValueOf(s).FieldByName(field).Interface())
+			case "Classe":
+				classes, err := st.Classes(ctx)
+				require.NoError(t, err)
+				i := slices.IndexFunc(classes, func(c lsusync.Class) bool { return c.Code == key })
+				require.GreaterOrEqual(t, i, 0, "class %s", key)
+				got = fmt.Sprint(reflect.ValueOf(classes[i]).FieldByName(field).Interface())
 			case "Bilan":
 				b := storedBilan(t, st, key)
 				if field == "HeadTeachers" {
@@ -379,7 +442,7 @@ func checkDetails(t *testing.T, st lsusync.Store, details [][]string) {
 			checkedOnes++
 		}
 	}
-	require.Greater(t, checkedOnes, 70, "the details checked")
+	require.Greater(t, checkedOnes, atLeast, "the details checked")
 }
 
 // keysText writes teacher keys as the details do: "epp:4519, epp:999001".
@@ -417,7 +480,8 @@ func saveScreenshot(t *testing.T, png []byte) {
 
 // TestInABrowserWithoutJavaScript runs the basic flow with scripts off:
 // setting up a class new in the exports, the « Tout cocher » link,
-// « Simuler », and the run's page that refreshes itself until the report.
+// « Simuler », and the run's page that refreshes itself until the report;
+// then a run's page whose refresh the user stops, and refreshes by hand.
 func TestInABrowserWithoutJavaScript(t *testing.T) {
 	ctx, con := browser(t)
 	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
@@ -450,6 +514,7 @@ func TestInABrowserWithoutJavaScript(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.CSS(`button[value="simuler"]`)), chromedp.WaitVisible(chromedp.CSS("[data-progress-text]")))
 	<-g.entered
 	require.Equal(t, f.srv.URL+"/rapport?n=1", run(t, ctx, chromedp.Location()))
+	require.Equal(t, "5", run(t, ctx, chromedp.Evaluate[string](refreshing)))
 	close(g.release)
 	// Nothing but the page's own refresh brings the report.
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("table.rapport")))
@@ -458,5 +523,41 @@ func TestInABrowserWithoutJavaScript(t *testing.T) {
 		t.Errorf("simulation's rows (-want +got):\n%s", diff)
 	}
 	require.Contains(t, pageRows(t, ctx), row{"Succès", fmt.Sprintf("%d élèves (4e 1) seraient ajoutés.", rep.Counts().StudentsAdded)})
+
+	// A page that reloads itself makes a screen reader read it again:
+	// the user may stop it, and refresh by hand.
+	g.rearm()
+	do(t, ctx, chromedp.Navigate(f.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("h1")),
+		chromedp.Click(chromedp.JSPath(`Array.from(document.querySelectorAll("label")).find((l) => l.textContent === "6B")`)),
+		chromedp.Click(chromedp.CSS(`button[value="simuler"]`)), chromedp.WaitVisible(chromedp.CSS("[data-progress-text]")))
+	<-g.entered
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.JSPath(link("Arrêter la mise à jour automatique"))))
+	require.NoError(t, err)
+	require.Equal(t, f.srv.URL+"/rapport?manuel=1&n=2", run(t, ctx, chromedp.Location()))
+	require.Empty(t, run(t, ctx, chromedp.Evaluate[string](refreshing)), "the page does not reload itself")
+	require.Equal(t, "Simulation en cours", run(t, ctx, chromedp.Text(chromedp.CSS("h1"))))
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.JSPath(link("Actualiser"))))
+	require.NoError(t, err)
+	require.Equal(t, "Simulation en cours", run(t, ctx, chromedp.Text(chromedp.CSS("h1"))))
+	require.Empty(t, run(t, ctx, chromedp.Evaluate[string](refreshing)), "still stopped")
+	close(g.release)
+	c := f.client(t)
+	c.login()
+	c.wait("rapport?n=2")
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.JSPath(link("Actualiser"))))
+	require.NoError(t, err)
+	rep, _ = reference(t, f.mem.Snapshot(), true, "6B")
+	if diff := cmp.Diff(wantRows(rep, lsusync.TextOptions{}), pageRows(t, ctx)); diff != "" {
+		t.Errorf("second simulation's rows (-want +got):\n%s", diff)
+	}
 	con.check(t)
+}
+
+// refreshing is the delay of the page's refresh, "" when it has none:
+// scripts off, the content of <noscript> is the page's.
+const refreshing = `(document.querySelector('meta[http-equiv="refresh"]') || {content: ""}).content`
+
+// link is the JSPath of the page's link whose text is text.
+func link(text string) string {
+	return fmt.Sprintf(`Array.from(document.querySelectorAll("a")).find((a) => a.textContent === %q)`, text)
 }

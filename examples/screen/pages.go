@@ -33,11 +33,12 @@ var pages = func() map[string]*template.Template {
 	return m
 }()
 
-// page is what the layout renders: a page's title, whether it refreshes
-// itself when JavaScript is off, and its content's data.
+// page is what the layout renders: a page's title, the seconds after
+// which it refreshes itself when JavaScript is off (0: never), and its
+// content's data.
 type page struct {
 	Title   string
-	Refresh bool
+	Refresh int
 	Data    any
 }
 
@@ -313,5 +314,5 @@ func (h *Handler) startSync(w http.ResponseWriter, r *http.Request) {
 			"Des classes sont en cours de paramétrage : la synchronisation n'a pas été lancée. Réessayez dans un instant.")
 		return
 	}
-	redirect(w, "/rapport", url.Values{"n": {strconv.Itoa(run.id)}})
+	redirect(w, "./rapport", url.Values{"n": {strconv.Itoa(run.id)}})
 }

@@ -51,6 +51,11 @@ type runView struct {
 	// which it cannot refresh.
 	Busy   bool
 	RunURL string
+	// Refresh is the seconds after which the page of a running
+	// synchronisation refreshes itself when JavaScript is off; 0 when the
+	// user stopped it (?manuel), which ManualURL does.
+	Refresh   int
+	ManualURL string
 
 	Refusal, Stopped, Detail string
 	Report                   *reportView
@@ -76,9 +81,19 @@ type rowView struct {
 	Closing              bool     // the last row, which tells how it ended
 }
 
+// refreshSeconds is how often the page of a running synchronisation
+// reloads itself when JavaScript is off, to show the report once it has
+// ended. Each reload makes a screen reader read the page again: often
+// enough for a synchronisation, which takes seconds, and not every
+// moment; the page offers to stop it (?manuel) and to refresh by hand.
+// With JavaScript, the page does not reload: its script updates the
+// progress, which is read politely (aria-live).
+const refreshSeconds = 5
+
 // runPage serves the page of run ?n=: its progress while it runs, then
 // its report. ?detail adds the field-level details, ?tout what was
-// already up to date.
+// already up to date, and ?manuel stops the page refreshing itself
+// without JavaScript.
 func (h *Handler) runPage(w http.ResponseWriter, r *http.Request) {
 	run := h.find(r.URL.Query().Get("n"))
 	if run == nil {
@@ -101,6 +116,10 @@ func (h *Handler) showRun(w http.ResponseWriter, r *http.Request, code int, run 
 	v.RunURL = runURL(run.id, false, false)
 	if !busy {
 		v.ProgressURL = "progression?n=" + id
+		v.ManualURL = "rapport?" + url.Values{"n": {id}, "manuel": {"1"}}.Encode()
+		if !q.Has("manuel") {
+			v.Refresh = refreshSeconds
+		}
 	}
 	title := v.Name + " en cours"
 	if res, ok := run.result(); ok {
@@ -126,7 +145,11 @@ func (h *Handler) showRun(w http.ResponseWriter, r *http.Request, code int, run 
 			}
 		}
 	}
-	h.render(w, r, code, "run", page{Title: title, Refresh: v.Running && !busy, Data: v})
+	refresh := 0
+	if v.Running {
+		refresh = v.Refresh
+	}
+	h.render(w, r, code, "run", page{Title: title, Refresh: refresh, Data: v})
 }
 
 // stoppedText says why a synchronisation that had started did not end

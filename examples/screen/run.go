@@ -73,7 +73,10 @@ func (h *Handler) start(ctx context.Context, dryRun bool, classes []string) (*ru
 func (h *Handler) execute(ctx context.Context, r *run) {
 	defer close(r.done)
 	defer r.cancel(nil)
-	log := h.log.With("run", r.id, "dryRun", r.dryRun)
+	// The synchronizer's records carry the run; they say dryRun
+	// themselves, the screen's say it once here.
+	runLog := h.log.With("run", r.id)
+	log := runLog.With("dryRun", r.dryRun)
 	log.InfoContext(ctx, "screen: sync started", "classes", len(r.classes))
 
 	src, closeSrc, err := h.openSource(ctx)
@@ -88,7 +91,7 @@ func (h *Handler) execute(ctx context.Context, r *run) {
 		DryRun:      r.dryRun,
 		Concurrency: h.opts.Concurrency,
 		Now:         h.opts.Now,
-		Logger:      log, // the synchronizer's records carry the run
+		Logger:      runLog,
 		Progress:    r.setProgress,
 	}
 	rep, err := lsusync.New(src, h.store, opts).Sync(ctx, r.classes...)

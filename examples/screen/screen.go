@@ -6,9 +6,12 @@
 // The pages are in French, rendered on the server with html/template,
 // usable with the keyboard and a screen reader, and work without
 // JavaScript: starting a synchronisation is a POST that redirects to its
-// page, which refreshes itself until the synchronisation ends. A small
-// script, served as a static file, only adds the live progress and ticks
-// every class in place.
+// page, which refreshes itself every 5 seconds until the synchronisation
+// ends. Each refresh makes a screen reader read the page again: the page
+// offers to stop refreshing and to refresh by hand (« Actualiser »). A
+// small script, served as a static file, adds the live progress instead,
+// read politely by a screen reader and without reloading, and ticks every
+// class in place.
 //
 //	st, _ := filestore.Open("lsu.json", filestore.Options{})
 //	open := func(ctx context.Context) (lsusync.Source, error) {
@@ -40,18 +43,40 @@
 //
 // The pages hold personal data. With [Options.Token] set, every request
 // must carry the token: a first request gives it in the query (?token=…),
-// the handler answers with an HttpOnly, SameSite=Strict cookie and
-// redirects to the same page without it, so that it leaves the address
-// bar. Leave Token empty only when the application that mounts the
-// handler authenticates its users itself.
+// the handler answers with a session cookie and redirects to the same page
+// without the token, so that it leaves the address bar. The cookie holds a
+// random session id, not the token; it is HttpOnly, SameSite=Strict,
+// scoped to the path the handler is mounted on, and Secure when the
+// request came over TLS or [Options.SecureCookie] is set (behind a reverse
+// proxy that terminates HTTPS). A session lapses after 12 hours without a
+// request, and ends with the Handler. The style, the script and the icon are
+// served without the token: they hold no personal data. Leave Token empty
+// only when the application that mounts the handler authenticates its
+// users itself.
 //
 // Requests that change something are POSTs, refused when they come from
-// another site ([http.CrossOriginProtection]). Every response carries a
+// another origin ([http.CrossOriginProtection]). Every response carries a
 // strict Content-Security-Policy (no inline script or style, nothing from
-// another origin), forbids framing, caching and referrers. The handler
+// another origin), forbids framing, caching and referrers, and keeps its
+// content to its own origin (Cross-Origin-Resource-Policy). The handler
 // logs events with class codes, counts and the kind of a refusal only:
-// never a name, an INE, a birth date, an error's text, the token or a
-// query string.
+// never a name, an INE, a birth date, an error's text, the token, a
+// session id or a query string.
+//
+// Cookies are shared by every port of a host: a browser sends the session
+// cookie of a screen at http://127.0.0.1:8080 to every other service of
+// 127.0.0.1 that it visits, and SameSite does not tell them apart (they
+// are the same site). The pages of such a service cannot use the cookie:
+// their scripts cannot read it (HttpOnly), cannot read the screen's
+// answers (no CORS), embed them (Cross-Origin-Resource-Policy,
+// frame-ancestors) or send it a form (another origin). But the service
+// itself receives the cookie, and could replay it until the session
+// lapses. The token never leaves the address that was given. An
+// application that embeds the screen should serve it on a host name of its
+// own, which no other service shares (on Linux, a loopback address of its
+// own such as 127.0.0.2 is one), over HTTPS with [Options.SecureCookie]
+// behind a proxy; and not on a host whose other services it does not
+// trust.
 //
 // A Handler holds the running synchronisation and the last one's report,
 // and nothing global. [Handler.Shutdown] cancels the running one and
@@ -67,6 +92,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,6 +107,14 @@ type Options struct {
 	// (see the package documentation). Use a random text such as
 	// crypto/rand.Text gives.
 	Token string
+	// SecureCookie marks the session cookie Secure, so that the browser
+	// sends it over HTTPS only, even when the request reached the handler
+	// over plain HTTP: set it when the handler runs behind a reverse proxy
+	// that terminates HTTPS. A request that came over TLS gets a Secure
+	// cookie anyway. Leave it unset when the browser reaches the handler
+	// over plain HTTP, as with lsusync serve: it would not send the cookie
+	// back.
+	SecureCookie bool
 	// Now returns the current time; nil means [time.Now]. It dates the
 	// runs and is the synchronisation's clock ([lsusync.Options].Now).
 	Now func() time.Time
@@ -106,12 +141,13 @@ type OpenSource func(ctx context.Context) (lsusync.Source, error)
 // synchronisations (which the store's versions keep safe, but not one at a
 // time).
 type Handler struct {
-	store  lsusync.Store
-	open   OpenSource
-	opts   Options
-	log    *slog.Logger
-	cookie string       // the name of the token's cookie
-	routes http.Handler // the pages, behind the cross-origin protection
+	store    lsusync.Store
+	open     OpenSource
+	opts     Options
+	log      *slog.Logger
+	cookie   string       // the name of the session cookie
+	sessions sessions     // the browsers that gave the token
+	routes   http.Handler // the pages, behind the cross-origin protection
 
 	mu        sync.Mutex
 	last      *run // the latest synchronisation, running or ended
@@ -122,6 +158,17 @@ type Handler struct {
 
 // errShutdown is the cause of a synchronisation that Shutdown cancelled.
 var errShutdown = errors.New("screen: handler shut down")
+
+// staticFiles are the files under static/: the style, the script and the
+// icon, the same for everyone. They hold no personal data and are served
+// without the token, so that the page that refuses access is styled too.
+var staticFiles = []string{"screen.css", "screen.js", "favicon.svg"}
+
+// route is a page of the screen: the method it answers at a path.
+type route struct {
+	method, path string
+	serve        http.HandlerFunc
+}
 
 // New returns the screen of st, whose synchronisations read the Source
 // that open returns. It panics when st or open is nil.
@@ -140,17 +187,40 @@ func New(st lsusync.Store, open OpenSource, opts Options) *Handler {
 		h.cookie = "lsusync_" + hex.EncodeToString(sum[:6])
 	}
 
+	routes := []route{
+		{http.MethodGet, "/", h.selection},
+		{http.MethodPost, "/synchroniser", h.startSync},
+		{http.MethodGet, "/rapport", h.runPage},
+		{http.MethodGet, "/rapport.json", h.reportJSON},
+		{http.MethodGet, "/progression", h.progressJSON},
+		{http.MethodPost, "/parametrer", h.setUp},
+	}
+	for _, name := range staticFiles {
+		routes = append(routes, route{http.MethodGet, "/static/" + name, staticFile(name)})
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", h.selection)
-	mux.HandleFunc("POST /synchroniser", h.startSync)
-	mux.HandleFunc("GET /rapport", h.runPage)
-	mux.HandleFunc("GET /rapport.json", h.reportJSON)
-	mux.HandleFunc("GET /progression", h.progressJSON)
-	mux.HandleFunc("POST /parametrer", h.setUp)
-	mux.HandleFunc("GET /static/screen.css", staticFile("screen.css"))
-	mux.HandleFunc("GET /static/screen.js", staticFile("screen.js"))
-	mux.HandleFunc("GET /static/favicon.svg", staticFile("favicon.svg"))
+	allow := make(map[string]string, len(routes)) // path -> the Allow header of a 405
+	for _, rt := range routes {
+		pattern := rt.method + " " + rt.path
+		if rt.path == "/" {
+			pattern += "{$}"
+		}
+		mux.HandleFunc(pattern, rt.serve)
+		allow[rt.path] = rt.method
+		if rt.method == http.MethodGet {
+			allow[rt.path] = "GET, HEAD"
+		}
+	}
+	// Every other request: a page of the screen asked with another
+	// method (GET /synchroniser: an address typed or kept from a form),
+	// or no page at all.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if methods, ok := allow[r.URL.Path]; ok {
+			w.Header().Set("Allow", methods)
+			h.message(w, r, http.StatusMethodNotAllowed, "Page inaccessible ainsi",
+				"Cette adresse ne s'ouvre pas ainsi : repartez de la sélection des classes. Aucune modification n'a été enregistrée.")
+			return
+		}
 		h.message(w, r, http.StatusNotFound, "Page introuvable", "Cette page n'existe pas.")
 	})
 	cop := http.NewCrossOriginProtection()
@@ -182,7 +252,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // authorized checks the token of a request. It answers the request itself
 // and returns false when the request may not go on: a missing or wrong
-// token, or the first request of a browser, which gets the cookie.
+// token, or the first request of a browser, which gets the session
+// cookie.
 func (h *Handler) authorized(w http.ResponseWriter, r *http.Request) bool {
 	if h.opts.Token == "" {
 		return true
@@ -193,9 +264,12 @@ func (h *Handler) authorized(w http.ResponseWriter, r *http.Request) bool {
 			h.deny(w, r)
 			return false
 		}
+		// The cookie holds a session of its own, not the token: the
+		// token stays in the address that was given, and a cookie that
+		// leaks (see the package documentation) lapses.
 		http.SetCookie(w, &http.Cookie{
-			Name: h.cookie, Value: h.opts.Token, HttpOnly: true, Secure: r.TLS != nil,
-			SameSite: http.SameSiteStrictMode, // no Path: the folder the handler is mounted on
+			Name: h.cookie, Value: h.sessions.open(), Path: mountPath(r),
+			HttpOnly: true, Secure: r.TLS != nil || h.opts.SecureCookie, SameSite: http.SameSiteStrictMode,
 		})
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return true
@@ -203,14 +277,28 @@ func (h *Handler) authorized(w http.ResponseWriter, r *http.Request) bool {
 		// The same page without the token, which leaves the address bar
 		// and the history.
 		q.Del("token")
-		redirect(w, r.URL.Path, q)
+		redirect(w, samePage(r), q)
 		return false
 	}
-	if c, err := r.Cookie(h.cookie); err == nil && h.tokenIs(c.Value) {
+	if public(r) {
 		return true
+	}
+	for _, c := range r.CookiesNamed(h.cookie) {
+		if h.sessions.valid(c.Value) {
+			return true
+		}
 	}
 	h.deny(w, r)
 	return false
+}
+
+// public reports whether r asks for a static file, which needs no token.
+func public(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	name, ok := strings.CutPrefix(r.URL.Path, "/static/")
+	return ok && slices.Contains(staticFiles, name)
 }
 
 func (h *Handler) tokenIs(s string) bool {
@@ -223,11 +311,37 @@ func (h *Handler) deny(w http.ResponseWriter, r *http.Request) {
 		"L'accès à cette page demande le jeton d'accès : ouvrez l'adresse complète que le serveur a affichée à son démarrage.")
 }
 
-// redirect sends a 303 See Other to the page path of the handler with the
-// query q. The Location is relative, so that it holds under any prefix
-// the handler is mounted on: every page is at the handler's root.
-func redirect(w http.ResponseWriter, path string, q url.Values) {
-	loc := "." + path // "./", "./rapport"
+// mountPath returns the path the handler is mounted on, "/" or "/lsu/",
+// which the session cookie is scoped to: the request's URI without the
+// path that the handler was given ([http.StripPrefix] strips the prefix
+// from the latter only). It returns "" when it cannot tell, which leaves
+// the cookie the browser's default path: the folder of the request's
+// path.
+func mountPath(r *http.Request) string {
+	u, err := url.ParseRequestURI(r.RequestURI)
+	own := r.URL.EscapedPath()
+	if err != nil || !strings.HasPrefix(own, "/") {
+		return ""
+	}
+	prefix, ok := strings.CutSuffix(u.EscapedPath(), own)
+	if !ok {
+		return ""
+	}
+	return prefix + "/"
+}
+
+// samePage returns the address of the page of r relative to itself: the
+// last segment of its path, "./screen.css" for /static/screen.css, or
+// "./" for a folder. It holds under any prefix the handler is mounted on.
+func samePage(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	return "./" + p[strings.LastIndex(p, "/")+1:]
+}
+
+// redirect sends a 303 See Other to loc, an address relative to the page
+// of the request, with the query q. A relative Location holds under any
+// prefix the handler is mounted on.
+func redirect(w http.ResponseWriter, loc string, q url.Values) {
 	if len(q) > 0 {
 		loc += "?" + q.Encode()
 	}

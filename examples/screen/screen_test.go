@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -231,9 +233,11 @@ func TestFormProblems(t *testing.T) {
 type gatedStore struct {
 	batchingStore
 	class   string
-	once    sync.Once
 	entered chan struct{} // closed when the class's bilans are first asked for
 	release chan struct{}
+
+	mu     sync.Mutex // guards the channels, which rearm replaces
+	passed bool       // the class's bilans were asked for
 }
 
 // batchingStore is a Store that batches its writes, as the memory and the
@@ -250,11 +254,25 @@ func gate(class string) (*gatedStore, func(*memory.Store) lsusync.Store) {
 	return g, func(m *memory.Store) lsusync.Store { g.batchingStore = m; return g }
 }
 
+// rearm makes the next reading of the class's bilans wait again, once the
+// gate was released. The goroutine that reads the channels calls it.
+func (g *gatedStore) rearm() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.entered, g.release, g.passed = make(chan struct{}), make(chan struct{}), false
+}
+
 func (g *gatedStore) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
 	if class == g.class {
-		g.once.Do(func() { close(g.entered) })
+		g.mu.Lock()
+		entered, release, first := g.entered, g.release, !g.passed
+		g.passed = true
+		g.mu.Unlock()
+		if first {
+			close(entered)
+		}
 		select {
-		case <-g.release:
+		case <-release:
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -272,8 +290,16 @@ func TestConcurrentSyncRefused(t *testing.T) {
 	r := c.get(run)
 	require.Equal(t, http.StatusOK, r.code)
 	require.Contains(t, text(r.body), "Synchronisation en cours")
-	require.Contains(t, r.body, `<noscript><meta http-equiv="refresh" content="2"></noscript>`, "it refreshes itself without JavaScript")
+	require.Contains(t, r.body, `<noscript><meta http-equiv="refresh" content="5"></noscript>`, "it refreshes itself without JavaScript")
 	require.Contains(t, r.body, `data-progress-url="progression?n=1"`)
+	require.Contains(t, text(r.body), "Cette page se met à jour toute seule toutes les 5 secondes jusqu'à la fin. Arrêter la mise à jour automatique")
+	require.Contains(t, r.body, `<a href="rapport?manuel=1&amp;n=1">Arrêter la mise à jour automatique</a>`)
+	// Stopped, for a screen reader's user: refreshed by hand.
+	manual := c.get(run + "&manuel=1")
+	require.Equal(t, http.StatusOK, manual.code)
+	require.NotContains(t, manual.body, "http-equiv")
+	require.Contains(t, manual.body, `<noscript><p class="aide">La mise à jour automatique est arrêtée. <a href="rapport?manuel=1&amp;n=1">Actualiser</a></p></noscript>`)
+	require.Contains(t, manual.body, `data-progress-url="progression?n=1"`, "the script follows the progress all the same")
 	require.Contains(t, text(c.get("").body), "Une synchronisation est en cours : Synchronisation du 15/12/2025 à 10:32 (5 A, 6B).")
 
 	// A second synchronisation, or a set-up, is refused and shows the
@@ -282,7 +308,8 @@ func TestConcurrentSyncRefused(t *testing.T) {
 	require.Equal(t, http.StatusConflict, second.code)
 	page := text(second.body)
 	require.Contains(t, page, "Une synchronisation est déjà en cours : la vôtre n'a pas été lancée.")
-	require.Contains(t, page, "Synchronisation en cours Lancée le 15/12/2025 à 10:32 pour : 5 A, 6B")
+	require.Contains(t, second.body, "<h1>Synchronisation en cours</h1>")
+	require.Contains(t, page, "Lancée le 15/12/2025 à 10:32 pour : 5 A, 6B")
 	// The answer to a POST can be neither refreshed nor reloaded: it
 	// links to the running one's page.
 	require.Contains(t, second.body, `<a href="rapport?n=1">Suivre la synchronisation en cours</a>`)
@@ -370,7 +397,7 @@ func TestSourceFails(t *testing.T) {
 	require.Contains(t, page, "6B Sixième B")
 
 	r = c.wait(c.start("synchroniser", "6B"))
-	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 6B Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
+	require.Contains(t, text(r.body), "Synchronisation refusée Retour à la sélection des classes Lancée le 15/12/2025 à 10:32 pour : 6B Les exports de la base élèves et de STS-Web n'ont pas pu être lus")
 	require.Contains(t, f.log.String(), "the source could not be opened")
 	r = c.post("parametrer", url.Values{"classe": {"6B"}, "periodes": {"trimestres"}, "annee": {"2025"}})
 	require.Equal(t, http.StatusServiceUnavailable, r.code)
@@ -401,7 +428,7 @@ func TestWrongEstablishment(t *testing.T) {
 	require.NotContains(t, page, "Classes à paramétrer")
 
 	r = c.wait(c.start("synchroniser", "5 A"))
-	require.Contains(t, text(r.body), "Synchronisation refusée Lancée le 15/12/2025 à 10:32 pour : 5 A "+refusal)
+	require.Contains(t, text(r.body), "Synchronisation refusée Retour à la sélection des classes Lancée le 15/12/2025 à 10:32 pour : 5 A "+refusal)
 	require.Contains(t, f.log.String(), "reason=wrong-establishment")
 	if diff := cmp.Diff(before, f.mem.Snapshot()); diff != "" {
 		t.Errorf("a refused synchronisation wrote (-before +after):\n%s", diff)
@@ -428,6 +455,8 @@ func TestSetUpClasses(t *testing.T) {
 
 	r := c.post("parametrer", url.Values{"classe": {"3EME1", "6B", "6C"}, "periodes": {"semestres"}, "annee": {"2025"}})
 	require.Equal(t, http.StatusOK, r.code)
+	require.Equal(t, 1, strings.Count(r.body, "<h1"))
+	require.Contains(t, r.body, "<h1>Paramétrage des classes</h1>")
 	want := []row{
 		{"Succès", "La classe 3EME1 (Troisième 1) est paramétrée : S1 S2 (2025-2026)."},
 		{"Succès", "La classe 6B (Sixième B) est paramétrée : S1 S2 (2025-2026)."},
@@ -467,19 +496,26 @@ func TestToken(t *testing.T) {
 	}{
 		{"no token", "", "", http.StatusUnauthorized, ""},
 		{"no token, a report", "rapport?n=1", "", http.StatusUnauthorized, ""},
-		{"no token, the script", "static/screen.js", "", http.StatusUnauthorized, ""},
+		{"no token, the progress", "progression?n=1", "", http.StatusUnauthorized, ""},
+		{"no token, a page that does not exist", "static/rien.css", "", http.StatusUnauthorized, ""},
 		{"a wrong token", "?token=jeton", "", http.StatusUnauthorized, ""},
+		{"a wrong token, the script", "static/screen.js?token=jeton", "", http.StatusUnauthorized, ""},
 		{"the token twice", "?token=" + token + "&token=" + token, "", http.StatusUnauthorized, ""},
 		{"a wrong cookie", "", "jeton", http.StatusUnauthorized, ""},
+		{"the token as the cookie", "", token, http.StatusUnauthorized, ""},
 		{"the token", "?token=" + token, "", http.StatusSeeOther, "./"},
 		{"the token on a report", "rapport?n=1&token=" + token + "&detail=1", "", http.StatusSeeOther, "./rapport?detail=1&n=1"},
-		{"the cookie", "", token, http.StatusOK, ""},
+		{"the token on the style", "static/screen.css?token=" + token, "", http.StatusSeeOther, "./screen.css"},
+		{"the token on a page that does not exist", "static/nulle/part?token=" + token + "&x=1", "", http.StatusSeeOther, "./part?x=1"},
+		{"the cookie", "", "", http.StatusOK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := f.client(t)
-			if tt.cookie != "" {
+			if tt.name == "the cookie" || tt.cookie != "" {
 				c.login()
+			}
+			if tt.cookie != "" {
 				u, err := url.Parse(c.base)
 				require.NoError(t, err)
 				cookies := c.http.Jar.Cookies(u)
@@ -495,11 +531,16 @@ func TestToken(t *testing.T) {
 				require.NotContains(t, r.body, "COLLEGE", "nothing of the establishment")
 			}
 			if tt.code == http.StatusSeeOther {
+				// A session id, not the token, for the whole screen.
 				set := r.header.Get("Set-Cookie")
-				require.Regexp(t, `^lsusync_[0-9a-f]{12}=`+token+`; HttpOnly; SameSite=Strict$`, set)
+				require.Regexp(t, `^lsusync_[0-9a-f]{12}=[A-Z2-7]{26}; Path=/; HttpOnly; SameSite=Strict$`, set)
 			}
 		})
 	}
+	// Each browser its session.
+	a, b := f.client(t).get("?token="+token), f.client(t).get("?token="+token)
+	require.NotEqual(t, a.header.Get("Set-Cookie"), b.header.Get("Set-Cookie"))
+
 	// A POST without the token starts nothing.
 	r := f.client(t).post("synchroniser", url.Values{"action": {"synchroniser"}, "classe": {"6B"}})
 	require.Equal(t, http.StatusUnauthorized, r.code)
@@ -511,6 +552,146 @@ func TestToken(t *testing.T) {
 	c.wait(c.start("simuler", "6B"))
 	require.NotContains(t, f.log.String(), token)
 	require.Contains(t, f.log.String(), "access refused")
+}
+
+func TestStaticFilesWithoutTheToken(t *testing.T) {
+	// The style, the script and the icon hold no personal data: the page
+	// that refuses access uses them, before any token.
+	f := newFixture(t, setup{token: token})
+	c := f.client(t)
+	refused := c.get("")
+	require.Equal(t, http.StatusUnauthorized, refused.code)
+	links := regexp.MustCompile(`(?:href|src)="(static/[^"]*)"`).FindAllStringSubmatch(refused.body, -1)
+	require.Len(t, links, 3, "the refusal's page links to the icon, the style and the script")
+	types := map[string]string{"static/screen.css": "text/css; charset=utf-8", "static/screen.js": "text/javascript; charset=utf-8", "static/favicon.svg": "image/svg+xml"}
+	for _, m := range links {
+		r := c.get(m[1])
+		require.Equal(t, http.StatusOK, r.code, m[1])
+		require.Equal(t, types[m[1]], r.header.Get("Content-Type"), m[1])
+		require.Equal(t, "same-origin", r.header.Get("Cross-Origin-Resource-Policy"), m[1])
+		require.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"), m[1])
+		require.Empty(t, r.header.Get("Set-Cookie"), m[1])
+	}
+	// Only these, and only to read.
+	require.Equal(t, http.StatusUnauthorized, c.get("static/").code)
+	require.Equal(t, http.StatusUnauthorized, c.get("static/../rapport?n=1").code)
+	require.Equal(t, http.StatusUnauthorized, c.post("static/screen.css", url.Values{}).code)
+}
+
+func TestSessions(t *testing.T) {
+	f := newFixture(t, setup{token: token})
+	now := today
+	var mu sync.Mutex
+	screen.SetSessionClock(f.h, func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	})
+	wait := func(d time.Duration) {
+		mu.Lock()
+		now = now.Add(d)
+		mu.Unlock()
+	}
+	c := f.client(t)
+	c.login()
+	// A request keeps the session alive...
+	wait(screen.SessionIdle - time.Minute)
+	require.Equal(t, http.StatusOK, c.get("").code)
+	wait(screen.SessionIdle - time.Minute)
+	require.Equal(t, http.StatusOK, c.get("").code)
+	// ...which lapses after SessionIdle without one.
+	wait(screen.SessionIdle)
+	require.Equal(t, http.StatusUnauthorized, c.get("").code)
+	c.login()
+	require.Equal(t, http.StatusOK, c.get("").code)
+
+	// Past MaxSessions, a new session ends the one idle the longest.
+	others := make([]*client, screen.MaxSessions)
+	for i := range others {
+		wait(time.Second)
+		others[i] = f.client(t)
+		others[i].login()
+	}
+	require.Equal(t, http.StatusUnauthorized, c.get("").code, "the oldest session ended")
+	for _, o := range others {
+		require.Equal(t, http.StatusOK, o.get("").code)
+	}
+}
+
+func TestSecureCookie(t *testing.T) {
+	cookie := func(t *testing.T, srv *httptest.Server) string {
+		t.Helper()
+		hc := srv.Client()
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := hc.Get(srv.URL + "/?token=" + token)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		return resp.Header.Get("Set-Cookie")
+	}
+	tests := []struct {
+		name   string
+		secure bool // Options.SecureCookie
+		tls    bool
+		want   bool
+	}{
+		{"HTTP", false, false, false},
+		{"HTTPS", false, true, true},
+		{"HTTPS ended by a reverse proxy", true, false, true},
+		{"HTTPS and the option", true, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem, err := memory.New(sampleSnapshot(t))
+			require.NoError(t, err)
+			h := screen.New(mem, fixed(sampleSource(t)), screen.Options{Token: token, SecureCookie: tt.secure, Now: clock})
+			t.Cleanup(func() { h.Shutdown(context.Background()) })
+			srv := httptest.NewUnstartedServer(h)
+			if tt.tls {
+				srv.StartTLS()
+			} else {
+				srv.Start()
+			}
+			t.Cleanup(srv.Close)
+			set := cookie(t, srv)
+			require.Regexp(t, `^lsusync_[0-9a-f]{12}=[A-Z2-7]{26}; Path=/; HttpOnly; `, set)
+			require.Equal(t, tt.want, strings.Contains(set, "; Secure"), set)
+		})
+	}
+}
+
+func TestMethodNotAllowed(t *testing.T) {
+	f := newFixture(t, setup{token: token})
+	c := f.client(t)
+	c.login()
+	tests := []struct {
+		method, path string
+		allow        string
+	}{
+		{http.MethodGet, "synchroniser", "POST"},
+		{http.MethodHead, "synchroniser", "POST"},
+		{http.MethodGet, "parametrer", "POST"},
+		{http.MethodPost, "", "GET, HEAD"},
+		{http.MethodPost, "rapport", "GET, HEAD"},
+		{http.MethodPut, "progression", "GET, HEAD"},
+		{http.MethodDelete, "static/screen.css", "GET, HEAD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" /"+tt.path, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, c.base+tt.path, nil)
+			require.NoError(t, err)
+			r := c.do(req)
+			require.Equal(t, http.StatusMethodNotAllowed, r.code, r.body)
+			require.Equal(t, tt.allow, r.header.Get("Allow"))
+			if tt.method != http.MethodHead {
+				require.Contains(t, text(r.body), "Cette adresse ne s'ouvre pas ainsi : repartez de la sélection des classes.")
+			}
+		})
+	}
+	require.Nil(t, f.lastRun(t), "no run started")
+	r := c.get("nulle-part")
+	require.Equal(t, http.StatusNotFound, r.code)
+	require.Empty(t, r.header.Get("Allow"))
 }
 
 // lastRun returns the progress of run 1, or nil when there is none. The
@@ -594,8 +775,9 @@ func TestSecurityHeaders(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s (%d): headers (-want +got):\n%s", name, r.code, diff)
 		}
-		// No inline script or style: the policy would block them.
+		// No inline script or style: the policy would block them. One h1.
 		if strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+			require.Equal(t, 1, strings.Count(r.body, "<h1"), name)
 			for _, bad := range []*regexp.Regexp{regexp.MustCompile(`<script(?:\s+[^>]*)?>[^<]`), regexp.MustCompile(`<style`), regexp.MustCompile(`\sstyle=`), regexp.MustCompile(`\son[a-z]+=`)} {
 				if bad.MatchString(r.body) {
 					t.Errorf("%s: inline script or style: %s", name, bad.FindString(r.body))
@@ -651,6 +833,16 @@ func TestNoPersonalDataInTheLog(t *testing.T) {
 	add(snap.Establishment.HeadName, snap.Establishment.Email, snap.Establishment.Phone, token)
 	add("MARCHAND", "MARCHANE") // the name the export corrected
 	require.Greater(t, len(personal), 400)
+	// Each record says its run and whether it is a simulation once: the
+	// synchronizer's records carry the run, not a second dryRun.
+	for line := range strings.Lines(log) {
+		if strings.Count(line, "dryRun=") > 1 {
+			t.Errorf("a record says dryRun twice: %s", line)
+		}
+		if strings.Contains(line, "lsusync: sync ") && !strings.Contains(line, " run=") {
+			t.Errorf("a record of the synchronizer without its run: %s", line)
+		}
+	}
 	for _, v := range personal {
 		if strings.Contains(log, v) {
 			t.Errorf("the log holds %q", v)
@@ -685,6 +877,30 @@ func TestMountedUnderAPrefix(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, "/lsu/rapport", resp.Request.URL.Path)
 	require.Equal(t, "n=1", resp.Request.URL.RawQuery)
+
+	// The token on any page, in a browser new to the screen: the page
+	// without the token, and a cookie for the whole screen, and for it only.
+	for _, path := range []string{"", "rapport?n=1&token=", "static/screen.css?token=", "static/nulle/part?token="} {
+		jar, err := cookiejar.New(nil)
+		require.NoError(t, err)
+		follow := &http.Client{Jar: jar}
+		u := f.srv.URL + "/lsu/" + path + token
+		if path == "" {
+			u = f.srv.URL + "/lsu/?token=" + token
+		}
+		resp, err := follow.Get(u)
+		require.NoError(t, err)
+		resp.Body.Close()
+		want, _, _ := strings.Cut("/lsu/"+path, "?")
+		require.Equal(t, want, resp.Request.URL.Path, path)
+		require.NotContains(t, resp.Request.URL.RawQuery, "token", path)
+		setCookie := resp.Request.Response.Header.Get("Set-Cookie")
+		require.Contains(t, setCookie, "; Path=/lsu/; ", path)
+		home, err := follow.Get(f.srv.URL + "/lsu/")
+		require.NoError(t, err)
+		home.Body.Close()
+		require.Equal(t, http.StatusOK, home.StatusCode, path)
+	}
 }
 
 // removeClass removes a class from the store's content, with its pupils
