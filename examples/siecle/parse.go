@@ -286,7 +286,16 @@ func (r *fileReader) unexpected(parent string, name []byte, want string, record 
 
 // readFile opens and reads one export of any kind.
 func readFile(ctx context.Context, path string, o *Options) (*parsed, error) {
-	in, err := openInput(path, o)
+	f, err := o.openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return readOpened(ctx, f, path, o)
+}
+
+// readOpened reads f, the export at path, and closes it.
+func readOpened(ctx context.Context, f file, path string, o *Options) (*parsed, error) {
+	in, err := openInput(f, path, o)
 	if err != nil {
 		return nil, err
 	}
