@@ -122,6 +122,31 @@
 // letter) or what it breaks ("day 31 does not exist in February"). Codes,
 // keys, the UAI and the dates of structures are shown.
 //
+// A damaged file can put personal data where names belong: NGUYEN is an
+// attribute name in <NOM_DE_FAMILLE NGUYEN</NOM_DE_FAMILLE> and an end tag
+// in <PRENOM>NGUYEN</NGUYEN>. So an error shows of the file, whatever the
+// damage, only:
+//
+//   - the names of elements and attributes that the exports use (those
+//     the reader knows and those of the exports it skips). Any other name
+//     is described by its shape: "closed by an unexpected end tag (a name
+//     of 6 letters)", "an unexpected attribute (a name of 6 letters)
+//     without =". The one exception is the root element, shown as
+//     written (up to 64 bytes) so that a damaged export (BEE_COMMUNX) is
+//     recognised: it is the first tag of the file, before any data;
+//   - text (a value, a reference, a byte) outside the parts that hold
+//     personal data, which are BEE_ELEVES' data but the structures,
+//     STS-Web's INDIVIDUS and SUPPLEANTS and Communs.xml's NOM_RESP, and
+//     outside the stretch from the end of such a part to the next start
+//     tag, where a damaged tag can leave a private value
+//     (<NOM_RESP/>D'ARTAGNAN</NOM_RESP>). Inside those parts, only a
+//     malformed key (ELEVE_ID, a teacher's TYPE or ID) or date of a
+//     professeur principal is shown.
+//
+// Notices follow the same rule: in a list of personal data (ELEVES,
+// INDIVIDUS, SUPPLEANTS, PROFS_PRINC), the elements whose name the
+// exports do not use are counted without their names.
+//
 // Refused: malformed or truncated XML, a DOCTYPE (there is no DTD and no
 // entity expansion), an unknown root, duplicate ELEVE_IDs, a pupil in two
 // divisions, services naming a teacher or a subject that the file does
