@@ -79,8 +79,9 @@
 //
 // No export carries the teachers' NUMEN: STS-Web identifies teachers by
 // INDIVIDU@ID and @TYPE only, which is LSU's key. A school that wants the
-// NUMEN in the store supplies it in an optional CSV file ([Files].NUMEN, or
-// numen.csv in the folder given to [OpenDir]):
+// NUMEN in the store supplies it in an optional CSV file, named by
+// [Options].NUMEN ([OpenDir] reads the folder's numen.csv when it is
+// empty):
 //
 //	type,id,numen
 //	epp,4189,12E0123456ABC

@@ -11,12 +11,14 @@ import (
 	"strings"
 )
 
-// Options bound the input, and name the NUMEN file of a folder. The zero
-// value reads real exports of any establishment.
+// Options name the NUMEN file and bound the input. The zero value reads
+// real exports of any establishment, without NUMEN for [Open] and with
+// the folder's numen.csv, if any, for [OpenDir].
 type Options struct {
-	// NUMEN, when not empty, is the path of the CSV file of the teachers'
-	// NUMEN that [OpenDir] reads instead of the folder's numen.csv. [Open]
-	// reads [Files].NUMEN.
+	// NUMEN, when not empty, is the path of the optional CSV file of the
+	// teachers' NUMEN, which no export carries (see the package
+	// documentation for its format): [Open] reads it, and [OpenDir] reads
+	// it instead of the folder's numen.csv.
 	NUMEN string
 	// MaxFileSize is the largest file accepted, plain XML or zip, in
 	// bytes; 0 means 512 MiB.

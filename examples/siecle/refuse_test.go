@@ -48,7 +48,7 @@ func personalValues(t *testing.T) []string {
 	t.Helper()
 	ctx := context.Background()
 	_, f := fixtureDir(t, nil)
-	src, err := Open(ctx, f, Options{})
+	src, err := Open(ctx, f, numenOpts(f))
 	require.NoError(t, err)
 	el, err := os.Open(f.Eleves)
 	require.NoError(t, err)
@@ -86,7 +86,7 @@ func TestRefusals(t *testing.T) {
 	personal := personalValues(t)
 	open := func(t *testing.T, tr func(string, []byte) []byte) error {
 		_, f := fixtureDir(t, tr)
-		_, err := Open(ctx, f, Options{})
+		_, err := Open(ctx, f, numenOpts(f))
 		return err
 	}
 	openDir := func(t *testing.T, tr func(string, []byte) []byte) error {
@@ -98,7 +98,7 @@ func TestRefusals(t *testing.T) {
 		return func(t *testing.T) error {
 			dir, f := fixtureDir(t, nil)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte(content), 0o644))
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}
 	}
@@ -147,7 +147,7 @@ func TestRefusals(t *testing.T) {
 			dir, f := fixtureDir(t, nil)
 			f.Communs = filepath.Join(dir, "ExportCommuns.zip")
 			require.NoError(t, os.WriteFile(f.Communs, zipOf(t, "Communs.csv", "a;b", "__MACOSX/._Communs.xml", "x"), 0o644))
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}, ErrWrongFile, []string{"ExportCommuns.zip", "no XML file", "Communs.csv", "__MACOSX/._Communs.xml"}, nil},
 		{"zip with two XML", func(t *testing.T) error {
@@ -155,7 +155,7 @@ func TestRefusals(t *testing.T) {
 			f.Eleves = filepath.Join(dir, "Export.zip")
 			eleves := string(fixture(t, fxEleves))
 			require.NoError(t, os.WriteFile(f.Eleves, zipOf(t, "ElevesSansAdresses.xml", eleves, "sub/ElevesAvecAdresses.XML", eleves), 0o644))
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}, ErrWrongFile, []string{"Export.zip", "2 XML files", "ElevesSansAdresses.xml", "sub/ElevesAvecAdresses.XML"}, nil},
 		{"duplicate ELEVE_ID", func(t *testing.T) error {
@@ -275,7 +275,7 @@ func TestRefusals(t *testing.T) {
 		{"file in the wrong slot", func(t *testing.T) error {
 			_, f := fixtureDir(t, nil)
 			f.Eleves, f.Communs = f.Communs, f.Eleves
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}, ErrWrongFile, []string{fxCommuns, "BEE_COMMUN", "given as the BEE_ELEVES file"}, nil},
 		{"two files of a kind in a folder", func(t *testing.T) error {

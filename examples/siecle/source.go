@@ -14,7 +14,8 @@ import (
 )
 
 // Files names the exports [Open] reads: paths to plain XML files or to zip
-// archives holding one XML file each. Eleves and STS are required.
+// archives holding one XML file each. Eleves and STS are required. The
+// NUMEN file, which is not an export, is named by [Options].NUMEN.
 type Files struct {
 	// Eleves is ElevesSansAdresses.xml or ElevesAvecAdresses.xml (root
 	// BEE_ELEVES), or the zip SIECLE downloads it in. Required.
@@ -33,9 +34,6 @@ type Files struct {
 	// teachers, subjects, divisions, groups, services and professeurs
 	// principaux. Required.
 	STS string
-	// NUMEN is an optional CSV file giving teachers' NUMEN, which no
-	// export carries. See the package documentation for its format.
-	NUMEN string
 }
 
 // Source is the lsusync.Source of a set of SIECLE and STS-Web exports.
@@ -110,7 +108,8 @@ func (s *Source) Notices(ctx context.Context) ([]lsusync.Notice, error) {
 }
 
 // Open reads and checks the exports named by f, each once and streaming,
-// and returns the Source they make. It refuses, with an [*Error] naming
+// and the NUMEN file that opts.NUMEN names, if any, and returns the
+// Source they make. It refuses, with an [*Error] naming
 // the file, the element, the line and the value, any file that is
 // malformed, of the wrong kind, or inconsistent with the others; see the
 // package documentation for the checks.
@@ -153,7 +152,7 @@ func Open(ctx context.Context, f Files, opts Options) (*Source, error) {
 		}
 		byKind[s.kind] = p
 	}
-	return build(byKind, f.NUMEN, nil, &opts)
+	return build(byKind, opts.NUMEN, nil, &opts)
 }
 
 // OpenDir reads every *.xml and *.zip file of dir (hidden files aside),
