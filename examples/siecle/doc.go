@@ -148,6 +148,10 @@
 // INDIVIDUS, SUPPLEANTS, PROFS_PRINC), the elements whose name the
 // exports do not use are counted without their names.
 //
+// When ctx is cancelled, [Open], [OpenDir], [ReadEleves] and the methods of
+// the [Source] return an error that matches both ctx.Err() and
+// [context.Cause] of ctx.
+//
 // Refused: malformed or truncated XML, a DOCTYPE (there is no DTD and no
 // entity expansion), an unknown root, duplicate ELEVE_IDs, a pupil in two
 // divisions, services naming a teacher or a subject that the file does

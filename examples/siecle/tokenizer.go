@@ -197,8 +197,8 @@ func newTokenizer(ctx context.Context, r io.Reader, file string, o *Options) *to
 // fill discards the consumed bytes and reads more input, growing the
 // buffer when a single token fills it.
 func (t *tokenizer) fill() error {
-	if err := t.ctx.Err(); err != nil {
-		return err
+	if err := ctxErr(t.ctx); err != nil {
+		return fmt.Errorf("siecle: %s: %w", t.file, err)
 	}
 	if t.pos > 0 {
 		t.lineBase = t.line(t.pos) - 1
