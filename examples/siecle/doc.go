@@ -79,8 +79,9 @@
 //
 // No export carries the teachers' NUMEN: STS-Web identifies teachers by
 // INDIVIDU@ID and @TYPE only, which is LSU's key. A school that wants the
-// NUMEN in the store supplies it in an optional CSV file ([Files].NUMEN, or
-// numen.csv in the folder given to [OpenDir]):
+// NUMEN in the store supplies it in an optional CSV file, named by
+// [Options].NUMEN ([OpenDir] reads the folder's numen.csv when it is
+// empty):
 //
 //	type,id,numen
 //	epp,4189,12E0123456ABC
@@ -121,6 +122,35 @@
 // DD/MM/YYYY", or its shape, where 9 stands for a digit and A for a
 // letter) or what it breaks ("day 31 does not exist in February"). Codes,
 // keys, the UAI and the dates of structures are shown.
+//
+// A damaged file can put personal data where names belong: NGUYEN is an
+// attribute name in <NOM_DE_FAMILLE NGUYEN</NOM_DE_FAMILLE> and an end tag
+// in <PRENOM>NGUYEN</NGUYEN>. So an error shows of the file, whatever the
+// damage, only:
+//
+//   - the names of elements and attributes that the exports use (those
+//     the reader knows and those of the exports it skips). Any other name
+//     is described by its shape: "closed by an unexpected end tag (a name
+//     of 6 letters)", "an unexpected attribute (a name of 6 letters)
+//     without =". The one exception is the root element, shown as
+//     written (up to 64 bytes) so that a damaged export (BEE_COMMUNX) is
+//     recognised: it is the first tag of the file, before any data;
+//   - text (a value, a reference, a byte) outside the parts that hold
+//     personal data, which are BEE_ELEVES' data but the structures,
+//     STS-Web's INDIVIDUS and SUPPLEANTS and Communs.xml's NOM_RESP, and
+//     outside the stretch from the end of such a part to the next start
+//     tag, where a damaged tag can leave a private value
+//     (<NOM_RESP/>D'ARTAGNAN</NOM_RESP>). Inside those parts, only a
+//     malformed key (ELEVE_ID, a teacher's TYPE or ID) or date of a
+//     professeur principal is shown.
+//
+// Notices follow the same rule: in a list of personal data (ELEVES,
+// INDIVIDUS, SUPPLEANTS, PROFS_PRINC), the elements whose name the
+// exports do not use are counted without their names.
+//
+// When ctx is cancelled, [Open], [OpenDir], [ReadEleves] and the methods of
+// the [Source] return an error that matches both ctx.Err() and
+// [context.Cause] of ctx.
 //
 // Refused: malformed or truncated XML, a DOCTYPE (there is no DTD and no
 // entity expansion), an unknown root, duplicate ELEVE_IDs, a pupil in two

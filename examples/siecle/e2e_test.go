@@ -198,7 +198,7 @@ func trimmed(s string) string { return string(trimSpace([]byte(s))) }
 func TestZeroHourOptionScenario(t *testing.T) {
 	ctx := context.Background()
 	_, f := fixtureDir(t, nil)
-	src, err := Open(ctx, f, Options{})
+	src, err := Open(ctx, f, numenOpts(f))
 	require.NoError(t, err)
 	today := lsusync.Date{Year: 2025, Month: time.November, Day: 28}
 	now := func() time.Time { return time.Date(2025, time.November, 28, 12, 0, 0, 0, time.UTC) }

@@ -59,8 +59,14 @@ func fixtureDir(t testing.TB, tr func(name string, b []byte) []byte) (string, Fi
 func filesIn(dir string) Files {
 	return Files{
 		Eleves: filepath.Join(dir, fxEleves), Communs: filepath.Join(dir, fxCommuns), Structures: filepath.Join(dir, fxStructures),
-		Nomenclature: filepath.Join(dir, fxNomenclature), STS: filepath.Join(dir, fxSTS), NUMEN: filepath.Join(dir, fxNUMEN),
+		Nomenclature: filepath.Join(dir, fxNomenclature), STS: filepath.Join(dir, fxSTS),
 	}
+}
+
+// numenOpts returns the Options naming the NUMEN file that fixtureDir
+// writes beside the files of f.
+func numenOpts(f Files) Options {
+	return Options{NUMEN: filepath.Join(filepath.Dir(f.STS), fxNUMEN)}
 }
 
 // recode rewrites an ISO-8859-15 fixture in another encoding, declared
@@ -152,7 +158,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"iso-8859-15", "full.json", func(t *testing.T) (*Source, error) {
 			_, f := fixtureDir(t, nil)
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}},
 		{"folder", "full.json", func(t *testing.T) (*Source, error) {
 			dir, _ := fixtureDir(t, nil)
@@ -178,7 +184,7 @@ func TestGolden(t *testing.T) {
 				require.NoError(t, os.Remove(*p))
 				*p = zipped
 			}
-			src, err := Open(ctx, f, Options{})
+			src, err := Open(ctx, f, numenOpts(f))
 			if err == nil {
 				again, err := OpenDir(ctx, dir, Options{})
 				require.NoError(t, err)
@@ -188,15 +194,15 @@ func TestGolden(t *testing.T) {
 		}},
 		{"utf-8-bom", "full.json", func(t *testing.T) (*Source, error) {
 			_, f := fixtureDir(t, func(_ string, b []byte) []byte { return recode(t, b, nil, "UTF-8", true) })
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}},
 		{"utf-8-no-declaration", "full.json", func(t *testing.T) (*Source, error) {
 			_, f := fixtureDir(t, func(_ string, b []byte) []byte { return recode(t, b, nil, "", false) })
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}},
 		{"windows-1252", "full.json", func(t *testing.T) (*Source, error) {
 			_, f := fixtureDir(t, func(_ string, b []byte) []byte { return recode(t, b, charmap.Windows1252, "windows-1252", false) })
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}},
 		{"mixed-encodings", "full.json", func(t *testing.T) (*Source, error) {
 			_, f := fixtureDir(t, func(n string, b []byte) []byte {
@@ -208,7 +214,7 @@ func TestGolden(t *testing.T) {
 				}
 				return b
 			})
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}},
 		{"eleves-and-sts-only", "minimal.json", func(t *testing.T) (*Source, error) {
 			// Without Nomenclature.xml, latin (020700) is a subject nobody

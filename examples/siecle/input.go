@@ -4,18 +4,21 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 )
 
-// Options bound the input, and name the NUMEN file of a folder. The zero
-// value reads real exports of any establishment.
+// Options name the NUMEN file and bound the input. The zero value reads
+// real exports of any establishment, without NUMEN for [Open] and with
+// the folder's numen.csv, if any, for [OpenDir].
 type Options struct {
-	// NUMEN, when not empty, is the path of the CSV file of the teachers'
-	// NUMEN that [OpenDir] reads instead of the folder's numen.csv. [Open]
-	// reads [Files].NUMEN.
+	// NUMEN, when not empty, is the path of the optional CSV file of the
+	// teachers' NUMEN, which no export carries (see the package
+	// documentation for its format): [Open] reads it, and [OpenDir] reads
+	// it instead of the folder's numen.csv.
 	NUMEN string
 	// MaxFileSize is the largest file accepted, plain XML or zip, in
 	// bytes; 0 means 512 MiB.
@@ -32,7 +35,24 @@ type Options struct {
 	// 0 means 1 MiB.
 	MaxTokenSize int
 
-	slow bool // tests: disable the tokenizer's fast paths
+	slow bool                            // tests: disable the tokenizer's fast paths
+	open func(name string) (file, error) // tests: open the exports; nil is os.Open
+}
+
+// file is an opened export: an *os.File, or in tests a file in memory.
+type file interface {
+	io.Reader
+	io.ReaderAt
+	Stat() (fs.FileInfo, error)
+	Close() error
+}
+
+// openFile opens the export at path p.
+func (o *Options) openFile(p string) (file, error) {
+	if o.open != nil {
+		return o.open(p)
+	}
+	return os.Open(p)
 }
 
 func (o *Options) maxFile() int64 {
@@ -72,14 +92,11 @@ type input struct {
 	close func() error
 }
 
-// openInput opens a plain XML file or a zip holding exactly one XML
-// file (entries under __MACOSX/ and hidden files are ignored). The zip is
-// recognised by its signature, not its name.
-func openInput(p string, o *Options) (*input, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
+// openInput opens f, the file at path p: a plain XML file or a zip
+// holding exactly one XML file (entries under __MACOSX/ and hidden files
+// are ignored). The zip is recognised by its signature, not its name.
+// openInput closes f when it fails, else the input's close does.
+func openInput(f file, p string, o *Options) (*input, error) {
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -94,7 +111,7 @@ func openInput(p string, o *Options) (*input, error) {
 		return nil, &Error{File: p, Value: fmt.Sprint(st.Size()), Msg: fmt.Sprintf("file larger than %d bytes (Options.MaxFileSize)", o.maxFile()), Err: ErrTooLarge}
 	}
 	var magic [4]byte
-	n, _ := io.ReadFull(f, magic[:])
+	n, _ := f.ReadAt(magic[:], 0) // leaves the offset of Read at 0
 	if n == 4 && (string(magic[:]) == "PK\x03\x04" || string(magic[:]) == "PK\x05\x06") {
 		in, err := openZip(f, st.Size(), p, o)
 		if err != nil {
@@ -103,15 +120,11 @@ func openInput(p string, o *Options) (*input, error) {
 		}
 		return in, nil
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
-		return nil, err
-	}
 	lr := &limitReader{r: f, n: o.maxFile(), file: p, what: "file larger than %d bytes (Options.MaxFileSize)"}
 	return &input{r: lr, name: p, short: filepath.Base(p), close: f.Close}, nil
 }
 
-func openZip(f *os.File, size int64, p string, o *Options) (*input, error) {
+func openZip(f file, size int64, p string, o *Options) (*input, error) {
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
 		return nil, &Error{File: p, Msg: "not a readable zip archive (" + err.Error() + "): re-download the export", Err: ErrWrongFile}

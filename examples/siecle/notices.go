@@ -64,7 +64,8 @@ func (ns *notices) skipped(p *parsed) {
 
 // unexpected: the elements the reader found in a list beside its items,
 // one notice per element name, with their count. A warning: they may
-// carry data the sync needs.
+// carry data the sync needs. The names that are not the exports', in a
+// list of personal data, are counted together, without their names.
 func (ns *notices) unexpected(p *parsed) {
 	system := "SIECLE"
 	if p.kind == KindSTS {
@@ -75,9 +76,17 @@ func (ns *notices) unexpected(p *parsed) {
 		if len(u.records) > 0 {
 			first = u.records[0]
 		}
-		ns.add(lsusync.StatusWarning, where(p.name, u.line, u.parent+"/"+u.name, first),
+		elem, what := u.parent+"/"+u.name, u.name+plural(u.count, " inattendu", " inattendus")
+		if u.name == "" {
+			// A name that is not one of the exports', in a list of
+			// personal data: it may be a value, and is not shown.
+			elem = u.parent
+			what = plural(u.count, "inattendu, d'un nom que les exports n'emploient pas (non affiché),",
+				"inattendus, de noms que les exports n'emploient pas (non affichés),")
+		}
+		ns.add(lsusync.StatusWarning, where(p.name, u.line, elem, first),
 			"%d %s %s dans %s, où %s écrit %s, %s : %s ne sont pas synchronisées.",
-			u.count, plural(u.count, "élément", "éléments"), u.name+plural(u.count, " inattendu", " inattendus"), u.parent, system, u.want,
+			u.count, plural(u.count, "élément", "éléments"), what, u.parent, system, u.want,
 			plural(u.count, "n'est pas lu", "ne sont pas lus"), plural(u.count, "les données qu'il porte", "les données qu'ils portent"))
 		ns.concern(u.records)
 	}

@@ -43,7 +43,7 @@ func TestNotices(t *testing.T) {
 	}{
 		{"fixtures", func(t *testing.T) (*Source, error) {
 			_, f := fixtureDir(t, nil)
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}, fixtureNotices, nil},
 		{"other SIECLE exports in the folder", func(t *testing.T) (*Source, error) {
 			dir, _ := fixtureDir(t, nil)
@@ -68,7 +68,7 @@ func TestNotices(t *testing.T) {
 				s := strings.Replace(string(b), `<MEF_APPARTENANCE CODE="10310019110"/>`, `<MEF CODE="10310019110"/>`, 1)
 				return []byte(strings.Replace(s, `<MEF_APPARTENANCE CODE="10310019111"/>`, `<MEF CODE="10310019111"/>`, 1))
 			})
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}, append(fixtureNotices[:3:3],
 			lsusync.Notice{Status: lsusync.StatusWarning, Where: `sts_emp_0750001A_2025.xml:183 MEFS_APPARTENANCE/MEF (DIVISION CODE="4e 2")`,
 				Message: "2 éléments MEF inattendus dans MEFS_APPARTENANCE, où STS-Web écrit MEF_APPARTENANCE, ne sont pas lus : les données qu'ils portent ne sont pas synchronisées."},
@@ -92,6 +92,11 @@ func TestNotices(t *testing.T) {
 				case fxSTS:
 					s = strings.Replace(s, `<ENSEIGNANT ID="5001" TYPE="epp"/>`, `<ENSEIGNANT_SUPPLEANT ID="5001" TYPE="epp"/>`, 1)
 					s = strings.Replace(s, `<PROF_PRINC>`, `<PROF_PRINCIPAL/><PROF_PRINC>`, 1)
+					// In the lists of personal data, a name that is not
+					// the exports' may be a value: not shown, and counted
+					// together.
+					s = strings.Replace(s, `<INDIVIDUS>`, `<INDIVIDUS><DURAND/><Luc></Luc>`, 1)
+					s = strings.Replace(s, `<SUPPLEANTS>`, `<SUPPLEANTS><INDIVIDU ID="9" TYPE="epp"/>`, 1)
 					s = strings.Replace(s, `<DIVISION_APPARTENANCE CODE="4e 2"/>`, `<DIVISION CODE="4e 2"/>`, 1)
 				case fxEleves:
 					s = strings.Replace(s, `<ELEVE ELEVE_ID="126">`, `<ELEVE_SORTANT ELEVE_ID="126"/><ELEVE ELEVE_ID="126">`, 1)
@@ -100,15 +105,19 @@ func TestNotices(t *testing.T) {
 				}
 				return []byte(s)
 			})
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}, []lsusync.Notice{
-			{Status: lsusync.StatusWarning, Where: "ElevesSansAdresses.xml:54 ELEVES/ELEVE_SORTANT",
-				Message: "1 élément ELEVE_SORTANT inattendu dans ELEVES, où SIECLE écrit ELEVE, n'est pas lu : les données qu'il porte ne sont pas synchronisées."},
+			{Status: lsusync.StatusWarning, Where: "ElevesSansAdresses.xml:54 ELEVES",
+				Message: "1 élément inattendu, d'un nom que les exports n'emploient pas (non affiché), dans ELEVES, où SIECLE écrit ELEVE, n'est pas lu : les données qu'il porte ne sont pas synchronisées."},
 			noticeNoDivision, noticeInactifs, noticeOrphan,
 			{Status: lsusync.StatusWarning, Where: "Nomenclature.xml:35 PROGRAMMES/PROGRAMME_OPTION",
 				Message: "2 éléments PROGRAMME_OPTION inattendus dans PROGRAMMES, où SIECLE écrit PROGRAMME, ne sont pas lus : les données qu'ils portent ne sont pas synchronisées."},
-			{Status: lsusync.StatusWarning, Where: `sts_emp_0750001A_2025.xml:76 PROFS_PRINC/PROF_PRINCIPAL (INDIVIDU TYPE="epp" ID="4189")`,
-				Message: "1 élément PROF_PRINCIPAL inattendu dans PROFS_PRINC, où STS-Web écrit PROF_PRINC, n'est pas lu : les données qu'il porte ne sont pas synchronisées."},
+			{Status: lsusync.StatusWarning, Where: "sts_emp_0750001A_2025.xml:65 INDIVIDUS",
+				Message: "2 éléments inattendus, de noms que les exports n'emploient pas (non affichés), dans INDIVIDUS, où STS-Web écrit INDIVIDU, ne sont pas lus : les données qu'ils portent ne sont pas synchronisées."},
+			{Status: lsusync.StatusWarning, Where: `sts_emp_0750001A_2025.xml:76 PROFS_PRINC (INDIVIDU TYPE="epp" ID="4189")`,
+				Message: "1 élément inattendu, d'un nom que les exports n'emploient pas (non affiché), dans PROFS_PRINC, où STS-Web écrit PROF_PRINC, n'est pas lu : les données qu'il porte ne sont pas synchronisées."},
+			{Status: lsusync.StatusWarning, Where: "sts_emp_0750001A_2025.xml:123 SUPPLEANTS/INDIVIDU",
+				Message: "1 élément INDIVIDU inattendu dans SUPPLEANTS, où STS-Web écrit SUPPLEANT, n'est pas lu : les données qu'il porte ne sont pas synchronisées."},
 			{Status: lsusync.StatusWarning, Where: `sts_emp_0750001A_2025.xml:189 ENSEIGNANTS/ENSEIGNANT_SUPPLEANT (DIVISION CODE="4e 2")`,
 				Message: "1 élément ENSEIGNANT_SUPPLEANT inattendu dans ENSEIGNANTS, où STS-Web écrit ENSEIGNANT, n'est pas lu : les données qu'il porte ne sont pas synchronisées."},
 			{Status: lsusync.StatusWarning, Where: `sts_emp_0750001A_2025.xml:212 DIVISIONS_APPARTENANCE/DIVISION (GROUPE CODE="4LV2 ESP")`,
@@ -118,7 +127,7 @@ func TestNotices(t *testing.T) {
 		{"a division no export has", func(t *testing.T) (*Source, error) {
 			_, f := fixtureDir(t, nil)
 			f.Structures = "" // 6 B is only there
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}, []lsusync.Notice{noticeNoDivision,
 			{Status: lsusync.StatusWarning, Where: `ElevesSansAdresses.xml:158 STRUCTURE (CODE_STRUCTURE="6 B")`,
 				Message: "1 élève de la division « 6 B » de SIECLE n'est dans aucune classe : ni STS-Web ni Structures.xml n'ont cette division, il n'est pas synchronisé."},
@@ -132,7 +141,7 @@ func TestNotices(t *testing.T) {
 				fmt.Fprintf(&orphans, `<STRUCTURES_ELEVE ELEVE_ID="%s"><STRUCTURE><CODE_STRUCTURE>4e 1</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>`, id)
 			}
 			_, f := fixtureDir(t, edit(t, fxEleves, "<STRUCTURES>", "<STRUCTURES>"+orphans.String()))
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}, []lsusync.Notice{noticeNoDivision, noticeInactifs,
 			{Status: lsusync.StatusWarning, Where: `ElevesSansAdresses.xml:101 STRUCTURES_ELEVE (ELEVE_ID="995")`,
 				Message: "7 affectations de SIECLE (STRUCTURES_ELEVE) désignent des élèves absents de la liste des élèves : elles sont ignorées.",
@@ -145,7 +154,7 @@ func TestNotices(t *testing.T) {
 				fmt.Fprintf(&extra, "<X%d/><X%d/>", i, i)
 			}
 			_, f := fixtureDir(t, edit(t, fxStructures, "<DIVISIONS>", "<DIVISIONS>"+extra.String()))
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}, nil, func(t *testing.T, src *Source) {
 			ns, err := src.Notices(ctx)
 			require.NoError(t, err)
@@ -165,7 +174,7 @@ func TestNotices(t *testing.T) {
 				s := strings.Replace(string(b), `<SUPPLEANT ID="5001" TYPE="epp">`, `<SUPPLEANT ID="5001" TYPE="dir">`, 1)
 				return []byte(strings.Replace(s, `<ENSEIGNANT ID="5001" TYPE="epp"/>`, `<ENSEIGNANT ID="5001" TYPE="dir"/>`, 1))
 			})
-			return Open(ctx, f, Options{})
+			return Open(ctx, f, numenOpts(f))
 		}, []lsusync.Notice{noticeNoDivision, noticeInactifs, noticeOrphan,
 			{Status: lsusync.StatusSuccess, Where: noticeDir.Where,
 				Message: "2 personnes de type dir dans STS-Web (personnels de direction) sont enregistrées comme enseignants de type epp : LSU ne connaît que les types epp et local.",
@@ -215,7 +224,7 @@ func TestNotices(t *testing.T) {
 // caller's.
 func TestNoticesContext(t *testing.T) {
 	_, f := fixtureDir(t, nil)
-	src, err := Open(context.Background(), f, Options{})
+	src, err := Open(context.Background(), f, numenOpts(f))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -255,9 +255,15 @@ func (r *fileReader) list(parent, item string, record func() string, fn func() e
 	})
 }
 
-// unexpected counts the child name of parent, which the reader skips.
+// unexpected counts the child name of parent, which the reader skips. In
+// a private part, a name that is not one of the exports' is counted
+// without it, as "": it may be a value turned into a name by a damaged
+// tag.
 func (r *fileReader) unexpected(parent string, name []byte, want string, record func() string) {
 	k := [2]string{parent, string(name)}
+	if r.t.private && !isFormatName(name) {
+		k[1] = ""
+	}
 	if i, ok := r.seen[k]; ok {
 		u := &r.p.unknown[i]
 		u.count++
@@ -286,7 +292,16 @@ func (r *fileReader) unexpected(parent string, name []byte, want string, record 
 
 // readFile opens and reads one export of any kind.
 func readFile(ctx context.Context, path string, o *Options) (*parsed, error) {
-	in, err := openInput(path, o)
+	f, err := o.openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return readOpened(ctx, f, path, o)
+}
+
+// readOpened reads f, the export at path, and closes it.
+func readOpened(ctx context.Context, f file, path string, o *Options) (*parsed, error) {
+	in, err := openInput(f, path, o)
 	if err != nil {
 		return nil, err
 	}
@@ -321,7 +336,7 @@ func readStream(ctx context.Context, rd io.Reader, name string, o *Options) (*pa
 		return nil, t.atEOF()
 	}
 	r := &fileReader{t: t, in: make(interner), p: &parsed{file: name, name: name}}
-	root := string(t.name)
+	root := rootName(t.name)
 	r.p.root = root
 	switch root {
 	case "BEE_ELEVES":
@@ -398,8 +413,9 @@ func (r *fileReader) readEleves() error {
 			// Everything but the structures is about the pupils
 			// themselves: their names, birth dates, addresses...
 			return r.t.children(func(n []byte) error {
-				r.t.private = string(n) != "STRUCTURES"
-				defer func() { r.t.private = false }()
+				if string(n) != "STRUCTURES" {
+					defer r.t.enterPrivate()()
+				}
 				switch string(n) {
 				case "ELEVES":
 					return r.list("ELEVES", "ELEVE", nil, func() error {
@@ -649,8 +665,7 @@ func (r *fileReader) readCommuns() error {
 						dst = &e.Name
 					case "NOM_RESP":
 						// The head of establishment's name.
-						r.t.private = true
-						defer func() { r.t.private = false }()
+						defer r.t.enterPrivate()()
 						dst = &e.HeadName
 					case "LIGNE1_ADRESSE":
 						dst = &e.Address.Line1
@@ -852,8 +867,7 @@ func (r *fileReader) readSTS() error {
 				switch string(n) {
 				case "INDIVIDUS", "SUPPLEANTS":
 					// The staff: names, birth dates...
-					r.t.private = true
-					defer func() { r.t.private = false }()
+					defer r.t.enterPrivate()()
 					list, item := string(n), "INDIVIDU"
 					if list == "SUPPLEANTS" {
 						item = "SUPPLEANT"

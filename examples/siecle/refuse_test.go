@@ -28,6 +28,18 @@ func edit(t *testing.T, file, old, new string) func(string, []byte) []byte {
 	}
 }
 
+// edits returns a fixture transformation replacing each old by its new
+// in file, given as pairs old, new, failing the test when an old is not
+// there.
+func edits(t *testing.T, file string, pairs ...string) func(string, []byte) []byte {
+	return func(n string, b []byte) []byte {
+		for i := 0; i+1 < len(pairs); i += 2 {
+			b = edit(t, file, pairs[i], pairs[i+1])(n, b)
+		}
+		return b
+	}
+}
+
 // personalValues returns the personal data of the fixtures, as written
 // and as read: the pupils' names, first names, INEs and birth dates, the
 // teachers' names, first names and birth date, the head's name, the
@@ -36,7 +48,7 @@ func personalValues(t *testing.T) []string {
 	t.Helper()
 	ctx := context.Background()
 	_, f := fixtureDir(t, nil)
-	src, err := Open(ctx, f, Options{})
+	src, err := Open(ctx, f, numenOpts(f))
 	require.NoError(t, err)
 	el, err := os.Open(f.Eleves)
 	require.NoError(t, err)
@@ -74,7 +86,7 @@ func TestRefusals(t *testing.T) {
 	personal := personalValues(t)
 	open := func(t *testing.T, tr func(string, []byte) []byte) error {
 		_, f := fixtureDir(t, tr)
-		_, err := Open(ctx, f, Options{})
+		_, err := Open(ctx, f, numenOpts(f))
 		return err
 	}
 	openDir := func(t *testing.T, tr func(string, []byte) []byte) error {
@@ -86,7 +98,7 @@ func TestRefusals(t *testing.T) {
 		return func(t *testing.T) error {
 			dir, f := fixtureDir(t, nil)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, fxNUMEN), []byte(content), 0o644))
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}
 	}
@@ -135,7 +147,7 @@ func TestRefusals(t *testing.T) {
 			dir, f := fixtureDir(t, nil)
 			f.Communs = filepath.Join(dir, "ExportCommuns.zip")
 			require.NoError(t, os.WriteFile(f.Communs, zipOf(t, "Communs.csv", "a;b", "__MACOSX/._Communs.xml", "x"), 0o644))
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}, ErrWrongFile, []string{"ExportCommuns.zip", "no XML file", "Communs.csv", "__MACOSX/._Communs.xml"}, nil},
 		{"zip with two XML", func(t *testing.T) error {
@@ -143,7 +155,7 @@ func TestRefusals(t *testing.T) {
 			f.Eleves = filepath.Join(dir, "Export.zip")
 			eleves := string(fixture(t, fxEleves))
 			require.NoError(t, os.WriteFile(f.Eleves, zipOf(t, "ElevesSansAdresses.xml", eleves, "sub/ElevesAvecAdresses.XML", eleves), 0o644))
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}, ErrWrongFile, []string{"Export.zip", "2 XML files", "ElevesSansAdresses.xml", "sub/ElevesAvecAdresses.XML"}, nil},
 		{"duplicate ELEVE_ID", func(t *testing.T) error {
@@ -263,7 +275,7 @@ func TestRefusals(t *testing.T) {
 		{"file in the wrong slot", func(t *testing.T) error {
 			_, f := fixtureDir(t, nil)
 			f.Eleves, f.Communs = f.Communs, f.Eleves
-			_, err := Open(ctx, f, Options{})
+			_, err := Open(ctx, f, numenOpts(f))
 			return err
 		}, ErrWrongFile, []string{fxCommuns, "BEE_COMMUN", "given as the BEE_ELEVES file"}, nil},
 		{"two files of a kind in a folder", func(t *testing.T) error {
@@ -287,8 +299,52 @@ func TestRefusals(t *testing.T) {
 			})
 		}, ErrSyntax, []string{fxEleves, "truncated"}, nil},
 		{"mismatched tags", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "</SIGLE>", "</DENOM_PRINC>"))
+		}, ErrSyntax, []string{fxSTS + ":9:", "<SIGLE>", "element <SIGLE> closed by </DENOM_PRINC>"}, nil},
+		// A name that is not one of the exports' is never shown, for it
+		// may be a value that a damaged tag turned into a name.
+		{"end tag of a name the exports do not use", func(t *testing.T) error {
 			return open(t, edit(t, fxSTS, "</SIGLE>", "</SIGLES>"))
-		}, ErrSyntax, []string{fxSTS + ":9:", "<SIGLE>", "closed by </SIGLES>"}, nil},
+		}, ErrSyntax, []string{fxSTS + ":9:", "<SIGLE>", "element <SIGLE> closed by an unexpected end tag (a name of 6 letters)"}, []string{"SIGLES"}},
+		{"mangled start tag around a pupil's name", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<NOM_DE_FAMILLE>MARTIN</NOM_DE_FAMILLE>", "<NOM_DE_FAMILLE MARTIN</NOM_DE_FAMILLE>"))
+		}, ErrSyntax, []string{fxEleves + ":56:", "<NOM_DE_FAMILLE>", "an unexpected attribute (a name of 6 letters) without ="}, nil},
+		{"mangled start tag around a pupil's name, with =", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<NOM_DE_FAMILLE>MARTIN</NOM_DE_FAMILLE>", "<NOM_DE_FAMILLE MARTIN=</NOM_DE_FAMILLE>"))
+		}, ErrSyntax, []string{fxEleves + ":56:", "<NOM_DE_FAMILLE>", "an unexpected attribute (a name of 6 letters): unquoted or missing value"}, nil},
+		{"pupil's name as an end tag", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<NOM_DE_FAMILLE>MARTIN</NOM_DE_FAMILLE>", "<NOM_DE_FAMILLE>MARTIN</MARTIN>"))
+		}, ErrSyntax, []string{fxEleves + ":56:", "<NOM_DE_FAMILLE>", "element <NOM_DE_FAMILLE> closed by an unexpected end tag (a name of 6 letters)"}, nil},
+		{"pupil's name as a start tag", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<NOM_DE_FAMILLE>MARTIN</NOM_DE_FAMILLE>", "<MARTIN></NOM_DE_FAMILLE>"))
+		}, ErrSyntax, []string{fxEleves + ":56:", "an unexpected element (a name of 6 letters) closed by </NOM_DE_FAMILLE>"}, nil},
+		{"first name as a start tag in a value", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<PRENOM>Paul</PRENOM>", "<PRENOM><Paul></PRENOM>"))
+		}, ErrSyntax, []string{fxEleves + ":57:", "an unexpected element (a name of 4 letters) inside element <PRENOM>, which holds a value"}, nil},
+		{"first name as an empty element in a value", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<PRENOM>Paul</PRENOM>", "<PRENOM><Paul/></PRENOM>"))
+		}, ErrSyntax, []string{fxEleves + ":57:", "an unexpected element (a name of 4 letters) inside element <PRENOM>, which holds a value"}, nil},
+		{"mangled tag around a birth date", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<DATE_NAISS>01/01/2011</DATE_NAISS>", "<DATE_NAISS 01/01/2011</DATE_NAISS>"))
+		}, ErrSyntax, []string{fxEleves + ":58:", "expected attribute name"}, nil},
+		{"start tag inside an INE", func(t *testing.T) error {
+			return open(t, edit(t, fxEleves, "<ID_NATIONAL>0000000126A</ID_NATIONAL>", "<ID_NATIONAL>0000000126A<ID_NATIONAL>"))
+		}, ErrSyntax, []string{fxEleves + ":55: <ID_NATIONAL>: unexpected element <ID_NATIONAL> inside element <ID_NATIONAL>, which holds a value"}, nil},
+		{"mangled tag around a teacher's name", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<NOM_USAGE>DURAND</NOM_USAGE>", "<NOM_USAGE DURAND</NOM_USAGE>"))
+		}, ErrSyntax, []string{fxSTS + ":105:", "<NOM_USAGE>", "an unexpected attribute (a name of 6 letters) without ="}, nil},
+		{"teacher's first name as an end tag", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<PRENOM>Luc</PRENOM>", "<PRENOM>Luc</Luc>"))
+		}, ErrSyntax, []string{fxSTS + ":107:", "element <PRENOM> closed by an unexpected end tag (a name of 3 letters)"}, nil},
+		{"teacher's first name as an end tag without a start tag", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<PRENOM>Luc</PRENOM>", "<PRENOM/>Luc</Luc>"))
+		}, ErrSyntax, []string{fxSTS + ":107:", "<INDIVIDU>", "element <INDIVIDU> closed by an unexpected end tag (a name of 3 letters)"}, nil},
+		{"teacher's birth date as an end tag", func(t *testing.T) error {
+			return open(t, edit(t, fxSTS, "<DATE_NAISSANCE>1980-05-17</DATE_NAISSANCE>", "<DATE_NAISSANCE>1980-05-17</1980-05-17>"))
+		}, ErrSyntax, []string{fxSTS + ":72:", "expected element name after </"}, nil},
+		{"head's name after a damaged tag", func(t *testing.T) error {
+			return open(t, edits(t, fxCommuns, "<NOM_RESP>", "<NOM_RESP/>", "D&apos;ARTAGNAN", "D&ARTAGNAN"))
+		}, ErrSyntax, []string{fxCommuns + ":13:", "<UAJ>", "invalid entity"}, []string{"ARTAGNAN", "value"}},
 		{"re-saved as UTF-8 declaring ISO-8859-15", func(t *testing.T) error {
 			return open(t, func(n string, b []byte) []byte {
 				if n != fxEleves {
@@ -382,6 +438,71 @@ func TestRefusals(t *testing.T) {
 				if strings.Contains(msg, n) {
 					t.Errorf("message %q holds personal data %q", msg, n)
 				}
+			}
+		})
+	}
+}
+
+// TestSyntaxMessages checks the whole message of the syntax errors that
+// name elements and attributes: a name of the exports is shown, any other
+// is described by its shape, for it may be a value that a damaged tag
+// turned into a name.
+func TestSyntaxMessages(t *testing.T) {
+	const (
+		pupil   = `<BEE_ELEVES><DONNEES><ELEVES><ELEVE ELEVE_ID="1">` + "\n"
+		teacher = `<STS_EDT><DONNEES><INDIVIDUS><INDIVIDU ID="1" TYPE="epp">` + "\n"
+	)
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"start tag inside a value", pupil + "<ID_NATIONAL>070123456AB<ID_NATIONAL>",
+			"siecle: t.xml:2: <ID_NATIONAL>: unexpected element <ID_NATIONAL> inside element <ID_NATIONAL>, which holds a value"},
+		{"another start tag inside a value", pupil + "<NOM_DE_FAMILLE>NGUYEN<PRENOM>",
+			"siecle: t.xml:2: <PRENOM>: unexpected element <PRENOM> inside element <NOM_DE_FAMILLE>, which holds a value"},
+		{"unknown start tag inside a value", pupil + "<NOM_DE_FAMILLE><NGUYEN/>",
+			"siecle: t.xml:2: an unexpected element (a name of 6 letters) inside element <NOM_DE_FAMILLE>, which holds a value"},
+		{"unknown end tag", pupil + "<NOM_DE_FAMILLE>NGUYEN</NGUYEN>",
+			"siecle: t.xml:2: <NOM_DE_FAMILLE>: element <NOM_DE_FAMILLE> closed by an unexpected end tag (a name of 6 letters)"},
+		{"unknown end tag of letters and digits", pupil + "<PRENOM>\nA</A2>",
+			"siecle: t.xml:3: <PRENOM>: element <PRENOM> closed by an unexpected end tag (a name of 2 characters)"},
+		{"unknown element closed", pupil + "<NGUYEN>\n</NOM_DE_FAMILLE>",
+			"siecle: t.xml:3: an unexpected element (a name of 6 letters) closed by </NOM_DE_FAMILLE>"},
+		{"unknown attribute without =", pupil + "<NOM_DE_FAMILLE NGUYEN</NOM_DE_FAMILLE>",
+			"siecle: t.xml:2: <NOM_DE_FAMILLE>: an unexpected attribute (a name of 6 letters) without ="},
+		{"unknown attribute without a value", teacher + "<NOM_USAGE DUPONT=</NOM_USAGE>",
+			"siecle: t.xml:2: <NOM_USAGE>: an unexpected attribute (a name of 6 letters): unquoted or missing value"},
+		{"unknown attribute of one letter", teacher + "<PRENOM J</PRENOM>",
+			"siecle: t.xml:2: <PRENOM>: an unexpected attribute (a name of 1 letter) without ="},
+		{"attribute given twice", `<BEE_ELEVES><DONNEES><ELEVES><ELEVE ELEVE_ID="1" ELEVE_ID="2">`,
+			"siecle: t.xml:1: <ELEVE>: attribute ELEVE_ID given twice"},
+		{"characters in an end tag", teacher + "<PRENOM>Luc</PRENOM Luc>",
+			"siecle: t.xml:2: <PRENOM>: invalid characters after the name of </PRENOM>"},
+		{"characters in an unknown end tag", teacher + "<PRENOM>Luc</Luc Luc>",
+			"siecle: t.xml:2: <PRENOM>: invalid characters after the name of an unexpected end tag (a name of 3 letters)"},
+		{"slash in an unknown start tag", pupil + "<DUPONT/x>",
+			"siecle: t.xml:2: <ELEVE>: expected /> in the start tag of an unexpected element (a name of 6 letters)"},
+		{"unknown end tag after the root", "<BEE_STRUCTURES/>\n</NGUYEN>",
+			"siecle: t.xml:2: an unexpected end tag (a name of 6 letters) without a start tag"},
+		{"end tag after the root", "<BEE_STRUCTURES/>\n</DONNEES>",
+			"siecle: t.xml:2: end tag </DONNEES> without a start tag"},
+		{"second root", "<BEE_STRUCTURES/>\n<NGUYEN/>",
+			"siecle: t.xml:2: a second root element: an XML file has only one"},
+		{"truncated inside an unknown element", pupil + "<NGUYEN>",
+			"siecle: t.xml:2: unexpected end of file: element not closed, the file is truncated (re-download it)"},
+		{"entity in a private value", pupil + "<NOM_DE_FAMILLE>NGU&YEN;</NOM_DE_FAMILLE>",
+			"siecle: t.xml:2: <NOM_DE_FAMILLE>: invalid entity or character reference: only &lt; &gt; &amp; &apos; &quot; and &#...; are allowed"},
+		{"entity after a private value, before the next start tag", "<BEE_COMMUN><DONNEES><UAJ><NOM_RESP/>D&ARTAGNAN;</NOM_RESP>",
+			"siecle: t.xml:1: <UAJ>: invalid entity or character reference: only &lt; &gt; &amp; &apos; &quot; and &#...; are allowed"},
+		{"entity after the next start tag", "<BEE_COMMUN><DONNEES><UAJ><NOM_RESP/><QUAL_RESP>&eacute;</QUAL_RESP>",
+			`siecle: t.xml:1: <QUAL_RESP>: value "&eacute;": invalid entity or character reference: only &lt; &gt; &amp; &apos; &quot; and &#...; are allowed`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := readStream(context.Background(), strings.NewReader(tc.doc), "t.xml", &Options{})
+			require.Error(t, err)
+			require.ErrorIs(t, err, ErrSyntax)
+			if got := err.Error(); got != tc.want {
+				t.Errorf("message\n%s\nwant\n%s", got, tc.want)
 			}
 		})
 	}

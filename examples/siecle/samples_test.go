@@ -80,7 +80,7 @@ func TestSamplesRefusedByOpen(t *testing.T) {
 	}
 	_, f := fixtureDir(t, nil)
 	f.Eleves = path
-	_, err := Open(context.Background(), f, Options{})
+	_, err := Open(context.Background(), f, numenOpts(f))
 	require.ErrorIs(t, err, ErrValue)
 	require.ErrorContains(t, err, `<PARAMETRES/UAJ>: value "123ABC": not a UAI`)
 }

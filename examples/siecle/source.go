@@ -3,6 +3,7 @@ package siecle
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +15,8 @@ import (
 )
 
 // Files names the exports [Open] reads: paths to plain XML files or to zip
-// archives holding one XML file each. Eleves and STS are required.
+// archives holding one XML file each. Eleves and STS are required. The
+// NUMEN file, which is not an export, is named by [Options].NUMEN.
 type Files struct {
 	// Eleves is ElevesSansAdresses.xml or ElevesAvecAdresses.xml (root
 	// BEE_ELEVES), or the zip SIECLE downloads it in. Required.
@@ -33,9 +35,6 @@ type Files struct {
 	// teachers, subjects, divisions, groups, services and professeurs
 	// principaux. Required.
 	STS string
-	// NUMEN is an optional CSV file giving teachers' NUMEN, which no
-	// export carries. See the package documentation for its format.
-	NUMEN string
 }
 
 // Source is the lsusync.Source of a set of SIECLE and STS-Web exports.
@@ -57,13 +56,13 @@ var (
 
 // Establishment implements lsusync.EstablishmentSource.
 func (s *Source) Establishment(ctx context.Context) (lsusync.Establishment, error) {
-	return s.est, ctx.Err()
+	return s.est, ctxErr(ctx)
 }
 
 // Teachers implements lsusync.TeacherSource: INDIVIDUS then SUPPLEANTS,
 // each key once.
 func (s *Source) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	return slices.Clone(s.teachers), nil
@@ -72,7 +71,7 @@ func (s *Source) Teachers(ctx context.Context) ([]lsusync.Teacher, error) {
 // ClassCodes implements lsusync.ClassSource: the STS-Web divisions in file
 // order, then the Structures.xml divisions STS-Web lacks.
 func (s *Source) ClassCodes(ctx context.Context) ([]string, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	return slices.Clone(s.codes), nil
@@ -81,7 +80,7 @@ func (s *Source) ClassCodes(ctx context.Context) ([]string, error) {
 // Class implements lsusync.ClassSource. The returned value shares its
 // slices with the Source; callers must not modify them.
 func (s *Source) Class(ctx context.Context, code string) (lsusync.ClassData, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return lsusync.ClassData{}, err
 	}
 	c, ok := s.classes[code]
@@ -99,7 +98,7 @@ func (s *Source) SchoolYear() string { return s.year }
 // the exports and does not serve, as notices in French for the school's
 // staff, without personal data (see the package documentation, Notices).
 func (s *Source) Notices(ctx context.Context) ([]lsusync.Notice, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	ns := slices.Clone(s.notices)
@@ -110,7 +109,8 @@ func (s *Source) Notices(ctx context.Context) ([]lsusync.Notice, error) {
 }
 
 // Open reads and checks the exports named by f, each once and streaming,
-// and returns the Source they make. It refuses, with an [*Error] naming
+// and the NUMEN file that opts.NUMEN names, if any, and returns the
+// Source they make. It refuses, with an [*Error] naming
 // the file, the element, the line and the value, any file that is
 // malformed, of the wrong kind, or inconsistent with the others; see the
 // package documentation for the checks.
@@ -153,7 +153,7 @@ func Open(ctx context.Context, f Files, opts Options) (*Source, error) {
 		}
 		byKind[s.kind] = p
 	}
-	return build(byKind, f.NUMEN, nil, &opts)
+	return build(byKind, opts.NUMEN, nil, &opts)
 }
 
 // OpenDir reads every *.xml and *.zip file of dir (hidden files aside),
@@ -214,7 +214,8 @@ func OpenDir(ctx context.Context, dir string, opts Options) (*Source, error) {
 }
 
 // readAll reads the files concurrently and returns them in order, or the
-// error of the first failing file in that order.
+// error of the first failing file in that order. When ctx is done, the
+// error is ctx's (see ctxErr), whatever the files gave.
 func readAll(ctx context.Context, paths []string, o *Options) ([]*parsed, error) {
 	results := make([]*parsed, len(paths))
 	errs := make([]error, len(paths))
@@ -225,6 +226,9 @@ func readAll(ctx context.Context, paths []string, o *Options) ([]*parsed, error)
 		})
 	}
 	wg.Wait()
+	if err := ctxErr(ctx); err != nil {
+		return nil, fmt.Errorf("siecle: %w", err)
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -561,3 +565,19 @@ func uaiElem(k Kind) string {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// ctxErr returns nil while ctx is not done, else an error that matches
+// both ctx.Err() (context.Canceled or context.DeadlineExceeded) and
+// context.Cause(ctx), so that a caller who cancelled with a cause finds
+// it.
+func ctxErr(ctx context.Context) error {
+	err := ctx.Err()
+	if err == nil {
+		return nil
+	}
+	cause := context.Cause(ctx)
+	if errors.Is(cause, err) {
+		return cause
+	}
+	return fmt.Errorf("%w: %w", err, cause)
+}

@@ -150,8 +150,11 @@ type tokenizer struct {
 
 	// private is set by the readers while they read a part of the file
 	// whose values are personal data (a pupil, a teacher): errors then
-	// leave out the offending text.
-	private bool
+	// leave out the offending text. afterPrivate is set from the end of
+	// such a part to the next start tag: a damaged tag can leave a
+	// private value there (<NOM_RESP/>D'ARTAGNAN</NOM_RESP>).
+	private      bool
+	afterPrivate bool
 
 	// The current token, valid until the next call to next.
 	kind       tokKind
@@ -194,8 +197,8 @@ func newTokenizer(ctx context.Context, r io.Reader, file string, o *Options) *to
 // fill discards the consumed bytes and reads more input, growing the
 // buffer when a single token fills it.
 func (t *tokenizer) fill() error {
-	if err := t.ctx.Err(); err != nil {
-		return err
+	if err := ctxErr(t.ctx); err != nil {
+		return fmt.Errorf("siecle: %s: %w", t.file, err)
 	}
 	if t.pos > 0 {
 		t.lineBase = t.line(t.pos) - 1
@@ -242,8 +245,21 @@ func (t *tokenizer) line(p int) int {
 	return t.lineAt
 }
 
+// enterPrivate marks the start of a part of the file whose values are
+// personal data; the function it returns marks its end.
+func (t *tokenizer) enterPrivate() (leave func()) {
+	t.private = true
+	return t.leavePrivate
+}
+
+func (t *tokenizer) leavePrivate() { t.private, t.afterPrivate = false, true }
+
+// errAt returns the error at offset p of buf. elem must be a name of the
+// exports (see elemField), and a name read from the file is described in
+// msg with elemDesc, endTagDesc or attrDesc; value is left out in and
+// after a private part.
 func (t *tokenizer) errAt(p int, sentinel error, elem, value, msg string) *Error {
-	if t.private {
+	if t.private || t.afterPrivate {
 		value = ""
 	}
 	return &Error{File: t.file, Line: t.line(p), Element: elem, Value: value, Msg: msg, Err: sentinel}
@@ -256,16 +272,30 @@ func (t *tokenizer) strictErr(p int, sentinel error, elem, value, msg string) *E
 }
 
 func (t *tokenizer) syntaxErr(p int, msg string) *Error {
-	return t.errAt(p, ErrSyntax, t.openName(), "", msg)
+	return t.errAt(p, ErrSyntax, t.openElem(), "", msg)
 }
 
-// openName returns the name of the innermost open element, or "".
-func (t *tokenizer) openName() string {
+// openName returns the name of the innermost open element, or nil.
+func (t *tokenizer) openName() []byte {
 	if len(t.stack) == 0 {
-		return ""
+		return nil
 	}
-	return string(t.names[t.stack[len(t.stack)-1]:])
+	return t.names[t.stack[len(t.stack)-1]:]
 }
+
+// parentName returns the name of the element that holds the innermost
+// open element, or nil.
+func (t *tokenizer) parentName() []byte {
+	n := len(t.stack)
+	if n < 2 {
+		return nil
+	}
+	return t.names[t.stack[n-2]:t.stack[n-1]]
+}
+
+// openElem returns the innermost open element for Error.Element: its name
+// when it is one of the exports', else "".
+func (t *tokenizer) openElem() string { return elemField(t.openName()) }
 
 // prelude reads the byte-order mark and the XML declaration, and sets
 // the charset.
@@ -446,21 +476,26 @@ func (t *tokenizer) next() (tokKind, error) {
 			continue
 		case tokStart:
 			if t.rootDone {
-				return tokEOF, t.errAt(t.tokStart, ErrSyntax, string(t.name), "", "a second root element: an XML file has only one")
+				return tokEOF, t.errAt(t.tokStart, ErrSyntax, elemField(t.name), "", "a second root element: an XML file has only one")
 			}
 			t.rootSeen = true
 			if err := t.push(t.name); err != nil {
 				return tokEOF, err
 			}
+			t.afterPrivate = false
 			if t.selfClose {
 				t.pendingEnd = true
 			}
 		case tokEnd:
 			if len(t.stack) == 0 {
-				return tokEOF, t.syntaxErr(t.tokStart, fmt.Sprintf("end tag </%s> without a start tag", t.name))
+				what := endTagDesc(t.name)
+				if isFormatName(t.name) {
+					what = "end tag " + what
+				}
+				return tokEOF, t.syntaxErr(t.tokStart, what+" without a start tag")
 			}
-			if open := t.names[t.stack[len(t.stack)-1]:]; !bytes.Equal(open, t.name) {
-				return tokEOF, t.syntaxErr(t.tokStart, fmt.Sprintf("element <%s> closed by </%s>", open, t.name))
+			if open := t.openName(); !bytes.Equal(open, t.name) {
+				return tokEOF, t.syntaxErr(t.tokStart, fmt.Sprintf("%s closed by %s", elemDesc(open), endTagDesc(t.name)))
 			}
 			t.pop()
 			if len(t.stack) == 0 {
@@ -485,7 +520,7 @@ func (t *tokenizer) next() (tokKind, error) {
 
 func (t *tokenizer) push(name []byte) error {
 	if len(t.stack) >= t.maxDepth {
-		return t.strictErr(t.tokStart, ErrTooLarge, string(name), "", fmt.Sprintf("elements nested deeper than %d levels (Options.MaxDepth)", t.maxDepth))
+		return t.strictErr(t.tokStart, ErrTooLarge, elemField(name), "", fmt.Sprintf("elements nested deeper than %d levels (Options.MaxDepth)", t.maxDepth))
 	}
 	t.stack = append(t.stack, len(t.names))
 	t.names = append(t.names, name...)
@@ -500,7 +535,7 @@ func (t *tokenizer) pop() {
 
 func (t *tokenizer) truncated() error {
 	if len(t.stack) > 0 {
-		return t.errAt(t.tokStart, ErrSyntax, t.openName(), "", "unexpected end of file: the file is truncated (re-download it)")
+		return t.errAt(t.tokStart, ErrSyntax, t.openElem(), "", "unexpected end of file: the file is truncated (re-download it)")
 	}
 	return t.errAt(t.tokStart, ErrSyntax, "", "", "unexpected end of file inside markup: the file is truncated (re-download it)")
 }
@@ -508,7 +543,7 @@ func (t *tokenizer) truncated() error {
 func (t *tokenizer) atEOF() error {
 	t.tokStart = t.end
 	if len(t.stack) > 0 {
-		return t.errAt(t.end, ErrSyntax, t.openName(), "", "unexpected end of file: element not closed, the file is truncated (re-download it)")
+		return t.errAt(t.end, ErrSyntax, t.openElem(), "", "unexpected end of file: element not closed, the file is truncated (re-download it)")
 	}
 	if !t.rootSeen {
 		return t.errAt(t.end, ErrSyntax, "", "", "no root element: the file is empty or is not XML")
@@ -575,7 +610,7 @@ func (t *tokenizer) scanText(b []byte) (int, error) {
 }
 
 func (t *tokenizer) illegal(p int, r rune) error {
-	return t.errAt(p, ErrSyntax, t.openName(), fmt.Sprintf("%U", r), "a character that XML does not allow")
+	return t.errAt(p, ErrSyntax, t.openElem(), fmt.Sprintf("%U", r), "a character that XML does not allow")
 }
 
 // high checks the non-ASCII character at b[0]. In UTF-8 it must be a
@@ -589,7 +624,7 @@ func (t *tokenizer) high(b []byte, p int, final bool) (int, error) {
 	r, size := utf8.DecodeRune(b)
 	if t.cs.isUTF8() {
 		if r == utf8.RuneError && size == 1 {
-			return 0, t.errAt(p, ErrEncoding, t.openName(), fmt.Sprintf("0x%02X", b[0]),
+			return 0, t.errAt(p, ErrEncoding, t.openElem(), fmt.Sprintf("0x%02X", b[0]),
 				"a byte that is not valid UTF-8: the file has no encoding declaration (or declares UTF-8) but is not UTF-8; "+
 					"SIECLE exports declare ISO-8859-15, re-download the export and use it unchanged")
 		}
@@ -624,7 +659,7 @@ func (t *tokenizer) checkRef(b []byte, p int) (int, error) {
 		if e := bytes.IndexAny(ref, " \t\r\n<"); e > 0 {
 			ref = ref[:e]
 		}
-		return -1, t.errAt(p, ErrSyntax, t.openName(), string(ref), "invalid entity or character reference: only &lt; &gt; &amp; &apos; &quot; and &#...; are allowed")
+		return -1, t.errAt(p, ErrSyntax, t.openElem(), string(ref), "invalid entity or character reference: only &lt; &gt; &amp; &apos; &quot; and &#...; are allowed")
 	}
 	if !isInCharacterRange(r) {
 		return -1, t.illegal(p, r)
@@ -727,12 +762,12 @@ func (t *tokenizer) scanName(b []byte, i int, elem bool, what string) (int, erro
 	}
 	if j == i || !isNameStart(b[i]) {
 		if j > i && b[i] >= utf8.RuneSelf {
-			return 0, t.strictErr(t.tokStart+i, ErrSyntax, t.openName(), "", "a non-ASCII character in an XML name")
+			return 0, t.strictErr(t.tokStart+i, ErrSyntax, t.openElem(), "", "a non-ASCII character in an XML name")
 		}
 		return 0, t.syntaxErr(t.tokStart+i, "expected "+what)
 	}
 	if any&nHigh != 0 {
-		return 0, t.strictErr(t.tokStart+i, ErrSyntax, t.openName(), "", "a non-ASCII character in an XML name")
+		return 0, t.strictErr(t.tokStart+i, ErrSyntax, t.openElem(), "", "a non-ASCII character in an XML name")
 	}
 	if elem && any&nColon != 0 && bytes.Count(b[i:j], []byte{':'}) > 1 {
 		return 0, t.syntaxErr(t.tokStart+i, "expected "+what)
@@ -757,7 +792,7 @@ func (t *tokenizer) scanMarkup(b []byte) (int, error) {
 		var j int
 		if n := len(t.stack); n > 0 {
 			// Fast path: the end tag of the open element.
-			open := t.names[t.stack[n-1]:]
+			open := t.openName()
 			if e := 2 + len(open); e < len(b) && nameCls[b[e]] == 0 && string(b[2:e]) == string(open) {
 				j = e
 			}
@@ -775,7 +810,7 @@ func (t *tokenizer) scanMarkup(b []byte) (int, error) {
 			return 0, nil
 		}
 		if b[j] != '>' {
-			return 0, t.syntaxErr(t.tokStart+j, fmt.Sprintf("invalid characters between </%s and >", t.name))
+			return 0, t.syntaxErr(t.tokStart+j, fmt.Sprintf("invalid characters after the name of %s", endTagDesc(t.name)))
 		}
 		t.kind = tokEnd
 		return j + 1, nil
@@ -891,7 +926,7 @@ func (t *tokenizer) scanStart(b []byte) (int, error) {
 				return 0, nil
 			}
 			if b[j+1] != '>' {
-				return 0, t.syntaxErr(t.tokStart+j, fmt.Sprintf("expected /> in element <%s>", t.name))
+				return 0, t.syntaxErr(t.tokStart+j, fmt.Sprintf("expected /> in the start tag of %s", elemDesc(t.name)))
 			}
 			t.kind, t.selfClose = tokStart, true
 			return j + 2, nil
@@ -906,7 +941,7 @@ func (t *tokenizer) scanStart(b []byte) (int, error) {
 			return 0, nil
 		}
 		if b[j] != '=' {
-			return 0, t.errAt(t.tokStart+j, ErrSyntax, string(t.name), "", fmt.Sprintf("attribute %s without =", a.name))
+			return 0, t.errAt(t.tokStart+j, ErrSyntax, elemField(t.name), "", attrDesc(a.name)+" without =")
 		}
 		j = skipSpace(b, j+1)
 		if j >= len(b) {
@@ -914,7 +949,7 @@ func (t *tokenizer) scanStart(b []byte) (int, error) {
 		}
 		q := b[j]
 		if q != '"' && q != '\'' {
-			return 0, t.errAt(t.tokStart+j, ErrSyntax, string(t.name), "", fmt.Sprintf("attribute %s: unquoted or missing value", a.name))
+			return 0, t.errAt(t.tokStart+j, ErrSyntax, elemField(t.name), "", attrDesc(a.name)+": unquoted or missing value")
 		}
 		j++
 		start := j
@@ -933,7 +968,7 @@ func (t *tokenizer) scanStart(b []byte) (int, error) {
 				}
 				j++
 			case cLT:
-				return 0, t.errAt(t.tokStart+j, ErrSyntax, string(t.name), "", fmt.Sprintf("attribute %s: unescaped < in the value", a.name))
+				return 0, t.errAt(t.tokStart+j, ErrSyntax, elemField(t.name), "", attrDesc(a.name)+": unescaped < in the value")
 			case cAmp:
 				n, err := t.checkRef(b[j:], t.tokStart+j)
 				if n <= 0 {
@@ -962,7 +997,7 @@ func (t *tokenizer) scanStart(b []byte) (int, error) {
 		j++
 		for _, o := range t.attrs {
 			if bytes.Equal(o.name, a.name) {
-				return 0, t.errAt(t.tokStart, ErrSyntax, string(t.name), "", fmt.Sprintf("attribute %s given twice", a.name))
+				return 0, t.errAt(t.tokStart, ErrSyntax, elemField(t.name), "", attrDesc(a.name)+" given twice")
 			}
 		}
 		t.attrs = append(t.attrs, a)
@@ -1032,8 +1067,8 @@ func (t *tokenizer) value() ([]byte, error) {
 		case tokEnd:
 			return trimSpace(t.val), nil
 		case tokStart:
-			return nil, t.errAt(t.tokStart, ErrSyntax, string(t.name), "",
-				fmt.Sprintf("unexpected element inside <%s>, which holds a value", t.names[t.stack[len(t.stack)-2]:]))
+			return nil, t.errAt(t.tokStart, ErrSyntax, elemField(t.name), "",
+				fmt.Sprintf("%s inside %s, which holds a value", unexpectedDesc(t.name), elemDesc(t.parentName())))
 		}
 	}
 }
@@ -1074,8 +1109,7 @@ func (t *tokenizer) fastValue(decode bool) ([]byte, bool) {
 		}
 		text, flags = t.text, t.textFlags
 	}
-	top := t.stack[len(t.stack)-1]
-	open := t.names[top:]
+	open := t.openName()
 	e := n + 2 + len(open)
 	if e >= len(b) || b[n] != '<' || b[n+1] != '/' || b[e] != '>' || string(b[n+2:e]) != string(open) {
 		return nil, false

@@ -11,17 +11,18 @@ import (
 )
 
 // exportFlags are the flags that name the SIECLE and STS-Web exports: a
-// folder, or the files one by one.
+// folder, or the files one by one; and the NUMEN file.
 type exportFlags struct {
 	dir   string
 	files siecle.Files
+	numen string
 }
 
 // register defines the flags on fset; oneByOne adds the flags of the files
 // given one by one.
 func (e *exportFlags) register(fset *flag.FlagSet, oneByOne bool) {
 	fset.StringVar(&e.dir, "dir", "", "folder of the SIECLE and STS-Web exports, zipped or not")
-	fset.StringVar(&e.files.NUMEN, "numen", "", "CSV file of the teachers' NUMEN: type,id,numen (optional; with -dir, instead of the folder's numen.csv)")
+	fset.StringVar(&e.numen, "numen", "", "CSV file of the teachers' NUMEN: type,id,numen (optional; with -dir, instead of the folder's numen.csv)")
 	if !oneByOne {
 		return
 	}
@@ -54,9 +55,9 @@ func (c *cli) openExports(e *exportFlags) (*siecle.Source, string, error) {
 	var src *siecle.Source
 	var err error
 	if e.dir != "" {
-		src, err = siecle.OpenDir(c.ctx, e.dir, siecle.Options{NUMEN: e.files.NUMEN})
+		src, err = siecle.OpenDir(c.ctx, e.dir, siecle.Options{NUMEN: e.numen})
 	} else {
-		src, err = siecle.Open(c.ctx, e.files, siecle.Options{})
+		src, err = siecle.Open(c.ctx, e.files, siecle.Options{NUMEN: e.numen})
 	}
 	if err == nil {
 		return src, "", nil

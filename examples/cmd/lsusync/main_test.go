@@ -1,11 +1,15 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +22,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
+	"github.com/lsusync/lsusync/examples/siecle"
 )
 
 // envRunMain makes the test binary run the command's main, so that the
@@ -289,7 +294,12 @@ func storeVariant(t *testing.T, edit func(*lsusync.Snapshot)) string {
 	return path
 }
 
+// TestRefusals runs one refused sync per refusal: the command exits 3,
+// prints no report, says why on stderr, shows none of the personal values
+// of the sample exports nor those a case puts in them, and leaves the
+// store file as it was, byte for byte.
 func TestRefusals(t *testing.T) {
+	personal := samplePersonalValues(t)
 	for _, tc := range []struct {
 		name  string
 		store func(t *testing.T) string
@@ -297,6 +307,7 @@ func TestRefusals(t *testing.T) {
 		first bool     // select the sample's first class
 		exec  bool     // run a process, as a user does (else run in this process)
 		want  []string // in stderr
+		not   []string // in neither stdout nor stderr: the personal values the case puts in the exports
 	}{
 		{
 			name: "periods missing",
@@ -381,10 +392,56 @@ func TestRefusals(t *testing.T) {
 			args:  []string{"-dir", "../../siecle/testdata/damaged"},
 			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "Communs.xml:2: <BEE_COMMUNX>: unknown root element", "BEE_COMMUN, BEE_STRUCTURES"},
 		},
+		{
+			name:  "damaged Structures.xml in the folder",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, "Structures.zip", "BEE_STRUCTURES", "BEE_STRUCTURESX")},
+			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
+				"Structures.zip:Structures.xml:2: <BEE_STRUCTURESX>: unknown root element", "re-download it"},
+		},
+		{
+			name:  "damaged Nomenclature.xml in the folder",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, "Nomenclature.zip", "BEE_NOMENCLATURES", "BEE_NOMENCLATURESX")},
+			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
+				"Nomenclature.zip:Nomenclature.xml:2: <BEE_NOMENCLATURESX>: unknown root element", "re-download it"},
+		},
+		{
+			name:  "birth date written YYYY-MM-DD",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, elevesZip, "<DATE_NAISS>02/01/2014<", "<DATE_NAISS>2014-07-10<")},
+			exec:  true,
+			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
+				elevesZip + ":ElevesSansAdresses.xml:19: <DATE_NAISS> (ELEVE_ID=\"148799\")", "written YYYY-MM-DD (the STS-Web form) instead of DD/MM/YYYY"},
+			not: []string{"2014-07-10", "10/07/2014", "2014"},
+		},
+		{
+			name:  "impossible birth date",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, elevesZip, "<DATE_NAISS>05/03/2012<", "<DATE_NAISS>31/02/2012<")},
+			want: []string{elevesZip + ":ElevesSansAdresses.xml:57: <DATE_NAISS> (ELEVE_ID=\"148803\")",
+				"not a date DD/MM/YYYY: day 31 does not exist in February"},
+			not: []string{"31/02/2012", "2012"},
+		},
+		{
+			name:  "mangled tag around a pupil's name",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, elevesZip, "<NOM_DE_FAMILLE>NGUYEN</NOM_DE_FAMILLE>", "<NOM_DE_FAMILLE NGUYEN</NOM_DE_FAMILLE>")},
+			exec:  true,
+			want: []string{elevesZip + ":ElevesSansAdresses.xml:33: <NOM_DE_FAMILLE>",
+				"an unexpected attribute (a name of 6 letters) without ="},
+		},
+		{
+			name:  "pupil's name as an end tag",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, elevesZip, "<NOM_DE_FAMILLE>MOREL</NOM_DE_FAMILLE>", "<NOM_DE_FAMILLE>MOREL</MOREL>")},
+			want: []string{elevesZip + ":ElevesSansAdresses.xml:52: <NOM_DE_FAMILLE>",
+				"element <NOM_DE_FAMILLE> closed by an unexpected end tag (a name of 5 letters)"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := tc.store(t)
-			before, _ := os.ReadFile(store)
+			before := storeState(t, store)
 			args := []string{"sync", "-store", store}
 			if !slices.Contains(tc.args, "-dir") {
 				args = append(args, "-dir", changedDir)
@@ -406,12 +463,120 @@ func TestRefusals(t *testing.T) {
 					t.Errorf("stderr %q does not contain %q", r.stderr, w)
 				}
 			}
-			after, _ := os.ReadFile(store)
-			if !bytes.Equal(before, after) {
-				t.Error("a refused sync changed the store file")
+			for _, v := range append(tc.not, personal...) {
+				if strings.Contains(r.stdout+r.stderr, v) {
+					t.Errorf("the output shows the personal value %q:\nstdout: %s\nstderr: %s", v, r.stdout, r.stderr)
+				}
+			}
+			if after := storeState(t, store); after != before {
+				t.Errorf("a refused sync changed the store's folder:\nbefore %s\nafter  %s", before, after)
 			}
 		})
 	}
+}
+
+// elevesZip is the zip of ElevesSansAdresses.xml in the sample exports.
+const elevesZip = "ExportXML_ElevesSansAdresses.zip"
+
+// storeState describes the store file and its folder: the store's bytes
+// (their SHA-256), or that it does not exist, and the other files of the
+// folder but the lock sidecar that opening a store creates. A refused
+// sync must leave it as it was: no byte written, no temporary file left.
+func storeState(t *testing.T, store string) string {
+	t.Helper()
+	state := "store absent"
+	switch b, err := os.ReadFile(store); {
+	case err == nil:
+		state = fmt.Sprintf("store %d bytes, sha256 %x", len(b), sha256.Sum256(b))
+	case !errors.Is(err, fs.ErrNotExist):
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(filepath.Dir(store))
+	require.NoError(t, err)
+	for _, e := range entries {
+		if n := e.Name(); n != filepath.Base(store) && n != filepath.Base(store)+".lock" {
+			state += ", " + n
+		}
+	}
+	return state
+}
+
+// editedExports copies the sample exports of changedDir into a new
+// folder, the XML file of the zip named zipName edited: old replaced by
+// new, which must be there. It returns the folder.
+func editedExports(t *testing.T, zipName, old, new string) string {
+	t.Helper()
+	dir := t.TempDir()
+	entries, err := os.ReadDir(changedDir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		copyFile(t, filepath.Join(changedDir, e.Name()), filepath.Join(dir, e.Name()))
+	}
+	path := filepath.Join(dir, zipName)
+	zr, err := zip.OpenReader(path)
+	require.NoError(t, err)
+	defer zr.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	edited := false
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		require.NoError(t, rc.Close())
+		if strings.HasSuffix(f.Name, ".xml") && bytes.Contains(b, []byte(old)) {
+			b, edited = bytes.Replace(b, []byte(old), []byte(new), 1), true
+		}
+		w, err := zw.Create(f.Name)
+		require.NoError(t, err)
+		_, err = w.Write(b)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	require.True(t, edited, "%s holds no %q", zipName, old)
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	return dir
+}
+
+// samplePersonalValues returns the personal data of the sample exports of
+// changedDir, as written and as read: the pupils' names, first names,
+// INEs and birth dates (from every pupil of ElevesSansAdresses.xml, in a
+// class or not), the teachers' names and first names, the head's name.
+// No refusal may show one.
+func samplePersonalValues(t *testing.T) []string {
+	t.Helper()
+	ctx := context.Background()
+	zr, err := zip.OpenReader(filepath.Join(changedDir, elevesZip))
+	require.NoError(t, err)
+	defer zr.Close()
+	require.Len(t, zr.File, 1)
+	rc, err := zr.File[0].Open()
+	require.NoError(t, err)
+	defer rc.Close()
+	pupils, err := siecle.ReadEleves(ctx, rc, zr.File[0].Name, siecle.Options{})
+	require.NoError(t, err)
+	require.NotEmpty(t, pupils.Enrolments)
+	var vals []string
+	for _, e := range pupils.Enrolments {
+		p := e.Student
+		vals = append(vals, p.LastName, p.UsageName, p.FirstName, p.FirstName2, p.FirstName3, p.INE)
+		if d := p.BirthDate; !d.IsZero() {
+			vals = append(vals, fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year), d.String())
+		}
+	}
+	src, err := siecle.OpenDir(ctx, changedDir, siecle.Options{})
+	require.NoError(t, err)
+	teachers, err := src.Teachers(ctx)
+	require.NoError(t, err)
+	for _, tc := range teachers {
+		vals = append(vals, tc.LastName, tc.FirstName, tc.NUMEN)
+	}
+	est, err := src.Establishment(ctx)
+	require.NoError(t, err)
+	vals = append(vals, est.HeadName)
+	slices.Sort(vals)
+	return slices.DeleteFunc(slices.Compact(vals), func(v string) bool { return v == "" })
 }
 
 // firstClass returns the code of the sample's first class.

@@ -83,7 +83,7 @@ func (c *cli) runServe(args []string) int {
 	c.clearProgress()
 
 	log := slog.New(slog.NewTextHandler(c.stderr, nil))
-	dir, numen := exports.dir, exports.files.NUMEN
+	dir, numen := exports.dir, exports.numen
 	open := func(ctx context.Context) (lsusync.Source, error) {
 		return siecle.OpenDir(ctx, dir, siecle.Options{NUMEN: numen})
 	}
