@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -46,6 +47,16 @@ func TestHelp(t *testing.T) {
 	if r.stdout != "" || !strings.Contains(r.stderr, `Run "lsusync sync -h" for help.`) {
 		t.Errorf("usage error: stdout %q, stderr %q", r.stdout, r.stderr)
 	}
+	// The flag's error is said once, by the command.
+	want := "lsusync sync: flag provided but not defined: -dry-runn\nRun \"lsusync sync -h\" for help.\n"
+	if r.stderr != want {
+		t.Errorf("usage error: stderr %q, want %q", r.stderr, want)
+	}
+	r = lsusyncRun(t, "init", "-periods", "x")
+	r.require(t, 2)
+	if n := strings.Count(r.stderr, "invalid value"); n != 1 {
+		t.Errorf("a bad flag value is said %d times, want once:\n%s", n, r.stderr)
+	}
 }
 
 func TestVersion(t *testing.T) {
@@ -53,6 +64,25 @@ func TestVersion(t *testing.T) {
 	r.require(t, 0)
 	if !regexp.MustCompile(`^lsusync \S+( [0-9a-f]{12})? go1\.\d+`).MatchString(r.stdout) {
 		t.Errorf("lsusync -version = %q", r.stdout)
+	}
+	const rev = "ee723e93ba79f3c1d2a0b4e5f6a7b8c9d0e1f2a3"
+	for _, tc := range []struct {
+		version, revision, want string
+	}{
+		{"v0.1.0", "", "v0.1.0 go1.26.0"},
+		{"v0.1.0", rev, "v0.1.0 ee723e93ba79 go1.26.0"},
+		// A checkout build's pseudo-version holds the revision: once.
+		{"v0.0.0-20261205101010-ee723e93ba79+dirty", rev, "v0.0.0-20261205101010-ee723e93ba79+dirty go1.26.0"},
+		{"", rev, "(devel) ee723e93ba79 go1.26.0"},
+		{"(devel)", "", "(devel) go1.26.0"},
+	} {
+		bi := &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: tc.version}}
+		if tc.revision != "" {
+			bi.Settings = []debug.BuildSetting{{Key: "vcs.revision", Value: tc.revision}, {Key: "vcs.modified", Value: "true"}}
+		}
+		if got := versionOf(bi); got != tc.want {
+			t.Errorf("versionOf(%q, %q) = %q, want %q", tc.version, tc.revision, got, tc.want)
+		}
 	}
 }
 

@@ -46,6 +46,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -170,12 +171,20 @@ func version() string {
 	if !ok {
 		return "(unknown version)"
 	}
+	return versionOf(bi)
+}
+
+// versionOf returns the version that bi describes: the module version,
+// then the revision unless the version already holds it (a pseudo-version
+// of a checkout build, v0.0.0-20261206120000-0123456789ab+dirty), then
+// the Go version.
+func versionOf(bi *debug.BuildInfo) string {
 	v := bi.Main.Version
 	if v == "" {
 		v = "(devel)"
 	}
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 && !strings.Contains(v, s.Value[:12]) {
 			v += " " + s.Value[:12]
 		}
 	}
@@ -225,7 +234,9 @@ func (c *cli) interrupted() (int, bool) {
 // parse parses the flags of a command. On -h it prints help to stdout;
 // ok false means stop with code.
 func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, ok bool) {
-	fset.SetOutput(c.stderr)
+	// The flag package prints a parsing error before returning it: it
+	// would be printed twice.
+	fset.SetOutput(io.Discard)
 	fset.Usage = func() {}
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -236,7 +247,7 @@ func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, o
 			fmt.Fprint(c.stdout, "\n"+exitStatuses)
 			return exitOK, false
 		}
-		return c.usageErr(fset.Name(), "%v", err), false // the flag package printed the error too
+		return c.usageErr(fset.Name(), "%v", err), false
 	}
 	if fset.NArg() > 0 {
 		return c.usageErr(fset.Name(), "unexpected arguments: %q", fset.Args()), false
