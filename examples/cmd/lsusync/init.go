@@ -15,7 +15,7 @@ import (
 const initHelp = `lsusync init: create an LSU store from the SIECLE and STS-Web exports.
 
 Usage:
-  lsusync init -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY]
+  lsusync init -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
 
 It creates the store file with the establishment and every class of the
 exports, set up with the periods of the school year (trimesters, or

@@ -4,8 +4,8 @@
 //
 // Usage:
 //
-//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY]
-//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json]
+//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
+//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
@@ -38,9 +38,8 @@
 // exits with 130 (143 for SIGTERM). Each of the command's stores writes
 // a synchronisation at once, at its end, so an interrupted one writes
 // nothing, and an interrupted init leaves no file store behind; a sync
-// interrupted once its changes are written ends as if it had not been.
-// (With a store that writes class by class, the classes written before
-// the interruption stay written: the report says which, and is printed.)
+// interrupted once its changes are written ends as if the signal had come
+// after it, with its report.
 //
 // Exit status: 0 success (warnings included); 1 the report has errors or
 // the store could not be written; 2 usage error; 3 refused, nothing
@@ -87,8 +86,8 @@ const usage = `lsusync performs the LSU "Synchronisation Base Élèves" from the
 STS-Web exports of an establishment.
 
 Usage:
-  lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY]
-  lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json]
+  lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
+  lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
   lsusync classes   -store lsu.json [-dir EXPORTS]
   lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
   lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
