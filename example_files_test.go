@@ -36,8 +36,8 @@ func Example_siecleExports() {
 	defer store.Close()
 
 	day := time.Date(2025, time.December, 15, 9, 0, 0, 0, time.UTC) // the export's date
-	sync := lsusync.New(src, store, lsusync.Options{Now: func() time.Time { return day }})
-	report, err := sync.Sync(ctx)
+	syncer := lsusync.New(src, store, lsusync.Options{Now: func() time.Time { return day }})
+	report, err := syncer.Sync(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -32,6 +32,15 @@
 //     attribute on Windows) is never replaced: opening it for writing
 //     fails with [ErrReadOnly], and the file is left as it was; it can
 //     still be opened read only;
+//   - a store in a folder that this user may not write, or on a file
+//     system mounted read-only (a backup, a CD, a share), cannot be
+//     written, since every write makes a new file in the folder: opening
+//     it for writing fails with [ErrFolderReadOnly], naming the folder. It
+//     can still be opened read only, even when its lock file cannot be
+//     created there: such a reader takes no lock, and needs none to see a
+//     whole file, since a writer never changes the store file in place
+//     but renames a new one over it; the reader reads the file it opened,
+//     the old one or the new one, whole;
 //   - a symbolic link to the store file is followed, not replaced;
 //   - a corrupt, truncated or future-version file is refused with a
 //     [*FileError] naming the file and, for a syntax error, the line,
@@ -62,8 +71,15 @@ var (
 	ErrBusy = errors.New("filestore: store is in use by another process")
 	// ErrReadOnly reports a store file opened for writing that its user
 	// made read-only, or that this user may not write: it is not
-	// replaced. Open it with Options.ReadOnly to read it.
+	// replaced. Open it with Options.ReadOnly to read it. A store whose
+	// folder is read-only matches it too, with ErrFolderReadOnly.
 	ErrReadOnly = errors.New("filestore: store file is read-only")
+	// ErrFolderReadOnly reports a store opened or created for writing in
+	// a folder that this user may not write, or on a file system mounted
+	// read-only: the store file cannot be replaced by a new one there,
+	// nor its lock file made. The error names the folder. Open the store
+	// with Options.ReadOnly to read it.
+	ErrFolderReadOnly = errors.New("filestore: the store's folder is read-only")
 	// ErrCorrupt reports a file that is not a well-formed store file:
 	// wrong syntax, truncated, unknown or missing members, invalid
 	// content. Such a file is never overwritten.
@@ -80,7 +96,9 @@ var (
 type Options struct {
 	// ReadOnly opens the store for reading: the lock is shared, so that
 	// several readers may hold it at once but no writer, and every write
-	// fails with ErrClosed.
+	// fails with ErrClosed. When the lock file does not exist and cannot
+	// be created, the folder or its file system being read-only, the
+	// store is read without the lock (see the package documentation).
 	ReadOnly bool
 	// Progress, when not nil, is called from time to time while Open
 	// decodes the file, with the bytes decoded so far and the file's
@@ -97,7 +115,7 @@ type Store struct {
 	mem  *memory.Store
 
 	mu       sync.Mutex   // guards the fields below and the file writes
-	lock     *flock.Flock // nil once closed
+	lock     *flock.Flock // nil once closed, or for a reader without a lock
 	readOnly bool
 	broken   error // a write failed after the rename: reopen the store
 	writes   int   // files written since Open, for the tests
@@ -115,7 +133,8 @@ var (
 //   - an error wrapping fs.ErrNotExist when there is no such file, naming
 //     the folder when the folder is what is missing;
 //   - an error wrapping [ErrReadOnly] when the store is opened for writing
-//     and the file is read-only;
+//     and the file is read-only, and [ErrFolderReadOnly] too when its
+//     folder is;
 //   - an error wrapping [ErrBusy] when another Store holds the lock;
 //   - a [*FileError] when the file is not a valid store file.
 //
@@ -134,20 +153,25 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	lock, err := lockFile(path, !opts.ReadOnly)
-	if err != nil {
+	switch {
+	case err != nil && opts.ReadOnly && lockDenied(path, err):
+		lock = nil // a read-only folder: read without the lock
+	case err != nil:
 		return nil, err
 	}
 	s, err := open(path, lock, opts)
 	if err != nil {
-		lock.Close()
+		if lock != nil {
+			lock.Close()
+		}
 		return nil, err
 	}
 	return s, nil
 }
 
 // checkFile checks that path is a store file Open may open: it exists,
-// in a folder that exists, it is a regular file and, for writing, it is
-// not read-only.
+// in a folder that exists, it is a regular file and, for writing, neither
+// it nor its folder is read-only.
 func checkFile(path string, write bool) error {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -156,11 +180,42 @@ func checkFile(path string, write bool) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("filestore: %s: not a store file (mode %v)", path, fi.Mode())
 	}
-	if write {
-		return checkWritable(path, fi)
+	if !write {
+		return nil
+	}
+	if err := checkFolder(path); err != nil {
+		return err
+	}
+	return checkWritable(path, fi)
+}
+
+// checkFolder returns an error wrapping ErrFolderReadOnly when the folder
+// of the store file at path is one where this user may not write, as far
+// as the system tells before trying.
+func checkFolder(path string) error {
+	dir := filepath.Dir(path)
+	if reason := folderReadOnlyReason(dir); reason != "" {
+		return &folderError{path: path, dir: dir, reason: reason}
 	}
 	return nil
 }
+
+// folderError reports a store whose folder this user may not write. It
+// matches ErrFolderReadOnly and ErrReadOnly.
+type folderError struct {
+	path, dir, reason string
+	err               error // the system's error, if any
+}
+
+func (e *folderError) Error() string {
+	return fmt.Sprintf("filestore: %s: the folder %s is read-only (%s)", e.path, e.dir, e.reason)
+}
+
+func (e *folderError) Is(target error) bool {
+	return target == ErrFolderReadOnly || target == ErrReadOnly
+}
+
+func (e *folderError) Unwrap() error { return e.err }
 
 // checkWritable returns an error wrapping ErrReadOnly when the store file
 // at path, of info fi, must not be replaced.
@@ -203,7 +258,9 @@ func open(path string, lock *flock.Flock, opts Options) (*Store, error) {
 // Create creates a new store file at path holding snap, and returns the
 // Store open on it. It refuses, with an error wrapping fs.ErrExist, to
 // replace an existing file; returns an error wrapping fs.ErrNotExist,
-// naming the folder, when the folder does not exist; and returns an error
+// naming the folder, when the folder does not exist, and one wrapping
+// [ErrFolderReadOnly], naming it, when this user may not write there; and
+// returns an error
 // wrapping lsusync.ErrInvalid when snap is not a valid store content
 // (duplicate keys, a pupil of an unknown class, an invalid period...).
 func Create(path string, snap lsusync.Snapshot) (*Store, error) {
@@ -224,6 +281,9 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 	}
 	if _, err := os.Stat(filepath.Dir(path)); err != nil {
 		return nil, statError(path, err)
+	}
+	if err := checkFolder(path); err != nil {
+		return nil, err
 	}
 	lock, err := lockFile(path, true)
 	if err != nil {
@@ -276,7 +336,10 @@ func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot, memos map[st
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// The user may have made the file read-only since Open.
+	// The user may have made the file or its folder read-only since Open.
+	if err := checkFolder(s.path); err != nil {
+		return err
+	}
 	if fi, err := os.Stat(s.path); err == nil {
 		if err := checkWritable(s.path, fi); err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/gofrs/flock"
 )
@@ -27,6 +29,11 @@ func lockFile(path string, exclusive bool) (*flock.Flock, error) {
 	ok, err := try()
 	var pe *fs.PathError
 	switch {
+	case err != nil && exclusive && lockDenied(path, err):
+		// The folder refuses the lock file: say so of the folder, which
+		// the user knows, rather than of the lock file.
+		dir := filepath.Dir(path)
+		return nil, &folderError{path: path, dir: dir, reason: lockDeniedReason(err), err: err}
 	case errors.As(err, &pe): // names the lock file
 		return nil, fmt.Errorf("filestore: %s: taking the lock: %w", path, err)
 	case err != nil:
@@ -35,4 +42,26 @@ func lockFile(path string, exclusive bool) (*flock.Flock, error) {
 		return nil, fmt.Errorf("%w: %s", ErrBusy, path)
 	}
 	return l, nil
+}
+
+// lockDenied reports whether err, the failure to take the lock of the
+// store file at path, is the refusal of its folder or file system to
+// create the lock file: the lock file does not exist, and this user may
+// not create files in the folder, or its file system is mounted
+// read-only.
+func lockDenied(path string, err error) bool {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || !(errors.Is(err, fs.ErrPermission) || isReadOnlyFS(err)) {
+		return false
+	}
+	_, serr := os.Lstat(path + ".lock")
+	return errors.Is(serr, fs.ErrNotExist)
+}
+
+// lockDeniedReason says why the lock file could not be created.
+func lockDeniedReason(err error) string {
+	if isReadOnlyFS(err) {
+		return "its file system is mounted read-only"
+	}
+	return "this user may not create files in it"
 }

@@ -37,7 +37,7 @@ func TestSyncWritesOnce(t *testing.T) {
 	defer s.Close()
 	today := e.Config.Today
 	noon := time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
-	sync := func(dry bool) *lsusync.Report {
+	syncOnce := func(dry bool) *lsusync.Report {
 		rep, err := lsusync.New(changed.Source(), s, lsusync.Options{DryRun: dry, Now: func() time.Time { return noon }}).Sync(ctx)
 		require.NoError(t, err)
 		require.NoError(t, rep.Err())
@@ -45,13 +45,13 @@ func TestSyncWritesOnce(t *testing.T) {
 	}
 
 	before := readBytes(t, path)
-	if rep := sync(true); rep.Counts().Updated == 0 {
+	if rep := syncOnce(true); rep.Counts().Updated == 0 {
 		t.Fatal("the changed source changes nothing")
 	}
 	if s.writeCount() != 0 || !bytes.Equal(before, readBytes(t, path)) {
 		t.Fatalf("a dry run wrote the file (%d writes)", s.writeCount())
 	}
-	rep := sync(false)
+	rep := syncOnce(false)
 	if len(rep.Classes) < 2 || rep.Counts().Updated == 0 {
 		t.Fatalf("the sync updated %d records in %d classes", rep.Counts().Updated, len(rep.Classes))
 	}
@@ -64,7 +64,7 @@ func TestSyncWritesOnce(t *testing.T) {
 		t.Errorf("the file differs from the store (-store +file):\n%s", diff)
 	}
 	after := readBytes(t, path)
-	sync(false)
+	syncOnce(false)
 	if s.writeCount() != 1 || !bytes.Equal(after, readBytes(t, path)) {
 		t.Errorf("a second sync with the same source wrote the file (%d writes)", s.writeCount())
 	}

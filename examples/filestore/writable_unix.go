@@ -28,3 +28,21 @@ func readOnlyReason(path string, fi fs.FileInfo) string {
 	}
 	return ""
 }
+
+// folderReadOnlyReason says why this user may not write in the folder
+// dir, or returns "" when the system says it may. The superuser may write
+// in a folder without write permission, but not on a read-only file
+// system.
+func folderReadOnlyReason(dir string) string {
+	switch err := unix.Access(dir, unix.W_OK); {
+	case errors.Is(err, unix.EROFS):
+		return "its file system is mounted read-only"
+	case errors.Is(err, fs.ErrPermission):
+		return "this user may not create files in it"
+	}
+	return ""
+}
+
+// isReadOnlyFS reports whether err is the refusal of a file system
+// mounted read-only.
+func isReadOnlyFS(err error) bool { return errors.Is(err, unix.EROFS) }

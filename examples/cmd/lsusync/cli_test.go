@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -46,6 +49,16 @@ func TestHelp(t *testing.T) {
 	if r.stdout != "" || !strings.Contains(r.stderr, `Run "lsusync sync -h" for help.`) {
 		t.Errorf("usage error: stdout %q, stderr %q", r.stdout, r.stderr)
 	}
+	// The flag's error is said once, by the command.
+	want := "lsusync sync: flag provided but not defined: -dry-runn\nRun \"lsusync sync -h\" for help.\n"
+	if r.stderr != want {
+		t.Errorf("usage error: stderr %q, want %q", r.stderr, want)
+	}
+	r = lsusyncRun(t, "init", "-periods", "x")
+	r.require(t, 2)
+	if n := strings.Count(r.stderr, "invalid value"); n != 1 {
+		t.Errorf("a bad flag value is said %d times, want once:\n%s", n, r.stderr)
+	}
 }
 
 func TestVersion(t *testing.T) {
@@ -53,6 +66,25 @@ func TestVersion(t *testing.T) {
 	r.require(t, 0)
 	if !regexp.MustCompile(`^lsusync \S+( [0-9a-f]{12})? go1\.\d+`).MatchString(r.stdout) {
 		t.Errorf("lsusync -version = %q", r.stdout)
+	}
+	const rev = "ee723e93ba79f3c1d2a0b4e5f6a7b8c9d0e1f2a3"
+	for _, tc := range []struct {
+		version, revision, want string
+	}{
+		{"v0.1.0", "", "v0.1.0 go1.26.0"},
+		{"v0.1.0", rev, "v0.1.0 ee723e93ba79 go1.26.0"},
+		// A checkout build's pseudo-version holds the revision: once.
+		{"v0.0.0-20261205101010-ee723e93ba79+dirty", rev, "v0.0.0-20261205101010-ee723e93ba79+dirty go1.26.0"},
+		{"", rev, "(devel) ee723e93ba79 go1.26.0"},
+		{"(devel)", "", "(devel) go1.26.0"},
+	} {
+		bi := &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: tc.version}}
+		if tc.revision != "" {
+			bi.Settings = []debug.BuildSetting{{Key: "vcs.revision", Value: tc.revision}, {Key: "vcs.modified", Value: "true"}}
+		}
+		if got := versionOf(bi); got != tc.want {
+			t.Errorf("versionOf(%q, %q) = %q, want %q", tc.version, tc.revision, got, tc.want)
+		}
 	}
 }
 
@@ -71,18 +103,20 @@ func TestDryRunExitCode(t *testing.T) {
 }
 
 // TestInterrupted runs the command with a context that a signal
-// cancelled: it says in French that the user interrupted it, writes
-// nothing, and exits with the shell's status for the signal.
+// cancelled: it says in French that the user interrupted it, with the
+// signal in the detail, prints no report, writes nothing, and exits with
+// the shell's status for the signal. TestSignals sends real signals.
 func TestInterrupted(t *testing.T) {
 	for _, tc := range []struct {
 		sig  os.Signal
 		code int
-	}{{os.Interrupt, 130}} {
+	}{{os.Interrupt, 130}, {syscall.SIGTERM, 143}} {
 		for _, args := range [][]string{
 			{"sync", "-dir", changedDir},
+			{"sync", "-dir", changedDir, "-json"},
 			{"add-class", "-dir", changedDir, "-new"},
 		} {
-			t.Run(args[0], func(t *testing.T) {
+			t.Run(tc.sig.String()+"/"+strings.Join(args, " "), func(t *testing.T) {
 				store := sampleCopy(t)
 				before := readFile(t, store)
 				ctx, cancel := context.WithCancelCause(context.Background())
@@ -92,14 +126,84 @@ func TestInterrupted(t *testing.T) {
 				if code != tc.code {
 					t.Errorf("exit status %d, want %d; stderr %q", code, tc.code, stderr.String())
 				}
-				if !strings.Contains(stderr.String(), "interrompue à votre demande") {
-					t.Errorf("stderr %q does not say the user interrupted the command", stderr.String())
+				want := "lsusync: " + lsusync.RefusalText(context.Canceled) + "\n"
+				if args[0] == "add-class" {
+					want = "lsusync: la commande a été interrompue à votre demande ; aucune modification n'a été enregistrée.\n"
+				}
+				if !strings.HasPrefix(stderr.String(), want) || !strings.Contains(stderr.String(), "  détail : ") ||
+					!strings.HasSuffix(stderr.String(), "(interrupted by "+tc.sig.String()+")\n") || strings.Count(stderr.String(), "\n") != 2 {
+					t.Errorf("stderr %q, want %q then the detail, with the signal", stderr.String(), want)
+				}
+				if stdout.Len() != 0 {
+					t.Errorf("an interrupted command printed %q", stdout.String())
 				}
 				if !bytes.Equal(before, readFile(t, store)) {
 					t.Error("an interrupted command changed the store")
 				}
 			})
 		}
+	}
+}
+
+// TestSyncEnd gives the end of sync the reports of interrupted
+// synchronisations. With nothing written (a store that writes at once, as
+// the command's do, or a dry run), no report: only the interruption,
+// in French, as LSU says it. With the classes done before the signal
+// written (a store that writes class by class), the report, which is
+// true, then the interruption. A sync that ended before the signal ends
+// as any other.
+func TestSyncEnd(t *testing.T) {
+	canceled := fmt.Errorf("%w: %w", context.Canceled, &interrupted{os.Interrupt})
+	done := lsusync.Item{Kind: lsusync.KindClass, Action: lsusync.ActionUnchanged, Class: "3EME1", Key: "3EME1"}
+	notDone := lsusync.Item{Kind: lsusync.KindClass, Action: lsusync.ActionFailed, Class: "4e 1", Key: "4e 1", Err: canceled, Status: lsusync.StatusError}
+	updated := lsusync.Item{Kind: lsusync.KindStudent, Action: lsusync.ActionUpdated, Class: "3EME1", Key: "1001",
+		Changes: []lsusync.Change{{Field: "Nom", Before: "A", After: "B"}}}
+	discarded := updated
+	discarded.Action, discarded.Err, discarded.Status = lsusync.ActionFailed, canceled, lsusync.StatusError
+	report := func(items ...lsusync.Item) *lsusync.Report {
+		return &lsusync.Report{Status: lsusync.StatusError, Classes: []string{"3EME1", "4e 1"}, Items: items}
+	}
+	for _, tc := range []struct {
+		name       string
+		rep        *lsusync.Report
+		err        error
+		form       reportForm
+		signal     bool
+		code       int
+		report     bool   // stdout holds the report
+		stderrWant string // stderr's first line
+	}{
+		{"batch discarded", report(done, discarded, notDone), canceled, reportForm{}, true, 130, false,
+			"lsusync: " + lsusync.RefusalText(canceled)},
+		{"batch discarded, json", report(done, discarded, notDone), canceled, reportForm{asJSON: true}, true, 130, false,
+			"lsusync: " + lsusync.RefusalText(canceled)},
+		{"dry run", report(done, updated, notDone), canceled, reportForm{dryRun: true}, true, 130, false,
+			"lsusync: " + lsusync.RefusalText(canceled)},
+		{"classes written", report(done, updated, notDone), canceled, reportForm{}, true, 130, true,
+			"lsusync: la synchronisation a été interrompue à votre demande ; les modifications des classes synchronisées avant l'interruption ont été enregistrées"},
+		{"ended before the signal", &lsusync.Report{Classes: []string{"3EME1"}, Items: []lsusync.Item{done, updated}}, nil, reportForm{}, true, 0, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			if tc.signal {
+				cancel(&interrupted{os.Interrupt})
+			}
+			var stdout, stderr bytes.Buffer
+			c := &cli{ctx: ctx, stdout: &stdout, stderr: &stderr, cmd: "sync"}
+			if code := c.syncEnd(tc.rep, tc.err, tc.form); code != tc.code {
+				t.Errorf("exit status %d, want %d", code, tc.code)
+			}
+			if got := stdout.Len() > 0; got != tc.report {
+				t.Errorf("report printed: %v, want %v:\n%s", got, tc.report, stdout.String())
+			}
+			if first, _, _ := strings.Cut(stderr.String(), "\n"); !strings.HasPrefix(first, tc.stderrWant) {
+				t.Errorf("stderr %q, want it to begin with %q", stderr.String(), tc.stderrWant)
+			}
+			if tc.stderrWant != "" && !strings.Contains(stderr.String(), "  détail : context canceled: interrupted by interrupt\n") {
+				t.Errorf("stderr %q does not give the detail", stderr.String())
+			}
+		})
 	}
 }
 
@@ -208,5 +312,114 @@ func TestNUMENWithDir(t *testing.T) {
 	i := slices.IndexFunc(rep.Items, func(it lsusync.Item) bool { return it.Key == teacher.String() })
 	if i < 0 || !slices.Contains(rep.Items[i].Changes, lsusync.Change{Field: "NUMEN", After: "12E0123456ABC"}) {
 		t.Errorf("the NUMEN of -numen did not reach teacher %s: %+v", teacher, rep.Items[max(i, 0)])
+	}
+}
+
+// TestProgressLines runs a sync with -progress and standard error not a
+// terminal: the steps in lines of their own, without a terminal's
+// control characters, the classes at each tenth at most.
+func TestProgressLines(t *testing.T) {
+	for _, cmd := range [][]string{
+		{"sync", "-store", sampleCopy(t), "-dir", changedDir, "-progress"},
+		{"init", "-store", filepath.Join(t.TempDir(), "lsu.json"), "-dir", exportsDir, "-progress"},
+	} {
+		t.Run(cmd[0], func(t *testing.T) {
+			r := lsusyncRun(t, cmd...)
+			r.require(t, 0)
+			if strings.ContainsAny(r.stderr, "\r\x1b") || !strings.HasSuffix(r.stderr, "\n") {
+				t.Errorf("progress lines with a terminal's control characters: %q", r.stderr)
+			}
+			want := []string{"Lecture des exports…", "Synchronisation…", "Synchronisation des classes : 6/6", "Enregistrement des modifications…"}
+			if cmd[0] == "sync" {
+				want = append(want, "Rédaction du rapport…")
+			}
+			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+			i := 0
+			for _, line := range lines {
+				if i < len(want) && line == want[i] {
+					i++
+				}
+			}
+			if i < len(want) {
+				t.Errorf("stderr does not say %q (in this order):\n%s", want[i:], r.stderr)
+			}
+			n := 0
+			for _, line := range lines {
+				if strings.HasPrefix(line, "Synchronisation des classes : ") {
+					n++
+				}
+			}
+			if n == 0 || n > 11 {
+				t.Errorf("%d lines of classes, want 1 to 11:\n%s", n, r.stderr)
+			}
+		})
+	}
+	// Without -progress and without a terminal, nothing.
+	r := lsusyncRun(t, "sync", "-store", sampleCopy(t), "-dir", changedDir)
+	r.require(t, 0)
+	if r.stderr != "" {
+		t.Errorf("stderr %q without -progress", r.stderr)
+	}
+}
+
+// TestInitStoreFolder gives init a store in a folder that does not exist:
+// refused at once, naming the folder, before the exports are read (here
+// they do not exist either).
+func TestInitStoreFolder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), file} {
+		r := lsusyncRun(t, "init", "-store", filepath.Join(dir, "lsu.json"), "-dir", filepath.Join(t.TempDir(), "no-exports"))
+		r.require(t, 3)
+		want := "lsusync: le dossier de LSU (" + dir + ") n'existe pas : vérifiez le chemin donné à -store. Aucune modification n'a été enregistrée.\n  détail : "
+		if !strings.HasPrefix(r.stderr, want) || strings.Contains(r.stderr, "exports") {
+			t.Errorf("stderr %q, want it to begin with %q and not speak of the exports", r.stderr, want)
+		}
+	}
+}
+
+// TestReadOnlyFolder keeps the store in a folder that cannot be written
+// (its permissions removed, or a read-only file system when the tests run
+// as the superuser): classes and sync -dry-run read it; sync and init
+// are refused, naming the folder, not the lock file; the folder is left
+// as it was.
+func TestReadOnlyFolder(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "lsu.json")
+	copyFile(t, sampleStore, store)
+	readOnlyFolder(t, dir)
+	before, _ := os.ReadDir(dir)
+
+	r := lsusyncRun(t, "classes", "-store", store)
+	r.require(t, 0)
+	if !strings.Contains(r.stdout, "3EME1") {
+		t.Errorf("classes lists:\n%s", r.stdout)
+	}
+	r = lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-dry-run")
+	r.require(t, 0)
+	if !strings.HasPrefix(r.stdout, "Simulation de la synchronisation") {
+		t.Errorf("the dry run printed:\n%s", r.stdout)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sync", "-store", store, "-dir", changedDir},
+			"lsusync: le dossier de LSU (" + dir + ") est en lecture seule : la synchronisation ne peut pas y enregistrer LSU. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run. Aucune modification n'a été enregistrée.\n"},
+		{[]string{"init", "-store", filepath.Join(dir, "new.json"), "-dir", exportsDir},
+			"lsusync: le dossier de LSU (" + dir + ") est en lecture seule : LSU ne peut pas y être créé. Choisissez un dossier modifiable. Aucune modification n'a été enregistrée.\n"},
+	} {
+		r := lsusyncRun(t, tc.args...)
+		r.require(t, 3)
+		if !strings.HasPrefix(r.stderr, tc.want) || strings.Contains(r.stderr, ".lock") || !strings.Contains(r.stderr, "the folder "+dir+" is read-only") {
+			t.Errorf("lsusync %s: stderr %q, want it to begin with %q, and no lock file", tc.args[0], r.stderr, tc.want)
+		}
+	}
+	after, _ := os.ReadDir(dir)
+	if len(after) != len(before) || len(after) != 1 {
+		t.Errorf("the folder held %v, then %v", before, after)
+	}
+	if !bytes.Equal(readFile(t, sampleStore), readFile(t, store)) {
+		t.Error("the store changed")
 	}
 }

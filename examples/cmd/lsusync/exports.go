@@ -22,7 +22,7 @@ type exportFlags struct {
 // given one by one.
 func (e *exportFlags) register(fset *flag.FlagSet, oneByOne bool) {
 	fset.StringVar(&e.dir, "dir", "", "folder of the SIECLE and STS-Web exports, zipped or not")
-	fset.StringVar(&e.numen, "numen", "", "CSV file of the teachers' NUMEN: type,id,numen (optional; with -dir, instead of the folder's numen.csv)")
+	fset.StringVar(&e.numen, "numen", "", "CSV file of the teachers' NUMEN: a header line type;id;numen, then one line per teacher, separated by ';' or ',' (optional; with -dir, instead of the folder's numen.csv)")
 	if !oneByOne {
 		return
 	}

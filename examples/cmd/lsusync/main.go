@@ -4,8 +4,8 @@
 //
 // Usage:
 //
-//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY]
-//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json]
+//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
+//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
@@ -29,7 +29,17 @@
 //
 // Refusals are printed in French, as LSU words them, followed by their
 // technical detail; nothing is written. When standard error is a
-// terminal, the command says what it is doing while it works.
+// terminal, the command says what it is doing while it works, on one line
+// that it rewrites; with -progress (init and sync), it says it on
+// standard error whatever it is, one line per step, for logs.
+//
+// An interrupted init or sync (Ctrl-C, SIGTERM) prints no report: it
+// says in French that it was interrupted, with the technical detail, and
+// exits with 130 (143 for SIGTERM). Each of the command's stores writes
+// a synchronisation at once, at its end, so an interrupted one writes
+// nothing, and an interrupted init leaves no file store behind; a sync
+// interrupted once its changes are written ends as if the signal had come
+// after it, with its report.
 //
 // Exit status: 0 success (warnings included); 1 the report has errors or
 // the store could not be written; 2 usage error; 3 refused, nothing
@@ -46,6 +56,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -75,8 +86,8 @@ const usage = `lsusync performs the LSU "Synchronisation Base Élèves" from the
 STS-Web exports of an establishment.
 
 Usage:
-  lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY]
-  lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json]
+  lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
+  lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
   lsusync classes   -store lsu.json [-dir EXPORTS]
   lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
   lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
@@ -140,7 +151,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	c := &cli{ctx: ctx, stdout: stdout, stderr: stderr, progress: isTerminal(stderr)}
+	c := &cli{ctx: ctx, stdout: stdout, stderr: stderr, cmd: args[0]}
+	if isTerminal(stderr) {
+		c.progress = progressTerminal
+	}
 	switch args[0] {
 	case "init":
 		return c.runInit(args[1:])
@@ -170,12 +184,20 @@ func version() string {
 	if !ok {
 		return "(unknown version)"
 	}
+	return versionOf(bi)
+}
+
+// versionOf returns the version that bi describes: the module version,
+// then the revision unless the version already holds it (a pseudo-version
+// of a checkout build, v0.0.0-20261206120000-0123456789ab+dirty), then
+// the Go version.
+func versionOf(bi *debug.BuildInfo) string {
 	v := bi.Main.Version
 	if v == "" {
 		v = "(devel)"
 	}
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 && !strings.Contains(v, s.Value[:12]) {
 			v += " " + s.Value[:12]
 		}
 	}
@@ -186,7 +208,30 @@ func version() string {
 type cli struct {
 	ctx            context.Context
 	stdout, stderr io.Writer
-	progress       bool // stderr is a terminal: say what is being done
+	cmd            string       // the command: init, sync...
+	progress       progressMode // how to say what is being done
+}
+
+// progressMode is how the command says what it is doing, on stderr.
+type progressMode int
+
+const (
+	progressNone     progressMode = iota // it does not
+	progressTerminal                     // on one line it rewrites: stderr is a terminal
+	progressLines                        // one line per step, for logs (-progress)
+)
+
+// progressFlag defines the -progress flag of init and sync on fset.
+func (c *cli) progressFlag(fset *flag.FlagSet) *bool {
+	return fset.Bool("progress", false, "say what is being done on standard error even when it is not a terminal, one line per step (for logs)")
+}
+
+// setProgress applies the -progress flag: lines, unless stderr is a
+// terminal.
+func (c *cli) setProgress(on bool) {
+	if on && c.progress == progressNone {
+		c.progress = progressLines
+	}
 }
 
 // usageErr prints a usage error of a command and returns exitUsage.
@@ -196,20 +241,47 @@ func (c *cli) usageErr(cmd, format string, args ...any) int {
 }
 
 // refuse prints a refusal, in French then its technical detail, and
-// returns its exit status: exitInterrupted when the user interrupted the
+// returns its exit status: the signal's when the user interrupted the
 // command, exitRefused otherwise. Nothing was written.
 func (c *cli) refuse(french string, err error) int {
 	c.clearProgress()
 	if code, ok := c.interrupted(); ok {
-		fmt.Fprintln(c.stderr, "lsusync: la commande a été interrompue à votre demande ; aucune modification n'a été enregistrée.")
-		fmt.Fprintf(c.stderr, "  détail : %v\n", err)
-		return code
+		return c.interruptedRefusal(code, "", err)
 	}
 	fmt.Fprintln(c.stderr, "lsusync: "+french)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "  détail : %v\n", err)
 	}
 	return exitRefused
+}
+
+// interruptedRefusal says that the user interrupted the command before
+// it wrote anything, then more (a sentence, or ""), then err's detail, and
+// returns code. A synchronisation (init, sync) says it as LSU does
+// (lsusync.RefusalText).
+func (c *cli) interruptedRefusal(code int, more string, err error) int {
+	text := "la commande a été interrompue à votre demande ; aucune modification n'a été enregistrée."
+	if c.cmd == "sync" || c.cmd == "init" {
+		text = lsusync.RefusalText(context.Canceled)
+	}
+	if more != "" {
+		text += " " + more
+	}
+	fmt.Fprintln(c.stderr, "lsusync: "+text)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "  détail : %v\n", c.withCause(err))
+	}
+	return code
+}
+
+// withCause returns err, followed by the signal that interrupted the
+// command when err does not say it.
+func (c *cli) withCause(err error) string {
+	var in *interrupted
+	if cause := context.Cause(c.ctx); errors.As(cause, &in) && !errors.As(err, &in) {
+		return err.Error() + " (" + in.Error() + ")"
+	}
+	return err.Error()
 }
 
 // interrupted reports whether a signal cancelled the command, and the exit
@@ -225,7 +297,9 @@ func (c *cli) interrupted() (int, bool) {
 // parse parses the flags of a command. On -h it prints help to stdout;
 // ok false means stop with code.
 func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, ok bool) {
-	fset.SetOutput(c.stderr)
+	// The flag package prints a parsing error before returning it: it
+	// would be printed twice.
+	fset.SetOutput(io.Discard)
 	fset.Usage = func() {}
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -236,7 +310,7 @@ func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, o
 			fmt.Fprint(c.stdout, "\n"+exitStatuses)
 			return exitOK, false
 		}
-		return c.usageErr(fset.Name(), "%v", err), false // the flag package printed the error too
+		return c.usageErr(fset.Name(), "%v", err), false
 	}
 	if fset.NArg() > 0 {
 		return c.usageErr(fset.Name(), "unexpected arguments: %q", fset.Args()), false
@@ -244,32 +318,56 @@ func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, o
 	return 0, true
 }
 
-// say tells the user, on a terminal, what the command is doing.
+// say tells the user what the command is doing: on a terminal, on the
+// line it rewrites; with -progress, on a line of its own.
 func (c *cli) say(format string, args ...any) {
-	if c.progress {
+	switch c.progress {
+	case progressTerminal:
 		fmt.Fprintf(c.stderr, "\r\x1b[K"+format, args...)
+	case progressLines:
+		fmt.Fprintf(c.stderr, format+"\n", args...)
 	}
 }
 
-// clearProgress erases the progress line.
+// clearProgress erases the progress line of a terminal.
 func (c *cli) clearProgress() {
-	if c.progress {
+	if c.progress == progressTerminal {
 		fmt.Fprint(c.stderr, "\r\x1b[K")
+	}
+}
+
+// sayStep tells how far a long step has gone, done of total, as say
+// does: on a terminal at each percent, in lines at each tenth (the first
+// call included), so that a log holds about ten such lines. last holds
+// the previous step said, -1 at first.
+func (c *cli) sayStep(last *int64, done, total int64, format string, args ...any) {
+	step := done * 100 / max(total, 1)
+	if c.progress == progressLines {
+		step = done * 10 / max(total, 1)
+	}
+	if step != *last {
+		*last = step
+		c.say(format, args...)
 	}
 }
 
 // syncProgress is the Progress option of a synchronisation: the classes
 // done, then the writing.
 func (c *cli) syncProgress() func(lsusync.Progress) {
-	if !c.progress {
+	if c.progress == progressNone {
 		return nil
 	}
-	return func(p lsusync.Progress) {
+	last := int64(-1)
+	return func(p lsusync.Progress) { // called under the synchronizer's lock
 		if p.Committing {
 			c.say("Enregistrement des modifications…")
 			return
 		}
-		c.say("Synchronisation des classes : %d/%d", p.Done, p.Total)
+		if c.progress == progressTerminal {
+			c.say("Synchronisation des classes : %d/%d", p.Done, p.Total)
+			return
+		}
+		c.sayStep(&last, int64(p.Done), int64(p.Total), "Synchronisation des classes : %d/%d", p.Done, p.Total)
 	}
 }
 

@@ -68,13 +68,10 @@ func (c *cli) openStore(path string, readOnly bool, uai string) (store, string, 
 		return c.openDatabase(path, uai)
 	}
 	opts := filestore.Options{ReadOnly: readOnly}
-	if c.progress {
+	if c.progress != progressNone {
 		last := int64(-1)
 		opts.Progress = func(done, total int64) {
-			if pct := done * 100 / max(total, 1); pct != last {
-				last = pct
-				c.say("Ouverture de LSU… %d %%", pct)
-			}
+			c.sayStep(&last, done, total, "Ouverture de LSU… %d %%", done*100/max(total, 1))
 		}
 	}
 	st, err := filestore.Open(path, opts)
@@ -152,6 +149,12 @@ func storeRefusal(path string, err error) string {
 		return "LSU n'existe pas encore à cet emplacement (" + path + ") : créez-le d'abord avec « lsusync init »."
 	case errors.Is(err, filestore.ErrBusy):
 		return "LSU (" + path + ") est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine." + nothing
+	case errors.Is(err, filestore.ErrFolderReadOnly):
+		dir := filepath.Dir(path)
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			dir = filepath.Dir(real) // the folder where the store file is replaced
+		}
+		return "le dossier de LSU (" + dir + ") est en lecture seule : la synchronisation ne peut pas y enregistrer LSU. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
 	case errors.Is(err, filestore.ErrReadOnly):
 		return "LSU (" + path + ") est en lecture seule : la synchronisation ne le modifie pas. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
 	case errors.Is(err, filestore.ErrVersion):

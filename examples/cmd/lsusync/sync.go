@@ -30,11 +30,17 @@ unchanged, without listing its pupils and bilans. -all reads and lists
 every class; so does -json, whose report holds every item, with its
 field-level changes (-all adds nothing to it).
 
+On a terminal, it says on standard error what it is doing; -progress
+says it there in any case, one line per step, for logs. Interrupted
+(Ctrl-C, SIGTERM) before its end, it writes nothing and prints no report,
+only that it was interrupted.
+
 Examples:
   lsusync sync -store lsu.json -dir ~/Téléchargements/exports
   lsusync sync -store lsu.json -dir exports -classes "3EME1,4e 1" -dry-run -details
   lsusync sync -store lsu.json -dir exports -dry-run -exit-code || echo "modifications en attente"
   lsusync sync -store lsu.json -dir exports -json > rapport.json
+  lsusync sync -store lsu.json -dir exports -progress >> sync.log 2>&1
 `
 
 func (c *cli) runSync(args []string) int {
@@ -49,6 +55,7 @@ func (c *cli) runSync(args []string) int {
 		asJSON      = fset.Bool("json", false, "print the report as JSON (every item, with its field-level changes: personal data)")
 		details     = fset.Bool("details", false, "print the field-level changes under each line (personal data)")
 		concurrency = fset.Int("concurrency", 0, "classes synchronised at once (default: one per CPU)")
+		progress    = c.progressFlag(fset)
 		today       dateFlag
 	)
 	exports.register(fset, true)
@@ -68,6 +75,7 @@ func (c *cli) runSync(args []string) int {
 	case *concurrency < 0:
 		return c.usageErr("sync", "-concurrency %d is negative", *concurrency)
 	}
+	c.setProgress(*progress)
 	var selected []string
 	for code := range strings.SplitSeq(*classes, ",") {
 		if code = strings.TrimSpace(code); code != "" {
@@ -99,31 +107,53 @@ func (c *cli) runSync(args []string) int {
 		c.clearProgress()
 		return c.refuse(lsusync.RefusalText(err), err)
 	}
+	return c.syncEnd(rep, err, reportForm{dryRun: *dryRun, exitCode: *exitCode, all: *all, asJSON: *asJSON, details: *details})
+}
+
+// reportForm is what the flags of sync ask of its report and exit status.
+type reportForm struct {
+	dryRun, exitCode, all, asJSON, details bool
+}
+
+// syncEnd prints what a synchronisation that started ended with, rep and
+// err as Sync returned them, and returns the exit status.
+func (c *cli) syncEnd(rep *lsusync.Report, err error, f reportForm) int {
+	code, interrupted := c.interrupted()
+	interrupted = interrupted && err != nil // else the sync ended before the signal: its report is true
+	if interrupted && (f.dryRun || !pending(rep)) {
+		// Nothing was written: the report, of classes not done and
+		// changes discarded, would only say so at length.
+		c.clearProgress()
+		return c.interruptedRefusal(code, "", err)
+	}
 	// The report of 100,000 pupils takes a second to make: the line stays
 	// until its first byte, and the table, short, is made before it is
 	// written.
 	c.say("Rédaction du rapport…")
 	out := &clearing{w: c.stdout, clear: c.clearProgress}
 	var werr error
-	if !*asJSON && !*details {
+	if !f.asJSON && !f.details {
 		var buf bytes.Buffer
-		if werr = writeReport(&buf, rep, false, lsusync.TextOptions{Unchanged: *all}); werr == nil {
+		if werr = writeReport(&buf, rep, false, lsusync.TextOptions{Unchanged: f.all}); werr == nil {
 			_, werr = out.Write(buf.Bytes())
 		}
 	} else {
-		werr = writeReport(out, rep, *asJSON, lsusync.TextOptions{Unchanged: *all, Details: *details})
+		werr = writeReport(out, rep, f.asJSON, lsusync.TextOptions{Unchanged: f.all, Details: f.details})
 	}
 	out.Write(nil)
 	if werr != nil {
 		fmt.Fprintf(c.stderr, "lsusync: le rapport n'a pas pu être écrit : %v\n", werr)
 		return exitErrors
 	}
+	if interrupted {
+		// A store that writes class by class wrote the classes done
+		// before the signal: the report is true, and says which.
+		fmt.Fprintln(c.stderr, "lsusync: la synchronisation a été interrompue à votre demande ; les modifications des classes synchronisées avant l'interruption ont été enregistrées, comme le rapport l'indique : relancez-la pour les autres.")
+		fmt.Fprintf(c.stderr, "  détail : %v\n", c.withCause(err))
+		return code
+	}
 	if err != nil {
-		if code, ok := c.interrupted(); ok {
-			fmt.Fprintln(c.stderr, "lsusync: la synchronisation a été interrompue à votre demande ; aucune modification n'a été enregistrée.")
-			return code
-		}
-		// A failed commit: the file store wrote nothing of the batch.
+		// A failed commit: the store wrote nothing of the batch.
 		fmt.Fprintln(c.stderr, "lsusync: les modifications n'ont pas pu être enregistrées ; LSU est resté tel qu'il était.")
 		fmt.Fprintf(c.stderr, "  détail : %v\n", err)
 		return exitErrors
@@ -131,7 +161,7 @@ func (c *cli) runSync(args []string) int {
 	if rep.Status == lsusync.StatusError {
 		return exitErrors
 	}
-	if *exitCode && pending(rep) {
+	if f.exitCode && pending(rep) {
 		return exitChanges
 	}
 	return exitOK
