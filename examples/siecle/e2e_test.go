@@ -75,7 +75,7 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	store, err := memory.New(snap)
 	require.NoError(t, err)
-	sync := func(src lsusync.Source) *lsusync.Report {
+	syncOnce := func(src lsusync.Source) *lsusync.Report {
 		rep, err := lsusync.New(src, store, lsusync.Options{Now: now}).Sync(ctx)
 		require.NoError(t, err)
 		require.NoError(t, rep.Err())
@@ -83,7 +83,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	// The first sync changes nothing: its other lines (pupils who left
 	// before, for instance) are the baseline.
-	baseline := changedLines(sync(src1))
+	baseline := changedLines(syncOnce(src1))
 	for _, l := range baseline {
 		require.NotEqual(t, lsusync.ActionUpdated, l.Action, "first sync updated %+v", l)
 		require.NotEqual(t, lsusync.ActionAdded, l.Action, "first sync added %+v", l)
@@ -144,7 +144,7 @@ func TestEndToEnd(t *testing.T) {
 	left := pupils[1]
 	left.ExitDate = lsusync.DateOf(now().AddDate(0, 0, -7))
 
-	rep := sync(open())
+	rep := syncOnce(open())
 
 	want := slices.Clone(baseline)
 	want = append(want,
@@ -180,7 +180,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// Idempotent: the same export again changes nothing more.
-	again := changedLines(sync(open()))
+	again := changedLines(syncOnce(open()))
 	for _, l := range again {
 		require.NotEqual(t, lsusync.ActionUpdated, l.Action, "second sync updated %+v", l)
 		require.NotEqual(t, lsusync.ActionAdded, l.Action, "second sync added %+v", l)
