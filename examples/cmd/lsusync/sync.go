@@ -30,6 +30,11 @@ unchanged, without listing its pupils and bilans. -all reads and lists
 every class; so does -json, whose report holds every item, with its
 field-level changes (-all adds nothing to it).
 
+One synchronisation of a store runs at a time: a second one waits -wait
+(30 s by default) for the first to end, then is refused, writing nothing.
+For a file store, it waits as long for any command that has the store
+open (serve holds it while it runs).
+
 Examples:
   lsusync sync -store lsu.json -dir ~/Téléchargements/exports
   lsusync sync -store lsu.json -dir exports -classes "3EME1,4e 1" -dry-run -details
@@ -49,6 +54,7 @@ func (c *cli) runSync(args []string) int {
 		asJSON      = fset.Bool("json", false, "print the report as JSON (every item, with its field-level changes: personal data)")
 		details     = fset.Bool("details", false, "print the field-level changes under each line (personal data)")
 		concurrency = fset.Int("concurrency", 0, "classes synchronised at once (default: one per CPU)")
+		wait        = fset.Duration("wait", defaultWait, waitFlagHelp)
 		today       dateFlag
 	)
 	exports.register(fset, true)
@@ -67,6 +73,8 @@ func (c *cli) runSync(args []string) int {
 		return c.usageErr("sync", "-exit-code goes with -dry-run")
 	case *concurrency < 0:
 		return c.usageErr("sync", "-concurrency %d is negative", *concurrency)
+	case *wait < 0:
+		return c.usageErr("sync", "-wait %v is negative", *wait)
 	}
 	var selected []string
 	for code := range strings.SplitSeq(*classes, ",") {
@@ -83,7 +91,7 @@ func (c *cli) runSync(args []string) int {
 	if err != nil {
 		return c.refuse("les exports ne donnent pas l'établissement.", err)
 	}
-	st, msg, err := c.openStore(*storePath, *dryRun, est.UAI)
+	st, msg, err := c.openStoreWaiting(*storePath, *dryRun, est.UAI, waits{file: *wait, database: *wait, flag: true})
 	if err != nil {
 		return c.refuse(msg, err)
 	}
@@ -97,7 +105,7 @@ func (c *cli) runSync(args []string) int {
 	rep, err := lsusync.New(src, st, opts).Sync(c.ctx, selected...)
 	if rep == nil {
 		c.clearProgress()
-		return c.refuse(lsusync.RefusalText(err), err)
+		return c.refuse(syncRefusal(storeName(*storePath), *wait, err), err)
 	}
 	// The report of 100,000 pupils takes a second to make: the line stays
 	// until its first byte, and the table, short, is made before it is
