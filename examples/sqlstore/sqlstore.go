@@ -219,8 +219,10 @@ type Written struct {
 	// establishments, teachers, classes, students and bilans tables.
 	Records int64
 	// Rows is the number of rows inserted, updated or deleted in every
-	// table: the records, and the rows of their periods, acquis,
-	// teachers, professeurs principaux and content that changed.
+	// table: the records, the rows of their periods, acquis, teachers,
+	// professeurs principaux and content that changed, and the rows of
+	// class_memos of the classes written (one each, two at the first
+	// write of a class).
 	Rows int64
 }
 
