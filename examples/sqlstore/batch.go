@@ -26,6 +26,9 @@ import (
 // contract asks for: another writer of those records waits for the batch
 // to end and is then checked against its result. Apply may be called from
 // several goroutines at once; the calls take turns on the transaction.
+// The staged memos are kept or not at Commit, which writes the classes'
+// rows of class_memos last (see [Store.ClassMemos]). A store that is read
+// only refuses to begin a batch with [ErrReadOnly].
 func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 	if err := s.writable(); err != nil {
 		return nil, err

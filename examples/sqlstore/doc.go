@@ -17,7 +17,8 @@
 // named by its UAI. [Open] and [Create] apply the schema migrations the
 // database lacks (they are embedded in the package, versioned, and
 // recorded in the table lsusync_schema), and refuse a database that a
-// newer program migrated ([ErrSchemaVersion]). The schema is normalised
+// newer program migrated ([ErrSchemaVersion]); a store opened with
+// Options.ReadOnly reads the database as it is. The schema is normalised
 // and documented in SCHEMA.md, so that other programs can read it.
 //
 // # Versions, conflicts and what is written
@@ -39,10 +40,11 @@
 //
 // The Store implements lsusync.ClassMemos, so that a synchronisation with
 // lsusync.Options.SkipUnchanged passes over the classes whose exports and
-// records are both as their last synchronisation left them. Each class
-// has a row in the table class_memos (schema version 2): a stamp, one
-// more at each transaction that writes a record of the class, and the
-// memo, which such a transaction empties. A change set's memo is kept
+// records are both as their last synchronisation left them. From the
+// first write of one of its records, each class has a row in the table
+// class_memos (schema version 2): a stamp, one more at each transaction
+// that writes a record of the class, and the memo, which such a
+// transaction empties. A change set's memo is kept
 // when the class's stamp is still the one the synchronizer read before
 // it read the class. These rows are written last in a transaction: a
 // batch locks them (PostgreSQL) for its commit only, and decides then
