@@ -113,8 +113,9 @@
 //     a write of its class is not kept, and its change set is applied. With
 //     a Batcher, a staged memo is kept at Commit, not before, not after
 //     Discard, and not when its class was written between the read of its
-//     stamp and the Commit. A store that does not implement ClassMemos
-//     skips these checks.
+//     stamp and the Commit (a store may make that write wait for the
+//     batch to end: it then takes the memo away). A store that does not
+//     implement ClassMemos skips these checks.
 //   - SyncKeepsConcurrentEdits/...: a [lsusync.Synchronizer] syncs the
 //     store from a small Source whose new subject rewrites bilans, while
 //     another writer enters an appreciation in one of those bilans just

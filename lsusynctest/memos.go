@@ -182,7 +182,9 @@ func checkMemosStale(e *env) {
 
 // checkMemosBatch: when the store is a Batcher, a staged memo is kept at
 // Commit, not before, not after Discard, and not when a record of its
-// class was written between its stamp's read and the Commit.
+// class was written between its stamp's read and the Commit. A store may
+// make that write wait for the batch to end (SQLite's write lock): the
+// write then comes after the Commit, and takes the memo away.
 func checkMemosBatch(e *env) {
 	st := e.seeded()
 	if _, ok := st.(lsusync.Batcher); !ok {
@@ -195,8 +197,15 @@ func checkMemosBatch(e *env) {
 	e.expectMemo(e.memos(st), class3e1, "", "before Commit")
 	bi := e.bilanOf(st, class3A, pupilJon, sem(1))
 	bi.Content = map[string]string{"synthese": "Pendant le lot."}
-	e.apply(st, lsusync.ChangeSet{Bilans: []lsusync.Bilan{bi}}, "a bilan of the class of a staged memo")
+	p := start("Apply on the store of a bilan of the class of a staged memo", func() error {
+		return st.Apply(e.ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{bi}})
+	})
+	settle(p)
 	e.commit(b)
+	e.wait(p)
+	if p.err != nil {
+		e.r.Fatalf("%s = %v, want nil", p.what, p.err)
+	}
 	got := e.memos(st)
 	e.expectMemo(got, class3e1, "kept", "after Commit")
 	e.expectMemo(got, class3A, "", "after Commit, a class written since its stamp was read")

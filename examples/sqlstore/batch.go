@@ -26,7 +26,13 @@ import (
 // contract asks for: another writer of those records waits for the batch
 // to end and is then checked against its result. Apply may be called from
 // several goroutines at once; the calls take turns on the transaction.
+// The staged memos are kept or not at Commit, which writes the classes'
+// rows of class_memos last (see [Store.ClassMemos]). A store that is read
+// only refuses to begin a batch with [ErrReadOnly].
 func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
+	if err := s.writable(); err != nil {
+		return nil, err
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, s.beginErr(ctx, err)
@@ -63,6 +69,10 @@ type batch struct {
 	w      *writer
 	staged int
 	broken error // the transaction is lost: Commit fails
+	// beforeCommit, when not nil, is called on the transaction after
+	// its last write, before COMMIT: the benchmarks count there the rows
+	// the database wrote.
+	beforeCommit func(ctx context.Context, q queryer) error
 }
 
 func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
@@ -86,11 +96,11 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		b.broken = err
 		return b.s.writeErr(ctx, err)
 	}
-	records, rows := b.w.records, b.w.rows
+	records, rows, events := b.w.records, b.w.rows, len(b.w.events)
 	err := b.w.apply(ctx, &cs)
 	if err != nil {
 		// Undo what the change set wrote; the transaction goes on.
-		b.w.records, b.w.rows = records, rows
+		b.w.records, b.w.rows, b.w.events = records, rows, b.w.events[:events]
 		bg := context.WithoutCancel(ctx)
 		if _, rerr := b.conn.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 			b.broken = rerr
@@ -122,8 +132,22 @@ func (b *batch) Commit(ctx context.Context) error {
 		rollback(ctx, conn)
 		return fmt.Errorf("sqlstore: %s: committing: the batch failed, nothing was written: %w", b.s.uai, b.broken)
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+	// The classes' memos are written last, so that their rows are
+	// locked for the commit only (see finishMemos).
+	err := b.w.finishMemos(ctx)
+	if err == nil && b.beforeCommit != nil {
+		err = b.beforeCommit(ctx, b.w.q)
+	}
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "COMMIT")
+	}
+	if err != nil {
 		rollback(ctx, conn)
+		if isBusy(err) {
+			// A row of class_memos that another writer held longer than
+			// LockTimeout.
+			return fmt.Errorf("sqlstore: %s: committing: %w: %v", b.s.uai, ErrBusy, err)
+		}
 		return fmt.Errorf("sqlstore: %s: committing: %w", b.s.uai, err)
 	}
 	b.s.records.Add(b.w.records)

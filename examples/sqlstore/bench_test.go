@@ -6,7 +6,9 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -44,6 +46,11 @@ func benchPupils() []int {
 // and the peak of the Go heap during the operation (peak-heap-MB), with
 // the heap before it (base-heap-MB: the generated source and, for init,
 // the snapshot, which a program holds anyway).
+//
+// The records and rows written are counted by the database, not by the
+// Store (see dbCount), and checked against the Store's own counts
+// (Written) and, for the records of a sync, against the records its
+// report counts updated or added.
 func BenchmarkStore(b *testing.B) {
 	for _, e := range engines {
 		for _, n := range benchPupils() {
@@ -85,7 +92,7 @@ func benchInit(b *testing.B, e Engine, n int) {
 	var peak peakHeap
 	b.ReportAllocs()
 	b.ResetTimer()
-	var w Written
+	var inDB Written
 	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
@@ -100,10 +107,18 @@ func benchInit(b *testing.B, e Engine, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		w = st.Written()
+		b.StopTimer()
+		// The database is new: its rows are those Create wrote.
+		if inDB, err = tableRows(ctx, st); err != nil {
+			b.Fatal(err)
+		}
+		if w := st.Written(); w != inDB {
+			b.Errorf("Create wrote %+v, its Store counts %+v", inDB, w)
+		}
+		b.StartTimer()
 	}
-	b.ReportMetric(float64(w.Records), "records-w/op")
-	b.ReportMetric(float64(w.Rows), "rows-w/op")
+	b.ReportMetric(float64(inDB.Records), "records-w/op")
+	b.ReportMetric(float64(inDB.Rows), "rows-w/op")
 	b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), "pupils/s")
 	reportCPU(b, cpu)
 	peak.report(b)
@@ -118,7 +133,7 @@ func reportCPU(b *testing.B, cpu time.Duration) {
 	}
 }
 
-func benchSync(b *testing.B, st *Store, n int, changed bool) {
+func benchSync(b *testing.B, sqlStore *Store, n int, changed bool) {
 	g := benchGenerated(n)
 	ctx := context.Background()
 	sources := []lsusync.Source{g.src}
@@ -126,7 +141,12 @@ func benchSync(b *testing.B, st *Store, n int, changed bool) {
 		sources = []lsusync.Source{g.changed, g.src}
 	}
 	var peak peakHeap
+	st := &countingStore{Store: sqlStore}
 	w0 := st.Written()
+	versions0, err := versionSum(ctx, sqlStore)
+	if err != nil {
+		b.Fatal(err)
+	}
 	runtime.GC()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -158,20 +178,110 @@ func benchSync(b *testing.B, st *Store, n int, changed bool) {
 	runtime.GC()
 	b.ReportMetric(float64(heapBytes())/(1<<20), "live-heap-MB")
 	runtime.KeepAlive(rep)
+	versions, err := versionSum(ctx, sqlStore)
+	if err != nil {
+		b.Fatal(err)
+	}
+	records, rows := versions-versions0, st.rows.Load()
 	if changed && i%2 == 1 { // leave the store as it was made
-		if _, err := lsusync.New(g.src, st, lsusync.Options{Now: g.now}).Sync(ctx); err != nil {
+		if _, err := lsusync.New(g.src, sqlStore, lsusync.Options{Now: g.now}).Sync(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if w.Records-w0.Records != int64(recordsChanged) {
-		b.Errorf("%d records written, the reports count %d changed", w.Records-w0.Records, recordsChanged)
+	if records != int64(recordsChanged) {
+		b.Errorf("the database holds %d record writes more, the reports count %d records changed", records, recordsChanged)
+	}
+	if (Written{Records: records, Rows: rows}) != (Written{Records: w.Records - w0.Records, Rows: w.Rows - w0.Rows}) {
+		b.Errorf("the database wrote %d records and %d rows, the Store counts %d and %d",
+			records, rows, w.Records-w0.Records, w.Rows-w0.Rows)
 	}
 	b.ReportMetric(float64(recordsChanged)/float64(i), "changed/op")
-	b.ReportMetric(float64(w.Records-w0.Records)/float64(i), "records-w/op")
-	b.ReportMetric(float64(w.Rows-w0.Rows)/float64(i), "rows-w/op")
+	b.ReportMetric(float64(records)/float64(i), "records-w/op")
+	b.ReportMetric(float64(rows)/float64(i), "rows-w/op")
 	b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), "pupils/s")
 	reportCPU(b, cpu)
 	peak.report(b)
+}
+
+// countingStore is a Store whose batches count the rows the database
+// writes in their transaction, as the database counts them (see
+// dbCount), just before they commit.
+type countingStore struct {
+	*Store
+	rows atomic.Int64 // rows written by the batches that reached their commit
+}
+
+func (c *countingStore) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
+	lb, err := c.Store.BeginBatch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bt := lb.(*batch)
+	base, err := dbCount(ctx, c.Store, bt.w.q)
+	if err != nil {
+		lb.Discard()
+		return nil, err
+	}
+	bt.beforeCommit = func(ctx context.Context, q queryer) error {
+		n, err := dbCount(ctx, c.Store, q)
+		c.rows.Add(n - base)
+		return err
+	}
+	return lb, nil
+}
+
+// dbCount returns the database's count of the rows inserted, updated or
+// deleted: on SQLite, by the connection q (total_changes(), which counts
+// the rows each INSERT, UPDATE and DELETE changed since the connection
+// opened); on PostgreSQL, by q's transaction, in the store's schema
+// (pg_stat_xact_user_tables, which counts them in every table).
+func dbCount(ctx context.Context, s *Store, q queryer) (int64, error) {
+	query := "SELECT total_changes()"
+	if s.d.engine == Postgres {
+		query = `SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint FROM pg_stat_xact_user_tables
+			WHERE schemaname = current_schema()`
+	}
+	var n int64
+	err := q.QueryRowContext(ctx, query).Scan(&n)
+	return n, err
+}
+
+// recordTables are the tables of the records, each row a record with its
+// version column.
+var recordTables = []string{"establishments", "teachers", "classes", "students", "bilans"}
+
+// versionSum returns the sum of the version columns of the store's
+// records: a write of a record adds one to it, an added record one, so
+// that the difference between two sums is the number of records
+// written in between, as the database holds them.
+func versionSum(ctx context.Context, s *Store) (int64, error) {
+	parts := make([]string, len(recordTables))
+	args := make([]any, len(recordTables))
+	for i, t := range recordTables {
+		parts[i] = "(SELECT COALESCE(SUM(version), 0) FROM " + t + " WHERE uai = ?)"
+		args[i] = s.uai
+	}
+	var n int64
+	err := s.q.QueryRowContext(ctx, s.d.q("SELECT CAST("+strings.Join(parts, " + ")+" AS BIGINT)"), args...).Scan(&n)
+	return n, err
+}
+
+// tableRows counts the rows of the store's database: Records those of
+// the record tables, Rows those of every table.
+func tableRows(ctx context.Context, s *Store) (Written, error) {
+	var w Written
+	for _, t := range []string{"establishments", "teachers", "classes", "class_periods", "students", "bilans",
+		"bilan_head_teachers", "bilan_content", "acquis", "acquis_teachers", "acquis_content", "class_memos"} {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
+			return w, err
+		}
+		w.Rows += n
+		if slices.Contains(recordTables, t) {
+			w.Records += n
+		}
+	}
+	return w, nil
 }
 
 // BenchmarkEstablishments syncs 100 establishments of 1,000 pupils in one

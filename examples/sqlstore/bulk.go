@@ -54,6 +54,9 @@ var (
 	tAcquisContent = &table{name: "acquis_content", nkey: 3,
 		cols:  []string{"bilan", "subject", "name", "value"},
 		kinds: []kind{integer, text, text, text}}
+	tClassMemos = &table{name: "class_memos", nkey: 2,
+		cols:  []string{"uai", "class", "stamp", "memo"},
+		kinds: []kind{text, text, integer, text}}
 )
 
 // op is a bulk operation on a table.
@@ -66,6 +69,7 @@ const (
 	opReplace             // update a record by key and version: version+1
 	opDelete              // delete rows by key
 	opAddReturn           // opAdd returning the bilan's id and key
+	opEnsure              // insert rows of every column, skip existing keys
 )
 
 // rows collects the values of the rows of one bulk operation, flat.
@@ -151,9 +155,12 @@ func (d *dialect) bulkSQL(r *rows, k int) string {
 		}
 	}
 	switch r.op {
-	case opInsert:
+	case opInsert, opEnsure:
 		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
 		values(false, "")
+		if r.op == opEnsure {
+			b.WriteString(" ON CONFLICT DO NOTHING")
+		}
 	case opAdd, opAddReturn:
 		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ", version) VALUES ")
 		values(false, ",1")

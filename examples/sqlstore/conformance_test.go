@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -23,5 +24,21 @@ func TestConformance(t *testing.T) {
 			require.NoError(t, err)
 			return st
 		})
+	})
+}
+
+// TestConformanceWithoutBatch runs the suite on an SQLite store that
+// hides its Batcher: the synchronizer applies each class in a
+// transaction of its own, and the SyncKeepsConcurrentEdits checks, which
+// a batch makes wait, run: a teacher's write between the read and the
+// write of a class meets the conflict path.
+func TestConformanceWithoutBatch(t *testing.T) {
+	lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
+		if seed.Establishment.UAI == "" {
+			t.Skip("a store is opened for one establishment: it cannot be made without one")
+		}
+		st, err := Create(t.Context(), testDB(t, SQLite), seed, Options{})
+		require.NoError(t, err)
+		return &applyOnly{Store: st, before: func(context.Context, lsusync.ChangeSet) {}, conflicts: map[string]int{}}
 	})
 }

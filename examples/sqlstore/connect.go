@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	neturl "net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -24,10 +25,36 @@ import (
 //     writable by its owner only (0600) when it does not exist: it holds
 //     personal data. Connect sets the connections to write-ahead logging,
 //     foreign key checks and full synchronisation to disk at each commit.
+//     It refuses, with an error wrapping [ErrReadOnly] and before it opens
+//     it, a file that its user made read-only (see [ErrReadOnly]): SQLite
+//     would create its -wal and -shm files next to it, and the superuser
+//     would write it. [ConnectReadOnly] reads such a file.
 //
 // The caller closes the database. The store's tables are created by the
 // first [Open] or [Create].
 func Connect(ctx context.Context, url string) (*sql.DB, error) {
+	return connect(ctx, url, false)
+}
+
+// ConnectReadOnly opens the database that url names, as [Connect] does,
+// for reading only, and checks that it answers; open its store with
+// Options.ReadOnly. A PostgreSQL session is read only
+// (default_transaction_read_only). An SQLite file must exist (it returns
+// an error wrapping fs.ErrNotExist otherwise) and is never written:
+//
+//   - a file its user made read-only is opened immutable, without locks,
+//     so that no -wal or -shm file is made next to it: nobody is to write
+//     it. When a -wal file holding changes is there (a program was killed
+//     before it could fold them into the file), it is opened read only,
+//     with locks, and SQLite reads the changes from it;
+//   - another file is opened as Connect opens it, with every connection
+//     refusing writes (PRAGMA query_only): a synchronisation may be
+//     writing it at the same time.
+func ConnectReadOnly(ctx context.Context, url string) (*sql.DB, error) {
+	return connect(ctx, url, true)
+}
+
+func connect(ctx context.Context, url string, readOnly bool) (*sql.DB, error) {
 	engine, target, err := ParseURL(url)
 	if err != nil {
 		return nil, err
@@ -39,22 +66,19 @@ func Connect(ctx context.Context, url string) (*sql.DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: %w: PostgreSQL URL: %v", errBadURL, err)
 		}
+		if readOnly {
+			cfg.RuntimeParams["default_transaction_read_only"] = "on"
+		}
 		db = stdlib.OpenDB(*cfg)
 	case SQLite:
 		if strings.ContainsAny(target, "?#") {
 			return nil, fmt.Errorf("sqlstore: %w: SQLite path %q holds ? or #", errBadURL, target)
 		}
-		// Create the file 0600 before SQLite does (0644); its journal
-		// files take the same mode.
-		f, err := os.OpenFile(target, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-		switch {
-		case err == nil:
-			f.Close()
-		case !errors.Is(err, fs.ErrExist):
-			return nil, fmt.Errorf("sqlstore: %w", err)
+		dsn, err := sqliteDSN(target, readOnly)
+		if err != nil {
+			return nil, err
 		}
-		c, err := sqlite.NewConnector(target + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)" +
-			"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-32768)&_txlock=immediate")
+		c, err := sqlite.NewConnector(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: %s: %w", target, err)
 		}
@@ -69,6 +93,60 @@ func Connect(ctx context.Context, url string) (*sql.DB, error) {
 		return nil, fmt.Errorf("sqlstore: connecting to %s: %w", redact(engine, target), err)
 	}
 	return db, nil
+}
+
+// sqliteDSN returns the modernc.org/sqlite data source name of the SQLite
+// file at path, for Connect or ConnectReadOnly, after it checked the
+// file: Connect creates a missing file and refuses a read-only one,
+// ConnectReadOnly wants the file.
+func sqliteDSN(path string, readOnly bool) (string, error) {
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)&_pragma=cache_size(-32768)"
+	if readOnly {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return "", fmt.Errorf("sqlstore: %w", err)
+		}
+		if readOnlyReason(path, fi) == "" {
+			return path + "?" + pragmas + "&_pragma=query_only(1)", nil
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return "", fmt.Errorf("sqlstore: %w", err)
+		}
+		uri := (&neturl.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+		if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() > 0 {
+			return uri + "?mode=ro&" + pragmas, nil
+		}
+		return uri + "?mode=ro&immutable=1&" + pragmas, nil
+	}
+	// Create the file 0600 before SQLite does (0644); its journal files
+	// take the same mode. Refuse a file its user made read-only before
+	// SQLite opens it and makes its journal files next to it.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		f.Close()
+	case errors.Is(err, fs.ErrExist):
+		if err := checkWritable(path); err != nil {
+			return "", err
+		}
+	default:
+		return "", fmt.Errorf("sqlstore: %w", err)
+	}
+	return path + "?" + pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate", nil
+}
+
+// checkWritable returns an error wrapping ErrReadOnly when the SQLite
+// database file at path must not be written (see readOnlyReason).
+func checkWritable(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // SQLite reports a missing file when it opens it
+	}
+	if reason := readOnlyReason(path, fi); reason != "" {
+		return fmt.Errorf("%w: %s (%s)", ErrReadOnly, path, reason)
+	}
+	return nil
 }
 
 var errBadURL = errors.New("invalid store URL")

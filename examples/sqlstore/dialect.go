@@ -49,7 +49,12 @@ type dialect struct {
 	maxParams int
 	// forUpdate is appended to the reads that lock the rows a write
 	// checks: PostgreSQL locks rows; SQLite's write transaction holds
-	// the whole database.
+	// the whole database. The lock is FOR NO KEY UPDATE, as an UPDATE
+	// that changes no key takes: a write never changes a row's key, and
+	// the weaker lock lets another transaction insert a row that refers
+	// to the locked one (its foreign key check takes FOR KEY SHARE)
+	// instead of waiting for the lock's holder, which may be waiting for
+	// it (a batch, at its commit, for the row of class_memos it added).
 	forUpdate string
 	// types names the cast of each kind.
 	types [4]string
@@ -73,7 +78,7 @@ func newDialect(e Engine) *dialect {
 		d.studentsByClass = "students INDEXED BY students_by_class"
 	case Postgres:
 		d.maxParams = 65535
-		d.forUpdate = " FOR UPDATE"
+		d.forUpdate = " FOR NO KEY UPDATE"
 		d.types = [4]string{"text", "bigint", "boolean", "date"}
 		d.studentsByClass = "students"
 	}

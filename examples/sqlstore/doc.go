@@ -17,7 +17,8 @@
 // named by its UAI. [Open] and [Create] apply the schema migrations the
 // database lacks (they are embedded in the package, versioned, and
 // recorded in the table lsusync_schema), and refuse a database that a
-// newer program migrated ([ErrSchemaVersion]). The schema is normalised
+// newer program migrated ([ErrSchemaVersion]); a store opened with
+// Options.ReadOnly reads the database as it is. The schema is normalised
 // and documented in SCHEMA.md, so that other programs can read it.
 //
 // # Versions, conflicts and what is written
@@ -25,8 +26,8 @@
 // Every record row has a version column: 1 when the record is added,
 // one more at each write. A record's [lsusync.Version] is that number as
 // text. Apply reads the version of each record it replaces, locking the
-// row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write transaction
-// holds the whole database), and refuses the change set with
+// row (SELECT ... FOR NO KEY UPDATE on PostgreSQL; SQLite's write
+// transaction holds the whole database), and refuses the change set with
 // lsusync.ErrConflict when it differs from the record's, or when a record
 // to add exists. Then it compares each bilan with the stored one and
 // writes only the rows that differ: the record rows of the change set
@@ -34,6 +35,21 @@
 // principaux, periods and content rows that changed, in a few bulk
 // statements per table. A synchronisation that changes nothing writes no
 // row; [Store.Written] counts what was written.
+//
+// # Memos
+//
+// The Store implements lsusync.ClassMemos, so that a synchronisation with
+// lsusync.Options.SkipUnchanged passes over the classes whose exports and
+// records are both as their last synchronisation left them. From the
+// first write of one of its records, each class has a row in the table
+// class_memos (schema version 2): a stamp, one more at each transaction
+// that writes a record of the class, and the memo, which such a
+// transaction empties. A change set's memo is kept
+// when the class's stamp is still the one the synchronizer read before
+// it read the class. These rows are written last in a transaction: a
+// batch locks them (PostgreSQL) for its commit only, and decides then
+// which memos to keep, so that a class written by another transaction
+// during the synchronisation loses its memo.
 //
 // # Transactions and locks
 //
@@ -47,6 +63,21 @@
 // lock (BEGIN IMMEDIATE), which also holds off every other write of the
 // file until the sync commits: a teacher's Apply waits for it. The second
 // synchronisation waits [Options.LockTimeout], then fails with [ErrBusy].
+//
+// With SQLite, then, no write comes between a synchronisation's read of a
+// class and its write: every other write waits for the commit, then is
+// checked against its result. No edit is lost, but each waits for the
+// commit; one that waits longer than LockTimeout fails with ErrBusy, to be
+// entered again. A synchronisation of 2,000 pupils holds the lock on a
+// small server 3.5 s when every value changed, 0.7 s when none did, less
+// when it passes over the unchanged classes: a teacher who saves then
+// waits as long. At 100,000 pupils it holds
+// it about 100 s when everything changed, longer than the default
+// LockTimeout: sync such a store out of hours, or use PostgreSQL.
+// SCHEMA.md says more. A Store used without a batch (Apply, one
+// transaction per class) takes the lock class by class, and a teacher's
+// write between the read and the write of a class makes the class's Apply
+// fail with lsusync.ErrConflict: the synchronizer reads the class again.
 //
 // Each change set staged in a batch runs under its own SAVEPOINT, so that
 // a refused one leaves the others (PostgreSQL aborts a whole transaction
@@ -70,4 +101,14 @@
 // program killed during a synchronisation leaves the store as it was
 // before it. The SQLite file holds personal data: [Connect] creates it
 // readable and writable by its owner only.
+//
+// # Read-only files
+//
+// An SQLite file its user made read-only (chmod a-w) is never written,
+// even by the superuser, whom permissions do not stop: [Connect] refuses
+// it with [ErrReadOnly] before SQLite opens it (SQLite would make its -wal
+// and -shm files next to it), and a Store refuses to write a file made
+// read-only after it was opened. [ConnectReadOnly] and
+// Options.ReadOnly read it, for a dry run or a listing; so do they any
+// database, PostgreSQL included, without writing it.
 package sqlstore

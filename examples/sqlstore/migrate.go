@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lsusync/lsusync"
 )
 
 // migration is one versioned SQL file of migrations/<engine>:
@@ -56,9 +58,9 @@ func readMigrations(fsys fs.FS) ([]migration, error) {
 	return ms, nil
 }
 
-// schemaVersion returns the database's schema version: 0 for a database
-// without the lsusync tables.
-func (s *Store) schemaVersion(ctx context.Context, q queryer) (int, error) {
+// readSchemaVersion returns the database's schema version: 0 for a
+// database without the lsusync tables.
+func (s *Store) readSchemaVersion(ctx context.Context, q queryer) (int, error) {
 	rs, err := q.QueryContext(ctx, s.d.tableExists(), "lsusync_schema")
 	if err != nil {
 		return 0, err
@@ -89,10 +91,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	latest := ms[len(ms)-1].version
 	// Most opens find the schema up to date: a read decides, without the
 	// write lock that a synchronisation may be holding.
-	cur, err := s.schemaVersion(ctx, s.q)
+	cur, err := s.readSchemaVersion(ctx, s.q)
 	if err != nil {
 		return fmt.Errorf("sqlstore: reading the schema version: %w", err)
 	}
+	s.schemaVersion = cur
 	if err := s.checkSchema(cur, latest); err != nil || cur == latest {
 		return err
 	}
@@ -123,8 +126,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			}
 		}()
 	}
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("sqlstore: migrating the schema from version %d to %d: %w", cur, latest, err)
+	}
 	return s.writeOn(ctx, conn, func(w *writer) error {
-		cur, err := s.schemaVersion(ctx, w.q)
+		cur, err := s.readSchemaVersion(ctx, w.q)
 		if err != nil {
 			return err
 		}
@@ -144,8 +150,28 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
 			}
 		}
+		s.schemaVersion = latest
 		return nil
 	})
+}
+
+// readSchema reads the schema version of a store opened read only, which
+// migrates nothing: it refuses a database without the lsusync tables
+// (lsusync.ErrNotFound) or of a newer schema.
+func (s *Store) readSchema(ctx context.Context) error {
+	ms, err := readMigrations(s.d.migrations())
+	if err != nil {
+		return err
+	}
+	cur, err := s.readSchemaVersion(ctx, s.q)
+	if err != nil {
+		return fmt.Errorf("sqlstore: reading the schema version: %w", err)
+	}
+	if cur == 0 {
+		return fmt.Errorf("sqlstore: the database holds no establishment: %w", lsusync.ErrNotFound)
+	}
+	s.schemaVersion = cur
+	return s.checkSchema(cur, ms[len(ms)-1].version)
 }
 
 // lockMigration takes the session's advisory lock on key, for a

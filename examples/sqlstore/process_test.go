@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,7 +31,8 @@ import (
 const (
 	envHelper = "SQLSTORE_TEST_HELPER" // "syncer" or "crasher"
 	envURL    = "SQLSTORE_TEST_URL"
-	envWork   = "SQLSTORE_TEST_WORK" // syncer: establishment indexes, comma separated
+	envWork   = "SQLSTORE_TEST_WORK"  // syncer: establishment indexes, comma separated
+	envFirst  = "SQLSTORE_TEST_FIRST" // crasher: "changed" to sync the changed source first
 )
 
 // manyConfig is the generator config of establishment i of
@@ -41,13 +43,15 @@ func manyConfig(i int) gen.Config {
 }
 
 // crashConfig is the establishment of TestCrash: a sync of the changed
-// source writes about 15,000 rows (2,000 under the race detector, which
-// makes SQLite ten times slower).
+// source writes about 8,000 rows (2,000 under the race detector, which
+// makes SQLite ten times slower). A commit's time is mostly the flush of
+// the journal to disk, whatever the size: a small establishment makes
+// each sync short and its commit a large part of it.
 func crashConfig() gen.Config {
 	if raceEnabled {
 		return gen.Config{Seed: 11, Pupils: 25}
 	}
-	return gen.Config{Seed: 11, Pupils: 200}
+	return gen.Config{Seed: 11, Pupils: 100}
 }
 
 // TestHelperProcess is the child process of TestManyEstablishments and
@@ -55,9 +59,11 @@ func crashConfig() gen.Config {
 //
 // "syncer" syncs the changed source of each establishment of its work
 // list into the database, waiting for another process's sync of the same
-// establishment, and prints "done". "crasher" syncs the changed source
-// and the original in turn into the only establishment of an SQLite
-// database until it is killed, printing "commit" before each commit.
+// establishment, and prints "done". "crasher" syncs the original source
+// and the changed one in turn (the changed one first when envFirst says
+// so) into the only establishment of an SQLite database until it is
+// killed, printing "commit" before each commit and "committed" once it
+// returned.
 func TestHelperProcess(t *testing.T) {
 	role := os.Getenv(envHelper)
 	if role == "" {
@@ -102,10 +108,14 @@ func TestHelperProcess(t *testing.T) {
 			fail(err)
 		}
 		fmt.Println("ready")
-		for i := 0; ; i++ {
-			src := g.changed
+		first := 0
+		if os.Getenv(envFirst) == "changed" {
+			first = 1
+		}
+		for i := first; ; i++ {
+			src := g.src
 			if i%2 == 1 {
-				src = g.src
+				src = g.changed
 			}
 			rep, err := lsusync.New(src, announcer{st}, lsusync.Options{Now: g.now}).Sync(ctx)
 			if err != nil {
@@ -119,7 +129,8 @@ func TestHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-// announcer is a Store whose batches print "commit" before they commit.
+// announcer is a Store whose batches print "commit" before they commit,
+// and "committed" once Commit returned.
 type announcer struct{ *Store }
 
 func (a announcer) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
@@ -131,7 +142,9 @@ type announced struct{ lsusync.Batch }
 
 func (b announced) Commit(ctx context.Context) error {
 	fmt.Println("commit")
-	return b.Batch.Commit(ctx)
+	err := b.Batch.Commit(ctx)
+	fmt.Println("committed")
+	return err
 }
 
 // helper starts a child process with the given role, and returns it with
@@ -225,11 +238,60 @@ func TestManyEstablishments(t *testing.T) {
 	}
 }
 
+// line is a line a child process printed, and when the test read it.
+type line struct {
+	text string
+	at   time.Time
+}
+
+// lines reads the lines of out into a channel, closed at the end of out.
+func lines(out *bufio.Reader) <-chan line {
+	ch := make(chan line, 16)
+	go func() {
+		defer close(ch)
+		for {
+			s, err := out.ReadString('\n')
+			if err != nil {
+				return
+			}
+			ch <- line{strings.TrimSuffix(s, "\n"), time.Now()}
+		}
+	}()
+	return ch
+}
+
+// expectLine reads the next line of ch and fails the test unless it is
+// want.
+func expectLine(t *testing.T, ch <-chan line, want string) line {
+	t.Helper()
+	select {
+	case l, ok := <-ch:
+		if !ok {
+			t.Fatalf("the child process stopped before it printed %q", want)
+		}
+		if l.text != want {
+			t.Fatalf("the child process printed %q, want %q", l.text, want)
+		}
+		return l
+	case <-time.After(time.Minute):
+		t.Fatalf("the child process printed nothing for a minute, want %q", want)
+	}
+	return line{}
+}
+
 // TestCrash kills a process at random moments while it syncs an SQLite
-// store: 50 times within a commit (at most 20ms after it starts), then 10
-// times anywhere in a sync. After each kill, the database passes PRAGMA
+// store: at least 50 times provably within a commit, then 10 times
+// anywhere in a sync. After each kill, the database passes PRAGMA
 // integrity_check and each class is wholly as the previous sync left it
 // or as the next one makes it.
+//
+// A kill within a commit comes after the process printed "commit", just
+// before it calls Commit, and before it prints "committed", once Commit
+// returned: the kills that come later are not counted, and the test goes
+// on until 50 were. The delay of each kill is drawn within the commit
+// times measured in a first run, up to their median: most kills land
+// within the commit, at any point of the shorter ones. (10 and 2 kills
+// with -short or the race detector.)
 func TestCrash(t *testing.T) {
 	path := t.TempDir() + "/lsu.db"
 	url := "sqlite:" + path
@@ -251,50 +313,25 @@ func TestCrash(t *testing.T) {
 	b := normalize(mem.Snapshot(), false)
 
 	commitKills, anyKills := 50, 10
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		commitKills, anyKills = 10, 2
 	}
-	runs := commitKills + anyKills
+	maxRuns := 4 * commitKills
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	var sawA, sawB, inCommit int
-	var syncTime time.Duration // from ready to the first commit
-	for run := range runs {
-		start := time.Now()
-		cmd, out := helper(t, "crasher", url)
-		line, err := out.ReadString('\n')
-		require.NoError(t, err, "the crasher did not start")
-		require.Equal(t, "ready\n", line)
-		if run == 0 {
-			ready := time.Now()
-			line, err := out.ReadString('\n')
-			require.NoError(t, err, "the crasher stopped")
-			require.Equal(t, "commit\n", line)
-			syncTime = time.Since(ready)
-		}
-		if run < commitKills {
-			// Within a commit: kill at most 20ms after it starts.
-			for {
-				line, err := out.ReadString('\n')
-				require.NoError(t, err, "the crasher stopped")
-				if line == "commit\n" && rng.IntN(2) == 0 {
-					break
-				}
-			}
-			time.Sleep(time.Duration(rng.Int64N(int64(20 * time.Millisecond))))
-			inCommit++
-		} else {
-			// Anywhere in the next two syncs.
-			time.Sleep(time.Duration(rng.Int64N(int64(2 * syncTime))))
-		}
-		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
-		cmd.Wait()
+	changedNow := false // the store holds b
+	var sawA, sawB, inCommit, late, runs int
 
+	// check checks the store after a kill, and records which content it
+	// holds.
+	check := func(run int) {
+		t.Helper()
 		db, err := Connect(ctx, url)
 		require.NoError(t, err)
-		var check string
-		require.NoError(t, db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&check))
-		if check != "ok" {
-			t.Fatalf("run %d: integrity_check = %q", run, check)
+		defer db.Close()
+		var result string
+		require.NoError(t, db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&result))
+		if result != "ok" {
+			t.Fatalf("run %d: integrity_check = %q", run, result)
 		}
 		st, err := Open(ctx, db, "", Options{})
 		require.NoError(t, err)
@@ -302,8 +339,10 @@ func TestCrash(t *testing.T) {
 		switch {
 		case reflect.DeepEqual(got, a):
 			sawA++
+			changedNow = false
 		case reflect.DeepEqual(got, b):
 			sawB++
+			changedNow = true
 		default:
 			for _, c := range got.Classes {
 				gs, gb := classOf(got, c.Code)
@@ -315,12 +354,79 @@ func TestCrash(t *testing.T) {
 			}
 			t.Fatalf("run %d: the store is neither the old content nor the new one (-old +got):\n%s", run, cmp.Diff(a, got, equateEmpty))
 		}
-		db.Close()
-		if run == 0 {
-			t.Logf("one run takes %v, a sync %v", time.Since(start), syncTime)
-		}
 	}
-	t.Logf("%d kills, %d within a commit: the store held the old content %d times, the new %d times", runs, inCommit, sawA, sawB)
+	// start starts a crasher whose first sync changes the store.
+	start := func() (*exec.Cmd, <-chan line) {
+		first := "changed"
+		if changedNow {
+			first = "src"
+		}
+		cmd, out := helper(t, "crasher", url, envFirst+"="+first)
+		ch := lines(out)
+		expectLine(t, ch, "ready")
+		return cmd, ch
+	}
+	// kill kills the crasher and returns the lines it printed since.
+	kill := func(cmd *exec.Cmd, ch <-chan line) []string {
+		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+		var rest []string
+		for l := range ch {
+			rest = append(rest, l.text)
+		}
+		cmd.Wait()
+		return rest
+	}
+
+	// The first run measures the syncs and the commits, then kills the
+	// crasher anywhere in its next sync.
+	began := time.Now()
+	cmd, ch := start()
+	var commits []time.Duration
+	ready := time.Now()
+	var syncTime time.Duration
+	for range 7 {
+		c := expectLine(t, ch, "commit")
+		if syncTime == 0 {
+			syncTime = c.at.Sub(ready)
+		}
+		commits = append(commits, expectLine(t, ch, "committed").at.Sub(c.at))
+	}
+	time.Sleep(time.Duration(rng.Int64N(int64(syncTime))))
+	kill(cmd, ch)
+	check(0)
+	runs++
+	slices.Sort(commits)
+	bound := commits[len(commits)/2]
+	t.Logf("a sync takes %v, its commit %v to %v (median %v): the kills within a commit come 0 to %v after it starts",
+		syncTime, commits[0], commits[len(commits)-1], commits[len(commits)/2], bound)
+
+	for inCommit < commitKills {
+		if runs > maxRuns {
+			t.Fatalf("%d runs, %d kills within a commit, %d after it: the commits are too short to be hit", runs, inCommit, late)
+		}
+		cmd, ch := start()
+		expectLine(t, ch, "commit")
+		time.Sleep(time.Duration(rng.Int64N(int64(bound))))
+		if slices.Contains(kill(cmd, ch), "committed") {
+			late++
+		} else {
+			inCommit++
+		}
+		check(runs)
+		runs++
+	}
+	for range anyKills {
+		cmd, ch := start()
+		time.Sleep(time.Duration(rng.Int64N(int64(2 * syncTime))))
+		kill(cmd, ch)
+		check(runs)
+		runs++
+	}
+	t.Logf("%d kills in %v, %d within a commit, %d just after one: the store held the old content %d times, the new %d times",
+		runs, time.Since(began).Round(time.Millisecond), inCommit, late, sawA, sawB)
+	if sawA == 0 || sawB == 0 {
+		t.Errorf("the kills always left the %s content: they did not test both sides of a commit", map[bool]string{true: "old", false: "new"}[sawB == 0])
+	}
 }
 
 // classOf returns the pupils and bilans of class in s.

@@ -30,6 +30,13 @@ var (
 	ErrExist = errors.New("sqlstore: establishment already in the database")
 	// ErrClosed reports the use of a batch after its Commit or Discard.
 	ErrClosed = errors.New("sqlstore: batch already committed or discarded")
+	// ErrReadOnly reports a write refused because the store is read only:
+	// an SQLite database file that its user made read-only (its owner's
+	// write permission removed, for the superuser too), or that this
+	// user may not write, which [Connect] refuses to open and a Store
+	// refuses to write; or a Store opened with Options.ReadOnly. Nothing
+	// is written. Open the file with [ConnectReadOnly] to read it.
+	ErrReadOnly = errors.New("sqlstore: database is read-only")
 )
 
 // DefaultLockTimeout is the LockTimeout of a zero Options.
@@ -45,6 +52,11 @@ type Options struct {
 	// excludes the others). Zero means [DefaultLockTimeout]; a negative
 	// value means no wait.
 	LockTimeout time.Duration
+	// ReadOnly opens the store for reading only: [Open] applies no
+	// migration (a database of an older schema version is read as it
+	// is), and every write (Apply, BeginBatch, Create) fails with
+	// [ErrReadOnly]. Use it with a database from [ConnectReadOnly].
+	ReadOnly bool
 }
 
 func (o Options) lockTimeout() time.Duration {
@@ -67,13 +79,19 @@ type Store struct {
 	uai    string
 	wait   time.Duration
 	schema string // PostgreSQL's current_schema()
+	// schemaVersion is the database's schema version, this package's
+	// unless the store is read only.
+	schemaVersion int
+	readOnly      bool
+	file          string // the SQLite database file, "" for PostgreSQL or a database in memory
 
 	records, rows atomic.Int64 // written by committed transactions
 }
 
 var (
-	_ lsusync.Store   = (*Store)(nil)
-	_ lsusync.Batcher = (*Store)(nil)
+	_ lsusync.Store      = (*Store)(nil)
+	_ lsusync.Batcher    = (*Store)(nil)
+	_ lsusync.ClassMemos = (*Store)(nil)
 )
 
 // Open returns the Store of the establishment uai in db, after it applied
@@ -87,7 +105,8 @@ var (
 // close db. Open returns an error wrapping lsusync.ErrNotFound when
 // the database holds no such establishment, [ErrSchemaVersion] when its
 // schema is newer than this package's, and lsusync.ErrInvalid when uai is
-// empty and the database holds several establishments.
+// empty and the database holds several establishments. With
+// Options.ReadOnly it applies no migration.
 func Open(ctx context.Context, db *sql.DB, uai string, opts Options) (*Store, error) {
 	s, err := newStore(ctx, db, opts)
 	if err != nil {
@@ -125,6 +144,9 @@ func Open(ctx context.Context, db *sql.DB, uai string, opts Options) (*Store, er
 // a bilan of a pupil, that snap lacks, an invalid period), with an error
 // wrapping lsusync.ErrInvalid.
 func Create(ctx context.Context, db *sql.DB, snap lsusync.Snapshot, opts Options) (*Store, error) {
+	if opts.ReadOnly {
+		return nil, fmt.Errorf("sqlstore: creating establishment %q: %w: Options.ReadOnly is set", snap.Establishment.UAI, ErrReadOnly)
+	}
 	if err := validateSnapshot(&snap); err != nil {
 		return nil, fmt.Errorf("sqlstore: creating establishment %q: %w", snap.Establishment.UAI, err)
 	}
@@ -133,6 +155,9 @@ func Create(ctx context.Context, db *sql.DB, snap lsusync.Snapshot, opts Options
 		return nil, err
 	}
 	s.uai = snap.Establishment.UAI
+	if err := s.writable(); err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(w *writer) error { return w.create(ctx, &snap) })
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: creating establishment %q: %w", s.uai, err)
@@ -145,17 +170,40 @@ func newStore(ctx context.Context, db *sql.DB, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, d: newDialect(engine), wait: opts.lockTimeout()}
+	s := &Store{db: db, d: newDialect(engine), wait: opts.lockTimeout(), readOnly: opts.ReadOnly}
 	s.q = s.d.on(db)
-	if engine == Postgres {
+	switch engine {
+	case Postgres:
 		if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&s.schema); err != nil {
 			return nil, fmt.Errorf("sqlstore: reading the current schema: %w", err)
 		}
+	case SQLite:
+		var seq int
+		var name string
+		if err := db.QueryRowContext(ctx, "PRAGMA database_list").Scan(&seq, &name, &s.file); err != nil {
+			return nil, fmt.Errorf("sqlstore: reading the database file's name: %w", err)
+		}
+	}
+	if opts.ReadOnly {
+		return s, s.readSchema(ctx)
 	}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// writable refuses a write, with ErrReadOnly, to a store opened read
+// only, or to an SQLite database file made read-only since it was
+// opened.
+func (s *Store) writable() error {
+	if s.readOnly {
+		return fmt.Errorf("sqlstore: %s: %w: the store was opened read only", s.uai, ErrReadOnly)
+	}
+	if s.file != "" {
+		return checkWritable(s.file)
+	}
+	return nil
 }
 
 // UAI returns the UAI of the Store's establishment.
@@ -171,8 +219,10 @@ type Written struct {
 	// establishments, teachers, classes, students and bilans tables.
 	Records int64
 	// Rows is the number of rows inserted, updated or deleted in every
-	// table: the records, and the rows of their periods, acquis,
-	// teachers, professeurs principaux and content that changed.
+	// table: the records, the rows of their periods, acquis, teachers,
+	// professeurs principaux and content that changed, and the rows of
+	// class_memos of the classes written (one each, two at the first
+	// write of a class).
 	Rows int64
 }
 

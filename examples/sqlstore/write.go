@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/lsusync/lsusync"
@@ -23,7 +24,15 @@ func (s *Store) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	if err := validateChangeSet(&cs); err != nil {
 		return err
 	}
-	return s.write(ctx, func(w *writer) error { return w.apply(ctx, &cs) })
+	if err := s.writable(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(w *writer) error {
+		if err := w.apply(ctx, &cs); err != nil {
+			return err
+		}
+		return w.finishMemos(ctx)
+	})
 }
 
 // write runs f in a write transaction and commits it.
@@ -86,6 +95,9 @@ type writer struct {
 	s             *Store
 	q             queryer
 	records, rows int64
+	// events are what the change sets applied so far do to the
+	// classes' memos, in order; finishMemos writes them.
+	events []memoEvent
 	// creating is set by Create, whose records are all new: it reads no
 	// stored bilan (PostgreSQL, without statistics on the tables it
 	// fills, would scan them for each chunk).
@@ -156,21 +168,40 @@ func (w *writer) apply(ctx context.Context, cs *lsusync.ChangeSet) error {
 	if err := forChunks(len(cs.Teachers), 4096, func(lo, hi int) error { return w.teachers(ctx, cs.Teachers[lo:hi]) }); err != nil {
 		return err
 	}
+	// touched are the classes whose records cs writes: they get a new
+	// stamp and lose their memo (see finishMemos).
+	touched := map[string]bool{}
 	if c := cs.Class; c != nil {
 		if err := w.class(ctx, c); err != nil {
 			return err
 		}
+		touched[c.Code] = true
 	}
 	if err := w.checkClasses(ctx, cs); err != nil {
 		return err
 	}
-	if err := forChunks(len(cs.Students), 4096, func(lo, hi int) error { return w.students(ctx, cs.Students[lo:hi]) }); err != nil {
+	if err := forChunks(len(cs.Students), 4096, func(lo, hi int) error { return w.students(ctx, cs.Students[lo:hi], touched) }); err != nil {
 		return err
 	}
-	if err := w.checkPupils(ctx, cs); err != nil {
+	classOf, err := w.checkPupils(ctx, cs)
+	if err != nil {
 		return err
 	}
-	return forChunks(len(cs.Bilans), 256, func(lo, hi int) error { return w.bilans(ctx, cs.Bilans[lo:hi]) })
+	if err := forChunks(len(cs.Bilans), 256, func(lo, hi int) error { return w.bilans(ctx, cs.Bilans[lo:hi]) }); err != nil {
+		return err
+	}
+	for _, b := range cs.Bilans {
+		touched[classOf[b.Student]] = true
+	}
+	if len(touched) > 0 || cs.Memo != nil {
+		ev := memoEvent{touched: keysOf(touched)}
+		if cs.Memo != nil {
+			m := *cs.Memo
+			ev.memo = &m
+		}
+		w.events = append(w.events, ev)
+	}
+	return nil
 }
 
 // forChunks calls f on the ranges [lo, hi) of n items, size at most.
@@ -183,16 +214,28 @@ func forChunks(n, size int, f func(lo, hi int) error) error {
 	return nil
 }
 
+// storedRecord is the version of a stored record, and the value of the
+// column a write asked for along with it.
+type storedRecord struct {
+	version int64
+	extra   string
+}
+
 // versions returns the stored versions of the records of t whose keys
-// (the columns of t's key after the UAI) are keys, locking them.
-func (w *writer) versions(ctx context.Context, t *table, keys [][]any) (map[string]int64, error) {
-	out := make(map[string]int64, len(keys))
+// (the columns of t's key after the UAI) are keys, locking them, with
+// the value of the text column extra of each when extra is not "".
+func (w *writer) versions(ctx context.Context, t *table, keys [][]any, extra string) (map[string]storedRecord, error) {
+	out := make(map[string]storedRecord, len(keys))
 	kcols := t.cols[1:t.nkey]
 	n := len(kcols)
 	off := 0
+	sel := "version"
+	if extra != "" {
+		sel += ", " + extra
+	}
 	for _, k := range chunks(len(keys), min(1024, (w.s.d.maxParams-1)/n)) {
 		var b strings.Builder
-		b.WriteString("SELECT " + strings.Join(kcols, ", ") + ", version FROM " + t.name + " WHERE uai = ? AND (" +
+		b.WriteString("SELECT " + strings.Join(kcols, ", ") + ", " + sel + " FROM " + t.name + " WHERE uai = ? AND (" +
 			strings.Join(kcols, ", ") + ") IN (VALUES ")
 		tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 		for i := range k {
@@ -213,18 +256,21 @@ func (w *writer) versions(ctx context.Context, t *table, keys [][]any) (map[stri
 			return nil, err
 		}
 		vals := make([]string, n)
-		dest := make([]any, n+1)
+		var rec storedRecord
+		dest := make([]any, n, n+2)
 		for i := range vals {
 			dest[i] = &vals[i]
 		}
-		var v int64
-		dest[n] = &v
+		dest = append(dest, &rec.version)
+		if extra != "" {
+			dest = append(dest, &rec.extra)
+		}
 		for rs.Next() {
 			if err := rs.Scan(dest...); err != nil {
 				rs.Close()
 				return nil, err
 			}
-			out[strings.Join(vals, "\x00")] = v
+			out[strings.Join(vals, "\x00")] = rec
 		}
 		if err := closeRows(rs); err != nil {
 			return nil, err
@@ -239,13 +285,13 @@ func (w *writer) teachers(ctx context.Context, ts []lsusync.Teacher) error {
 	for i, t := range ts {
 		keys[i] = []any{t.Key.Type, t.Key.ID}
 	}
-	stored, err := w.versions(ctx, tTeachers, keys)
+	stored, err := w.versions(ctx, tTeachers, keys, "")
 	if err != nil {
 		return err
 	}
 	add, rep := newRows(tTeachers, opAdd), newRows(tTeachers, opReplace)
 	for _, t := range ts {
-		v := stored[t.Key.Type+"\x00"+t.Key.ID]
+		v := stored[t.Key.Type+"\x00"+t.Key.ID].version
 		if err := check("teacher "+t.Key.String(), t.Version, v); err != nil {
 			return err
 		}
@@ -269,11 +315,11 @@ func (w *writer) teachers(ctx context.Context, ts []lsusync.Teacher) error {
 // class adds or replaces a class and writes the periods that changed.
 func (w *writer) class(ctx context.Context, c *lsusync.Class) error {
 	uai := w.s.uai
-	stored, err := w.versions(ctx, tClasses, [][]any{{c.Code}})
+	stored, err := w.versions(ctx, tClasses, [][]any{{c.Code}}, "")
 	if err != nil {
 		return err
 	}
-	v := stored[c.Code]
+	v := stored[c.Code].version
 	what := "class " + fmt.Sprintf("%q", c.Code)
 	if err := check(what, c.Version, v); err != nil {
 		return err
@@ -325,26 +371,26 @@ func (w *writer) class(ctx context.Context, c *lsusync.Class) error {
 }
 
 // existing returns which of ids the column col of the UAI's rows of
-// table holds.
-func (w *writer) existing(ctx context.Context, table, col string, ids []string) (map[string]bool, error) {
-	out := make(map[string]bool, len(ids))
+// table holds, each with the value of the column val of its row.
+func (w *writer) existing(ctx context.Context, table, col, val string, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
 	err := forChunks(len(ids), 1000, func(lo, hi int) error {
 		args := make([]any, 0, 1+hi-lo)
 		args = append(args, w.s.uai)
 		for _, id := range ids[lo:hi] {
 			args = append(args, id)
 		}
-		rs, err := w.q.QueryContext(ctx, w.s.d.q("SELECT "+col+" FROM "+table+" WHERE uai = ? AND "+col+" IN "+inList(hi-lo)), args...)
+		rs, err := w.q.QueryContext(ctx, w.s.d.q("SELECT "+col+", "+val+" FROM "+table+" WHERE uai = ? AND "+col+" IN "+inList(hi-lo)), args...)
 		if err != nil {
 			return err
 		}
 		for rs.Next() {
-			var id string
-			if err := rs.Scan(&id); err != nil {
+			var id, v string
+			if err := rs.Scan(&id, &v); err != nil {
 				rs.Close()
 				return err
 			}
-			out[id] = true
+			out[id] = v
 		}
 		return closeRows(rs)
 	})
@@ -363,12 +409,12 @@ func (w *writer) checkClasses(ctx context.Context, cs *lsusync.ChangeSet) error 
 	if len(need) == 0 {
 		return nil
 	}
-	have, err := w.existing(ctx, "classes", "code", keysOf(need))
+	have, err := w.existing(ctx, "classes", "code", "code", keysOf(need))
 	if err != nil {
 		return err
 	}
 	for _, st := range cs.Students {
-		if need[st.Class] && !have[st.Class] {
+		if _, ok := have[st.Class]; need[st.Class] && !ok {
 			return fmt.Errorf("sqlstore: pupil %s: class %q: %w", st.ID, st.Class, lsusync.ErrNotFound)
 		}
 	}
@@ -376,58 +422,71 @@ func (w *writer) checkClasses(ctx context.Context, cs *lsusync.ChangeSet) error 
 }
 
 // checkPupils refuses bilans of a pupil that neither the store nor cs
-// holds.
-func (w *writer) checkPupils(ctx context.Context, cs *lsusync.ChangeSet) error {
-	inCS := make(map[string]bool, len(cs.Students))
+// holds. It returns the class of each pupil of the bilans: the one cs
+// gives, or the stored one.
+func (w *writer) checkPupils(ctx context.Context, cs *lsusync.ChangeSet) (map[string]string, error) {
+	classOf := make(map[string]string, len(cs.Students))
 	for _, st := range cs.Students {
-		inCS[st.ID] = true
+		classOf[st.ID] = st.Class
 	}
 	need := map[string]bool{}
 	for _, b := range cs.Bilans {
-		if !inCS[b.Student] {
+		if _, ok := classOf[b.Student]; !ok {
 			need[b.Student] = true
 		}
 	}
 	if len(need) == 0 {
-		return nil
+		return classOf, nil
 	}
-	have, err := w.existing(ctx, "students", "id", keysOf(need))
+	have, err := w.existing(ctx, "students", "id", "class", keysOf(need))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, b := range cs.Bilans {
-		if need[b.Student] && !have[b.Student] {
-			return fmt.Errorf("sqlstore: bilan %s: pupil %s: %w", b.Key(), b.Student, lsusync.ErrNotFound)
+		if need[b.Student] {
+			class, ok := have[b.Student]
+			if !ok {
+				return nil, fmt.Errorf("sqlstore: bilan %s: pupil %s: %w", b.Key(), b.Student, lsusync.ErrNotFound)
+			}
+			classOf[b.Student] = class
 		}
 	}
-	return nil
+	return classOf, nil
 }
 
+// keysOf returns the keys of m, sorted.
 func keysOf(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
 	}
+	slices.Sort(out)
 	return out
 }
 
 // students adds and replaces pupils; a pupil whose class changes moves
-// with their bilans, which follow the pupil's class.
-func (w *writer) students(ctx context.Context, sts []lsusync.Student) error {
+// with their bilans, which follow the pupil's class. It marks touched the
+// classes of the pupils, the ones they leave included.
+func (w *writer) students(ctx context.Context, sts []lsusync.Student, touched map[string]bool) error {
 	keys := make([][]any, len(sts))
 	for i, st := range sts {
 		keys[i] = []any{st.ID}
 	}
-	stored, err := w.versions(ctx, tStudents, keys)
+	stored, err := w.versions(ctx, tStudents, keys, "class")
 	if err != nil {
 		return err
 	}
 	add, rep := newRows(tStudents, opAdd), newRows(tStudents, opReplace)
 	for _, st := range sts {
-		v := stored[st.ID]
+		old, ok := stored[st.ID]
+		v := old.version
 		if err := check("pupil "+st.ID, st.Version, v); err != nil {
 			return err
 		}
+		if ok {
+			touched[old.extra] = true
+		}
+		touched[st.Class] = true
 		vals := []any{w.s.uai, st.ID, st.Class, st.INE, st.LastName, st.UsageName, st.FirstName, st.FirstName2,
 			st.FirstName3, dateArg(st.BirthDate), string(st.Sex)}
 		if st.Version == "" {

@@ -600,7 +600,7 @@ func TestStoreInUse(t *testing.T) {
 	st, err := filestore.Open(store, filestore.Options{})
 	require.NoError(t, err)
 	defer st.Close()
-	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir)
+	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
 	r.require(t, 3)
 	if !strings.Contains(r.stderr, "en cours d'utilisation par une autre synchronisation") {
 		t.Errorf("stderr %q", r.stderr)

@@ -80,7 +80,7 @@ func TestServe(t *testing.T) {
 	require.Contains(t, report, "Simulation lancée pour : 6B, 5 B")
 
 	// The store is the server's while it runs.
-	busy := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir)
+	busy := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
 	busy.require(t, exitRefused)
 	require.Contains(t, busy.stderr, "est en cours d'utilisation")
 

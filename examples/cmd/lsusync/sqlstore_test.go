@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
+	"io/fs"
 	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lsusync/lsusync/examples/filestore"
 	"github.com/lsusync/lsusync/examples/sqlstore"
 )
 
@@ -48,14 +53,38 @@ func databaseURL(t *testing.T, engine string) string {
 	return base + sep + "search_path=" + schema
 }
 
+// storeReports runs on store, made by init from the first exports, what
+// a user runs on the changed exports, and returns the reports: the
+// default sync, which passes over the classes unchanged since their last
+// sync, the same again, in which every class is unchanged, and a sync
+// with -all, which reads and lists every class.
+func storeReports(t *testing.T, store string) []string {
+	t.Helper()
+	lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, 4)
+	var reports []string
+	for _, args := range [][]string{nil, nil, {"-all"}} {
+		r := lsusyncCmd(t, append([]string{"sync", "-store", store, "-dir", changedDir}, args...)...)
+		r.require(t, 0)
+		reports = append(reports, r.stdout)
+	}
+	lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, 0)
+	return reports
+}
+
 // TestDatabaseStores runs the command on each kind of database -store
-// names: init, a sync, a sync with nothing to change, classes, the
+// names: init, the default sync, which passes over the classes unchanged
+// since their last sync, the same again, a sync with -all, classes, the
 // refusals, with the same reports and exit statuses as the file store.
 func TestDatabaseStores(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "lsu.json")
 	lsusyncRun(t, "init", "-store", file, "-dir", exportsDir, "-today", sampleToday).require(t, 0)
-	fileReport := lsusyncRun(t, "sync", "-store", file, "-dir", changedDir, "-all")
-	fileReport.require(t, 0)
+	fileReports := storeReports(t, file)
+	// A class passed over is not listed, nor are the warnings of its
+	// last sync: a pupil who left.
+	const left = "a quitté l'établissement"
+	if !strings.Contains(fileReports[0], left) || strings.Contains(fileReports[1], left) || !strings.Contains(fileReports[2], left) {
+		t.Fatalf("the default syncs of the file store do not pass over the unchanged classes:\n%s", strings.Join(fileReports, "\n"))
+	}
 	for _, engine := range []string{"sqlite", "sqlite:", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			store := databaseURL(t, engine)
@@ -76,16 +105,13 @@ func TestDatabaseStores(t *testing.T) {
 			}
 			lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir).require(t, 3)
 
-			// The same sync as on a file store made by init from the
-			// same exports: the report, every line, is the same.
-			r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code")
-			r.require(t, 4)
-			r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-all")
-			r.require(t, 0)
-			if r.stdout != fileReport.stdout {
-				t.Errorf("the report on %s differs from the file store's:\n%s\n--- file store:\n%s", engine, r.stdout, fileReport.stdout)
+			// The same syncs as on a file store made by init from the
+			// same exports: the reports, every line, are the same.
+			for i, got := range storeReports(t, store) {
+				if got != fileReports[i] {
+					t.Errorf("report %d on %s differs from the file store's:\n%s\n--- file store:\n%s", i+1, engine, got, fileReports[i])
+				}
 			}
-			lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, 0)
 
 			r = lsusyncCmd(t, "classes", "-store", store)
 			r.require(t, 0)
@@ -110,6 +136,143 @@ func TestDatabaseStores(t *testing.T) {
 			t.Error("sync made the database it was to open")
 		}
 	})
+}
+
+// TestSyncWaits runs a sync while another synchronisation holds the
+// store, an SQLite database (the other holds its write lock) or a file
+// store (the other holds its lock): with -wait, it waits that long, then
+// is refused, in French, writing nothing; -wait 0 refuses at once; when
+// the other ends during the wait, the sync runs.
+func TestSyncWaits(t *testing.T) {
+	for _, kind := range []string{"sqlite", "file"} {
+		t.Run(kind, func(t *testing.T) {
+			ctx := t.Context()
+			store := filepath.Join(t.TempDir(), "lsu.json")
+			if kind == "sqlite" {
+				store = filepath.Join(t.TempDir(), "lsu.db")
+			}
+			lsusyncRun(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday).require(t, 0)
+			// hold makes another synchronisation hold the store, and
+			// returns what ends it.
+			hold := func() (release func()) {
+				if kind == "file" {
+					st, err := filestore.Open(store, filestore.Options{})
+					require.NoError(t, err)
+					return func() { st.Close() }
+				}
+				db, err := sqlstore.Connect(ctx, store)
+				require.NoError(t, err)
+				st, err := sqlstore.Open(ctx, db, "", sqlstore.Options{})
+				require.NoError(t, err)
+				b, err := st.BeginBatch(ctx)
+				require.NoError(t, err)
+				return func() {
+					b.Discard()
+					db.Close()
+				}
+			}
+
+			release := hold()
+			for _, tc := range []struct {
+				wait     string
+				min, max time.Duration
+				want     string
+			}{
+				{"0", 0, 10 * time.Second, "est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine. L'option -wait règle l'attente."},
+				{"1.5s", 1500 * time.Millisecond, 20 * time.Second, "est en cours d'utilisation par une autre synchronisation, toujours en cours après 1,5 s d'attente : réessayez quand elle sera terminée. L'option -wait règle l'attente. Aucune modification n'a été enregistrée."},
+			} {
+				start := time.Now()
+				r := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-wait", tc.wait)
+				took := time.Since(start)
+				r.require(t, 3)
+				if !strings.Contains(r.stderr, "lsusync: LSU ("+store+") "+tc.want) {
+					t.Errorf("-wait %s: stderr %q, want %q", tc.wait, r.stderr, tc.want)
+				}
+				if !strings.Contains(r.stderr, "détail : ") || strings.Contains(r.stderr, "n'a pas pu être lancée") {
+					t.Errorf("-wait %s: stderr %q, want the store's refusal and its detail", tc.wait, r.stderr)
+				}
+				if took < tc.min || took > tc.max {
+					t.Errorf("-wait %s: refused after %v, want between %v and %v", tc.wait, took, tc.min, tc.max)
+				}
+			}
+			release()
+			lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, 4)
+
+			// The other ends during the wait.
+			release = hold()
+			timer := time.AfterFunc(time.Second, release)
+			defer timer.Stop()
+			start := time.Now()
+			r := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-wait", "1m")
+			r.require(t, 0)
+			if took := time.Since(start); took < time.Second {
+				t.Errorf("the sync ran after %v, before the other ended", took)
+			}
+			lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, 0)
+		})
+	}
+}
+
+// TestReadOnlyDatabase synchronises an SQLite database file its user made
+// read-only: sync refuses it, in French, naming the file and why, and
+// leaves it as it was, byte for byte and mode for mode, without -wal or
+// -shm file next to it, for the superuser too; a dry run and classes read
+// it; made writable again, it is synchronised.
+func TestReadOnlyDatabase(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "lsu.db")
+	lsusyncRun(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday).require(t, 0)
+	require.NoError(t, os.Chmod(store, 0o400))
+	t.Cleanup(func() { os.Chmod(store, 0o600) }) // Windows removes no read-only file
+	before := readFile(t, store)
+	fi, err := os.Stat(store)
+	require.NoError(t, err)
+	unchanged := func(when string) {
+		t.Helper()
+		now, err := os.Stat(store)
+		require.NoError(t, err)
+		if !bytes.Equal(before, readFile(t, store)) || now.Mode() != fi.Mode() || !now.ModTime().Equal(fi.ModTime()) {
+			t.Errorf("%s: the database file changed (mode %v, was %v)", when, now.Mode(), fi.Mode())
+		}
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if _, err := os.Lstat(store + suffix); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s: %s is next to the database (%v)", when, filepath.Base(store+suffix), err)
+			}
+		}
+	}
+
+	for _, cmd := range [][]string{
+		{"sync", "-store", store, "-dir", changedDir},
+		{"add-class", "-store", store, "-dir", changedDir, "-new"},
+	} {
+		r := lsusyncCmd(t, cmd...)
+		r.require(t, 3)
+		for _, want := range []string{"LSU (" + store + ") est en lecture seule", "sqlstore: database is read-only: " + store + " (mode -r--------"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%s: stderr %q does not contain %q", cmd[0], r.stderr, want)
+			}
+		}
+		if r.stdout != "" {
+			t.Errorf("%s: a refused command printed:\n%s", cmd[0], r.stdout)
+		}
+		unchanged("after the refused " + cmd[0])
+	}
+
+	dry := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code")
+	dry.require(t, 4)
+	if !strings.HasPrefix(dry.stdout, "Simulation de la synchronisation") {
+		t.Errorf("the dry run's report begins with %q", strings.SplitN(dry.stdout, "\n", 2)[0])
+	}
+	unchanged("after the dry run")
+	r := lsusyncCmd(t, "classes", "-store", store)
+	r.require(t, 0)
+	if !strings.Contains(r.stdout, "T1 T2 T3 (2025-2026)") {
+		t.Errorf("classes:\n%s", r.stdout)
+	}
+	unchanged("after classes")
+
+	require.NoError(t, os.Chmod(store, 0o600))
+	lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir).require(t, 0)
+	lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-dry-run", "-exit-code").require(t, 0)
 }
 
 // TestStoreAddressNeverShowsThePassword: a -store URL's password is never

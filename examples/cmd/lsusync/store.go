@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
@@ -55,17 +58,42 @@ type sqlStore struct {
 
 func (s sqlStore) Close() error { return s.db.Close() }
 
+// defaultWait is the default of sync's -wait: how long it waits for the
+// store that another synchronisation holds.
+const defaultWait = sqlstore.DefaultLockTimeout
+
+// waitFlagHelp is the help of the -wait flag.
+const waitFlagHelp = "how long to wait for another synchronisation of the store (or, for a file store, another command using it) to end before refusing; 0 refuses at once"
+
+// waits says how long the command waits for a store that another
+// program holds: for a file store's lock (0: refused at once), and for a
+// database's locks (sqlstore.Options.LockTimeout, 0: refused at once).
+type waits struct {
+	file, database time.Duration
+	flag           bool // set by the command's -wait flag
+}
+
+// defaultWaits are the stores' own: a file store in use is refused at
+// once, a database waits sqlstore.DefaultLockTimeout.
+var defaultWaits = waits{database: sqlstore.DefaultLockTimeout}
+
 // openStore opens the store that -store names: the file store at path,
-// for reading only when readOnly is set, or the establishment uai of the
-// database that path names (its only establishment when uai is empty).
-// On failure it returns the French message to print before the error.
+// or the establishment uai of the database that path names (its only
+// establishment when uai is empty), for reading only when readOnly is
+// set, with the stores' default waits. On failure it returns the French
+// message to print before the error.
 func (c *cli) openStore(path string, readOnly bool, uai string) (store, string, error) {
+	return c.openStoreWaiting(path, readOnly, uai, defaultWaits)
+}
+
+// openStoreWaiting is openStore with the given waits.
+func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) (store, string, error) {
 	if msg, err := checkStoreAddress(path); err != nil {
 		return nil, msg, err
 	}
 	c.say("Ouverture de LSU…")
 	if isDatabase(path) {
-		return c.openDatabase(path, uai)
+		return c.openDatabase(path, uai, readOnly, w)
 	}
 	opts := filestore.Options{ReadOnly: readOnly}
 	if c.progress != progressNone {
@@ -74,37 +102,81 @@ func (c *cli) openStore(path string, readOnly bool, uai string) (store, string, 
 			c.sayStep(&last, done, total, "Ouverture de LSU… %d %%", done*100/max(total, 1))
 		}
 	}
-	st, err := filestore.Open(path, opts)
-	if err == nil {
-		return st, "", nil
+	// The lock of a file store in use: tried again until it is free, or
+	// the wait is over.
+	deadline := time.Now().Add(w.file)
+	for {
+		st, err := filestore.Open(path, opts)
+		if err == nil {
+			return st, "", nil
+		}
+		left := time.Until(deadline)
+		if !errors.Is(err, filestore.ErrBusy) || left <= 0 {
+			if errors.Is(err, filestore.ErrBusy) {
+				return nil, busyRefusal(path, w.file, w.flag), err
+			}
+			return nil, storeRefusal(path, err), err
+		}
+		c.say("LSU est en cours d'utilisation : attente de la fin de l'autre synchronisation…")
+		t := time.NewTimer(min(100*time.Millisecond, left))
+		select {
+		case <-c.ctx.Done():
+			t.Stop()
+			return nil, busyRefusal(path, w.file, w.flag), fmt.Errorf("%w (%w)", err, context.Cause(c.ctx))
+		case <-t.C:
+		}
 	}
-	return nil, storeRefusal(path, err), err
 }
 
-// openDatabase opens the establishment uai of the database at url.
-func (c *cli) openDatabase(url, uai string) (store, string, error) {
-	if engine, file, _ := sqlstore.ParseURL(url); engine == sqlstore.SQLite {
+// openDatabase opens the establishment uai of the database at url, for
+// reading only when readOnly is set; its writes wait at most w.database
+// for the locks another writer holds.
+func (c *cli) openDatabase(url, uai string, readOnly bool, w waits) (store, string, error) {
+	engine, file, _ := sqlstore.ParseURL(url)
+	if engine == sqlstore.SQLite {
 		if _, err := os.Stat(file); err != nil {
 			return nil, storeRefusal(file, err), err
 		}
 	}
-	db, err := sqlstore.Connect(c.ctx, url)
-	if err != nil {
+	connect, opts := sqlstore.Connect, sqlstore.Options{LockTimeout: lockTimeout(w.database)}
+	if readOnly {
+		// A dry run and a listing write nothing: a read-only file is
+		// read, and migrations wait for a write.
+		connect, opts.ReadOnly = sqlstore.ConnectReadOnly, true
+	}
+	db, err := connect(c.ctx, url)
+	switch {
+	case errors.Is(err, sqlstore.ErrReadOnly):
+		return nil, readOnlyRefusal(file), err
+	case err != nil:
 		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
 	}
-	st, err := sqlstore.Open(c.ctx, db, uai, sqlstore.Options{})
+	st, err := sqlstore.Open(c.ctx, db, uai, opts)
 	if err != nil {
 		db.Close()
-		return nil, databaseRefusal(uai, err), err
+		return nil, databaseRefusal(storeName(url), uai, w.database, w.flag, err), err
 	}
 	return sqlStore{st, db}, "", nil
+}
+
+// lockTimeout is the sqlstore.Options.LockTimeout of a wait: a negative
+// one for no wait.
+func lockTimeout(wait time.Duration) time.Duration {
+	if wait <= 0 {
+		return -1
+	}
+	return wait
 }
 
 // createDatabase creates the establishment of snap in the database at
 // url, for init.
 func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (store, string, error) {
 	db, err := sqlstore.Connect(ctx, url)
-	if err != nil {
+	switch {
+	case errors.Is(err, sqlstore.ErrReadOnly):
+		_, file, _ := sqlstore.ParseURL(url)
+		return nil, readOnlyRefusal(file), err
+	case err != nil:
 		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
 	}
 	st, err := sqlstore.Create(ctx, db, snap, sqlstore.Options{})
@@ -113,17 +185,67 @@ func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (sto
 		if errors.Is(err, sqlstore.ErrExist) {
 			return nil, "l'établissement " + snap.Establishment.UAI + " est déjà dans cette base : init ne remplace jamais LSU (utilisez sync).", err
 		}
-		return nil, databaseRefusal(snap.Establishment.UAI, err), err
+		return nil, databaseRefusal(storeName(url), snap.Establishment.UAI, sqlstore.DefaultLockTimeout, false, err), err
 	}
 	return sqlStore{st, db}, "", nil
 }
 
-// databaseRefusal says in French why the establishment uai of a database
-// cannot be used.
-func databaseRefusal(uai string, err error) string {
+// syncRefusal says in French why the synchronisation of the store that
+// -store names (see storeName) could not start: the store's refusals
+// (another synchronisation holds it, after the wait; it was made
+// read-only) as when it is opened, the synchronizer's otherwise.
+func syncRefusal(name string, wait time.Duration, err error) string {
 	switch {
 	case errors.Is(err, sqlstore.ErrBusy):
-		return "une autre synchronisation de l'établissement est en cours : attendez qu'elle se termine." + nothing
+		return busyRefusal(name, wait, true)
+	case errors.Is(err, sqlstore.ErrReadOnly):
+		return readOnlyRefusal(name)
+	}
+	return lsusync.RefusalText(err)
+}
+
+// busyRefusal says in French that the store name is held by another
+// synchronisation, still running after the wait; withFlag names the
+// -wait flag of the command.
+func busyRefusal(name string, wait time.Duration, withFlag bool) string {
+	msg := "LSU (" + name + ") est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine."
+	if wait > 0 {
+		msg = "LSU (" + name + ") est en cours d'utilisation par une autre synchronisation, toujours en cours après " +
+			frenchDuration(wait) + " d'attente : réessayez quand elle sera terminée."
+	}
+	if withFlag {
+		msg += " L'option -wait règle l'attente."
+	}
+	return msg + nothing
+}
+
+// readOnlyRefusal says in French that the store at path is read-only.
+func readOnlyRefusal(path string) string {
+	return "LSU (" + path + ") est en lecture seule : la synchronisation ne le modifie pas. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
+}
+
+// frenchDuration writes a wait as French does: "30 s", "2 min", "1 min
+// 30 s", "0,5 s".
+func frenchDuration(d time.Duration) string {
+	if d >= time.Minute {
+		m, s := d/time.Minute, (d%time.Minute).Round(time.Second)/time.Second
+		if s == 0 {
+			return fmt.Sprintf("%d min", m)
+		}
+		return fmt.Sprintf("%d min %d s", m, s)
+	}
+	return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', -1, 64), ".", ",", 1) + " s"
+}
+
+// databaseRefusal says in French why the establishment uai of the
+// database name cannot be used; its writes waited at most wait, which
+// the command's -wait flag sets when withFlag.
+func databaseRefusal(name, uai string, wait time.Duration, withFlag bool, err error) string {
+	switch {
+	case errors.Is(err, sqlstore.ErrBusy):
+		return busyRefusal(name, wait, withFlag)
+	case errors.Is(err, sqlstore.ErrReadOnly):
+		return readOnlyRefusal(name)
 	case errors.Is(err, sqlstore.ErrSchemaVersion):
 		return "la base de données a été mise à jour par une version plus récente de lsusync : mettez lsusync à jour." + nothing
 	case errors.Is(err, lsusync.ErrNotFound) && uai != "":
@@ -148,15 +270,15 @@ func storeRefusal(path string, err error) string {
 		}
 		return "LSU n'existe pas encore à cet emplacement (" + path + ") : créez-le d'abord avec « lsusync init »."
 	case errors.Is(err, filestore.ErrBusy):
-		return "LSU (" + path + ") est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine." + nothing
+		return busyRefusal(path, 0, false)
 	case errors.Is(err, filestore.ErrFolderReadOnly):
 		dir := filepath.Dir(path)
 		if real, err := filepath.EvalSymlinks(path); err == nil {
 			dir = filepath.Dir(real) // the folder where the store file is replaced
 		}
 		return "le dossier de LSU (" + dir + ") est en lecture seule : la synchronisation ne peut pas y enregistrer LSU. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
-	case errors.Is(err, filestore.ErrReadOnly):
-		return "LSU (" + path + ") est en lecture seule : la synchronisation ne le modifie pas. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
+	case errors.Is(err, filestore.ErrReadOnly), errors.Is(err, sqlstore.ErrReadOnly):
+		return readOnlyRefusal(path)
 	case errors.Is(err, filestore.ErrVersion):
 		return "LSU (" + path + ") a été enregistré par une version plus récente de lsusync : mettez lsusync à jour." + nothing
 	case errors.As(err, &fe):

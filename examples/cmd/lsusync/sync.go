@@ -30,6 +30,11 @@ unchanged, without listing its pupils and bilans. -all reads and lists
 every class; so does -json, whose report holds every item, with its
 field-level changes (-all adds nothing to it).
 
+One synchronisation of a store runs at a time: a second one waits -wait
+(30 s by default) for the first to end, then is refused, writing nothing.
+For a file store, it waits as long for any command that has the store
+open (serve holds it while it runs).
+
 On a terminal, it says on standard error what it is doing; -progress
 says it there in any case, one line per step, for logs. Interrupted
 (Ctrl-C, SIGTERM) before its end, it writes nothing and prints no report,
@@ -56,6 +61,7 @@ func (c *cli) runSync(args []string) int {
 		details     = fset.Bool("details", false, "print the field-level changes under each line (personal data)")
 		concurrency = fset.Int("concurrency", 0, "classes synchronised at once (default: one per CPU)")
 		progress    = c.progressFlag(fset)
+		wait        = fset.Duration("wait", defaultWait, waitFlagHelp)
 		today       dateFlag
 	)
 	exports.register(fset, true)
@@ -74,6 +80,8 @@ func (c *cli) runSync(args []string) int {
 		return c.usageErr("sync", "-exit-code goes with -dry-run")
 	case *concurrency < 0:
 		return c.usageErr("sync", "-concurrency %d is negative", *concurrency)
+	case *wait < 0:
+		return c.usageErr("sync", "-wait %v is negative", *wait)
 	}
 	c.setProgress(*progress)
 	var selected []string
@@ -91,7 +99,7 @@ func (c *cli) runSync(args []string) int {
 	if err != nil {
 		return c.refuse("les exports ne donnent pas l'établissement.", err)
 	}
-	st, msg, err := c.openStore(*storePath, *dryRun, est.UAI)
+	st, msg, err := c.openStoreWaiting(*storePath, *dryRun, est.UAI, waits{file: *wait, database: *wait, flag: true})
 	if err != nil {
 		return c.refuse(msg, err)
 	}
@@ -105,7 +113,7 @@ func (c *cli) runSync(args []string) int {
 	rep, err := lsusync.New(src, st, opts).Sync(c.ctx, selected...)
 	if rep == nil {
 		c.clearProgress()
-		return c.refuse(lsusync.RefusalText(err), err)
+		return c.refuse(syncRefusal(storeName(*storePath), *wait, err), err)
 	}
 	return c.syncEnd(rep, err, reportForm{dryRun: *dryRun, exitCode: *exitCode, all: *all, asJSON: *asJSON, details: *details})
 }
