@@ -5,16 +5,19 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"io"
 	"io/fs"
 	neturl "net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
 	"github.com/lsusync/lsusync/examples/sqlstore"
 )
@@ -79,11 +82,20 @@ func TestDatabaseStores(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "lsu.json")
 	lsusyncRun(t, "init", "-store", file, "-dir", exportsDir, "-today", sampleToday).require(t, 0)
 	fileReports := storeReports(t, file)
-	// A class passed over is not listed, nor are the warnings of its
-	// last sync: a pupil who left.
+	// A class with a warning (a pupil who left) is read and reported at
+	// every sync; the others are passed over once they have their memo.
 	const left = "a quitté l'établissement"
-	if !strings.Contains(fileReports[0], left) || strings.Contains(fileReports[1], left) || !strings.Contains(fileReports[2], left) {
-		t.Fatalf("the default syncs of the file store do not pass over the unchanged classes:\n%s", strings.Join(fileReports, "\n"))
+	for i, rep := range fileReports {
+		if !strings.Contains(rep, left) {
+			t.Fatalf("report %d of the file store does not say the pupil left:\n%s", i+1, rep)
+		}
+	}
+	if strings.Contains(fileReports[1], "a été") || strings.Contains(fileReports[1], "ont été") {
+		t.Fatalf("the second sync of the file store updated something:\n%s", fileReports[1])
+	}
+	fileMemos := memoed(t, file)
+	if len(fileMemos) == 0 {
+		t.Fatal("no class of the file store has a memo: nothing is passed over")
 	}
 	for _, engine := range []string{"sqlite", "sqlite:", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
@@ -106,11 +118,15 @@ func TestDatabaseStores(t *testing.T) {
 			lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir).require(t, 3)
 
 			// The same syncs as on a file store made by init from the
-			// same exports: the reports, every line, are the same.
+			// same exports: the reports, every line, are the same, and
+			// the same classes have their memo.
 			for i, got := range storeReports(t, store) {
 				if got != fileReports[i] {
 					t.Errorf("report %d on %s differs from the file store's:\n%s\n--- file store:\n%s", i+1, engine, got, fileReports[i])
 				}
+			}
+			if got := memoed(t, store); !slices.Equal(got, fileMemos) {
+				t.Errorf("classes with a memo on %s: %q, the file store's: %q", engine, got, fileMemos)
 			}
 
 			r = lsusyncCmd(t, "classes", "-store", store)
@@ -315,4 +331,26 @@ func TestStoreAddressNeverShowsThePassword(t *testing.T) {
 	if _, err := os.Stat("mysql:"); err == nil {
 		t.Error("a folder mysql: was created")
 	}
+}
+
+// memoed returns the sorted codes of the classes that have a memo in the
+// store that -store names.
+func memoed(t *testing.T, address string) []string {
+	t.Helper()
+	c := &cli{ctx: t.Context(), stdout: io.Discard, stderr: io.Discard}
+	st, msg, err := c.openStore(address, true, "")
+	require.NoError(t, err, msg)
+	defer st.Close()
+	cm, ok := st.(lsusync.ClassMemos)
+	require.True(t, ok, "the store keeps no memos")
+	memos, err := cm.ClassMemos(t.Context())
+	require.NoError(t, err)
+	var out []string
+	for _, m := range memos {
+		if m.Text != "" {
+			out = append(out, m.Class)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
