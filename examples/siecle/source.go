@@ -497,7 +497,16 @@ func build(files map[Kind]*parsed, numenPath string, skipped []*parsed, o *Optio
 		}
 	}
 
-	// Pupils.
+	// Pupils, each class's made at its size.
+	sizes := make(map[string]int, len(src.classes))
+	for i := range el.eleves.pupils.len() {
+		sizes[el.eleves.pupils.at(i).division]++
+	}
+	for code, n := range sizes {
+		if cd, ok := src.classes[code]; ok {
+			cd.Enrolments = make([]lsusync.Enrolment, 0, n)
+		}
+	}
 	unplaced := make(map[string][]string) // ELEVE_IDs by division code
 	for i := range el.eleves.pupils.len() {
 		p := el.eleves.pupils.at(i)
