@@ -87,7 +87,7 @@ func connect(ctx context.Context, url string, readOnly bool) (*sql.DB, error) {
 	// A sync holds a connection for its batch while it reads classes on
 	// others: keep them open rather than reconnect at each read (and,
 	// for SQLite, start again with an empty page cache).
-	db.SetMaxIdleConns(8)
+	db.SetMaxIdleConns(idleConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: connecting to %s: %w", redact(engine, target), err)
@@ -100,7 +100,7 @@ func connect(ctx context.Context, url string, readOnly bool) (*sql.DB, error) {
 // file: Connect creates a missing file and refuses a read-only one,
 // ConnectReadOnly wants the file.
 func sqliteDSN(path string, readOnly bool) (string, error) {
-	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)&_pragma=cache_size(-32768)"
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)&_pragma=cache_size(-" + sqliteCacheKiB + ")"
 	if readOnly {
 		fi, err := os.Stat(path)
 		if err != nil {

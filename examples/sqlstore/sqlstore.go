@@ -39,6 +39,19 @@ var (
 	ErrReadOnly = errors.New("sqlstore: database is read-only")
 )
 
+// SQLiteMemory is the most memory that SQLite's page caches take in a
+// program that opened an SQLite database with [Connect]: 32 MiB for each
+// of the connections it keeps open. It is outside the Go heap: a program
+// that sets a memory limit (debug.SetMemoryLimit) leaves room for it.
+const SQLiteMemory = idleConns * 32 << 20
+
+// The connections a database keeps open, and SQLite's page cache for
+// each, in KiB (SQLite's cache_size, negative for KiB).
+const (
+	idleConns      = 8
+	sqliteCacheKiB = "32768"
+)
+
 // DefaultLockTimeout is the LockTimeout of a zero Options.
 const DefaultLockTimeout = 30 * time.Second
 

@@ -137,6 +137,7 @@ func (c *cli) openDatabase(url, uai string, readOnly bool, w waits) (store, stri
 		if _, err := os.Stat(file); err != nil {
 			return nil, storeRefusal(file, err), err
 		}
+		leaveRoomForSQLite()
 	}
 	connect, opts := sqlstore.Connect, sqlstore.Options{LockTimeout: lockTimeout(w.database)}
 	if readOnly {
@@ -171,6 +172,9 @@ func lockTimeout(wait time.Duration) time.Duration {
 // createDatabase creates the establishment of snap in the database at
 // url, for init.
 func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (store, string, error) {
+	if engine, _, _ := sqlstore.ParseURL(url); engine == sqlstore.SQLite {
+		leaveRoomForSQLite()
+	}
 	db, err := sqlstore.Connect(ctx, url)
 	switch {
 	case errors.Is(err, sqlstore.ErrReadOnly):
