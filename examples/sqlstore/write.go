@@ -102,6 +102,10 @@ type writer struct {
 	// stored bilan (PostgreSQL, without statistics on the tables it
 	// fills, would scan them for each chunk).
 	creating bool
+	// added are the pupils the change set being applied adds: they have
+	// no stored bilan to read (the same scans as creating would cost a
+	// sync that adds every pupil, as lsusync init's first one does).
+	added map[string]bool
 }
 
 // run executes a bulk operation. When want >= 0, the operation must
@@ -187,7 +191,15 @@ func (w *writer) apply(ctx context.Context, cs *lsusync.ChangeSet) error {
 	if err != nil {
 		return err
 	}
-	if err := forChunks(len(cs.Bilans), 256, func(lo, hi int) error { return w.bilans(ctx, cs.Bilans[lo:hi]) }); err != nil {
+	w.added = make(map[string]bool)
+	for _, st := range cs.Students {
+		if st.Version == "" {
+			w.added[st.ID] = true // its add succeeded: it had no row, so no bilan
+		}
+	}
+	err = forChunks(len(cs.Bilans), 256, func(lo, hi int) error { return w.bilans(ctx, cs.Bilans[lo:hi]) })
+	w.added = nil
+	if err != nil {
 		return err
 	}
 	for _, b := range cs.Bilans {
@@ -468,9 +480,16 @@ func keysOf(m map[string]bool) []string {
 // with their bilans, which follow the pupil's class. It marks touched the
 // classes of the pupils, the ones they leave included.
 func (w *writer) students(ctx context.Context, sts []lsusync.Student, touched map[string]bool) error {
-	keys := make([][]any, len(sts))
-	for i, st := range sts {
-		keys[i] = []any{st.ID}
+	// The pupils added need no read: their insert adds no row over a
+	// stored one, and counts the rows it added (a pupil added since
+	// the change set was made is a conflict). Without statistics on a
+	// table filled in the same transaction, PostgreSQL would scan the
+	// pupils for each class a first sync adds.
+	keys := make([][]any, 0, len(sts))
+	for _, st := range sts {
+		if st.Version != "" {
+			keys = append(keys, []any{st.ID})
+		}
 	}
 	stored, err := w.versions(ctx, tStudents, keys, "class")
 	if err != nil {
@@ -620,7 +639,7 @@ func (w *writer) lockBilans(ctx context.Context, bs []lsusync.Bilan) (map[lsusyn
 	seen := map[string]bool{}
 	var pupils []string
 	for _, b := range bs {
-		if !seen[b.Student] {
+		if !seen[b.Student] && !w.added[b.Student] {
 			seen[b.Student] = true
 			pupils = append(pupils, b.Student)
 		}
