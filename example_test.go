@@ -122,18 +122,18 @@ func ExampleOptions_dryRun() {
 	// -------+--------------------------------------------
 	// ✓      | L'établissement serait mis à jour
 	//        |     Établissement 0750001A
-	//        |     Name: COLLEGE JEAN MOULIN → COLLÈGE JEAN MOULIN
+	//        |     nom : COLLEGE JEAN MOULIN → COLLÈGE JEAN MOULIN
 	// ✓      | L'enseignant (epp:4190) serait ajouté.
 	//        |     Enseignant epp:4190
 	// ✓      | L'élève (3EME1) serait mis à jour.
 	//        |     Élève 1001
-	//        |     LastName: DUPONT → DUPOND
+	//        |     nom : DUPONT → DUPOND
 	// ✓      | L'élève (3EME1) serait ajouté.
 	//        |     Élève 1002
 	// ✓      | Le bilan d'un élève (3EME1, T1) serait mis à jour.
 	//        |     Bilan 1001/2025-T1
-	//        |     Acquis[020700].Teachers: epp:4189 → epp:4190
-	//        |     HeadTeachers: (vide) → epp:4190
+	//        |     enseignants de la matière 020700 : epp:4189 → epp:4190
+	//        |     professeurs principaux : (vide) → epp:4190
 	// ✓      | Le bilan d'un élève (3EME1, T1) serait créé.
 	//        |     Bilan 1002/2025-T1
 	// ✓      | La simulation s'est déroulée avec succès.

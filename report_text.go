@@ -36,7 +36,8 @@ type TextOptions struct {
 	// synchronisation looked at.
 	Unchanged bool
 	// Details gives each item its own row, followed by its key and its
-	// field-level changes ("LastName: DUPONT → DUPOND"), the values it
+	// field-level changes, each field by its French name ("nom : DUPONT
+	// → DUPOND"; the JSON keeps the Go field path), the values it
 	// kept and the values it rejected. The details hold personal data:
 	// show them only to those entitled to read the pupils' records.
 	Details bool
@@ -98,7 +99,9 @@ func (r *Report) Write(w io.Writer, opts TextOptions) error {
 		bw.WriteString(statusSymbol(l.Status) + cellPad + l.Message + "\n")
 		if opts.Details {
 			for _, i := range l.Items {
-				writeDetails(bw, &r.Items[i])
+				for _, d := range r.Items[i].DetailLines() {
+					bw.WriteString(detailPad + d + "\n")
+				}
 			}
 		}
 	}
@@ -227,19 +230,28 @@ func statusSymbol(s Status) string {
 	return "✗"
 }
 
-func writeDetails(bw *bufio.Writer, it *Item) {
-	line := func(s string) { bw.WriteString(detailPad + s + "\n") }
+// DetailLines returns the details of the item as the detailed text
+// ([TextOptions.Details]) writes them under its row, in French: its
+// record's key, each field-level change ("nom : DUPONT → DUPOND"), the
+// values kept and rejected, the subjects kept for their content, the
+// records concerned, the error. An embedding tool that shows the details
+// in its own layout uses them so as to say the same words. They hold
+// personal data: show them only to those entitled to read the pupils'
+// records.
+func (it *Item) DetailLines() []string {
+	var lines []string
+	line := func(s string) { lines = append(lines, s) }
 	if it.Key != "" {
 		line(kindLabel(it.Kind) + " " + it.Key)
 	}
 	for _, c := range it.Changes {
-		line(c.Field + ": " + orEmpty(c.Before) + " → " + orEmpty(c.After))
+		line(fieldLabel(c.Field) + " : " + orEmpty(c.Before) + " → " + orEmpty(c.After))
 	}
 	if len(it.Kept) > 0 {
-		line("Conservé (absent de la source) : " + strings.Join(it.Kept, ", "))
+		line("Conservé (absent de la source) : " + joinFieldLabels(it.Kept))
 	}
 	if len(it.Uncarried) > 0 {
-		line("Conservé (absent des exports) : " + strings.Join(it.Uncarried, ", "))
+		line("Conservé (absent des exports) : " + joinFieldLabels(it.Uncarried))
 	}
 	for _, rj := range it.Rejected {
 		reason := rj.Reason
@@ -251,7 +263,7 @@ func writeDetails(bw *bufio.Writer, it *Item) {
 		case ReasonType:
 			reason = "type que LSU n'accepte pas"
 		}
-		s := "Rejeté : " + rj.Field + " (" + reason + ")"
+		s := "Rejeté : " + fieldLabel(rj.Field) + " (" + reason + ")"
 		if len(rj.Others) > 0 {
 			s += ", aussi chez " + strings.Join(rj.Others, ", ")
 		}
@@ -266,6 +278,7 @@ func writeDetails(bw *bufio.Writer, it *Item) {
 	if it.Err != nil {
 		line("Erreur : " + it.Err.Error())
 	}
+	return lines
 }
 
 // kindLabel names a kind in French, for the key line of the details.
@@ -540,15 +553,11 @@ func (it *Item) changeOf(field string) Change {
 func (it *Item) notes() []string {
 	var notes []string
 	if len(it.Kept) > 0 {
-		names := make([]string, len(it.Kept))
-		for i, f := range it.Kept {
-			names[i] = fieldLabel(f)
-		}
 		s := "Valeur absente de la source, conservée ("
-		if len(names) > 1 {
+		if len(it.Kept) > 1 {
 			s = "Valeurs absentes de la source, conservées ("
 		}
-		notes = append(notes, s+strings.Join(names, ", ")+").")
+		notes = append(notes, s+joinFieldLabels(it.Kept)+").")
 	}
 	for _, rj := range it.Rejected {
 		switch rj.Reason {
@@ -662,13 +671,17 @@ var fieldLabels = map[string]string{
 	"HeadTeachers":       "professeurs principaux",
 }
 
-// fieldLabel returns the French name of a field; "Acquis[030201].Teachers"
-// is "enseignants de la matière 030201".
+// fieldLabel returns the French name of a field, as the text shows it;
+// "Acquis[030201].Teachers" is "enseignants de la matière 030201",
+// "Acquis[030201]" is "matière 030201". The JSON keeps the Go field path.
 func fieldLabel(f string) string {
 	if l, ok := fieldLabels[f]; ok {
 		return l
 	}
 	if rest, ok := strings.CutPrefix(f, "Acquis["); ok {
+		if code, ok := strings.CutSuffix(rest, "]"); ok && !strings.Contains(code, "]") {
+			return "matière " + code
+		}
 		if code, sub, ok := strings.Cut(rest, "]."); ok {
 			switch sub {
 			case "Teachers":
@@ -681,4 +694,13 @@ func fieldLabel(f string) string {
 		}
 	}
 	return f
+}
+
+// joinFieldLabels joins the French names of fields with commas.
+func joinFieldLabels(fields []string) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = fieldLabel(f)
+	}
+	return strings.Join(names, ", ")
 }

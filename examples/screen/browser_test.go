@@ -362,6 +362,28 @@ func TestInABrowser(t *testing.T) {
 	saveScreenshot(t, shot)
 }
 
+// goField returns the Go field path of a field named in French in the
+// details: "nom" is "LastName", "enseignants de la matière 030201" is
+// "Acquis[030201].Teachers", "matière 030201" is "Acquis[030201]".
+func goField(label string) string {
+	for prefix, sub := range map[string]string{
+		"enseignants de la matière ":         ".Teachers",
+		"libellé de la matière ":             ".Label",
+		"modalité d'élection de la matière ": ".Modality",
+		"matière ":                           "",
+	} {
+		if code, ok := strings.CutPrefix(label, prefix); ok {
+			return "Acquis[" + code + "]" + sub
+		}
+	}
+	return map[string]string{
+		"nom": "LastName", "nom d'usage": "UsageName", "prénom": "FirstName",
+		"deuxième prénom": "FirstName2", "troisième prénom": "FirstName3",
+		"INE": "INE", "sexe": "Sex", "date de naissance": "BirthDate",
+		"libellé": "Label", "professeurs principaux": "HeadTeachers",
+	}[label]
+}
+
 // checkDetails checks that the store holds what each detail of the report
 // says a record became, and that it checked more than atLeast.
 func checkDetails(t *testing.T, st lsusync.Store, details [][]string, atLeast int) {
@@ -383,9 +405,10 @@ func checkDetails(t *testing.T, st lsusync.Store, details [][]string, atLeast in
 				}
 				continue
 			}
-			field, change, ok := strings.Cut(l, ": ")
+			label, change, ok := strings.Cut(l, " : ")
 			_, after, ok2 := strings.Cut(change, " → ")
 			require.True(t, ok && ok2, "a detail this test does not read: %q", l)
+			field := goField(label)
 			var got string
 			switch kind {
 			case "Élève":

@@ -177,62 +177,13 @@ func newReportView(rep *lsusync.Report, opts lsusync.TextOptions) *reportView {
 		}
 		if opts.Details {
 			for _, i := range l.Items {
-				row.Details = append(row.Details, detailLines(&rep.Items[i])...)
+				row.Details = append(row.Details, rep.Items[i].DetailLines()...)
 			}
 		}
 		v.Rows = append(v.Rows, row)
 	}
 	v.Rows[len(v.Rows)-1].Closing = true
 	return v
-}
-
-// detailLines are the details of an item, worded as the report's
-// detailed text words them: its key, its field-level changes, the values
-// kept and rejected. They hold personal data.
-func detailLines(it *lsusync.Item) []string {
-	var lines []string
-	if it.Key != "" {
-		lines = append(lines, kindLabels[it.Kind]+" "+it.Key)
-	}
-	for _, c := range it.Changes {
-		lines = append(lines, c.Field+": "+orEmpty(c.Before)+" → "+orEmpty(c.After))
-	}
-	if len(it.Kept) > 0 {
-		lines = append(lines, "Conservé (absent de la source) : "+strings.Join(it.Kept, ", "))
-	}
-	if len(it.Uncarried) > 0 {
-		lines = append(lines, "Conservé (absent des exports) : "+strings.Join(it.Uncarried, ", "))
-	}
-	for _, rj := range it.Rejected {
-		s := "Rejeté : " + rj.Field + " (" + rj.Reason + ")"
-		if len(rj.Others) > 0 {
-			s += ", aussi chez " + strings.Join(rj.Others, ", ")
-		}
-		lines = append(lines, s)
-	}
-	if len(it.KeptSubjects) > 0 {
-		lines = append(lines, "Matières conservées pour leur contenu : "+strings.Join(it.KeptSubjects, ", "))
-	}
-	if it.Err != nil {
-		lines = append(lines, "Erreur : "+it.Err.Error())
-	}
-	return lines
-}
-
-var kindLabels = map[lsusync.Kind]string{
-	lsusync.KindEstablishment: "Établissement",
-	lsusync.KindTeacher:       "Enseignant",
-	lsusync.KindClass:         "Classe",
-	lsusync.KindStudent:       "Élève",
-	lsusync.KindBilan:         "Bilan",
-	lsusync.KindSource:        "Source",
-}
-
-func orEmpty(s string) string {
-	if s == "" {
-		return "(vide)"
-	}
-	return s
 }
 
 // reportJSON serves the report of run ?n= as a JSON file to download.

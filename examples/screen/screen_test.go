@@ -156,7 +156,7 @@ func TestSimulateThenSynchronise(t *testing.T) {
 		}
 	}
 	details := text(c.get(run + "&detail=1").body)
-	require.Contains(t, details, "Élève 148807 LastName: MARCHAND → MARCHANE")
+	require.Contains(t, details, "Élève 148807 nom : MARCHAND → MARCHANE")
 	require.NotContains(t, page, "MARCHAND", "the default report holds no name")
 
 	// The report as JSON, to download.
