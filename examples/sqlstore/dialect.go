@@ -186,9 +186,10 @@ const analyzeAfter = 1000
 // for each bilan added, and a first synchronisation of 100,000 pupils
 // took twenty minutes. ANALYZE counts the rows the transaction added, and
 // makes PostgreSQL plan the check again. It holds a lock on the table
-// until the transaction ends that another ANALYZE would wait for: one
-// that cannot have it at once is given up, and the synchronisation goes
-// on. SQLite checks foreign keys by the primary key: nothing to do.
+// until the transaction ends that another ANALYZE would wait for: when
+// it cannot have that lock within a tenth of a second, the ANALYZE is
+// given up, and the synchronisation goes on. SQLite checks foreign keys
+// by the primary key: nothing to do.
 func (d *dialect) analyzePupils(ctx context.Context, q queryer, wait time.Duration) error {
 	if d.engine != Postgres {
 		return nil
