@@ -97,10 +97,13 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		return b.s.writeErr(ctx, err)
 	}
 	records, rows, events := b.w.records, b.w.rows, len(b.w.events)
+	added, analyzed := b.w.pupilsAdded, b.w.analyzed
 	err := b.w.apply(ctx, &cs)
 	if err != nil {
-		// Undo what the change set wrote; the transaction goes on.
+		// Undo what the change set wrote, its ANALYZE included; the
+		// transaction goes on.
 		b.w.records, b.w.rows, b.w.events = records, rows, b.w.events[:events]
+		b.w.pupilsAdded, b.w.analyzed = added, analyzed
 		bg := context.WithoutCancel(ctx)
 		if _, rerr := b.conn.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 			b.broken = rerr
