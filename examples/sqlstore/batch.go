@@ -96,14 +96,12 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		b.broken = err
 		return b.s.writeErr(ctx, err)
 	}
-	records, rows, events := b.w.records, b.w.rows, len(b.w.events)
-	added, analyzed := b.w.pupilsAdded, b.w.analyzed
+	records, rows, events, added := b.w.records, b.w.rows, len(b.w.events), b.w.pupilsAdded
 	err := b.w.apply(ctx, &cs)
 	if err != nil {
 		// Undo what the change set wrote, its ANALYZE included; the
 		// transaction goes on.
-		b.w.records, b.w.rows, b.w.events = records, rows, b.w.events[:events]
-		b.w.pupilsAdded, b.w.analyzed = added, analyzed
+		b.w.records, b.w.rows, b.w.events, b.w.pupilsAdded = records, rows, b.w.events[:events], added
 		bg := context.WithoutCancel(ctx)
 		if _, rerr := b.conn.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 			b.broken = rerr

@@ -106,11 +106,10 @@ type writer struct {
 	// no stored bilan to read (the same scans as creating would cost a
 	// sync that adds every pupil, as lsusync init's first one does).
 	added map[string]bool
-	// pupilsAdded counts the pupils the transaction added, and analyzed
-	// tells that it had PostgreSQL gather the statistics of the pupils'
-	// table (see [dialect.analyzePupils]).
+	// pupilsAdded counts the pupils the transaction added: when it
+	// reaches analyzeAfter, PostgreSQL gathers the statistics of the
+	// pupils' table (see [dialect.analyzePupils]).
 	pupilsAdded int
-	analyzed    bool
 }
 
 // run executes a bulk operation. When want >= 0, the operation must
@@ -526,9 +525,9 @@ func (w *writer) students(ctx context.Context, sts []lsusync.Student, touched ma
 		return err
 	}
 	w.records += int64(len(sts))
+	before := w.pupilsAdded
 	w.pupilsAdded += add.len()
-	if w.pupilsAdded >= analyzeAfter && !w.analyzed && !w.creating {
-		w.analyzed = true
+	if before < analyzeAfter && w.pupilsAdded >= analyzeAfter && !w.creating {
 		return w.s.d.analyzePupils(ctx, w.q, w.s.wait)
 	}
 	return nil
