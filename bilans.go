@@ -1,18 +1,22 @@
 package lsusync
 
 import (
+	"cmp"
 	"encoding/binary"
 	"slices"
 	"strings"
 )
 
-// Bilan is a bilan périodique: one pupil's report for one period.
+// Bilan is a bilan périodique: one pupil's report for one period, as LSU
+// holds it (bilan-periodique). Bilans de cycle, the end-of-cycle reports,
+// are another record, which lsusync does not hold.
 //
 // A synchronisation updates only non-locked bilans en saisie directe of the
-// selected classes, and in them only the list of subjects, the teachers of
-// each subject and the professeurs principaux. Every piece of content is
-// carried untouched: appreciations, positionings, averages, synthesis and
-// whatever else the store keeps in Content.
+// selected classes, and in them only the list of acquis (one per subject
+// and modalité d'élection), the teachers of each and the professeurs
+// principaux: the fields of [Fields] with [RoleSynced]. Every piece of
+// content is carried untouched: the embedded [BilanContent], and each
+// acquis's [AcquisContent].
 type Bilan struct {
 	// Student is the pupil's ID; with Period, the key of a bilan.
 	Student string `json:"student"`
@@ -21,22 +25,54 @@ type Bilan struct {
 	// Locked reports a locked (verrouillé) bilan: final, never modified.
 	Locked bool `json:"locked,omitempty"`
 	// Imported reports a bilan imported from other software (Pronote,
-	// SACoche...); it keeps what that software sent. The zero value is a
-	// bilan en saisie directe.
+	// SACoche, LSU's import file...); it keeps what that software sent. The
+	// zero value is a bilan en saisie directe.
 	Imported bool `json:"imported,omitempty"`
-	// Acquis are the per-subject entries, one per subject code.
+	// Acquis are the per-subject entries (liste-acquis), one per subject
+	// code and modalité d'élection ([Subject.Key]).
 	Acquis []Acquis `json:"acquis,omitempty"`
-	// HeadTeachers are the professeurs principaux of the bilan.
+	// HeadTeachers are the professeurs principaux of the bilan
+	// (prof-princ-refs).
 	HeadTeachers []TeacherKey `json:"headTeachers,omitempty"`
-	// Content holds the bilan's other content (synthèse, vie scolaire,
-	// socle, parcours, ...) by name. A sync never reads or changes it.
-	Content map[string]string `json:"content,omitempty"`
+	// BilanContent is what was written in the bilan; a sync never reads or
+	// changes it.
+	BilanContent
 	// Version is the record's version in the store (see [Version]).
 	Version Version `json:"-"`
 }
 
 // Key returns the bilan's key.
 func (b *Bilan) Key() BilanKey { return BilanKey{b.Student, b.Period} }
+
+// Clone returns a deep copy of b: no slice, map or pointer of the copy is
+// shared with b. A [Store] returns clones of what it keeps.
+func (b Bilan) Clone() Bilan {
+	b.HeadTeachers = slices.Clone(b.HeadTeachers)
+	b.BilanContent = b.BilanContent.Clone()
+	if b.Acquis == nil {
+		return b
+	}
+	// One backing array for every acquis's teachers: each gets a window
+	// with its own capacity, so that appending to one never writes over
+	// the next.
+	n := 0
+	for i := range b.Acquis {
+		n += len(b.Acquis[i].Teachers)
+	}
+	keys := make([]TeacherKey, 0, n)
+	acquis := make([]Acquis, len(b.Acquis))
+	for i, a := range b.Acquis {
+		if a.Teachers != nil {
+			start := len(keys)
+			keys = append(keys, a.Teachers...)
+			a.Teachers = keys[start:len(keys):len(keys)]
+		}
+		a.AcquisContent = a.AcquisContent.Clone()
+		acquis[i] = a
+	}
+	b.Acquis = acquis
+	return b
+}
 
 // BilanKey identifies a bilan: a pupil and a period.
 type BilanKey struct {
@@ -49,58 +85,81 @@ func (k BilanKey) String() string {
 	return k.Student + "/" + itoa(k.Period.Year) + "-" + k.Period.String()
 }
 
-// Acquis is the entry of one subject in a bilan: the subject, its teachers,
-// and the content the teachers entered.
+// Acquis is the entry of one subject in a bilan (acquis): the subject with
+// its modalité d'élection, its teachers, and what the teachers entered.
 type Acquis struct {
-	// Subject is the subject; Subject.Code is the key of the acquis.
+	// Subject is the subject; [Subject.Key], its code and modalité, is the
+	// key of the acquis in its bilan (LSU's discipline).
 	Subject Subject `json:"subject"`
-	// Teachers are the subject's teachers for this pupil.
+	// Teachers are the subject's teachers for this pupil
+	// (enseignant-refs).
 	Teachers []TeacherKey `json:"teachers,omitempty"`
-	// Appreciation is the teacher's written appreciation.
-	Appreciation string `json:"appreciation,omitempty"`
-	// Positioning is the positionnement on LSU's scale ("1" to "4"), or "".
-	Positioning string `json:"positioning,omitempty"`
-	// Average is the pupil's average as decimal text ("12.5"), or "".
-	Average string `json:"average,omitempty"`
-	// Content holds the acquis's other content (class average, elements of
-	// the programme, ...) by name. A sync never reads or changes it.
-	Content map[string]string `json:"content,omitempty"`
+	// AcquisContent is what the teachers entered; a sync never reads or
+	// changes it.
+	AcquisContent
 }
 
 // HasContent reports whether a holds anything a teacher entered: an
-// appreciation, a positioning, an average or other content. An acquis
-// with content is never removed by a sync.
-func (a *Acquis) HasContent() bool {
-	return a.Appreciation != "" || a.Positioning != "" || a.Average != "" || len(a.Content) > 0
-}
+// acquis with content is never removed by a sync.
+func (a *Acquis) HasContent() bool { return !a.AcquisContent.IsZero() }
 
-// Subject is a matière, identified by its 6-digit code.
+// Subject is a matière with its modalité d'élection: LSU's discipline.
 type Subject struct {
 	// Code is the subject code, such as "030201": always text, leading
-	// zeros kept.
+	// zeros kept (code, 6 characters).
 	Code string `json:"code"`
-	// Label is the subject's label.
+	// Label is the subject's label (libelle, 1 to 40 characters).
 	Label string `json:"label,omitempty"`
-	// Modality is the modalité d'élection: "S", "O", "F", "L", "R" or "X",
-	// or "" when unknown.
+	// Modality is the modalité d'élection (modalite-election): "S" tronc
+	// commun, "O" option obligatoire, "F" option facultative, "L", "R",
+	// "X" or "D"; "" when unknown.
+	Modality string `json:"modality,omitempty"`
+	// NationalCode is the national code of a subject whose Code is the
+	// establishment's own (code-national, 6 characters), or "". A
+	// synchronisation carries it as content.
+	NationalCode string `json:"nationalCode,omitempty"`
+}
+
+// Key returns the subject's code and modalité.
+func (s Subject) Key() SubjectKey { return SubjectKey{s.Code, s.Modality} }
+
+// SubjectKey identifies an acquis in a bilan: a subject code and a
+// modalité d'élection. A pupil may have one subject with two modalités
+// (English as tronc commun and as an option facultative): two acquis.
+type SubjectKey struct {
+	Code     string `json:"code"`
 	Modality string `json:"modality,omitempty"`
 }
 
+// String returns "code/modality", or the code alone when the modality is
+// unknown: "030201/S", "030201".
+func (k SubjectKey) String() string {
+	if k.Modality == "" {
+		return k.Code
+	}
+	return k.Code + "/" + k.Modality
+}
+
+// Compare orders keys by code, then by modality.
+func (k SubjectKey) Compare(o SubjectKey) int {
+	return cmp.Or(strings.Compare(k.Code, o.Code), strings.Compare(k.Modality, o.Modality))
+}
+
 // BilanTemplate makes the bilans en saisie directe of the pupils of one
-// class as a synchronisation keeps them (rule 6 of docs/rules.md): one acquis per subject of
-// the division's services and of the services of the pupil's groups,
-// sorted by subject code, with the subject's label and modality (the first
-// non-empty among its services) and its teachers sorted by key without
-// duplicates; and the professeurs principaux whose end date is empty or not
-// before today, sorted by key.
+// class as a synchronisation keeps them (rule 6 of docs/rules.md): one
+// acquis per subject and modalité of the division's services and of the
+// services of the pupil's groups, sorted by [SubjectKey], with the
+// subject's label (the first non-empty among its services) and its
+// teachers sorted by key without duplicates; and the professeurs
+// principaux whose end date is empty or not before today, sorted by key.
 //
 // A store that creates bilans from a [Source], as the lsusync init command
 // does, uses it, so that the first synchronisation finds them up to date.
 // The Synchronizer computes the subjects, teachers and professeurs
 // principaux it keeps up to date with it.
 //
-// A BilanTemplate computes the subjects once per distinct set of groups.
-// It is not safe for concurrent use.
+// A BilanTemplate computes the subjects once per distinct set of groups
+// and options. It is not safe for concurrent use.
 type BilanTemplate struct {
 	plan *subjectPlan
 	pp   []TeacherKey
@@ -115,7 +174,7 @@ func NewBilanTemplate(data ClassData, today Date) *BilanTemplate {
 // Bilan returns the empty, unlocked bilan en saisie directe of the pupil
 // for the period. Its slices are its own.
 func (t *BilanTemplate) Bilan(e Enrolment, p Period) Bilan {
-	targets := t.plan.subjects(e.Groups)
+	targets := t.plan.subjects(&e)
 	b := Bilan{Student: e.Student.ID, Period: p, HeadTeachers: slices.Clone(t.pp)}
 	if len(targets) == 0 {
 		return b
@@ -138,17 +197,24 @@ func (t *BilanTemplate) Bilan(e Enrolment, p Period) Bilan {
 	return b
 }
 
-// mergeBilan computes the new subjects, teachers and professeurs principaux
-// of a non-locked bilan en saisie directe. It returns the new bilan and
-// true when something changed. want are the subjects of the plan's list
-// number wantID; the new bilan shares their teacher lists and pp, which
-// nobody modifies; texts keeps the texts of the changes that many bilans
-// of a class have in common once.
+// mergeBilan computes the new acquis, teachers and professeurs principaux
+// of a non-locked bilan en saisie directe (rules 5 and 6). It returns the
+// new bilan and true when something changed. want are the subjects of the
+// plan's list number wantID; the new bilan shares their teacher lists and
+// pp, which nobody modifies; texts keeps the texts of the changes that
+// many bilans of a class have in common once.
+//
+// An acquis is matched with the wanted subject of its key, code and
+// modalité; then an acquis left over takes a wanted subject of its code
+// left over, and its modalité: an acquis whose modalité changed (exports
+// that gained their Nomenclature.xml) keeps its content, never stranded
+// beside a new empty one. A wanted subject of unknown modalité keeps the
+// stored one (rule 4).
 func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, wantID int, pp []TeacherKey, texts *texts) (Bilan, bool) {
-	// A bilan without content whose subjects, teachers and professeurs
-	// principaux are those of a bilan merged before, against the same
-	// subjects, has the same outcome: the pupils of a class who share
-	// their groups, in every period. It is made once.
+	// A bilan without content whose acquis and professeurs principaux
+	// are those of a bilan merged before, against the same subjects, has
+	// the same outcome: the pupils of a class who share their groups, in
+	// every period. It is made once.
 	key, cacheable := texts.mergeKey(b, wantID)
 	if cacheable {
 		if m, ok := texts.merged[string(key)]; ok {
@@ -175,6 +241,30 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, wantID int, pp []Teac
 			}
 		}
 	}()
+
+	// pair[k] is the index in want of the subject of b.Acquis[k], or -1.
+	var pairBuf, takenBuf [32]int
+	pair := growInts(pairBuf[:0], len(b.Acquis))
+	taken := growInts(takenBuf[:0], len(want)) // 1 when a stored acquis has it
+	for k := range b.Acquis {
+		pair[k] = -1
+		if i, ok := findTarget(want, b.Acquis[k].Subject.Key()); ok && taken[i] == 0 {
+			pair[k], taken[i] = i, 1
+		}
+	}
+	for k := range b.Acquis {
+		if pair[k] >= 0 {
+			continue
+		}
+		code := b.Acquis[k].Subject.Code
+		for i := firstOfCode(want, code); i < len(want) && want[i].Subject.Code == code; i++ {
+			if taken[i] == 0 {
+				pair[k], taken[i] = i, 1
+				break
+			}
+		}
+	}
+
 	// acquis is the new list of acquis, made at the first difference from
 	// b.Acquis: a bilan already up to date, the common case, costs no
 	// allocation.
@@ -185,49 +275,42 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, wantID int, pp []Teac
 			copy(acquis, b.Acquis[:k])
 		}
 	}
-	// matched marks the wanted subjects the bilan already has.
-	var buf [32]bool
-	var matched []bool
-	if len(want) <= len(buf) {
-		matched = buf[:len(want)]
-	} else {
-		matched = make([]bool, len(want))
-	}
 	for k, a := range b.Acquis {
-		code := a.Subject.Code
-		i, ok := findTarget(want, code)
-		if !ok {
+		if pair[k] < 0 {
 			if a.HasContent() {
-				it.KeptSubjects = append(it.KeptSubjects, code)
+				it.KeptSubjects = append(it.KeptSubjects, a.Subject.Key().String())
 				if acquis != nil {
 					acquis = append(acquis, a)
 				}
 			} else {
-				it.change("Acquis["+code+"]", subjectText(a.Subject), "")
+				it.change(acquisField(a.Subject.Key(), ""), subjectText(a.Subject), "")
 				diverge(k)
 			}
 			continue
 		}
-		matched[i] = true
-		t := &want[i]
+		t := &want[pair[k]]
 		changed := false
-		if t.Subject.Label != "" && t.Subject.Label != a.Subject.Label {
-			it.change("Acquis["+code+"].Label", a.Subject.Label, t.Subject.Label)
-			a.Subject.Label = t.Subject.Label
+		if t.Subject.Modality != "" && t.Subject.Modality != a.Subject.Modality {
+			it.change(acquisField(t.Subject.Key(), "Modality"), a.Subject.Modality, t.Subject.Modality)
+			a.Subject.Modality = t.Subject.Modality
 			changed = true
 		}
-		if t.Subject.Modality != "" && t.Subject.Modality != a.Subject.Modality {
-			it.change("Acquis["+code+"].Modality", a.Subject.Modality, t.Subject.Modality)
-			a.Subject.Modality = t.Subject.Modality
+		if t.Subject.Label != "" && t.Subject.Label != a.Subject.Label {
+			it.change(acquisField(a.Subject.Key(), "Label"), a.Subject.Label, t.Subject.Label)
+			a.Subject.Label = t.Subject.Label
 			changed = true
 		}
 		switch {
 		case len(t.Teachers) == 0:
 			if len(a.Teachers) > 0 {
-				it.Kept = append(it.Kept, "Acquis["+code+"].Teachers")
+				it.Kept = append(it.Kept, acquisField(a.Subject.Key(), "Teachers"))
 			}
 		case !sameKeys(a.Teachers, t.Teachers):
-			it.change(t.field, texts.of(a.Teachers), t.text)
+			field := t.field
+			if a.Subject.Modality != t.Subject.Modality { // the stored modality kept
+				field = acquisField(a.Subject.Key(), "Teachers")
+			}
+			it.change(field, texts.of(a.Teachers), t.text)
 			a.Teachers = t.Teachers
 			changed = true
 		}
@@ -239,10 +322,10 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, wantID int, pp []Teac
 		}
 	}
 	for i, t := range want {
-		if matched[i] {
+		if taken[i] != 0 {
 			continue
 		}
-		it.change("Acquis["+t.Subject.Code+"]", "", subjectText(t.Subject))
+		it.change(acquisField(t.Subject.Key(), ""), "", subjectText(t.Subject))
 		diverge(len(b.Acquis))
 		acquis = append(acquis, Acquis{Subject: t.Subject, Teachers: t.Teachers})
 	}
@@ -261,13 +344,35 @@ func (it *Item) mergeBilan(b *Bilan, want []subjectTarget, wantID int, pp []Teac
 	return nb, it.Action == ActionUpdated
 }
 
+// growInts returns buf with n zeros, allocated only when n exceeds its
+// capacity.
+func growInts(buf []int, n int) []int {
+	if n > cap(buf) {
+		return make([]int, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
+}
+
+// acquisField returns the name of a field of an acquis in a [Change]:
+// "Acquis[030201/S].Teachers", or "Acquis[030201/S]" for the acquis
+// itself.
+func acquisField(k SubjectKey, sub string) string {
+	s := "Acquis[" + k.String() + "]"
+	if sub != "" {
+		s += "." + sub
+	}
+	return s
+}
+
 // subjectTarget is a subject a pupil should have, with its teachers,
 // sorted and without duplicates.
 type subjectTarget struct {
 	Subject  Subject
 	Teachers []TeacherKey
 	text     string // keysText(Teachers)
-	field    string // the field of the teachers in a change: "Acquis[<code>].Teachers"
+	field    string // the field of the teachers in a change: "Acquis[<key>].Teachers"
 }
 
 // texts keeps once the texts of teacher lists, which the changes of the
@@ -311,8 +416,12 @@ func (m *merged) apply(it *Item, b *Bilan) (Bilan, bool) {
 
 // mergeKey returns the key of the merge of b against the plan's subject
 // list number wantID, and whether its outcome may be shared: b holds no
-// content. The key is valid until the next call.
+// content, in its acquis or in itself. The key is valid until the next
+// call.
 func (t *texts) mergeKey(b *Bilan, wantID int) ([]byte, bool) {
+	if !b.BilanContent.IsZero() {
+		return nil, false
+	}
 	str := func(k []byte, s string) []byte {
 		k = binary.AppendUvarint(k, uint64(len(s)))
 		return append(k, s...)
@@ -330,7 +439,8 @@ func (t *texts) mergeKey(b *Bilan, wantID int) ([]byte, bool) {
 		if a.HasContent() {
 			return nil, false
 		}
-		k = str(str(str(k, a.Subject.Code), a.Subject.Label), a.Subject.Modality)
+		s := &a.Subject
+		k = str(str(str(str(k, s.Code), s.Label), s.Modality), s.NationalCode)
 		k = keys(k, a.Teachers)
 	}
 	k = keys(k, b.HeadTeachers)
@@ -354,15 +464,17 @@ func (t *texts) of(keys []TeacherKey) string {
 }
 
 // subjectPlan computes the subjects of the pupils of one class from its
-// services (rule 6 of docs/rules.md), once per distinct set of groups.
+// services (rule 6 of docs/rules.md), once per distinct set of groups and
+// options.
 type subjectPlan struct {
 	division []Service
 	byGroup  map[string][]Service
 	cache    map[string]subjectList
+	buf      []byte
 }
 
-// subjectList is the subjects of the pupils in one set of groups, and
-// its number in the plan.
+// subjectList is the subjects of the pupils in one set of groups with one
+// set of options, and its number in the plan.
 type subjectList struct {
 	targets []subjectTarget
 	id      int
@@ -380,39 +492,74 @@ func newSubjectPlan(services []Service) *subjectPlan {
 	return p
 }
 
-// subjects returns the subjects of a pupil in the given groups, sorted by
-// code. The result is shared: callers must not modify it.
-func (p *subjectPlan) subjects(groups []string) []subjectTarget {
-	return p.list(groups).targets
+// subjects returns the subjects of the pupil, sorted by key. The result is
+// shared: callers must not modify it.
+func (p *subjectPlan) subjects(e *Enrolment) []subjectTarget {
+	return p.list(e).targets
 }
 
-// list returns the subjects of a pupil in the given groups, with the
-// number that the plan gives to each distinct list.
-func (p *subjectPlan) list(groups []string) subjectList {
+// list returns the subjects of the pupil, with the number that the plan
+// gives to each distinct list.
+//
+// The modalité of a subject is the service's, which the programme of the
+// class gives, and the pupil's own where it is theirs to choose: a
+// service of a group takes the modalité of the pupil's option of its
+// subject, when they have one, for an option is taught to a group of the
+// pupils who chose it; a service of the division keeps its own, which
+// every pupil of the class follows, and takes the option's when it has
+// none. So one subject may come with two modalités (English for the whole
+// class and, in a group, as an option facultative): two acquis.
+func (p *subjectPlan) list(e *Enrolment) subjectList {
 	var relevant []string
-	for _, g := range groups {
+	for _, g := range e.Groups {
 		if _, ok := p.byGroup[g]; ok {
 			relevant = append(relevant, g)
 		}
 	}
 	slices.Sort(relevant)
 	relevant = slices.Compact(relevant)
-	key := strings.Join(relevant, "\x00")
-	if l, ok := p.cache[key]; ok {
+	var options []SubjectKey
+	for _, o := range e.Options {
+		if p.teaches(o.Code, relevant) {
+			options = append(options, o)
+		}
+	}
+	key := p.buf[:0]
+	for _, g := range relevant {
+		key = binary.AppendUvarint(key, uint64(len(g)))
+		key = append(key, g...)
+	}
+	key = append(key, 0xff) // no group code is that long
+	for _, o := range options {
+		key = append(append(append(key, o.Code...), 0), o.Modality...)
+		key = append(key, 0)
+	}
+	p.buf = key
+	if l, ok := p.cache[string(key)]; ok {
 		return l
 	}
-	byCode := make(map[string]*subjectTarget)
+	option := func(code string) string {
+		for _, o := range options {
+			if o.Code == code && o.Modality != "" {
+				return o.Modality
+			}
+		}
+		return ""
+	}
+	byKey := make(map[SubjectKey]*subjectTarget)
 	add := func(s Service) {
-		t := byCode[s.Subject.Code]
+		sub := s.Subject
+		sub.NationalCode = "" // the store's, content
+		if m := option(sub.Code); m != "" && (s.Group != "" || sub.Modality == "") {
+			sub.Modality = m
+		}
+		t := byKey[sub.Key()]
 		if t == nil {
-			t = &subjectTarget{Subject: s.Subject}
-			byCode[s.Subject.Code] = t
+			t = &subjectTarget{Subject: sub}
+			byKey[sub.Key()] = t
 		}
 		if t.Subject.Label == "" {
-			t.Subject.Label = s.Subject.Label
-		}
-		if t.Subject.Modality == "" {
-			t.Subject.Modality = s.Subject.Modality
+			t.Subject.Label = sub.Label
 		}
 		for _, k := range s.Teachers {
 			if k.Accepted() { // LSU holds no other teacher
@@ -428,23 +575,49 @@ func (p *subjectPlan) list(groups []string) subjectList {
 			add(s)
 		}
 	}
-	out := make([]subjectTarget, 0, len(byCode))
-	for _, t := range byCode {
+	out := make([]subjectTarget, 0, len(byKey))
+	for _, t := range byKey {
 		t.Teachers = sortedKeys(t.Teachers)
 		t.text = keysText(t.Teachers)
-		t.field = "Acquis[" + t.Subject.Code + "].Teachers"
+		t.field = acquisField(t.Subject.Key(), "Teachers")
 		out = append(out, *t)
 	}
-	slices.SortFunc(out, func(a, b subjectTarget) int { return strings.Compare(a.Subject.Code, b.Subject.Code) })
+	slices.SortFunc(out, func(a, b subjectTarget) int { return a.Subject.Key().Compare(b.Subject.Key()) })
 	l := subjectList{targets: out, id: len(p.cache)}
-	p.cache[key] = l
+	p.cache[string(key)] = l
 	return l
 }
 
-// findTarget returns the index of the subject with the given code in ts,
-// sorted by code.
-func findTarget(ts []subjectTarget, code string) (int, bool) {
-	return slices.BinarySearchFunc(ts, code, func(t subjectTarget, c string) int { return strings.Compare(t.Subject.Code, c) })
+// teaches reports whether a service of the division or of one of groups
+// teaches the subject: an option of another subject changes nothing, and
+// is left out of the plan's key.
+func (p *subjectPlan) teaches(code string, groups []string) bool {
+	for _, s := range p.division {
+		if s.Subject.Code == code {
+			return true
+		}
+	}
+	for _, g := range groups {
+		for _, s := range p.byGroup[g] {
+			if s.Subject.Code == code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findTarget returns the index of the subject with the given key in ts,
+// sorted by key.
+func findTarget(ts []subjectTarget, k SubjectKey) (int, bool) {
+	return slices.BinarySearchFunc(ts, k, func(t subjectTarget, k SubjectKey) int { return t.Subject.Key().Compare(k) })
+}
+
+// firstOfCode returns the index of the first subject of the code in ts,
+// sorted by key, or where it would be.
+func firstOfCode(ts []subjectTarget, code string) int {
+	i, _ := slices.BinarySearchFunc(ts, code, func(t subjectTarget, c string) int { return strings.Compare(t.Subject.Code, c) })
+	return i
 }
 
 // headTeachers returns the keys of the professeurs principaux whose end

@@ -104,6 +104,10 @@ type Enrolment struct {
 	// ExitDate is the SIECLE DATE_SORTIE; a date in the past means the
 	// pupil has left. The zero Date means no exit date.
 	ExitDate Date
+	// Options are the subjects the pupil chose, with the modalité
+	// d'élection of their choice (SIECLE OPTIONS): the modalité of the
+	// pupil's acquis of a subject taught to one of their groups (rule 6).
+	Options []SubjectKey
 }
 
 // Service is "these teachers teach this subject to this division or group"
@@ -247,7 +251,8 @@ func (e *Enrolment) left(today Date) bool {
 }
 
 // classSync computes the changes of one class: its label, its pupils and
-// the bilans of its periods.
+// the bilans of its periods. compute runs its steps in order, each named
+// after the rule of docs/rules.md it applies.
 type classSync struct {
 	s     *Synchronizer
 	p     *plan
@@ -255,11 +260,23 @@ type classSync struct {
 	data  *ClassData
 	today Date
 
-	cs     ChangeSet
-	pupils []Item             // the pupil items, in ID order
-	bilans []bilanItem        // the bilan items, sorted at the end
-	oldBil map[string][]Bilan // the bilans of the classes pupils moved from
-	texts  texts              // the texts of the bilans' changes
+	cs        ChangeSet
+	classItem Item
+	pupils    []Item             // the pupil items, in ID order
+	bilans    []bilanItem        // the bilan items, sorted at the end
+	oldBil    map[string][]Bilan // the bilans of the classes pupils moved from
+	texts     texts              // the texts of the bilans' changes
+
+	students   []Student             // the store's pupils of the class
+	stored     []Bilan               // the store's bilans of the class
+	periods    []Period              // the class's periods, sorted
+	tmpl       *BilanTemplate        // the subjects of rule 6
+	enrolments []Enrolment           // the source's pupils of the class, by ID
+	present    map[string]bool       // the pupils the source lists in the class
+	current    map[string]*Enrolment // whose bilans this sync keeps up to date
+	moved      []string              // of current, those who came from another class
+	movedFrom  map[string]string     // their former class
+	kept       []Bilan               // the stored bilans of current, for the class's periods
 
 	movedIn bool // a pupil moved in from another class
 }
@@ -278,64 +295,67 @@ type stepError struct {
 // compute reads the class in the store and returns its items and its
 // change set.
 func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError) {
+	var err error
 	code := c.class.Code
-	st := c.s.st
-	students, err := st.Students(ctx, code)
-	if err != nil {
+	if c.students, err = c.s.st.Students(ctx, code); err != nil {
 		return nil, c.cs, &stepError{"reading the store pupils", err}
 	}
-	stored, err := st.Bilans(ctx, code)
-	if err != nil {
+	if c.stored, err = c.s.st.Bilans(ctx, code); err != nil {
 		return nil, c.cs, &stepError{"reading the store bilans", err}
 	}
+	c.periods = slices.Clone(c.class.Periods)
+	slices.SortFunc(c.periods, comparePeriods)
+	c.tmpl = NewBilanTemplate(*c.data, c.today)
 
-	// The class's label.
-	classItem := Item{Kind: KindClass, Class: code, Key: code}
+	c.classLabel()
+	if err := c.listedPupils(ctx); err != nil {
+		return nil, c.cs, err
+	}
+	c.unlistedPupils()
+	if err := c.bilansOfCurrent(ctx); err != nil {
+		return nil, c.cs, err
+	}
+	c.mergeBilans()
+	c.missingBilans()
+	return c.items(), c.cs, nil
+}
+
+// classLabel updates the class's label ("what a synchronisation changes";
+// rule 4: an empty label never erases).
+func (c *classSync) classLabel() {
+	c.classItem = Item{Kind: KindClass, Class: c.class.Code, Key: c.class.Code}
 	updated := c.class
 	updated.Periods = slices.Clone(c.class.Periods)
-	classItem.merge([]field{{"Label", &updated.Label}}, []field{{"Label", &c.data.Label}},
-		func(string) bool { return true })
-	if classItem.Action == ActionUpdated {
+	c.classItem.mergeRecord(classFields, &updated, &Class{Label: c.data.Label}, func(string) bool { return true })
+	if c.classItem.Action == ActionUpdated {
 		c.cs.Class = &updated
 	}
+}
 
-	periods := slices.Clone(c.class.Periods)
-	slices.SortFunc(periods, comparePeriods)
-	inPeriods := func(p Period) bool { return slices.Contains(periods, p) }
-	tmpl := NewBilanTemplate(*c.data, c.today)
-
-	// The pupils the source lists in the class.
-	byID := make(map[string]*Student, len(students))
-	for i := range students {
-		byID[students[i].ID] = &students[i]
+// listedPupils goes through the pupils the source lists in the class: a
+// pupil who left is reported (rule 5); a pupil the store holds in the
+// class is updated (rules 3 and 4); a pupil the store holds in another
+// class is moved here (rule 5); a new pupil is added with a bilan per
+// period (rule 5); an INE another pupil has, or outside the national
+// formats, is not stored (rule 10).
+func (c *classSync) listedPupils(ctx context.Context) *stepError {
+	code := c.class.Code
+	byID := make(map[string]*Student, len(c.students))
+	for i := range c.students {
+		byID[c.students[i].ID] = &c.students[i]
 	}
-	enrolments := slices.Clone(c.data.Enrolments)
-	slices.SortFunc(enrolments, func(a, b Enrolment) int { return compareIDs(a.Student.ID, b.Student.ID) })
-	present := make(map[string]bool, len(enrolments))
-	current := make(map[string]*Enrolment, len(enrolments)) // whose bilans this sync keeps up to date
-	var moved []string                                      // of current, those who came from another class
-	movedFrom := make(map[string]string)
-	c.pupils = make([]Item, 0, len(enrolments)+len(students))
+	c.enrolments = slices.Clone(c.data.Enrolments)
+	slices.SortFunc(c.enrolments, func(a, b Enrolment) int { return compareIDs(a.Student.ID, b.Student.ID) })
+	c.present = make(map[string]bool, len(c.enrolments))
+	c.current = make(map[string]*Enrolment, len(c.enrolments))
+	c.movedFrom = make(map[string]string)
+	c.pupils = make([]Item, 0, len(c.enrolments)+len(c.students))
 	carried := func(f string) bool { return c.p.carried[f] }
-	// The INEs of the pupils the store holds in the class and the exports
-	// no longer list: a pupil of the exports with one of them would give
-	// two stored records one INE (the same person under a new ELEVE_ID, or
-	// a secretariat error).
-	var storeOnlyINE map[string]string
-	for i := range students {
-		if s := &students[i]; s.INE != "" {
-			if _, listed := c.p.pupils[s.ID]; !listed {
-				if storeOnlyINE == nil {
-					storeOnlyINE = make(map[string]string)
-				}
-				storeOnlyINE[s.INE] = s.ID
-			}
-		}
-	}
-	for i := range enrolments {
-		e := &enrolments[i]
+	storeOnlyINE := c.storeOnlyINEs()
+	for i := range c.enrolments {
+		e := &c.enrolments[i]
 		id := e.Student.ID
-		present[id] = true
+		c.present[id] = true
 		old, isHere := byID[id]
 		if e.left(c.today) {
 			if isHere { // said only of a pupil the store holds
@@ -355,27 +375,27 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 			if it.Rejected != nil {
 				src.INE = s.INE
 			}
-			it.mergeStudent(&s, &src, carried)
+			it.mergeRecord(studentFields, &s, &src, carried)
 			if it.Action == ActionUpdated {
 				c.cs.Students = append(c.cs.Students, s)
 			}
-			current[id] = e
+			c.current[id] = e
 		default:
-			other, err := st.Student(ctx, id)
+			other, err := c.s.st.Student(ctx, id)
 			switch {
 			case err == nil:
 				s := other
 				if it.Rejected != nil {
 					src.INE = s.INE
 				}
-				it.mergeStudent(&s, &src, carried)
+				it.mergeRecord(studentFields, &s, &src, carried)
 				it.Changes = slices.Insert(it.Changes, 0, Change{Field: "Class", Before: other.Class, After: code})
 				it.Action = ActionMoved
 				s.Class = code
 				c.cs.Students = append(c.cs.Students, s)
-				current[id] = e
-				moved = append(moved, id)
-				movedFrom[id] = other.Class
+				c.current[id] = e
+				c.moved = append(c.moved, id)
+				c.movedFrom[id] = other.Class
 				c.movedIn = true
 			case errors.Is(err, ErrNotFound):
 				s := src
@@ -385,22 +405,48 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 				}
 				it.Action = ActionAdded
 				c.cs.Students = append(c.cs.Students, s)
-				for _, p := range periods {
-					b := tmpl.Bilan(*e, p)
+				for _, p := range c.periods {
+					b := c.tmpl.Bilan(*e, p)
 					c.cs.Bilans = append(c.cs.Bilans, b)
 					c.addBilan(b.Key(), Item{Kind: KindBilan, Action: ActionAdded, Class: code, Key: b.Key().String()})
 				}
 			default:
-				return nil, c.cs, &stepError{"reading the store pupils", err}
+				return &stepError{"reading the store pupils", err}
 			}
 		}
 		c.addPupil(it)
 	}
+	return nil
+}
 
-	// The pupils the store has in the class and the source does not.
+// storeOnlyINEs returns the INEs of the pupils the store holds in the
+// class and the exports no longer list: a pupil of the exports with one of
+// them would give two stored records one INE (the same person under a new
+// ELEVE_ID, or a secretariat error; rule 10).
+func (c *classSync) storeOnlyINEs() map[string]string {
+	var ines map[string]string
+	for i := range c.students {
+		if s := &c.students[i]; s.INE != "" {
+			if _, listed := c.p.pupils[s.ID]; !listed {
+				if ines == nil {
+					ines = make(map[string]string)
+				}
+				ines[s.INE] = s.ID
+			}
+		}
+	}
+	return ines
+}
+
+// unlistedPupils reports the pupils the store has in the class and the
+// source does not list in it: they are kept with their bilans (rule 5).
+// One the source lists in another selected class is moved by that class's
+// sync, which says so.
+func (c *classSync) unlistedPupils() {
+	code := c.class.Code
 	var gone []string
-	for _, s := range students {
-		if !present[s.ID] {
+	for _, s := range c.students {
+		if !c.present[s.ID] {
 			gone = append(gone, s.ID)
 		}
 	}
@@ -418,33 +464,41 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		}
 		c.addPupil(it)
 	}
+}
 
-	// The bilans of the present pupils, for the class's periods: theirs
-	// in this class, and those of the pupils who moved here.
-	bilans := stored[:0:0]
-	for _, b := range stored {
-		if current[b.Student] != nil && inPeriods(b.Period) {
-			bilans = append(bilans, b)
+// bilansOfCurrent gathers the stored bilans this sync keeps up to date:
+// those of the class's periods of its present pupils, and of the pupils
+// who moved here (rule 5).
+func (c *classSync) bilansOfCurrent(ctx context.Context) *stepError {
+	c.kept = c.stored[:0:0]
+	for _, b := range c.stored {
+		if c.current[b.Student] != nil && slices.Contains(c.periods, b.Period) {
+			c.kept = append(c.kept, b)
 		}
 	}
-	has := make(map[BilanKey]bool, len(bilans))
-	for _, id := range moved {
-		from, err := c.bilansOf(ctx, movedFrom[id])
+	for _, id := range c.moved {
+		from, err := c.bilansOf(ctx, c.movedFrom[id])
 		if err != nil {
-			return nil, c.cs, &stepError{"reading the store bilans", err}
+			return &stepError{"reading the store bilans", err}
 		}
 		for _, b := range from {
-			if b.Student == id && inPeriods(b.Period) {
-				bilans = append(bilans, b)
+			if b.Student == id && slices.Contains(c.periods, b.Period) {
+				c.kept = append(c.kept, b)
 			}
 		}
 	}
-	targets := make(map[string]subjectList, len(current)) // each pupil's, for their bilans
-	c.bilans = slices.Grow(c.bilans, max(len(bilans), len(current)*len(periods)))
-	for i := range bilans {
-		b := &bilans[i]
-		has[b.Key()] = true
-		it := Item{Kind: KindBilan, Class: code, Key: b.Key().String()}
+	return nil
+}
+
+// mergeBilans leaves locked and imported bilans as they are, and gives
+// the others the subjects, teachers and professeurs principaux of rule 6,
+// their content kept (rule 5).
+func (c *classSync) mergeBilans() {
+	targets := make(map[string]subjectList, len(c.current)) // each pupil's, for their bilans
+	c.bilans = slices.Grow(c.bilans, max(len(c.kept), len(c.current)*len(c.periods)))
+	for i := range c.kept {
+		b := &c.kept[i]
+		it := Item{Kind: KindBilan, Class: c.class.Code, Key: b.Key().String()}
 		switch {
 		case b.Locked:
 			it.Action = ActionLocked
@@ -453,31 +507,45 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		default:
 			want, ok := targets[b.Student]
 			if !ok {
-				want = tmpl.plan.list(current[b.Student].Groups)
+				want = c.tmpl.plan.list(c.current[b.Student])
 				targets[b.Student] = want
 			}
-			if nb, ok := it.mergeBilan(b, want.targets, want.id, tmpl.pp, &c.texts); ok {
+			if nb, ok := it.mergeBilan(b, want.targets, want.id, c.tmpl.pp, &c.texts); ok {
 				c.cs.Bilans = append(c.cs.Bilans, nb)
 			}
 		}
 		c.addBilan(b.Key(), it)
 	}
-	// A pupil of the class gets the bilans of the class's periods they
-	// lack, as a new pupil does: a pupil who moved here, and the pupils of
-	// a class that has just been given its periods (or other ones).
-	for i := range enrolments {
-		id := enrolments[i].Student.ID
-		if current[id] == nil {
+}
+
+// missingBilans gives a pupil of the class the bilans of the class's
+// periods they lack, as a new pupil gets them (rule 5): a pupil who moved
+// here, and the pupils of a class that has just been given its periods
+// (rule 11).
+func (c *classSync) missingBilans() {
+	has := make(map[BilanKey]bool, len(c.kept))
+	for i := range c.kept {
+		has[c.kept[i].Key()] = true
+	}
+	for i := range c.enrolments {
+		id := c.enrolments[i].Student.ID
+		e := c.current[id]
+		if e == nil {
 			continue
 		}
-		for _, p := range periods {
+		for _, p := range c.periods {
 			if k := (BilanKey{id, p}); !has[k] {
-				b := tmpl.Bilan(*current[id], p)
+				b := c.tmpl.Bilan(*e, p)
 				c.cs.Bilans = append(c.cs.Bilans, b)
-				c.addBilan(k, Item{Kind: KindBilan, Action: ActionAdded, Class: code, Key: k.String()})
+				c.addBilan(k, Item{Kind: KindBilan, Action: ActionAdded, Class: c.class.Code, Key: k.String()})
 			}
 		}
 	}
+}
+
+// items returns the class's items: the class, its pupils by ID, its
+// bilans by pupil and period.
+func (c *classSync) items() []Item {
 	// The bilans' items in key order: their indexes are sorted, not the
 	// large items.
 	order := make([]int32, len(c.bilans))
@@ -488,14 +556,13 @@ func (c *classSync) compute(ctx context.Context) ([]Item, ChangeSet, *stepError)
 		a, b := &c.bilans[i].key, &c.bilans[j].key
 		return cmp.Or(compareIDs(a.Student, b.Student), comparePeriods(a.Period, b.Period))
 	})
-
 	items := make([]Item, 0, 1+len(c.pupils)+len(c.bilans))
-	items = append(items, classItem.settle())
+	items = append(items, c.classItem.settle())
 	items = append(items, c.pupils...)
 	for _, i := range order {
 		items = append(items, c.bilans[i].it)
 	}
-	return items, c.cs, nil
+	return items
 }
 
 func (c *classSync) addPupil(it Item) { c.pupils = append(c.pupils, it.settle()) }

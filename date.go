@@ -2,6 +2,7 @@ package lsusync
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -68,5 +69,66 @@ func (d *Date) UnmarshalText(b []byte) error {
 		return err
 	}
 	*d = v
+	return nil
+}
+
+// DateTime is a date with an optional time of day and no time zone, as
+// LSU writes the date a bilan was locked (date-verrou): "2025-12-12" or
+// "2025-12-12T18:30:00". The zero DateTime means none. DateTime is
+// comparable with ==.
+type DateTime struct {
+	Date Date
+	// Hour, Minute and Second are the time of day, when Timed.
+	Hour, Minute, Second int
+	// Timed reports a time of day: "2025-12-12T00:00:00" is not
+	// "2025-12-12".
+	Timed bool
+}
+
+// ParseDateTime parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS". An empty
+// string gives the zero DateTime.
+func ParseDateTime(s string) (DateTime, error) {
+	if s == "" {
+		return DateTime{}, nil
+	}
+	day, clock, timed := strings.Cut(s, "T")
+	d, err := ParseDate(day)
+	if err != nil {
+		return DateTime{}, fmt.Errorf("lsusync: invalid date and time %q: want YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS", s)
+	}
+	dt := DateTime{Date: d}
+	if timed {
+		t, err := time.Parse(time.TimeOnly, clock)
+		if err != nil {
+			return DateTime{}, fmt.Errorf("lsusync: invalid date and time %q: want YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS", s)
+		}
+		dt.Hour, dt.Minute, dt.Second, dt.Timed = t.Hour(), t.Minute(), t.Second(), true
+	}
+	return dt, nil
+}
+
+// IsZero reports whether t is the zero DateTime.
+func (t DateTime) IsZero() bool { return t == DateTime{} }
+
+// String returns "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS", or "" for the zero
+// DateTime.
+func (t DateTime) String() string {
+	if !t.Timed {
+		return t.Date.String()
+	}
+	return fmt.Sprintf("%sT%02d:%02d:%02d", t.Date, t.Hour, t.Minute, t.Second)
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (t DateTime) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText implements [encoding.TextUnmarshaler]; it accepts what
+// [ParseDateTime] accepts.
+func (t *DateTime) UnmarshalText(b []byte) error {
+	v, err := ParseDateTime(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
 	return nil
 }

@@ -36,30 +36,6 @@ type Address struct {
 	Country    string `json:"country,omitempty"`
 }
 
-// fields lists the synchronised fields of e, in report order, with their
-// report names. The UAI is not among them.
-func (e *Establishment) fields() []field {
-	return []field{
-		{"Name", &e.Name},
-		{"Address.Line1", &e.Address.Line1},
-		{"Address.Line2", &e.Address.Line2},
-		{"Address.Line3", &e.Address.Line3},
-		{"Address.Line4", &e.Address.Line4},
-		{"Address.PostalCode", &e.Address.PostalCode},
-		{"Address.City", &e.Address.City},
-		{"Address.Country", &e.Address.Country},
-		{"HeadName", &e.HeadName},
-		{"Phone", &e.Phone},
-		{"Email", &e.Email},
-	}
-}
-
-// field names one string field of a record for the field-level merge.
-type field struct {
-	name string
-	p    *string
-}
-
 // mergeEstablishment merges the source's establishment into the stored
 // one. There is one establishment: a field the source leaves empty is a
 // field it does not carry (no Communs.xml: no e-mail, no head), and the
@@ -67,6 +43,6 @@ type field struct {
 func mergeEstablishment(stored, src Establishment) (Establishment, Item) {
 	est := stored
 	it := Item{Kind: KindEstablishment, Key: stored.UAI}
-	it.merge(est.fields(), src.fields(), func(string) bool { return false })
+	it.mergeRecord(establishmentFields, &est, &src, nil)
 	return est, it.settle()
 }

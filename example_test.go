@@ -28,9 +28,9 @@ func exampleStore() *memory.Store {
 		Bilans: []lsusync.Bilan{{
 			Student: "1001", Period: t1,
 			Acquis: []lsusync.Acquis{{
-				Subject:      fr,
-				Teachers:     []lsusync.TeacherKey{{Type: "epp", ID: "4189"}},
-				Appreciation: "Bon trimestre.",
+				Subject:       fr,
+				Teachers:      []lsusync.TeacherKey{{Type: "epp", ID: "4189"}},
+				AcquisContent: lsusync.AcquisContent{Appreciation: "Bon trimestre."},
 			}},
 		}},
 	})
@@ -132,7 +132,7 @@ func ExampleOptions_dryRun() {
 	//        |     Élève 1002
 	// ✓      | Le bilan d'un élève (3EME1, T1) serait mis à jour.
 	//        |     Bilan 1001/2025-T1
-	//        |     enseignants de la matière 020700 : epp:4189 → epp:4190
+	//        |     enseignants de la matière 020700 (S) : epp:4189 → epp:4190
 	//        |     professeurs principaux : (vide) → epp:4190
 	// ✓      | Le bilan d'un élève (3EME1, T1) serait créé.
 	//        |     Bilan 1002/2025-T1

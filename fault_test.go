@@ -35,7 +35,7 @@ func manyClasses(n int) (lsusync.Snapshot, *memory.Source) {
 			p := lsusync.Student{ID: fmt.Sprint(i*10 + j), Class: code, LastName: "ELEVE", FirstName: fmt.Sprint(j)}
 			st.Students = append(st.Students, p)
 			st.Bilans = append(st.Bilans, lsusync.Bilan{Student: p.ID, Period: t1, HeadTeachers: keys(epp100),
-				Acquis: []lsusync.Acquis{{Subject: francais, Teachers: keys(epp100), Appreciation: "Bien."}}})
+				Acquis: []lsusync.Acquis{{Subject: francais, Teachers: keys(epp100), AcquisContent: lsusync.AcquisContent{Appreciation: "Bien."}}}})
 			cd.Enrolments = append(cd.Enrolments, lsusync.Enrolment{Student: p})
 		}
 		src.Classes = append(src.Classes, cd)

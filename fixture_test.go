@@ -104,10 +104,10 @@ func fixtureStore() lsusync.Snapshot {
 			{Student: "1001", Period: t1, HeadTeachers: keys(epp100),
 				Acquis: []lsusync.Acquis{
 					withContent(acq(francais, epp100), func(a *lsusync.Acquis) { a.Appreciation = "Bon trimestre." }),
-					withContent(acq(maths, epp101), func(a *lsusync.Acquis) { a.Positioning = "3" }),
+					withContent(acq(maths, epp101), func(a *lsusync.Acquis) { a.Positioning = 3 }),
 					acq(espagnol, epp102),
 				},
-				Content: map[string]string{"synthese": "Élève sérieuse."}},
+				BilanContent: lsusync.BilanContent{Synthesis: "Élève sérieuse."}},
 			{Student: "1001", Period: t2, HeadTeachers: keys(epp100),
 				Acquis: []lsusync.Acquis{acq(francais, epp100), acq(maths, epp101), acq(espagnol, epp102)}},
 			{Student: "1002", Period: t1, HeadTeachers: keys(epp100),
@@ -118,7 +118,7 @@ func fixtureStore() lsusync.Snapshot {
 						a.Content = map[string]string{"moyenneClasse": "11.2"}
 					}),
 				},
-				Content: map[string]string{"synthese": "Des progrès."}},
+				BilanContent: lsusync.BilanContent{Synthesis: "Des progrès."}},
 			{Student: "1002", Period: t2, HeadTeachers: keys(epp100),
 				Acquis: []lsusync.Acquis{acq(francais, epp100), acq(maths, epp101)}},
 			{Student: "2001", Period: t1, HeadTeachers: keys(epp101),

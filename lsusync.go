@@ -515,14 +515,11 @@ func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []s
 			if e.Student.INE != "" {
 				byINE[e.Student.INE] = append(byINE[e.Student.INE], e.Student.ID)
 			}
-			for _, f := range e.Student.fields() {
-				if *f.p != "" {
-					p.carried[f.name] = true
+			syncedValues(studentFields, &e.Student, func(name, v string) {
+				if v != "" {
+					p.carried[name] = true
 				}
-			}
-			if !e.Student.BirthDate.IsZero() {
-				p.carried["BirthDate"] = true
-			}
+			})
 		}
 	}
 	p.ines = make(map[string][]string)
@@ -755,27 +752,6 @@ func (r *Report) setStatus() {
 	r.Status = StatusSuccess
 	for _, it := range r.Items {
 		r.Status = max(r.Status, it.Status)
-	}
-}
-
-// merge copies each non-empty source field over the stored one, recording
-// the changes, and the stored values kept because the source had none:
-// in Kept when the source gives that field for some record (carried
-// reports it), in Uncarried when it gives it for none. Both lists come
-// from the same fields method, so they pair by index.
-func (it *Item) merge(dst, src []field, carried func(string) bool) {
-	for i, f := range dst {
-		v := *src[i].p
-		switch {
-		case v == *f.p:
-		case v == "" && carried(f.name):
-			it.Kept = append(it.Kept, f.name)
-		case v == "":
-			it.Uncarried = append(it.Uncarried, f.name)
-		default:
-			it.change(f.name, *f.p, v)
-			*f.p = v
-		}
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 // memoVersion names the rules a memo covers: a change of what a class's
 // synchronisation depends on, or of what it does, changes it, so that no
 // memo of an older version matches.
-const memoVersion = "lsusync-memo-1:"
+const memoVersion = "lsusync-memo-2:"
 
 // memoText returns the memo of a class (see [ClassMemos]): a digest of
 // everything the synchronisation of the class depends on besides its
@@ -27,7 +27,6 @@ func (p *plan) memoText(data *ClassData, today Date) string {
 		b = append(b, s...)
 	}
 	num := func(n int) { b = binary.AppendVarint(b, int64(n)) }
-	date := func(d Date) { num(d.Year); num(int(d.Month)); num(d.Day) }
 	key := func(k TeacherKey) { str(k.Type); str(k.ID) }
 	flag := func(v bool) {
 		if v {
@@ -42,15 +41,17 @@ func (p *plan) memoText(data *ClassData, today Date) string {
 	for i := range data.Enrolments {
 		e := &data.Enrolments[i]
 		st := &e.Student
-		for _, f := range st.fields() {
-			str(*f.p)
-		}
+		syncedValues(studentFields, st, func(_, v string) { str(v) })
 		str(st.ID)
 		str(st.Class)
-		date(st.BirthDate)
 		num(len(e.Groups))
 		for _, g := range e.Groups {
 			str(g)
+		}
+		num(len(e.Options))
+		for _, o := range e.Options {
+			str(o.Code)
+			str(o.Modality)
 		}
 		flag(e.left(today))
 		flag(st.INE != "" && p.ines[st.INE] != nil)

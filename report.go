@@ -126,8 +126,9 @@ type Item struct {
 	// are wrong or LSU would refuse them, such as an INE that another
 	// pupil has too.
 	Rejected []Rejection `json:"rejected,omitempty"`
-	// KeptSubjects are the codes of subjects that left the services but
-	// were kept in a bilan because their acquis holds content.
+	// KeptSubjects are the keys of the acquis whose subject left the
+	// services but which were kept in a bilan because they hold content,
+	// as [SubjectKey.String] writes them: "061300/S".
 	KeptSubjects []string `json:"keptSubjects,omitempty"`
 	// Note is the message of a notice of the source ([KindSource]), in
 	// French.

@@ -87,15 +87,15 @@ func everyItem() *lsusync.Report {
 	pFormat.Rejected = []lsusync.Rejection{{Field: "INE", Reason: lsusync.ReasonFormat}}
 	bUpdated := it(s, lsusync.KindBilan, lsusync.ActionUpdated, "3EME1", "1001/2025-T1")
 	bUpdated.Changes = []lsusync.Change{
-		ch("Acquis[020700].Teachers", "epp:4189", "epp:4190"),
-		ch("Acquis[030201]", "", "030201 ANGLAIS LV1"),
-		ch("Acquis[061300]", "061300 MATHEMATIQUES", ""),
+		ch("Acquis[020700/S].Teachers", "epp:4189", "epp:4190"),
+		ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"),
+		ch("Acquis[061300/S]", "061300 MATHEMATIQUES", ""),
 		ch("HeadTeachers", "epp:4189", "epp:4189, epp:4190"),
 	}
 	bKept := it(w, lsusync.KindBilan, lsusync.ActionUpdated, "3EME1", "1001/2025-T2")
-	bKept.Changes = []lsusync.Change{ch("Acquis[020700].Teachers", "epp:4189", "epp:4190")}
+	bKept.Changes = []lsusync.Change{ch("Acquis[020700/S].Teachers", "epp:4189", "epp:4190")}
 	bKept.KeptSubjects = []string{"061300", "030602"}
-	bKept.Kept = []string{"Acquis[020200].Teachers", "HeadTeachers"}
+	bKept.Kept = []string{"Acquis[020200/F].Teachers", "HeadTeachers"}
 	bKept1 := it(w, lsusync.KindBilan, lsusync.ActionUnchanged, "3EME1", "1002/2025-S1")
 	bKept1.KeptSubjects = []string{"061300"}
 	failed := it(e, lsusync.KindClass, lsusync.ActionFailed, "3EME3", "3EME3")

@@ -270,7 +270,7 @@ func (it *Item) DetailLines() []string {
 		line(s)
 	}
 	if len(it.KeptSubjects) > 0 {
-		line("Matières conservées pour leur contenu : " + strings.Join(it.KeptSubjects, ", "))
+		line("Matières conservées pour leur contenu : " + subjectsText(it.KeptSubjects))
 	}
 	if len(it.Records) > 0 {
 		line("Concerne : " + strings.Join(it.Records, ", "))
@@ -572,11 +572,11 @@ func (it *Item) notes() []string {
 		}
 	}
 	if len(it.KeptSubjects) > 0 {
-		s := "Matière retirée des services, conservée pour son contenu ("
+		s := "Matière retirée des services, conservée pour son contenu : "
 		if len(it.KeptSubjects) > 1 {
-			s = "Matières retirées des services, conservées pour leur contenu ("
+			s = "Matières retirées des services, conservées pour leur contenu : "
 		}
-		notes = append(notes, s+strings.Join(it.KeptSubjects, ", ")+").")
+		notes = append(notes, s+subjectsText(it.KeptSubjects)+".")
 	}
 	if it.Action != ActionFailed && it.Kind != KindClass && it.Err != nil {
 		notes = append(notes, "Erreur"+cause(it.Err))
@@ -643,57 +643,17 @@ func bilanPeriod(key string) string {
 	return p
 }
 
-// fieldLabels are the French names of the synchronised fields, for the
-// kept-values warnings.
-var fieldLabels = map[string]string{
-	"Name":               "nom",
-	"Address.Line1":      "adresse (ligne 1)",
-	"Address.Line2":      "adresse (ligne 2)",
-	"Address.Line3":      "adresse (ligne 3)",
-	"Address.Line4":      "adresse (ligne 4)",
-	"Address.PostalCode": "code postal",
-	"Address.City":       "commune",
-	"Address.Country":    "pays",
-	"HeadName":           "nom du chef d'établissement",
-	"Phone":              "téléphone",
-	"Email":              "courriel",
-	"Civility":           "civilité",
-	"LastName":           "nom",
-	"UsageName":          "nom d'usage",
-	"FirstName":          "prénom",
-	"FirstName2":         "deuxième prénom",
-	"FirstName3":         "troisième prénom",
-	"NUMEN":              "NUMEN",
-	"INE":                "INE",
-	"Sex":                "sexe",
-	"BirthDate":          "date de naissance",
-	"Label":              "libellé",
-	"HeadTeachers":       "professeurs principaux",
-}
-
-// fieldLabel returns the French name of a field, as the text shows it;
-// "Acquis[030201].Teachers" is "enseignants de la matière 030201",
-// "Acquis[030201]" is "matière 030201". The JSON keeps the Go field path.
-func fieldLabel(f string) string {
-	if l, ok := fieldLabels[f]; ok {
-		return l
-	}
-	if rest, ok := strings.CutPrefix(f, "Acquis["); ok {
-		if code, ok := strings.CutSuffix(rest, "]"); ok && !strings.Contains(code, "]") {
-			return "matière " + code
+// subjectsText writes the keys of acquis as the text names subjects:
+// "061300 (S), 030602 (O)".
+func subjectsText(keys []string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		if code, modality, ok := strings.Cut(k, "/"); ok {
+			k = code + " (" + modality + ")"
 		}
-		if code, sub, ok := strings.Cut(rest, "]."); ok {
-			switch sub {
-			case "Teachers":
-				return "enseignants de la matière " + code
-			case "Label":
-				return "libellé de la matière " + code
-			case "Modality":
-				return "modalité d'élection de la matière " + code
-			}
-		}
+		names[i] = k
 	}
-	return f
+	return strings.Join(names, ", ")
 }
 
 // joinFieldLabels joins the French names of fields with commas.

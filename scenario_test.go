@@ -95,9 +95,9 @@ var scenarios = []scenario{
 			// a NUMEN: kept, and not a warning.
 			set(withUncarried(withKept(unchanged(lsusync.KindTeacher, "", "epp:100"), "FirstName"), "NUMEN")),
 			set(withKept(unchanged(lsusync.KindClass, "3EME1", "3EME1"), "Label")),
-			set(withKept(unchanged(lsusync.KindStudent, "3EME1", "1001"), "FirstName", "INE", "BirthDate")),
-			set(withKept(unchanged(lsusync.KindBilan, "3EME2", "2001/2025-T1"), "Acquis[061300].Teachers", "HeadTeachers")),
-			set(withKept(unchanged(lsusync.KindBilan, "3EME2", "2001/2025-T2"), "Acquis[061300].Teachers", "HeadTeachers")),
+			set(withKept(unchanged(lsusync.KindStudent, "3EME1", "1001"), "INE", "FirstName", "BirthDate")),
+			set(withKept(unchanged(lsusync.KindBilan, "3EME2", "2001/2025-T1"), "Acquis[061300/S].Teachers", "HeadTeachers")),
+			set(withKept(unchanged(lsusync.KindBilan, "3EME2", "2001/2025-T2"), "Acquis[061300/S].Teachers", "HeadTeachers")),
 		},
 	},
 	{
@@ -163,8 +163,8 @@ var scenarios = []scenario{
 			set(item(lsusync.StatusSuccess, lsusync.KindStudent, lsusync.ActionUpdated, "3EME1", "1001",
 				ch("LastName", "DUPONT", "LEROY"), ch("FirstName", "Marie", "Hugo"))),
 			set(item(lsusync.StatusSuccess, lsusync.KindStudent, lsusync.ActionUpdated, "3EME1", "1002",
-				ch("LastName", "LEROY", "DUPONT"), ch("UsageName", "", "MARCHAND"), ch("FirstName", "Hugo", "Marie"),
-				ch("INE", "1234567891B", "1234567891C"), ch("Sex", "M", "F"), ch("BirthDate", "2011-07-02", "2011-07-03"))),
+				ch("INE", "1234567891B", "1234567891C"), ch("LastName", "LEROY", "DUPONT"), ch("UsageName", "", "MARCHAND"),
+				ch("FirstName", "Hugo", "Marie"), ch("BirthDate", "2011-07-02", "2011-07-03"), ch("Sex", "M", "F"))),
 		},
 	},
 	{
@@ -297,8 +297,8 @@ var scenarios = []scenario{
 		},
 		items: []edit{
 			set(item(lsusync.StatusWarning, lsusync.KindStudent, lsusync.ActionGone, "3EME1", "1002")),
-			set(updatedBilan("3EME1", "1001/2025-T1", ch("Acquis[020700].Teachers", "epp:100", "epp:102"))),
-			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[020700].Teachers", "epp:100", "epp:102"))),
+			set(updatedBilan("3EME1", "1001/2025-T1", ch("Acquis[020700/S].Teachers", "epp:100", "epp:102"))),
+			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[020700/S].Teachers", "epp:100", "epp:102"))),
 			drop(lsusync.KindBilan, "1002/2025-T1"),
 			drop(lsusync.KindBilan, "1002/2025-T2"),
 		},
@@ -317,8 +317,8 @@ var scenarios = []scenario{
 		},
 		items: []edit{
 			set(item(lsusync.StatusWarning, lsusync.KindStudent, lsusync.ActionLeft, "3EME1", "1002")),
-			set(updatedBilan("3EME1", "1001/2025-T1", ch("Acquis[020700].Teachers", "epp:100", "epp:102"))),
-			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[020700].Teachers", "epp:100", "epp:102"))),
+			set(updatedBilan("3EME1", "1001/2025-T1", ch("Acquis[020700/S].Teachers", "epp:100", "epp:102"))),
+			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[020700/S].Teachers", "epp:100", "epp:102"))),
 			drop(lsusync.KindBilan, "1002/2025-T1"),
 			drop(lsusync.KindBilan, "1002/2025-T2"),
 		},
@@ -367,8 +367,8 @@ var scenarios = []scenario{
 			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusSuccess, lsusync.KindStudent,
 				lsusync.ActionMoved, "3EME2", "1002", ch("Class", "3EME1", "3EME2"), ch("LastName", "LEROY", "LEROY-MARCHAND"))),
 			insertAfter(lsusync.KindStudent, "2001", updatedBilan("3EME2", "1002/2025-T1",
-				ch("Acquis[020700].Teachers", "epp:100", "epp:101"),
-				ch("Acquis[061300].Teachers", "epp:101", "epp:100"),
+				ch("Acquis[020700/S].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[061300/S].Teachers", "epp:101", "epp:100"),
 				ch("HeadTeachers", "epp:100", "epp:101"))),
 			insertAfter(lsusync.KindBilan, "1002/2025-T1",
 				item(lsusync.StatusSuccess, lsusync.KindBilan, lsusync.ActionAdded, "3EME2", "1002/2025-T2")),
@@ -432,16 +432,131 @@ var scenarios = []scenario{
 			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusSuccess, lsusync.KindStudent,
 				lsusync.ActionMoved, "3EME2", "1001", ch("Class", "3EME1", "3EME2"))),
 			insertAfter(lsusync.KindStudent, "2001", keptSubjects(updatedBilan("3EME2", "1001/2025-T1",
-				ch("Acquis[020700].Teachers", "epp:100", "epp:101"),
-				ch("Acquis[030602]", "030602 ESPAGNOL LV2", ""),
-				ch("HeadTeachers", "epp:100", "epp:101")), "061300")),
+				ch("Acquis[020700/S].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[030602/O]", "030602 ESPAGNOL LV2", ""),
+				ch("HeadTeachers", "epp:100", "epp:101")), "061300/S")),
 			insertAfter(lsusync.KindBilan, "1001/2025-T1", updatedBilan("3EME2", "1001/2025-T2",
-				ch("Acquis[020700].Teachers", "epp:100", "epp:101"),
-				ch("Acquis[061300]", "061300 MATHEMATIQUES", ""),
-				ch("Acquis[030602]", "030602 ESPAGNOL LV2", ""),
+				ch("Acquis[020700/S].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[061300/S]", "061300 MATHEMATIQUES", ""),
+				ch("Acquis[030602/O]", "030602 ESPAGNOL LV2", ""),
 				ch("HeadTeachers", "epp:100", "epp:101"))),
-			set(updatedBilan("3EME2", "2001/2025-T1", ch("Acquis[061300]", "061300 MATHEMATIQUES", ""))),
-			set(updatedBilan("3EME2", "2001/2025-T2", ch("Acquis[061300]", "061300 MATHEMATIQUES", ""))),
+			set(updatedBilan("3EME2", "2001/2025-T1", ch("Acquis[061300/S]", "061300 MATHEMATIQUES", ""))),
+			set(updatedBilan("3EME2", "2001/2025-T2", ch("Acquis[061300/S]", "061300 MATHEMATIQUES", ""))),
+		},
+	},
+	{
+		name: "one subject with two modalités: two acquis",
+		source: func(s *memory.Source) {
+			// English for the whole class, and in the group 3EURO as the
+			// option facultative that pupil 1001 chose.
+			c := class(s, "3EME1")
+			c.Services = append(c.Services,
+				lsusync.Service{Subject: anglais, Teachers: keys(epp101)},
+				lsusync.Service{Subject: anglais, Group: "3EURO", Teachers: keys(epp102)})
+			c.Enrolments[0].Groups = append(c.Enrolments[0].Groups, "3EURO")
+			c.Enrolments[0].Options = []lsusync.SubjectKey{{Code: "030201", Modality: "F"}, {Code: "030602", Modality: "O"}}
+		},
+		after: func(s *lsusync.Snapshot) {
+			english := anglais
+			english.Modality = "F"
+			for _, p := range []lsusync.Period{t1, t2} {
+				b := bilan(s, "1001", p)
+				b.Acquis = append(b.Acquis, acq(english, epp102), acq(anglais, epp101)) // sorted by modalité
+				b = bilan(s, "1002", p)
+				b.Acquis = append(b.Acquis, acq(anglais, epp101))
+			}
+		},
+		items: func() []edit {
+			var e []edit
+			for _, k := range []string{"1001/2025-T1", "1001/2025-T2"} {
+				e = append(e, set(updatedBilan("3EME1", k,
+					ch("Acquis[030201/F]", "", "030201 ANGLAIS LV1"), ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"))))
+			}
+			for _, k := range []string{"1002/2025-T1", "1002/2025-T2"} {
+				e = append(e, set(updatedBilan("3EME1", k, ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"))))
+			}
+			return e
+		}(),
+	},
+	{
+		name: "a modalité that changes: the acquis keeps its content",
+		store: func(s *lsusync.Snapshot) {
+			// Stored before the exports gave the Nomenclature.xml: French
+			// without its modalité, and an appreciation in it.
+			for _, id := range []string{"1001", "1002"} {
+				for _, p := range []lsusync.Period{t1, t2} {
+					bilan(s, id, p).Acquis[0].Subject.Modality = ""
+				}
+			}
+		},
+		after: func(s *lsusync.Snapshot) {
+			for _, id := range []string{"1001", "1002"} {
+				for _, p := range []lsusync.Period{t1, t2} {
+					bilan(s, id, p).Acquis[0].Subject.Modality = "S"
+				}
+			}
+		},
+		items: func() []edit {
+			var e []edit
+			for _, k := range []string{"1001/2025-T1", "1001/2025-T2", "1002/2025-T1", "1002/2025-T2"} {
+				e = append(e, set(updatedBilan("3EME1", k, ch("Acquis[020700/S].Modality", "", "S"))))
+			}
+			return e
+		}(),
+	},
+	{
+		name: "a pupil who moves class with content in both modalités",
+		store: func(s *lsusync.Snapshot) {
+			english := anglais
+			english.Modality = "F"
+			b := bilan(s, "1001", t1)
+			b.Acquis = append(b.Acquis,
+				lsusync.Acquis{Subject: anglais, Teachers: keys(epp101), AcquisContent: lsusync.AcquisContent{Positioning: 4}},
+				lsusync.Acquis{Subject: english, Teachers: keys(epp102), AcquisContent: lsusync.AcquisContent{Appreciation: "Très bon oral."}})
+		},
+		source: func(s *memory.Source) {
+			// 3EME2 teaches English to the whole class, and has no group
+			// for the option: the option's acquis stays for its content.
+			c1, c2 := class(s, "3EME1"), class(s, "3EME2")
+			moved := c1.Enrolments[0]
+			moved.Student.Class = "3EME2"
+			moved.Options = []lsusync.SubjectKey{{Code: "030201", Modality: "F"}}
+			c1.Enrolments = c1.Enrolments[1:]
+			c2.Enrolments = append(c2.Enrolments, moved)
+			c2.Services = append(c2.Services, lsusync.Service{Subject: anglais, Teachers: keys(epp100)})
+		},
+		after: func(s *lsusync.Snapshot) {
+			student(s, "1001").Class = "3EME2"
+			for _, p := range []lsusync.Period{t1, t2} {
+				b := bilan(s, "1001", p)
+				b.Acquis[0].Teachers, b.Acquis[1].Teachers, b.HeadTeachers = keys(epp101), keys(epp100), keys(epp101)
+				if p == t1 {
+					b.Acquis[3].Teachers = keys(epp100)
+				} else {
+					b.Acquis = append(b.Acquis, acq(anglais, epp100))
+				}
+				b = bilan(s, "2001", p)
+				b.Acquis = append(b.Acquis, acq(anglais, epp100))
+			}
+		},
+		items: []edit{
+			drop(lsusync.KindStudent, "1001"),
+			drop(lsusync.KindBilan, "1001/2025-T1"),
+			drop(lsusync.KindBilan, "1001/2025-T2"),
+			insertAfter(lsusync.KindClass, "3EME2", item(lsusync.StatusSuccess, lsusync.KindStudent,
+				lsusync.ActionMoved, "3EME2", "1001", ch("Class", "3EME1", "3EME2"))),
+			insertAfter(lsusync.KindStudent, "2001", keptSubjects(updatedBilan("3EME2", "1001/2025-T1",
+				ch("Acquis[020700/S].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[061300/S].Teachers", "epp:101", "epp:100"),
+				ch("Acquis[030201/S].Teachers", "epp:101", "epp:100"),
+				ch("HeadTeachers", "epp:100", "epp:101")), "030201/F")),
+			insertAfter(lsusync.KindBilan, "1001/2025-T1", updatedBilan("3EME2", "1001/2025-T2",
+				ch("Acquis[020700/S].Teachers", "epp:100", "epp:101"),
+				ch("Acquis[061300/S].Teachers", "epp:101", "epp:100"),
+				ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"),
+				ch("HeadTeachers", "epp:100", "epp:101"))),
+			set(updatedBilan("3EME2", "2001/2025-T1", ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"))),
+			set(updatedBilan("3EME2", "2001/2025-T2", ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"))),
 		},
 	},
 	{
@@ -499,8 +614,8 @@ var scenarios = []scenario{
 			var e []edit
 			for _, k := range []string{"1001/2025-T1", "1001/2025-T2", "1002/2025-T1", "1002/2025-T2"} {
 				e = append(e, set(updatedBilan("3EME1", k,
-					ch("Acquis[020700].Teachers", "epp:100", "epp:102"),
-					ch("Acquis[061300].Teachers", "epp:101", "epp:100, epp:101"))))
+					ch("Acquis[020700/S].Teachers", "epp:100", "epp:102"),
+					ch("Acquis[061300/S].Teachers", "epp:101", "epp:100, epp:101"))))
 			}
 			return e
 		}(),
@@ -515,10 +630,10 @@ var scenarios = []scenario{
 			b.Acquis = slices.Delete(b.Acquis, 1, 2)
 		},
 		items: []edit{
-			set(keptSubjects(unchanged(lsusync.KindBilan, "3EME1", "1001/2025-T1"), "061300")),
-			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[061300]", "061300 MATHEMATIQUES", ""))),
-			set(keptSubjects(unchanged(lsusync.KindBilan, "3EME1", "1002/2025-T1"), "061300")),
-			set(updatedBilan("3EME1", "1002/2025-T2", ch("Acquis[061300]", "061300 MATHEMATIQUES", ""))),
+			set(keptSubjects(unchanged(lsusync.KindBilan, "3EME1", "1001/2025-T1"), "061300/S")),
+			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[061300/S]", "061300 MATHEMATIQUES", ""))),
+			set(keptSubjects(unchanged(lsusync.KindBilan, "3EME1", "1002/2025-T1"), "061300/S")),
+			set(updatedBilan("3EME1", "1002/2025-T2", ch("Acquis[061300/S]", "061300 MATHEMATIQUES", ""))),
 		},
 	},
 	{
@@ -542,8 +657,8 @@ var scenarios = []scenario{
 			var e []edit
 			for _, k := range []string{"1001/2025-T1", "1001/2025-T2", "1002/2025-T1", "1002/2025-T2"} {
 				e = append(e, set(updatedBilan("3EME1", k,
-					ch("Acquis[020700].Label", "FRANCAIS", "FRANÇAIS"),
-					ch("Acquis[061300].Modality", "S", "O"))))
+					ch("Acquis[020700/S].Label", "FRANCAIS", "FRANÇAIS"),
+					ch("Acquis[061300/O].Modality", "S", "O"))))
 			}
 			return e
 		}(),
@@ -565,7 +680,7 @@ var scenarios = []scenario{
 		items: func() []edit {
 			var e []edit
 			for _, k := range []string{"1001/2025-T1", "1001/2025-T2", "1002/2025-T1", "1002/2025-T2"} {
-				e = append(e, set(updatedBilan("3EME1", k, ch("Acquis[030201]", "", "030201 ANGLAIS LV1"))))
+				e = append(e, set(updatedBilan("3EME1", k, ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"))))
 			}
 			return e
 		}(),
@@ -592,10 +707,10 @@ var scenarios = []scenario{
 			}
 		},
 		items: []edit{
-			set(updatedBilan("3EME1", "1001/2025-T1", ch("Acquis[030602].Teachers", "epp:102", "epp:101"))),
-			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[030602].Teachers", "epp:102", "epp:101"))),
-			set(updatedBilan("3EME1", "1002/2025-T1", ch("Acquis[020200]", "", "020200 LATIN"))),
-			set(updatedBilan("3EME1", "1002/2025-T2", ch("Acquis[020200]", "", "020200 LATIN"))),
+			set(updatedBilan("3EME1", "1001/2025-T1", ch("Acquis[030602/O].Teachers", "epp:102", "epp:101"))),
+			set(updatedBilan("3EME1", "1001/2025-T2", ch("Acquis[030602/O].Teachers", "epp:102", "epp:101"))),
+			set(updatedBilan("3EME1", "1002/2025-T1", ch("Acquis[020200/F]", "", "020200 LATIN"))),
+			set(updatedBilan("3EME1", "1002/2025-T2", ch("Acquis[020200/F]", "", "020200 LATIN"))),
 		},
 	},
 	{
@@ -659,8 +774,8 @@ var scenarios = []scenario{
 		},
 		items: func() []edit {
 			changes := []lsusync.Change{
-				ch("Acquis[020700].Teachers", "epp:100", "epp:102"),
-				ch("Acquis[030201]", "", "030201 ANGLAIS LV1"),
+				ch("Acquis[020700/S].Teachers", "epp:100", "epp:102"),
+				ch("Acquis[030201/S]", "", "030201 ANGLAIS LV1"),
 				ch("HeadTeachers", "epp:100", "epp:101"),
 			}
 			return []edit{

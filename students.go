@@ -40,36 +40,6 @@ const (
 	Female Sex = "F"
 )
 
-// fields lists the synchronised fields of s with their report names.
-func (s *Student) fields() []field {
-	return []field{
-		{"LastName", &s.LastName},
-		{"UsageName", &s.UsageName},
-		{"FirstName", &s.FirstName},
-		{"FirstName2", &s.FirstName2},
-		{"FirstName3", &s.FirstName3},
-		{"INE", &s.INE},
-		{"Sex", (*string)(&s.Sex)},
-	}
-}
-
-// mergeStudent merges the source's pupil into st, the stored one: the
-// fields of [Student.fields] and the birth date. carried reports the
-// fields that the source gives for some pupil.
-func (it *Item) mergeStudent(st, src *Student, carried func(string) bool) {
-	it.merge(st.fields(), src.fields(), carried)
-	switch b := src.BirthDate; {
-	case b == st.BirthDate:
-	case b.IsZero() && carried("BirthDate"):
-		it.Kept = append(it.Kept, "BirthDate")
-	case b.IsZero():
-		it.Uncarried = append(it.Uncarried, "BirthDate")
-	default:
-		it.change("BirthDate", st.BirthDate.String(), b.String())
-		st.BirthDate = b
-	}
-}
-
 // validINE reports whether ine has one of the national formats of an
 // INE: 11 characters, 10 digits and a letter (INE-BEA, before 2018) or 9
 // digits and 2 letters (INE-RNIE).

@@ -75,16 +75,6 @@ const (
 	Madame   = "MME"
 )
 
-// fields lists the synchronised fields of t with their report names.
-func (t *Teacher) fields() []field {
-	return []field{
-		{"Civility", &t.Civility},
-		{"LastName", &t.LastName},
-		{"FirstName", &t.FirstName},
-		{"NUMEN", &t.NUMEN},
-	}
-}
-
 // mergeTeachers merges the source's teachers into the stored ones. It
 // returns an item per source teacher, sorted by key, and the teachers to
 // write: the changed ones with their stored Version, the new ones with
@@ -103,11 +93,11 @@ func mergeTeachers(stored, src []Teacher) ([]Item, []Teacher, error) {
 		if i > 0 && src[i-1].Key == src[i].Key {
 			return nil, nil, fmt.Errorf("lsusync: %w: the source lists teacher %s twice", ErrInvalid, src[i].Key)
 		}
-		for _, f := range src[i].fields() {
-			if *f.p != "" {
-				carried[f.name] = true
+		syncedValues(teacherFields, &src[i], func(name, v string) {
+			if v != "" {
+				carried[name] = true
 			}
-		}
+		})
 	}
 	items := make([]Item, 0, len(src))
 	var write []Teacher
@@ -127,7 +117,7 @@ func mergeTeachers(stored, src []Teacher) ([]Item, []Teacher, error) {
 			items = append(items, it.settle())
 			continue
 		}
-		it.merge(old.fields(), t.fields(), func(f string) bool { return carried[f] })
+		it.mergeRecord(teacherFields, &old, &t, func(f string) bool { return carried[f] })
 		if it.Action == ActionUpdated {
 			write = append(write, old)
 		}

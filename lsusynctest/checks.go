@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"time"
 
@@ -205,33 +206,38 @@ func checkReturnsCopies(e *env) {
 	}
 }
 
-// mutateBilan changes every part of b that a store could share: its
-// acquis, their teachers and content, its professeurs principaux and its
-// content.
-func mutateBilan(b *lsusync.Bilan) {
-	b.Locked = !b.Locked
-	for i := range b.Acquis {
-		a := &b.Acquis[i]
-		a.Appreciation += " (modifié)"
-		a.Subject.Label = "MODIFIED"
-		for j := range a.Teachers {
-			a.Teachers[j].ID += "0"
+// mutateBilan changes every part of b that a store could share: every
+// value it holds, in its acquis, lists, maps and pointers included.
+func mutateBilan(b *lsusync.Bilan) { mutate(reflect.ValueOf(b).Elem()) }
+
+// mutate changes every value held in v, in place.
+func mutate(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(v.String() + " (modifié)")
+	case reflect.Int:
+		v.SetInt(v.Int() + 1)
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			mutate(v.Elem())
 		}
-		for k := range a.Content {
-			a.Content[k] += " (modifié)"
+	case reflect.Struct:
+		for i := range v.NumField() {
+			mutate(v.Field(i))
 		}
-		if a.Content != nil {
-			a.Content["lsusynctest"] = "added"
+	case reflect.Slice:
+		for i := range v.Len() {
+			mutate(v.Index(i))
 		}
-	}
-	for j := range b.HeadTeachers {
-		b.HeadTeachers[j].ID += "0"
-	}
-	for k := range b.Content {
-		b.Content[k] += " (modifié)"
-	}
-	if b.Content != nil {
-		b.Content["lsusynctest"] = "added"
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			v.SetMapIndex(k, reflect.ValueOf(v.MapIndex(k).String()+" (modifié)"))
+		}
+		if v.Len() > 0 {
+			v.SetMapIndex(reflect.ValueOf("lsusynctest"), reflect.ValueOf("added"))
+		}
 	}
 }
 
@@ -351,7 +357,8 @@ func changedBilans(s lsusync.Snapshot) []lsusync.Bilan {
 	direct.Acquis = append(direct.Acquis, lsusync.Acquis{Subject: subjLatin, Teachers: []lsusync.TeacherKey{keyNdiaye}})
 	direct.Acquis[1].Teachers = []lsusync.TeacherKey{keyMartin, keyNew}
 	direct.HeadTeachers = []lsusync.TeacherKey{keyMartin}
-	delete(direct.Content, "parcours.avenir") // emptied
+	direct.Pathways = nil                          // emptied
+	delete(direct.Content, "vieScolaire.remarque") // emptied
 	imported := findBilan(s, pupilMous, tri(1))
 	imported.Acquis[0].Teachers = []lsusync.TeacherKey{keyDupont, keyNdiaye}
 	return []lsusync.Bilan{direct, imported}
@@ -379,11 +386,11 @@ func addedBilan(student string, p lsusync.Period) lsusync.Bilan {
 	return lsusync.Bilan{
 		Student: student, Period: p,
 		Acquis: []lsusync.Acquis{
-			fullAcquis(subjFrench, "Bon début.", "3", "13.5", keyDupont),
+			fullAcquis(subjFrench, "Bon début.", 3, "13.5", keyDupont),
 			{Subject: subjMaths, Teachers: []lsusync.TeacherKey{keyMartin}},
 		},
 		HeadTeachers: []lsusync.TeacherKey{keyDupont},
-		Content:      map[string]string{"synthese": "Bonne intégration."},
+		BilanContent: lsusync.BilanContent{Synthesis: "Bonne intégration."},
 	}
 }
 

@@ -333,7 +333,7 @@ func TestTestStoreChild(t *testing.T) {
 
 func TestSeedIsFresh(t *testing.T) {
 	a := lsusynctest.Seed()
-	a.Bilans[0].Content["x"] = "y"
+	a.Bilans[0].Synthesis = "y"
 	a.Bilans[0].Acquis[0].Teachers[0].ID = "0"
 	a.Classes[0].Periods[0].Year = 1
 	if d := cmp.Diff(a, lsusynctest.Seed()); d == "" {
@@ -494,7 +494,7 @@ func (st *store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, err
 				b.Acquis = slices.Clone(b.Acquis)
 				b.HeadTeachers = slices.Clone(b.HeadTeachers)
 			case sharedAcquis:
-				b.Content = cloneMap(b.Content)
+				b.BilanContent = b.BilanContent.Clone()
 				b.HeadTeachers = slices.Clone(b.HeadTeachers)
 			default:
 				b = cloneBilan(b)
@@ -699,6 +699,9 @@ func (st *store) ops(cs lsusync.ChangeSet) []op {
 					return
 				}
 				if st.flaw == mergesFields {
+					if b.Pathways == nil {
+						b.Pathways = s.Bilans[i].Pathways
+					}
 					for k, v := range s.Bilans[i].Content {
 						if _, ok := b.Content[k]; !ok {
 							if b.Content == nil {
@@ -1014,16 +1017,7 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 	return cs
 }
 
-func cloneBilan(b lsusync.Bilan) lsusync.Bilan {
-	b.HeadTeachers = slices.Clone(b.HeadTeachers)
-	b.Content = cloneMap(b.Content)
-	b.Acquis = slices.Clone(b.Acquis)
-	for i := range b.Acquis {
-		b.Acquis[i].Teachers = slices.Clone(b.Acquis[i].Teachers)
-		b.Acquis[i].Content = cloneMap(b.Acquis[i].Content)
-	}
-	return b
-}
+func cloneBilan(b lsusync.Bilan) lsusync.Bilan { return b.Clone() }
 
 func cloneMap(m map[string]string) map[string]string {
 	if m == nil {

@@ -105,29 +105,39 @@ func Seed() lsusync.Snapshot {
 			{
 				Student: pupilZoe, Period: tri(1), Locked: true,
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjFrench, "Très bon trimestre, travail régulier.", "4", "16.5", keyDupont),
-					fullAcquis(subjMaths, "Des progrès.", "3", "13", keyMartin),
-					fullAcquis(subjEnglish, "", "2", "", keyNdiaye, keyLocal),
+					fullAcquis(subjFrench, "Très bon trimestre, travail régulier.", 4, "16.5", keyDupont),
+					fullAcquis(subjMaths, "Des progrès.", 3, "13", keyMartin),
+					fullAcquis(subjEnglish, "", 2, "", keyNdiaye, keyLocal),
 				},
 				HeadTeachers: []lsusync.TeacherKey{keyDupont},
-				Content:      map[string]string{"synthese": "Élève sérieuse.", "vieScolaire.absences": "2"},
+				BilanContent: lsusync.BilanContent{
+					CouncilDate: date(2025, time.December, 11), SchoolingDate: date(2025, time.September, 1),
+					LockDate:  lsusync.DateTime{Date: date(2025, time.December, 19), Hour: 17, Minute: 45, Timed: true},
+					Signatory: "Mme Claire DUPONT", Synthesis: "Élève sérieuse.",
+					SchoolLife: &lsusync.SchoolLife{Late: 1, Justified: 2, Unjustified: 0, Comment: "Ponctuelle."},
+					Support:    []lsusync.Support{{Code: lsusync.SupportPPRE, PPRE: "Lecture à voix haute."}},
+				},
 			},
 			{
 				Student: pupilZoe, Period: tri(2),
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjFrench, "Poursuivez ainsi.", "4", "15", keyDupont),
-					fullAcquis(subjMaths, "", "", "12.75", keyMartin),
+					fullAcquis(subjFrench, "Poursuivez ainsi.", 4, "15", keyDupont),
+					fullAcquis(subjMaths, "", 0, "12.75", keyMartin),
 					{Subject: subjSport, Teachers: []lsusync.TeacherKey{keyLocal}},
 				},
 				HeadTeachers: []lsusync.TeacherKey{keyDupont, keyMartin},
-				Content:      map[string]string{"synthese": "Bon trimestre.", "parcours.avenir": "Stage en entreprise."},
+				BilanContent: lsusync.BilanContent{
+					Synthesis: "Bon trimestre.",
+					Pathways:  []lsusync.Pathway{{Code: lsusync.PathwayFuture, Text: "Stage en entreprise."}},
+					Content:   map[string]string{"vieScolaire.remarque": "À revoir au conseil."},
+				},
 			},
 			{
 				Student: pupilMous, Period: tri(1), Imported: true,
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjFrench, "Importé de Pronote.", "2", "9.5", keyDupont),
+					fullAcquis(subjFrench, "Importé de Pronote.", 2, "9.5", keyDupont),
 				},
-				Content: map[string]string{"logiciel": "Pronote"},
+				BilanContent: lsusync.BilanContent{Content: map[string]string{"logiciel": "Pronote"}},
 			},
 			{
 				Student: pupilMous, Period: tri(2),
@@ -140,42 +150,45 @@ func Seed() lsusync.Snapshot {
 			{
 				Student: pupilTheo, Period: tri(1), Imported: true, Locked: true,
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjMaths, "Verrouillé.", "1", "6", keyMartin),
+					fullAcquis(subjMaths, "Verrouillé.", 1, "6", keyMartin),
 				},
-				Content: map[string]string{"logiciel": "SACoche"},
+				BilanContent: lsusync.BilanContent{
+					Synthesis: "Importé.", Content: map[string]string{"logiciel": "SACoche"},
+					Socle: []lsusync.SocleDomain{{Code: "CPD_FRA", Positioning: 3}, {Code: "CPD_SCI", Positioning: 0}},
+				},
 			},
 			{
 				Student: pupilTheo, Period: tri(2),
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjLatin, "Option suivie avec intérêt.", "3", "", keyNdiaye),
+					fullAcquis(subjLatin, "Option suivie avec intérêt.", 3, "", keyNdiaye),
 				},
 				HeadTeachers: []lsusync.TeacherKey{keyDupont},
-				Content:      map[string]string{"synthese": "Ensemble correct."},
+				BilanContent: lsusync.BilanContent{Synthesis: "Ensemble correct."},
 			},
 			{
 				Student: pupilInes, Period: sem(1),
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjEnglish, "Excellent.", "4", "18", keyNdiaye),
-					fullAcquis(subjMaths, "Solide.", "4", "17", keyMartin),
+					fullAcquis(subjEnglish, "Excellent.", 4, "18", keyNdiaye),
+					fullAcquis(subjMaths, "Solide.", 4, "17", keyMartin),
 				},
 				HeadTeachers: []lsusync.TeacherKey{keyNdiaye},
-				Content:      map[string]string{"synthese": "Félicitations."},
+				BilanContent: FullBilanContent(0),
 			},
 			{
 				Student: pupilInes, Period: sem(2), Locked: true,
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjEnglish, "Toujours excellent.", "4", "18.5", keyNdiaye),
+					fullAcquis(subjEnglish, "Toujours excellent.", 4, "18.5", keyNdiaye),
 				},
 				HeadTeachers: []lsusync.TeacherKey{keyNdiaye},
 			},
 			{
 				Student: pupilJon, Period: sem(1),
 				Acquis: []lsusync.Acquis{
-					fullAcquis(subjEnglish, "", "", "", keyNdiaye),
-					fullAcquis(subjSport, "Très investi.", "4", "", keyLocal),
+					fullAcquis(subjEnglish, "", 0, "", keyNdiaye),
+					fullAcquis(subjSport, "Très investi.", 4, "", keyLocal),
 				},
 				HeadTeachers: []lsusync.TeacherKey{keyNdiaye},
-				Content:      map[string]string{"vieScolaire.retards": "1"},
+				BilanContent: lsusync.BilanContent{SchoolLife: &lsusync.SchoolLife{Late: 1}},
 			},
 		},
 	}
@@ -183,13 +196,17 @@ func Seed() lsusync.Snapshot {
 
 func date(y int, m time.Month, d int) lsusync.Date { return lsusync.Date{Year: y, Month: m, Day: d} }
 
-func fullAcquis(s lsusync.Subject, appreciation, positioning, average string, teachers ...lsusync.TeacherKey) lsusync.Acquis {
+func fullAcquis(s lsusync.Subject, appreciation string, positioning int, average string, teachers ...lsusync.TeacherKey) lsusync.Acquis {
 	return lsusync.Acquis{
-		Subject:      s,
-		Teachers:     teachers,
-		Appreciation: appreciation,
-		Positioning:  positioning,
-		Average:      average,
-		Content:      map[string]string{"moyenneClasse": "11.2", "elementsProgramme": "Chapitres 1 à 3 ; « citations »"},
+		Subject:  s,
+		Teachers: teachers,
+		AcquisContent: lsusync.AcquisContent{
+			ProgrammeElements: []string{"Chapitres 1 à 3 ; « citations »"},
+			Appreciation:      appreciation,
+			Positioning:       positioning,
+			Average:           average,
+			ClassAverage:      "11.2",
+			Content:           map[string]string{"commentaireInterne": "Vu en équipe."},
+		},
 	}
 }

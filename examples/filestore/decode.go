@@ -910,7 +910,7 @@ func (d *scanner) acquis1(n int) lsusync.Acquis {
 			a.Appreciation = d.str()
 		case "positioning":
 			d.once(&seen, 3, key, off, at)
-			a.Positioning = d.str()
+			a.Positioning, _ = strconv.Atoi(d.str()) // temporary: format v3 holds a number
 		case "average":
 			d.once(&seen, 4, key, off, at)
 			a.Average = d.str()

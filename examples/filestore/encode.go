@@ -145,7 +145,9 @@ func (t *tables) appendAcquis(buf []byte, as []lsusync.Acquis) []byte {
 			buf = t.appendKeys(buf, a.Teachers)
 		}
 		buf = appendMember(buf, "appreciation", a.Appreciation)
-		buf = appendMember(buf, "positioning", a.Positioning)
+		if a.Positioning != 0 {
+			buf = appendMember(buf, "positioning", strconv.Itoa(a.Positioning))
+		}
 		buf = appendMember(buf, "average", a.Average)
 		buf = appendContent(buf, a.Content)
 		buf = append(buf, '}')

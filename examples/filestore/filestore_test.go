@@ -103,13 +103,13 @@ func testSnapshot(pupils, variant int) lsusync.Snapshot {
 				}
 				if (p+a)%3 == 0 {
 					acq.Appreciation = fmt.Sprintf("Bon trimestre, « continuez » %d.", variant)
-					acq.Positioning = "3"
+					acq.Positioning = 3
 					acq.Average = "14.5"
 				}
 				b.Acquis = append(b.Acquis, acq)
 			}
 			if p%5 == 0 {
-				b.Content = map[string]string{"synthese": fmt.Sprintf("Élève sérieux <%d>", variant)}
+				b.Synthesis = fmt.Sprintf("Élève sérieux <%d>", variant)
 			}
 			s.Bilans = append(s.Bilans, b)
 		}

@@ -381,14 +381,14 @@ func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, erro
 	for i := range out {
 		b := &out[i]
 		b.HeadTeachers = window(b.HeadTeachers)
-		b.Content = maps.Clone(b.Content)
+		b.BilanContent = b.BilanContent.Clone()
 		if b.Acquis == nil {
 			continue
 		}
 		start := len(acquis)
 		for _, a := range b.Acquis {
 			a.Teachers = window(a.Teachers)
-			a.Content = maps.Clone(a.Content)
+			a.AcquisContent = a.AcquisContent.Clone()
 			acquis = append(acquis, a)
 		}
 		b.Acquis = acquis[start:len(acquis):len(acquis)]
@@ -947,30 +947,4 @@ func appendString(buf []byte, s string) []byte {
 	return append(buf, s...)
 }
 
-func cloneBilan(b lsusync.Bilan) lsusync.Bilan {
-	b.HeadTeachers = slices.Clone(b.HeadTeachers)
-	b.Content = maps.Clone(b.Content)
-	if b.Acquis == nil {
-		return b
-	}
-	// One backing array for every acquis's teachers: each gets a window
-	// with its own capacity, so that appending to one never writes over
-	// the next.
-	n := 0
-	for _, a := range b.Acquis {
-		n += len(a.Teachers)
-	}
-	keys := make([]lsusync.TeacherKey, 0, n)
-	acq := make([]lsusync.Acquis, len(b.Acquis))
-	for i, a := range b.Acquis {
-		if a.Teachers != nil {
-			start := len(keys)
-			keys = append(keys, a.Teachers...)
-			a.Teachers = keys[start:len(keys):len(keys)]
-		}
-		a.Content = maps.Clone(a.Content)
-		acq[i] = a
-	}
-	b.Acquis = acq
-	return b
-}
+func cloneBilan(b lsusync.Bilan) lsusync.Bilan { return b.Clone() }

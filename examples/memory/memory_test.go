@@ -77,7 +77,8 @@ func TestNewCopiesSeed(t *testing.T) {
 	s, err := memory.New(seed)
 	require.NoError(t, err)
 	seed.Classes[0].Periods[0].Year = 1999
-	seed.Bilans[0].Content["synthese"] = "modifiée"
+	seed.Bilans[0].Synthesis = "modifiée"
+	seed.Bilans[0].SchoolLife.Late = 99 // the seed's first bilan has its vie scolaire
 	seed.Bilans[0].Acquis[0].Teachers[0].ID = "0"
 	seed.Teachers[0].LastName = "MODIFIÉ"
 	if d := diff(sorted(lsusynctest.Seed()), s.Snapshot()); d != "" {
@@ -199,7 +200,12 @@ func TestNewPersistentApply(t *testing.T) {
 	// Snapshot is the caller's: the store's records, which the persisted
 	// snapshot shares, do not change with it.
 	snap := s.Snapshot()
-	snap.Bilans[0].Content["synthese"] = "modifiée"
+	snap.Bilans[0].Synthesis = "modifiée"
+	for i := range snap.Bilans {
+		if sl := snap.Bilans[i].SchoolLife; sl != nil {
+			sl.Late = 99
+		}
+	}
 	snap.Bilans[0].Acquis[0].Teachers[0].ID = "0"
 	snap.Classes[0].Periods[0].Year = 1999
 	if d := diff(s.Snapshot(), rec.calls[1]); d != "" {

@@ -123,8 +123,9 @@ func (l *pupilList) len() int { return l.n }
 type elevesData struct {
 	pupils  pupilList
 	index   map[string]int
-	pending map[string]pendingStruct // structures read before their pupil
-	divLine map[string]int           // line of the first STRUCTURE of each division code
+	pending map[string]pendingStruct        // structures read before their pupil
+	divLine map[string]int                  // line of the first STRUCTURE of each division code
+	options map[string][]lsusync.SubjectKey // the pupils' options, by ELEVE_ID, in NUM_OPTION order
 
 	structs    int      // STRUCTURES_ELEVE read
 	orphans    int      // STRUCTURES_ELEVE of no listed pupil
@@ -425,6 +426,10 @@ func (r *fileReader) readEleves() error {
 					return r.list("STRUCTURES", "STRUCTURES_ELEVE", nil, func() error {
 						return r.readPupilStructures(d)
 					})
+				case "OPTIONS":
+					return r.list("OPTIONS", "OPTION", nil, func() error {
+						return r.readPupilOptions(d)
+					})
 				}
 				return r.t.skip()
 			})
@@ -563,6 +568,83 @@ func (r *fileReader) readPupil(d *elevesData) error {
 	d.index[id] = d.pupils.len()
 	d.pupils.add(p)
 	return nil
+}
+
+// readPupilOptions reads the options of a pupil (OPTION), the subjects
+// they chose with the modalité d'élection of their choice. An option of
+// the modalité N, which LSU does not accept, or of none, gives no
+// modalité: it is left out. A pupil's choices are theirs: values are
+// never shown in errors.
+func (r *fileReader) readPupilOptions(d *elevesData) error {
+	idb, ok := r.t.attr("ELEVE_ID")
+	if !ok || !isPositiveInt(idb) {
+		return r.errf(ErrValue, "OPTION@ELEVE_ID", "", string(idb), "ELEVE_ID must be a positive integer")
+	}
+	id := string(idb)
+	type option struct {
+		rank int
+		key  lsusync.SubjectKey
+	}
+	var opts []option
+	err := r.list("OPTION", "OPTIONS_ELEVE", func() string { return pupilRecord(id) }, func() error {
+		var o option
+		o.rank = len(opts) + 1<<20 // no NUM_OPTION: after those that have one, in file order
+		err := r.t.children(func(n []byte) error {
+			var err error
+			switch string(n) {
+			case "NUM_OPTION":
+				v, err := r.t.value()
+				if err != nil {
+					return err
+				}
+				if len(v) > 0 {
+					if !isDigits(v) || len(v) > 6 {
+						return r.errf(ErrValue, "NUM_OPTION", pupilRecord(id), "", "NUM_OPTION must be a number: %s", shapeOf(v))
+					}
+					o.rank, _ = strconv.Atoi(string(v))
+				}
+			case "CODE_MATIERE":
+				o.key.Code, err = r.code()
+			case "CODE_MODALITE_ELECT":
+				o.key.Modality, err = r.code()
+			default:
+				return r.t.skip()
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if o.key.Code != "" && validModality(o.key.Modality) {
+			opts = append(opts, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, dup := d.options[id]; dup {
+		return r.errf(ErrValue, "OPTION@ELEVE_ID", pupilRecord(id), "", "two OPTION elements for one pupil")
+	}
+	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(a.rank, b.rank) })
+	keys := make([]lsusync.SubjectKey, len(opts))
+	for i, o := range opts {
+		keys[i] = o.key
+	}
+	if d.options == nil {
+		d.options = make(map[string][]lsusync.SubjectKey)
+	}
+	d.options[id] = keys
+	return nil
+}
+
+// validModality reports a modalité d'élection that LSU accepts.
+func validModality(m string) bool {
+	switch m {
+	case "S", "O", "F", "L", "R", "X", "D":
+		return true
+	}
+	return false
 }
 
 func (r *fileReader) readPupilStructures(d *elevesData) error {

@@ -517,7 +517,7 @@ func build(files map[Kind]*parsed, numenPath string, skipped []*parsed, o *Optio
 		}
 		st := p.st
 		st.Class = p.division
-		cd.Enrolments = append(cd.Enrolments, lsusync.Enrolment{Student: st, Groups: p.groups, ExitDate: p.exit})
+		cd.Enrolments = append(cd.Enrolments, lsusync.Enrolment{Student: st, Groups: p.groups, ExitDate: p.exit, Options: el.eleves.options[st.ID]})
 	}
 
 	// Notices: the files skipped, then file by file.

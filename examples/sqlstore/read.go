@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/lsusync/lsusync"
@@ -86,9 +87,10 @@ func (s *Store) loadChildren(ctx context.Context, q queryer, l *loaded, where st
 			[]any{&id, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5]},
 			func() {
 				if b := bilan(id); b != nil {
+					pos, _ := strconv.Atoi(in.get(c[4]))
 					b.Acquis = append(b.Acquis, lsusync.Acquis{
-						Subject:      lsusync.Subject{Code: in.get(c[0]), Label: in.get(c[1]), Modality: in.get(c[2])},
-						Appreciation: string(c[3]), Positioning: in.get(c[4]), Average: in.get(c[5]),
+						Subject:       lsusync.Subject{Code: in.get(c[0]), Label: in.get(c[1]), Modality: in.get(c[2])},
+						AcquisContent: lsusync.AcquisContent{Appreciation: string(c[3]), Positioning: pos, Average: in.get(c[5])},
 					})
 				}
 			}},

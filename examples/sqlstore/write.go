@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lsusync/lsusync"
@@ -727,11 +728,11 @@ func (d *bilanDiff) bilan(id int64, old, b *lsusync.Bilan) {
 		o := byCode[code]
 		delete(byCode, code)
 		if o == nil {
-			d.insAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, a.Positioning, a.Average)
+			d.insAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, positioning(a.Positioning), a.Average)
 			o = &lsusync.Acquis{}
 		} else if o.Subject.Label != a.Subject.Label || o.Subject.Modality != a.Subject.Modality ||
 			o.Appreciation != a.Appreciation || o.Positioning != a.Positioning || o.Average != a.Average {
-			d.updAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, a.Positioning, a.Average)
+			d.updAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, positioning(a.Positioning), a.Average)
 		}
 		keyDiff(o.Teachers, a.Teachers,
 			func(k lsusync.TeacherKey) { d.insAcquisTeachers.add(id, code, k.Type, k.ID) },
@@ -811,4 +812,13 @@ func mapDiff(a, b map[string]string, ins, upd func(name, value string), del func
 			del(n)
 		}
 	}
+}
+
+// positioning is the text of a positioning, "" for none. Temporary: schema
+// version 3 holds content as a document.
+func positioning(p int) string {
+	if p == 0 {
+		return ""
+	}
+	return strconv.Itoa(p)
 }

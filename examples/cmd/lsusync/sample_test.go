@@ -157,11 +157,11 @@ func sampleContent(t *testing.T, snap *lsusync.Snapshot, ch sampleChange) {
 		for j := range b.Acquis {
 			if a := &b.Acquis[j]; a.Subject.Code == ch.subject {
 				a.Appreciation = "Bon travail, des progrès réguliers."
-				a.Positioning = "3"
+				a.Positioning = 3
 				a.Average = "13.5"
 			}
 		}
-		b.Content = map[string]string{"synthese": "Trimestre satisfaisant."}
+		b.Synthesis = "Trimestre satisfaisant."
 		b.Locked = n == 0
 		n++
 	}
