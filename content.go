@@ -141,10 +141,10 @@ type Support struct {
 
 // The parcours éducatifs of [Pathway], as LSU codes them.
 const (
-	PathwayFuture   = "PAR_AVN" // parcours avenir
-	PathwayCitizen  = "PAR_CIT" // parcours citoyen
-	PathwayArts     = "PAR_ART" // parcours d'éducation artistique et culturelle
-	PathwayHealth   = "PAR_SAN" // parcours éducatif de santé
+	PathwayFuture  = "PAR_AVN" // parcours avenir
+	PathwayCitizen = "PAR_CIT" // parcours citoyen
+	PathwayArts    = "PAR_ART" // parcours d'éducation artistique et culturelle
+	PathwayHealth  = "PAR_SAN" // parcours éducatif de santé
 )
 
 // Pathway is what was done in one parcours éducatif (parcours).
