@@ -33,6 +33,7 @@ var checks = []check{
 	{"Batch", checkBatch},
 	{"Memos", checkMemos},
 	{"SyncKeepsConcurrentEdits", checkSyncKeepsConcurrentEdits},
+	{"EveryField", checkEveryField},
 }
 
 func runChecks(e *env) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+	"unicode"
 
 	"github.com/lsusync/lsusync"
 )
@@ -143,9 +144,14 @@ func fullText(f lsusync.Field, variant int) string {
 	for i := range out {
 		out[i] = runes[(variant+i)%len(runes)]
 	}
-	// LSU's texts may hold spaces at their ends, not be only spaces; these
-	// end with a sign, so that a store that trims them is caught.
-	out[0], out[n-1] = 'É', '.'
+	// LSU's texts may not be only spaces: these start and end with a
+	// sign, so that a store that trims them is caught too.
+	if unicode.IsSpace(out[0]) {
+		out[0] = 'É'
+	}
+	if unicode.IsSpace(out[n-1]) {
+		out[n-1] = '.'
+	}
 	return string(out)
 }
 

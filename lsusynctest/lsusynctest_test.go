@@ -64,6 +64,7 @@ const (
 	acceptsEmptyKeys  flaw = "acceptsEmptyKeys"  // Apply writes records with an empty key
 	noReserve         flaw = "noReserve"         // a batch reserves nothing, and its Commit overwrites
 	keepsReserved     flaw = "keepsReserved"     // Commit and Discard do not free the reserved records
+	dropsContent      flaw = "dropsContent"      // Apply drops the common appreciations of the compétences numériques
 )
 
 // checkStoreTests lists, for each flaw, the checks that must fail. A
@@ -92,7 +93,8 @@ var checkStoreTests = []struct {
 		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
 		"Conflict/AddedStudent", "Conflict/Bilan",
 		"ApplyCancelled", "ReadCancelled", "Concurrent", "Batch", "Memos",
-		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
+		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt",
+		"EveryField/Seed", "EveryField/Apply", "EveryField/Sync"}},
 	// Every refusal but the establishment's, which comes first, and
 	// every conflict once another change is applied.
 	{nonAtomic, []string{"ApplyRefused/StaleTeacher", "ApplyRefused/StaleClass", "ApplyRefused/StaleStudent",
@@ -132,7 +134,7 @@ var checkStoreTests = []struct {
 	{mergesFields, []string{"Apply/Establishment", "Apply/Teachers", "Apply/Students", "Apply/Bilans", "Apply/All",
 		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
 		"Conflict/AddedStudent", "Conflict/Bilan",
-		"Batch/CommitVisibility", "Batch/DiscardAfterCommit", "Batch/RefusedSets", "Batch/Reserved"}},
+		"Batch/CommitVisibility", "Batch/DiscardAfterCommit", "Batch/RefusedSets", "Batch/Reserved", "EveryField/Apply"}},
 	{noClassCheck, []string{"ApplyRefused/StudentInUnknownClass", "Batch/RefusedSets"}},
 	{lostUpdates, []string{"Concurrent"}},
 	{halfVisible, []string{"Concurrent"}},
@@ -165,11 +167,14 @@ var checkStoreTests = []struct {
 	{studentNoVersion, []string{"ReadSeed", "Apply/Students", "Apply/AddClassWithPupil", "Apply/AddPupilWithBilans", "Apply/All"}},
 	{noAddClass, []string{"Apply/AddClass", "Apply/AddClassWithPupil"}},
 	{noAddBilan, []string{"Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans",
-		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
+		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt", "EveryField/Apply", "EveryField/Sync"}},
 	{acceptsEmptyKeys, []string{"ApplyRefused/EmptyTeacherKey", "ApplyRefused/EmptyClassCode", "ApplyRefused/EmptyStudentID",
 		"Batch/RefusedSets"}},
 	{noReserve, []string{"Batch/Reserved"}},
 	{keepsReserved, []string{"Batch/Reserved"}},
+	// The seed's one bilan with every field set is written by the
+	// concurrent writers too.
+	{dropsContent, []string{"Concurrent", "Batch/Concurrent", "EveryField/Apply", "EveryField/Sync"}},
 }
 
 // probabilistic flaws are found by the concurrent checks, which may miss a
@@ -710,6 +715,9 @@ func (st *store) ops(cs lsusync.ChangeSet) []op {
 							b.Content[k] = v
 						}
 					}
+				}
+				if st.flaw == dropsContent {
+					b.Digital.Common = nil
 				}
 				b.Version = st.written(s.Bilans[i].Version, true)
 				s.Bilans[i] = b
