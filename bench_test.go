@@ -11,6 +11,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/memory"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // benchEstablishment is a generated establishment ready to sync: its
@@ -147,7 +148,7 @@ func benchSync(b *testing.B, pupils int, changed bool) {
 	checkBenchSync(b, ctx, syncs, changed)
 
 	b.ReportAllocs()
-	cpu0, cpuOK := cpuTime()
+	cpu0, cpuOK := testkit.CPUTime()
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
@@ -163,7 +164,7 @@ func benchSync(b *testing.B, pupils int, changed bool) {
 	perOp := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
 	b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
-	if cpu1, ok := cpuTime(); ok && cpuOK {
+	if cpu1, ok := testkit.CPUTime(); ok && cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(e.pupils), "cpu-ns/pupil")
 	}
 }

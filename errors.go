@@ -103,20 +103,36 @@ func (e *EstablishmentError) Unwrap() error { return ErrWrongEstablishment }
 
 func quote(s string) string { return `"` + s + `"` }
 
+// FrenchError is an error that says in French, for the head of the
+// establishment, what is wrong and what to do: a [Source] or a [Store]
+// returns one so that [RefusalText] words its cause, as the siecle
+// package's errors do for the exports (the file missing, given twice,
+// truncated...).
+type FrenchError interface {
+	error
+	// FrenchText says it in one or a few sentences, without personal
+	// data, and without saying that nothing was written.
+	FrenchText() string
+}
+
 // RefusalText returns in French, as LSU would say it to the head of the
 // establishment, why [Synchronizer.Sync] or [Synchronizer.SetUpClass]
-// refused to start or stopped before writing anything. The text names
-// classes by their codes and establishments by their UAI, never a person;
-// it does not repeat err's technical detail, which a caller may show
-// after it. RefusalText returns "" for a nil err.
+// refused to start or stopped before writing anything: with the text of
+// the [FrenchError] that err holds, if any. The text names classes by
+// their codes and establishments by their UAI, never a person; it does
+// not repeat err's technical detail, which a caller may show after it.
+// RefusalText returns "" for a nil err.
 func RefusalText(err error) string {
 	var ce *ClassesError
 	var ee *EstablishmentError
 	var ye *YearError
+	var fe FrenchError
 	const nothing = " Aucune modification n'a été enregistrée."
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &fe):
+		return sentence(fe.FrenchText()) + nothing
 	case errors.As(err, &ce) && errors.Is(err, ErrPeriodsNotConfigured):
 		what := "Classe dont les périodes ne sont pas paramétrées : "
 		if len(ce.Classes) > 1 {

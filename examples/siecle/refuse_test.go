@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // edit returns a fixture transformation replacing old by new in file,
@@ -437,6 +438,20 @@ func TestRefusals(t *testing.T) {
 			for _, n := range append(tc.not, personal...) {
 				if strings.Contains(msg, n) {
 					t.Errorf("message %q holds personal data %q", msg, n)
+				}
+			}
+			// The French text names the file, and holds no personal
+			// data either.
+			fr := lsusync.RefusalText(err)
+			if e.File != "" && !strings.Contains(fr, e.File) {
+				t.Errorf("French text %q does not name the file %q", fr, e.File)
+			}
+			if !strings.HasSuffix(fr, " Aucune modification n'a été enregistrée.") || strings.Contains(fr, "n'a pas pu être lancée") {
+				t.Errorf("French text %q is not the export's", fr)
+			}
+			for _, n := range append(tc.not, personal...) {
+				if testkit.ContainsToken(fr, n) {
+					t.Errorf("French text %q holds personal data %q", fr, n)
 				}
 			}
 		})

@@ -62,10 +62,15 @@ func (c *cli) openExports(e *exportFlags) (*siecle.Source, string, error) {
 	if err == nil {
 		return src, "", nil
 	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués. Aucune modification n'a été enregistrée.", err
+	var se *siecle.Error
+	switch {
+	case errors.As(err, &se):
+		// The file and what is wrong with it, in French.
+		return nil, lsusync.RefusalText(err), err
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués." + nothing, err
 	}
-	return nil, "les exports de la base élèves et de STS-Web ont été refusés : corrigez-les ou téléchargez-les de nouveau. Aucune modification n'a été enregistrée.", err
+	return nil, "les exports de la base élèves et de STS-Web n'ont pas pu être lus." + nothing, err
 }
 
 // periodsOf returns the periods of the school year for -periods and

@@ -19,10 +19,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
 	"github.com/lsusync/lsusync/examples/siecle"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // envRunMain makes the test binary run the command's main, so that the
@@ -307,6 +309,7 @@ func TestRefusals(t *testing.T) {
 		first bool     // select the sample's first class
 		exec  bool     // run a process, as a user does (else run in this process)
 		want  []string // in stderr
+		line  []string // in stderr's first line, the French one
 		not   []string // in neither stdout nor stderr: the personal values the case puts in the exports
 	}{
 		{
@@ -384,35 +387,114 @@ func TestRefusals(t *testing.T) {
 			name:  "bad exports folder",
 			store: sampleCopy,
 			args:  []string{"-dir", testdataDir},
-			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "détail : "},
+			line:  []string{"Le dossier ../../testdata ne contient pas l'export des élèves", "ElevesSansAdresses.xml"},
+			want:  []string{"détail : "},
 		},
 		{
 			name:  "damaged export in the folder",
 			store: sampleCopy,
 			args:  []string{"-dir", "../../siecle/testdata/damaged"},
-			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "Communs.xml:2: <BEE_COMMUNX>: unknown root element", "BEE_COMMUN, BEE_STRUCTURES"},
+			line:  []string{"Communs.xml n'est pas un export que la synchronisation lit", "BEE_COMMUNX"},
+			want:  []string{"Communs.xml:2: <BEE_COMMUNX>: unknown root element", "BEE_COMMUN, BEE_STRUCTURES"},
 		},
 		{
 			name:  "damaged Structures.xml in the folder",
 			store: sampleCopy,
 			args:  []string{"-dir", editedExports(t, "Structures.zip", "BEE_STRUCTURES", "BEE_STRUCTURESX")},
-			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
-				"Structures.zip:Structures.xml:2: <BEE_STRUCTURESX>: unknown root element", "re-download it"},
+			line:  []string{"Structures.zip:Structures.xml n'est pas un export que la synchronisation lit"},
+			want:  []string{"Structures.zip:Structures.xml:2: <BEE_STRUCTURESX>: unknown root element", "re-download it"},
 		},
 		{
 			name:  "damaged Nomenclature.xml in the folder",
 			store: sampleCopy,
 			args:  []string{"-dir", editedExports(t, "Nomenclature.zip", "BEE_NOMENCLATURES", "BEE_NOMENCLATURESX")},
-			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
-				"Nomenclature.zip:Nomenclature.xml:2: <BEE_NOMENCLATURESX>: unknown root element", "re-download it"},
+			line:  []string{"Nomenclature.zip:Nomenclature.xml n'est pas un export que la synchronisation lit"},
+			want:  []string{"Nomenclature.zip:Nomenclature.xml:2: <BEE_NOMENCLATURESX>: unknown root element", "re-download it"},
+		},
+		{
+			name:  "STS-Web file missing",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				require.NoError(t, os.Remove(filepath.Join(dir, "sts_emp_0750001A_2025.xml")))
+			})},
+			exec: true,
+			line: []string{"ne contient pas l'export de STS-Web", "sts_emp_UAI_ANNÉE.xml"},
+			want: []string{"no STS_EDT file in the folder"},
+		},
+		{
+			name:  "two copies of one export",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				copyFile(t, filepath.Join(dir, elevesZip), filepath.Join(dir, "ExportXML_ElevesSansAdresses (1).zip"))
+			})},
+			line: []string{"contient deux fois l'export des élèves", "ExportXML_ElevesSansAdresses (1).zip", "second téléchargement", "Gardez-en un seul"},
+			want: []string{"two BEE_ELEVES files in the folder"},
+		},
+		{
+			name:  "export re-saved in another encoding",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				zipPath := filepath.Join(dir, "Structures.zip")
+				latin, err := charmap.ISO8859_15.NewDecoder().Bytes(unzipped(t, zipPath))
+				require.NoError(t, err)
+				require.NoError(t, os.Remove(zipPath))
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "Structures.xml"), latin, 0o644))
+			})},
+			line: []string{"Structures.xml n'est pas dans le codage de caractères des exports", "ré-enregistré"},
+			want: []string{"declares ISO-8859-15 but its content is UTF-8"},
+		},
+		{
+			name:  "exports of two establishments",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, "Structures.zip", "<UAJ>0750001A</UAJ>", "<UAJ>0690001B</UAJ>")},
+			line:  []string{"Structures.zip:Structures.xml", "sont de deux établissements", "0690001B"},
+			want:  []string{"files of two establishments"},
+		},
+		{
+			name:  "exports of two school years",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, "Structures.zip", "<ANNEE_SCOLAIRE>2025</ANNEE_SCOLAIRE>", "<ANNEE_SCOLAIRE>2024</ANNEE_SCOLAIRE>")},
+			line:  []string{"Structures.zip:Structures.xml", "sont de deux années scolaires", "2024"},
+			want:  []string{"files of two school years"},
+		},
+		{
+			name:  "truncated export",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				rewriteZip(t, filepath.Join(dir, "Nomenclature.zip"), func(b []byte) []byte { return b[:len(b)/2] })
+			})},
+			line: []string{"Nomenclature.zip:Nomenclature.xml est incomplet", "tronqué", "Téléchargez-le de nouveau"},
+			want: []string{"the file is truncated"},
+		},
+		{
+			name:  "damaged zip",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				path := filepath.Join(dir, "Nomenclature.zip")
+				require.NoError(t, os.WriteFile(path, readFile(t, path)[:1000], 0o644))
+			})},
+			line: []string{"L'archive", "Nomenclature.zip est endommagée", "téléchargez-la de nouveau"},
+			want: []string{"not a readable zip archive"},
+		},
+		{
+			name:  "export of the wrong direction",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				path := filepath.Join(dir, "sts_emp_0750001A_2025.xml")
+				b := bytes.ReplaceAll(readFile(t, path), []byte("STS_EDT>"), []byte("EDT_STS>"))
+				require.NoError(t, os.WriteFile(path, b, 0o644))
+			})},
+			line: []string{"sts_emp_0750001A_2025.xml est celui qu'un logiciel d'emploi du temps envoie à STS-Web, pas l'export de STS-Web"},
+			want: []string{"the import direction"},
 		},
 		{
 			name:  "birth date written YYYY-MM-DD",
 			store: sampleCopy,
 			args:  []string{"-dir", editedExports(t, elevesZip, "<DATE_NAISS>02/01/2014<", "<DATE_NAISS>2014-07-10<")},
 			exec:  true,
-			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
-				elevesZip + ":ElevesSansAdresses.xml:19: <DATE_NAISS> (ELEVE_ID=\"148799\")", "written YYYY-MM-DD (the STS-Web form) instead of DD/MM/YYYY"},
+			line:  []string{elevesZip + ":ElevesSansAdresses.xml contient une donnée incorrecte (ligne 19, élément DATE_NAISS)"},
+			want: []string{elevesZip + ":ElevesSansAdresses.xml:19: <DATE_NAISS> (ELEVE_ID=\"148799\")",
+				"written YYYY-MM-DD (the STS-Web form) instead of DD/MM/YYYY"},
 			not: []string{"2014-07-10", "10/07/2014", "2014"},
 		},
 		{
@@ -463,8 +545,14 @@ func TestRefusals(t *testing.T) {
 					t.Errorf("stderr %q does not contain %q", r.stderr, w)
 				}
 			}
+			first, _, _ := strings.Cut(r.stderr, "\n")
+			for _, w := range tc.line {
+				if !strings.Contains(first, w) {
+					t.Errorf("the first line %q does not contain %q", first, w)
+				}
+			}
 			for _, v := range append(tc.not, personal...) {
-				if strings.Contains(r.stdout+r.stderr, v) {
+				if testkit.ContainsToken(r.stdout+r.stderr, v) {
 					t.Errorf("the output shows the personal value %q:\nstdout: %s\nstderr: %s", v, r.stdout, r.stderr)
 				}
 			}
@@ -506,27 +594,44 @@ func storeState(t *testing.T, store string) string {
 // new, which must be there. It returns the folder.
 func editedExports(t *testing.T, zipName, old, new string) string {
 	t.Helper()
+	return exportsWith(t, func(dir string) {
+		rewriteZip(t, filepath.Join(dir, zipName), func(b []byte) []byte {
+			require.True(t, bytes.Contains(b, []byte(old)), "%s holds no %q", zipName, old)
+			return bytes.Replace(b, []byte(old), []byte(new), 1)
+		})
+	})
+}
+
+// exportsWith copies the sample exports of changedDir into a new folder,
+// lets edit change it, and returns the folder.
+func exportsWith(t *testing.T, edit func(dir string)) string {
+	t.Helper()
 	dir := t.TempDir()
 	entries, err := os.ReadDir(changedDir)
 	require.NoError(t, err)
 	for _, e := range entries {
 		copyFile(t, filepath.Join(changedDir, e.Name()), filepath.Join(dir, e.Name()))
 	}
-	path := filepath.Join(dir, zipName)
+	edit(dir)
+	return dir
+}
+
+// rewriteZip rewrites the zip at path, its XML file changed by edit.
+func rewriteZip(t *testing.T, path string, edit func([]byte) []byte) {
+	t.Helper()
 	zr, err := zip.OpenReader(path)
 	require.NoError(t, err)
 	defer zr.Close()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	edited := false
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		require.NoError(t, err)
 		b, err := io.ReadAll(rc)
 		require.NoError(t, err)
 		require.NoError(t, rc.Close())
-		if strings.HasSuffix(f.Name, ".xml") && bytes.Contains(b, []byte(old)) {
-			b, edited = bytes.Replace(b, []byte(old), []byte(new), 1), true
+		if strings.HasSuffix(f.Name, ".xml") {
+			b = edit(b)
 		}
 		w, err := zw.Create(f.Name)
 		require.NoError(t, err)
@@ -534,9 +639,22 @@ func editedExports(t *testing.T, zipName, old, new string) string {
 		require.NoError(t, err)
 	}
 	require.NoError(t, zw.Close())
-	require.True(t, edited, "%s holds no %q", zipName, old)
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
-	return dir
+}
+
+// unzipped returns the XML file of the zip at path.
+func unzipped(t *testing.T, path string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	require.NoError(t, err)
+	defer zr.Close()
+	require.Len(t, zr.File, 1)
+	rc, err := zr.File[0].Open()
+	require.NoError(t, err)
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return b
 }
 
 // samplePersonalValues returns the personal data of the sample exports of
