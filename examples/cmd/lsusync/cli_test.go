@@ -22,19 +22,45 @@ import (
 )
 
 // TestHelp checks that every command's -h prints, on standard output and
-// with status 0, a description, its flags, examples and the exit statuses.
+// with status 0 and in French, a description, its flags, examples and the
+// exit statuses it can return, those only.
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"init", "sync", "classes", "add-class", "serve"} {
-		t.Run(cmd, func(t *testing.T) {
-			r := lsusyncCmd(t, cmd, "-h")
+	for _, tc := range []struct {
+		cmd   string
+		exits []int
+	}{
+		{"init", []int{0, 1, 2, 3, 130}},
+		{"sync", []int{0, 1, 2, 3, 4, 130}},
+		{"classes", []int{0, 1, 2, 3, 130}},
+		{"add-class", []int{0, 2, 3, 130}},
+		{"serve", []int{0, 1, 2, 3, 130}},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			r := lsusyncCmd(t, tc.cmd, "-h")
 			r.require(t, 0)
 			if r.stderr != "" {
 				t.Errorf("stderr %q, want nothing", r.stderr)
 			}
-			for _, want := range []string{"lsusync " + cmd + ": ", "Usage:", "Examples:", "Flags:", "-store", "Exit status:", "130"} {
+			for _, want := range []string{"lsusync " + tc.cmd + " : ", "Utilisation :", "Exemples :", "Options :", "-store", "Statuts de sortie :"} {
 				if !strings.Contains(r.stdout, want) {
-					t.Errorf("lsusync %s -h does not say %q:\n%s", cmd, want, r.stdout)
+					t.Errorf("lsusync %s -h does not say %q:\n%s", tc.cmd, want, r.stdout)
 				}
+			}
+			for _, english := range []string{"Usage:", "Flags:", "default", "required", "Exit status"} {
+				if strings.Contains(r.stdout, english) {
+					t.Errorf("lsusync %s -h says %q in English:\n%s", tc.cmd, english, r.stdout)
+				}
+			}
+			_, statuses, _ := strings.Cut(r.stdout, "Statuts de sortie :\n")
+			var got []int
+			for line := range strings.Lines(statuses) {
+				var code int
+				if _, err := fmt.Sscanf(line, "%d", &code); err == nil {
+					got = append(got, code)
+				}
+			}
+			if diff := cmp.Diff(tc.exits, got); diff != "" {
+				t.Errorf("lsusync %s -h: exit statuses (-want +got):\n%s", tc.cmd, diff)
 			}
 		})
 	}
@@ -46,17 +72,17 @@ func TestHelp(t *testing.T) {
 	// A usage error says where the help is, on standard error.
 	r = lsusyncCmd(t, "sync", "-dry-runn")
 	r.require(t, 2)
-	if r.stdout != "" || !strings.Contains(r.stderr, `Run "lsusync sync -h" for help.`) {
+	if r.stdout != "" || !strings.Contains(r.stderr, `« lsusync sync -h » décrit la commande.`) {
 		t.Errorf("usage error: stdout %q, stderr %q", r.stdout, r.stderr)
 	}
 	// The flag's error is said once, by the command.
-	want := "lsusync sync: flag provided but not defined: -dry-runn\nRun \"lsusync sync -h\" for help.\n"
+	want := "lsusync sync : option inconnue : -dry-runn\n« lsusync sync -h » décrit la commande.\n"
 	if r.stderr != want {
 		t.Errorf("usage error: stderr %q, want %q", r.stderr, want)
 	}
 	r = lsusyncRun(t, "init", "-periods", "x")
 	r.require(t, 2)
-	if n := strings.Count(r.stderr, "invalid value"); n != 1 {
+	if n := strings.Count(r.stderr, "valeur « x » invalide pour l'option -periods"); n != 1 {
 		t.Errorf("a bad flag value is said %d times, want once:\n%s", n, r.stderr)
 	}
 }

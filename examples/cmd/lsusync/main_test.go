@@ -267,20 +267,39 @@ func TestJSONOutput(t *testing.T) {
 		t.Errorf("counts %+v: want 1 teacher added, 1 locked bilan, some updates", c)
 	}
 
-	// After a sync, the classes are unchanged since it: the text skips
-	// them, the JSON still holds every record.
+	// The JSON carries its format and the counts.
+	var head struct {
+		Format  int             `json:"format"`
+		Skipped []string        `json:"skipped"`
+		Counts  *lsusync.Counts `json:"counts"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &head))
+	if head.Format != lsusync.ReportFormat || head.Counts == nil || *head.Counts != c || head.Skipped != nil {
+		t.Errorf("JSON report: format %d, counts %+v, skipped %q; want format %d, the counts %+v, none skipped", head.Format, head.Counts, head.Skipped, lsusync.ReportFormat, c)
+	}
+
+	// After a sync, the classes are unchanged since it: the JSON names
+	// those it passed over, with -all it holds every record.
 	store := sampleCopy(t)
 	lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir).require(t, 0)
 	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-json")
 	r.require(t, 0)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &head))
 	var again lsusync.Report
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &again))
+	if diff := cmp.Diff(again.Skipped(), head.Skipped); diff != "" || len(head.Skipped) == 0 {
+		t.Errorf("JSON of a sync with nothing to change: skipped %q, want the classes skipped (-items +skipped):\n%s", head.Skipped, diff)
+	}
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-json", "-all")
+	r.require(t, 0)
+	var all lsusync.Report
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &all))
 	kinds := map[lsusync.Action]int{}
-	for _, it := range again.Items {
+	for _, it := range all.Items {
 		kinds[it.Action]++
 	}
 	if kinds[lsusync.ActionSkipped] != 0 || kinds[lsusync.ActionUnchanged] < len(rep.Items)/2 {
-		t.Errorf("JSON of a sync with nothing to change: actions %v, want every record unchanged and none skipped", kinds)
+		t.Errorf("JSON of sync -all with nothing to change: actions %v, want every record unchanged and none skipped", kinds)
 	}
 }
 
@@ -734,27 +753,31 @@ func TestUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{nil, 2, "Usage:"},
-		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{nil, 2, "Utilisation :"},
+		{[]string{"frobnicate"}, 2, `commande inconnue « frobnicate »`},
 		{[]string{"help"}, 0, ""},
 		{[]string{"sync", "-h"}, 0, "-dry-run"},
-		{[]string{"sync", "-nope"}, 2, "flag provided but not defined: -nope"},
-		{[]string{"sync", "-dir", "x"}, 2, "-store is required"},
-		{[]string{"sync", "-store", "s"}, 2, "give the exports"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-bee", "b"}, 2, "not both"},
-		{[]string{"sync", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "give one of them"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-exit-code"}, 2, "-exit-code goes with -dry-run"},
-		{[]string{"classes"}, 2, "-store is required"},
-		{[]string{"classes", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
-		{[]string{"add-class", "-store", "s", "-dir", "x"}, 2, "give the classes with -class, or -new"},
-		{[]string{"add-class", "-store", "s", "-dir", "x", "-class", "3A", "-new"}, 2, "give the classes with -class, or -new"},
-		{[]string{"add-class", "-store", "s", "-dir", "x", "-new", "-periods", "5"}, 2, "want 3 (trimesters) or 2"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-concurrency", "-1"}, 2, "negative"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-today", "2025-13-01"}, 2, "want a date"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "extra"}, 2, "unexpected arguments"},
-		{[]string{"init", "-store", "s"}, 2, "-store and -dir are required"},
-		{[]string{"init", "-store", "s", "-dir", "x", "-periods", "4"}, 2, "want 3 (trimesters) or 2"},
+		{[]string{"sync", "-nope"}, 2, "lsusync sync : option inconnue : -nope"},
+		{[]string{"sync", "-store"}, 2, "l'option -store attend une valeur"},
+		{[]string{"sync", "-dry-run=oui"}, 2, "valeur « oui » invalide pour l'option -dry-run : true ou false attendu"},
+		{[]string{"sync", "-wait", "trente"}, 2, "valeur « trente » invalide pour l'option -wait"},
+		{[]string{"sync", "-dir", "x"}, 2, "-store est obligatoire"},
+		{[]string{"sync", "-store", "s"}, 2, "donnez les exports"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-bee", "b"}, 2, "pas les deux"},
+		{[]string{"sync", "-store", "s", "-bee", "b"}, 2, "-bee et -sts sont obligatoires"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "donnez l'une ou l'autre"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-exit-code"}, 2, "-exit-code va avec -dry-run"},
+		{[]string{"classes"}, 2, "-store est obligatoire"},
+		{[]string{"classes", "-store", "s", "-bee", "b"}, 2, "-bee et -sts sont obligatoires"},
+		{[]string{"add-class", "-store", "s", "-dir", "x"}, 2, "donnez les classes avec -class, ou -new"},
+		{[]string{"add-class", "-store", "s", "-dir", "x", "-class", "3A", "-new"}, 2, "donnez les classes avec -class, ou -new"},
+		{[]string{"add-class", "-store", "s", "-dir", "x", "-new", "-periods", "5"}, 2, "3 (trimestres) ou 2 (semestres) attendu"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-concurrency", "-1"}, 2, "est négatif"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-today", "2025-13-01"}, 2, "une date AAAA-MM-JJ est attendue"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "extra"}, 2, "arguments inattendus : extra"},
+		{[]string{"init", "-store", "s"}, 2, "-store et -dir sont obligatoires"},
+		{[]string{"init", "-store", "lsu.json", "-dir", "x", "-add-establishment"}, 2, "-add-establishment va avec une base de données"},
+		{[]string{"init", "-store", "s", "-dir", "x", "-periods", "4"}, 2, "3 (trimestres) ou 2 (semestres) attendu"},
 		{[]string{"init", "-store", existing, "-dir", "x"}, 3, "existe déjà"},
 	} {
 		var stdout, stderr bytes.Buffer

@@ -140,9 +140,9 @@ func TestServeUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no store", []string{"serve", "-dir", changedDir}, exitUsage, "-store and -dir are required"},
-		{"no exports", []string{"serve", "-store", "s"}, exitUsage, "-store and -dir are required"},
-		{"the files one by one", []string{"serve", "-store", "s", "-bee", "b"}, exitUsage, "flag provided but not defined: -bee"},
+		{"no store", []string{"serve", "-dir", changedDir}, exitUsage, "-store et -dir sont obligatoires"},
+		{"no exports", []string{"serve", "-store", "s"}, exitUsage, "-store et -dir sont obligatoires"},
+		{"the files one by one", []string{"serve", "-store", "s", "-bee", "b"}, exitUsage, "option inconnue : -bee"},
 		{"no such folder", []string{"serve", "-store", "s", "-dir", filepath.Join(t.TempDir(), "nope")}, exitRefused, "le dossier des exports"},
 		{"a file", []string{"serve", "-store", "s", "-dir", notADir}, exitRefused, "est introuvable"},
 		{"no store file", []string{"serve", "-store", filepath.Join(t.TempDir(), "lsu.json"), "-dir", changedDir}, exitRefused, "lsusync init"},
@@ -158,7 +158,7 @@ func TestServeUsage(t *testing.T) {
 
 	r := lsusyncRun(t, "serve", "-h")
 	r.require(t, exitOK)
-	for _, want := range []string{"lsusync serve: ", "Usage:", "Examples:", "Flags:", "-addr", `(default "127.0.0.1:8080")`, "Exit status:", "130"} {
+	for _, want := range []string{"lsusync serve : ", "Utilisation :", "Exemples :", "Options :", "-addr", `(par défaut : 127.0.0.1:8080)`, "Statuts de sortie :", "130"} {
 		require.Contains(t, r.stdout, want)
 	}
 	require.Contains(t, lsusyncRun(t, "-h").stdout, "lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]")

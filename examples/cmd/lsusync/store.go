@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +25,7 @@ type store interface {
 }
 
 // The -store flag: a file store, or a database.
-const storeFlagHelp = "LSU store: a file (lsu.json), an SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL (postgres://…) (required)"
+const storeFlagHelp = "`LSU` : un fichier (lsu.json), une base SQLite (lsu.db, lsu.sqlite, sqlite:CHEMIN) ou une adresse PostgreSQL (postgres://…) (obligatoire)"
 
 // isDatabase reports whether -store names a database rather than a file
 // store: a PostgreSQL URL, "sqlite:PATH", or a file named *.db, *.sqlite
@@ -63,7 +64,7 @@ func (s sqlStore) Close() error { return s.db.Close() }
 const defaultWait = sqlstore.DefaultLockTimeout
 
 // waitFlagHelp is the help of the -wait flag.
-const waitFlagHelp = "how long to wait for another synchronisation of the store (or, for a file store, another command using it) to end before refusing; 0 refuses at once"
+const waitFlagHelp = "`DURÉE` d'attente de la fin d'une autre synchronisation de LSU (ou, pour un fichier LSU, d'une autre commande qui s'en sert) avant de refuser ; 0 refuse aussitôt"
 
 // waits says how long the command waits for a store that another
 // program holds: for a file store's lock (0: refused at once), and for a
@@ -154,10 +155,32 @@ func (c *cli) openDatabase(url, uai string, readOnly bool, w waits) (store, stri
 	}
 	st, err := sqlstore.Open(c.ctx, db, uai, opts)
 	if err != nil {
+		msg := databaseRefusal(storeName(url), uai, w.database, w.flag, err)
+		if errors.Is(err, lsusync.ErrNotFound) && uai != "" {
+			msg = otherEstablishments(c.ctx, db, uai, msg)
+		}
 		db.Close()
-		return nil, databaseRefusal(storeName(url), uai, w.database, w.flag, err), err
+		return nil, msg, err
 	}
 	return sqlStore{st, db}, "", nil
+}
+
+// otherEstablishments says in French that the exports of the
+// establishment uai are not those of the database db, naming the
+// establishment it holds when it holds one, as a file store of another
+// school does; msg when it cannot tell.
+func otherEstablishments(ctx context.Context, db *sql.DB, uai, msg string) string {
+	uais, err := sqlstore.Establishments(ctx, db)
+	switch {
+	case err != nil:
+		return msg
+	case len(uais) == 1:
+		return lsusync.RefusalText(&lsusync.EstablishmentError{Source: uai, Store: uais[0]})
+	case len(uais) > 1:
+		return "les exports sont ceux de l'établissement " + uai + ", que cette base de données ne contient pas (elle en contient " +
+			strconv.Itoa(len(uais)) + ", dont " + uais[0] + ") : vérifiez le dossier des exports, ou ajoutez l'établissement avec « lsusync init -add-establishment »." + nothing
+	}
+	return msg
 }
 
 // lockTimeout is the sqlstore.Options.LockTimeout of a wait: a negative
@@ -170,8 +193,10 @@ func lockTimeout(wait time.Duration) time.Duration {
 }
 
 // createDatabase creates the establishment of snap in the database at
-// url, for init.
-func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (store, string, error) {
+// url, for init. A database that holds another establishment is refused
+// unless add: a school's exports given with another's database are a
+// mistake far more often than a second establishment.
+func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot, add bool) (store, string, error) {
 	if engine, _, _ := sqlstore.ParseURL(url); engine == sqlstore.SQLite {
 		leaveRoomForSQLite()
 	}
@@ -183,6 +208,20 @@ func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (sto
 	case err != nil:
 		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
 	}
+	uai := snap.Establishment.UAI
+	if !add {
+		uais, err := sqlstore.Establishments(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, databaseRefusal(storeName(url), uai, sqlstore.DefaultLockTimeout, false, err), err
+		}
+		if len(uais) > 0 && !slices.Contains(uais, uai) {
+			db.Close()
+			return nil, "cette base de données contient déjà l'établissement " + uais[0] + ", et les exports sont ceux de l'établissement " + uai +
+					" : init n'y ajoute pas un second établissement. Vérifiez le dossier des exports, ou ajoutez-le exprès avec -add-establishment." + nothing,
+				fmt.Errorf("%w: the database holds %s, the exports are of %s", errOtherEstablishment, strings.Join(uais, ", "), uai)
+		}
+	}
 	st, err := sqlstore.Create(ctx, db, snap, sqlstore.Options{})
 	if err != nil {
 		db.Close()
@@ -193,6 +232,10 @@ func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (sto
 	}
 	return sqlStore{st, db}, "", nil
 }
+
+// errOtherEstablishment is the detail of init's refusal to add a second
+// establishment to a database.
+var errOtherEstablishment = errors.New("another establishment in the database")
 
 // syncRefusal says in French why the synchronisation of the store that
 // -store names (see storeName) could not start: the store's refusals
