@@ -42,7 +42,24 @@ var (
 	// classes: an LSU store holds one school year. It is returned as a
 	// [*YearError].
 	ErrSchoolYear = errors.New("lsusync: periods of another school year")
+	// ErrReadOnly reports a write to a Store that cannot be written: one
+	// opened for reading only, or whose file or database was made
+	// read-only. Nothing was written. The file store and the SQL store
+	// of the examples both refuse such a write with an error that
+	// matches it, whatever made the store read-only.
+	ErrReadOnly = errors.New("lsusync: store is read-only")
 )
+
+// ReadOnlyError is a store's sentinel error that matches [ErrReadOnly]
+// with [errors.Is] and says it in the store's words: "sqlstore: database
+// is read-only".
+type ReadOnlyError string
+
+// Error returns the store's words.
+func (e ReadOnlyError) Error() string { return string(e) }
+
+// Is reports whether target is [ErrReadOnly].
+func (e ReadOnlyError) Is(target error) bool { return target == ErrReadOnly }
 
 // YearError reports periods of another school year than the store's. It
 // wraps [ErrSchoolYear].

@@ -264,8 +264,8 @@ func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 	est, err = r1.Establishment(ctx)
 	require.NoError(t, err)
 	est.Name = "X"
-	if err := r1.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrClosed) {
-		t.Errorf("Apply on a read-only store: %v, want ErrClosed", err)
+	if err := r1.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrReadOnly) || !errors.Is(err, lsusync.ErrReadOnly) {
+		t.Errorf("Apply on a read-only store: %v, want ErrReadOnly and lsusync.ErrReadOnly", err)
 	}
 	if _, err := Open(path, Options{}); !errors.Is(err, ErrBusy) {
 		t.Errorf("Open for writing while readers hold the store: %v, want ErrBusy", err)
@@ -346,8 +346,9 @@ func TestSecondOpenFails(t *testing.T) {
 	if !strings.Contains(err.Error(), "store is in use by another process") {
 		t.Errorf("second Open's message %q does not say the store is in use", err)
 	}
-	_, err = Open(path, Options{ReadOnly: true})
-	require.ErrorIs(t, err, ErrBusy)
+	r, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err, "a reader while a writer holds the store reads it without the lock")
+	require.NoError(t, r.Close())
 	_, err = Create(path, testSnapshot(5, 1))
 	require.ErrorIs(t, err, fs.ErrExist)
 	require.NoError(t, s.Close())
@@ -369,8 +370,9 @@ func TestSecondOpenFails(t *testing.T) {
 }
 
 // TestLockSemantics opens one store twice in this process, in every
-// order of writers and readers: readers share the store, a writer has it
-// alone, and Close releases it.
+// order of writers and readers: readers share the store, a writer keeps
+// other writers out and readers read without the lock, and Close
+// releases it.
 func TestLockSemantics(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	s, err := Create(path, testSnapshot(5, 1))
@@ -381,7 +383,7 @@ func TestLockSemantics(t *testing.T) {
 		busy          bool
 	}{
 		{first: false, second: false, busy: true},
-		{first: false, second: true, busy: true},
+		{first: false, second: true, busy: false},
 		{first: true, second: false, busy: true},
 		{first: true, second: true, busy: false},
 	} {
@@ -412,6 +414,40 @@ func TestLockSemantics(t *testing.T) {
 			require.NoError(t, again.Close())
 		})
 	}
+}
+
+// TestBusyErrorNamesTheHolder checks that a writer refused while another
+// writer holds the store learns who holds it and since when, and nothing
+// when readers hold it or once the holder closed it.
+func TestBusyErrorNamesTheHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	s, err := Create(path, testSnapshot(5, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	before := time.Now().Truncate(time.Second)
+	holder, err := Open(path, Options{Holder: "serve"})
+	require.NoError(t, err)
+	_, err = Open(path, Options{})
+	var be *BusyError
+	require.ErrorAs(t, err, &be)
+	require.ErrorIs(t, err, ErrBusy)
+	if be.Holder != "serve" || be.Since.Before(before) || be.Since.After(time.Now()) || be.Path != path {
+		t.Errorf("BusyError %+v, want the holder serve since its Open, after %v", be, before)
+	}
+	if want := "filestore: store is in use by another process: " + path + " (held by serve since "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message %q, want it to start %q", err, want)
+	}
+	require.NoError(t, holder.Close())
+
+	reader, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	_, err = Open(path, Options{})
+	require.ErrorAs(t, err, &be)
+	if be.Holder != "" || !be.Since.IsZero() {
+		t.Errorf("BusyError %+v while a reader holds the store, want no holder", be)
+	}
+	require.NoError(t, reader.Close())
 }
 
 func TestOpenRemovesStaleTemps(t *testing.T) {

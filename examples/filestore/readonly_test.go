@@ -60,8 +60,8 @@ func TestReadOnlyFolder(t *testing.T) {
 				est, err := ro.Establishment(context.Background())
 				require.NoError(t, err)
 				est.Name = "Autre"
-				if err := ro.Apply(context.Background(), lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrClosed) {
-					t.Errorf("Apply on a read-only store: %v, want ErrClosed", err)
+				if err := ro.Apply(context.Background(), lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, lsusync.ErrReadOnly) {
+					t.Errorf("Apply on a read-only store: %v, want lsusync.ErrReadOnly", err)
 				}
 				require.NoError(t, ro.Close())
 

@@ -79,10 +79,22 @@ func TestServe(t *testing.T) {
 	report := get(t, browser, root+"rapport?n=1")
 	require.Contains(t, report, "Simulation lancée pour : 6B, 5 B")
 
-	// The store is the server's while it runs.
-	busy := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
-	busy.require(t, exitRefused)
-	require.Contains(t, busy.stderr, "est en cours d'utilisation")
+	// The store is the server's while it runs: a sync is refused at
+	// once, whatever its wait, and told who holds the store and what to
+	// do; the commands that only read work.
+	for _, wait := range []string{"0", "30s"} {
+		busy := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-wait", wait)
+		busy.require(t, exitRefused)
+		require.Contains(t, busy.stderr, "est ouvert par l'écran Synchronisation Base Élèves (lsusync serve) depuis ")
+		require.Contains(t, busy.stderr, "synchronisez depuis l'écran, ou arrêtez le serveur")
+		require.Contains(t, busy.stderr, "(held by serve since ")
+	}
+	classes := lsusyncRun(t, "classes", "-store", store, "-dir", changedDir)
+	classes.require(t, exitOK)
+	require.Contains(t, classes.stdout, "3EME1")
+	dry := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-dry-run")
+	dry.require(t, exitOK)
+	require.Contains(t, dry.stdout, "Simulation lancée pour : 3EME1")
 
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	err = cmd.Wait()
@@ -129,6 +141,30 @@ func get(t *testing.T, c *http.Client, address string) string {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", address, b)
 	return string(b)
+}
+
+// serveOnce runs lsusync serve on store and dir, and returns its screen's
+// first page, as a browser gets it with the printed address.
+func serveOnce(t *testing.T, store, dir string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "serve", "-store", store, "-dir", dir, "-addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), envRunMain+"=1")
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	first, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err, "stderr: %s", stderr.String())
+	m := regexp.MustCompile(`^Synchronisation Base Élèves : (http://\S+)\n$`).FindStringSubmatch(first)
+	require.NotNil(t, m, "first line %q, stderr %s", first, stderr.String())
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return get(t, &http.Client{Jar: jar}, m[1])
 }
 
 func TestServeUsage(t *testing.T) {

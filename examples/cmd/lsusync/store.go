@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -97,6 +98,9 @@ func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) 
 		return c.openDatabase(path, uai, readOnly, w)
 	}
 	opts := filestore.Options{ReadOnly: readOnly}
+	if !readOnly {
+		opts.Holder = c.cmd // said to the commands it keeps out
+	}
 	if c.progress != progressNone {
 		last := int64(-1)
 		opts.Progress = func(done, total int64) {
@@ -112,9 +116,14 @@ func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) 
 			return st, "", nil
 		}
 		left := time.Until(deadline)
+		var be *filestore.BusyError
+		if errors.As(err, &be) && be.Holder == "serve" {
+			// The screen holds the store until it stops: no use waiting.
+			return nil, busyRefusal(path, 0, false, err), err
+		}
 		if !errors.Is(err, filestore.ErrBusy) || left <= 0 {
 			if errors.Is(err, filestore.ErrBusy) {
-				return nil, busyRefusal(path, w.file, w.flag), err
+				return nil, busyRefusal(path, w.file, w.flag, err), err
 			}
 			return nil, storeRefusal(path, err), err
 		}
@@ -123,7 +132,7 @@ func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) 
 		select {
 		case <-c.ctx.Done():
 			t.Stop()
-			return nil, busyRefusal(path, w.file, w.flag), fmt.Errorf("%w (%w)", err, context.Cause(c.ctx))
+			return nil, busyRefusal(path, w.file, w.flag, err), fmt.Errorf("%w (%w)", err, context.Cause(c.ctx))
 		case <-t.C:
 		}
 	}
@@ -148,10 +157,10 @@ func (c *cli) openDatabase(url, uai string, readOnly bool, w waits) (store, stri
 	}
 	db, err := connect(c.ctx, url)
 	switch {
-	case errors.Is(err, sqlstore.ErrReadOnly):
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return nil, readOnlyRefusal(file), err
 	case err != nil:
-		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
+		return nil, connectRefusal(err), err
 	}
 	st, err := sqlstore.Open(c.ctx, db, uai, opts)
 	if err != nil {
@@ -183,6 +192,15 @@ func otherEstablishments(ctx context.Context, db *sql.DB, uai, msg string) strin
 	return msg
 }
 
+// connectRefusal says in French why the database could not be reached.
+func connectRefusal(err error) string {
+	var ne *net.OpError
+	if errors.As(err, &ne) && ne.Op == "dial" {
+		return "le serveur de la base de données de LSU ne répond pas : vérifiez qu'il est démarré, et l'adresse donnée à -store." + nothing
+	}
+	return "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing
+}
+
 // lockTimeout is the sqlstore.Options.LockTimeout of a wait: a negative
 // one for no wait.
 func lockTimeout(wait time.Duration) time.Duration {
@@ -202,11 +220,11 @@ func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot, add 
 	}
 	db, err := sqlstore.Connect(ctx, url)
 	switch {
-	case errors.Is(err, sqlstore.ErrReadOnly):
+	case errors.Is(err, lsusync.ErrReadOnly):
 		_, file, _ := sqlstore.ParseURL(url)
 		return nil, readOnlyRefusal(file), err
 	case err != nil:
-		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
+		return nil, connectRefusal(err), err
 	}
 	uai := snap.Establishment.UAI
 	if !add {
@@ -244,26 +262,48 @@ var errOtherEstablishment = errors.New("another establishment in the database")
 func syncRefusal(name string, wait time.Duration, err error) string {
 	switch {
 	case errors.Is(err, sqlstore.ErrBusy):
-		return busyRefusal(name, wait, true)
-	case errors.Is(err, sqlstore.ErrReadOnly):
+		return busyRefusal(name, wait, true, err)
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return readOnlyRefusal(name)
 	}
 	return lsusync.RefusalText(err)
 }
 
 // busyRefusal says in French that the store name is held by another
-// synchronisation, still running after the wait; withFlag names the
-// -wait flag of the command.
-func busyRefusal(name string, wait time.Duration, withFlag bool) string {
-	msg := "LSU (" + name + ") est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine."
+// command, still running after the wait: the screen (lsusync serve) or
+// another synchronisation, since when when err, the refusal, says it.
+// withFlag names the -wait flag of the command.
+func busyRefusal(name string, wait time.Duration, withFlag bool, err error) string {
+	var be *filestore.BusyError
+	if errors.As(err, &be) && be.Holder == "serve" {
+		return "LSU (" + name + ") est ouvert par l'écran Synchronisation Base Élèves (lsusync serve) depuis " + frenchTime(be.Since) +
+			" : synchronisez depuis l'écran, ou arrêtez le serveur (Ctrl-C dans sa fenêtre) avant de relancer cette commande. " +
+			"Les commandes qui ne font que lire (classes, sync -dry-run) fonctionnent pendant qu'il tourne." + nothing
+	}
+	who := "une autre synchronisation"
+	if errors.As(err, &be) && be.Holder != "" {
+		who += " (lsusync " + be.Holder + ", depuis " + frenchTime(be.Since) + ")"
+	}
+	msg := "LSU (" + name + ") est en cours d'utilisation par " + who + " : attendez qu'elle se termine."
 	if wait > 0 {
-		msg = "LSU (" + name + ") est en cours d'utilisation par une autre synchronisation, toujours en cours après " +
+		msg = "LSU (" + name + ") est en cours d'utilisation par " + who + ", toujours en cours après " +
 			frenchDuration(wait) + " d'attente : réessayez quand elle sera terminée."
 	}
 	if withFlag {
 		msg += " L'option -wait règle l'attente."
 	}
 	return msg + nothing
+}
+
+// frenchTime writes when a command started as French does: "08:15"
+// today, "07/12/2026 à 08:15" another day.
+func frenchTime(t time.Time) string {
+	t = t.Local()
+	y, m, d := t.Date()
+	if ny, nm, nd := time.Now().Date(); y == ny && m == nm && d == nd {
+		return t.Format("15:04")
+	}
+	return t.Format("02/01/2006 à 15:04")
 }
 
 // readOnlyRefusal says in French that the store at path is read-only.
@@ -290,8 +330,8 @@ func frenchDuration(d time.Duration) string {
 func databaseRefusal(name, uai string, wait time.Duration, withFlag bool, err error) string {
 	switch {
 	case errors.Is(err, sqlstore.ErrBusy):
-		return busyRefusal(name, wait, withFlag)
-	case errors.Is(err, sqlstore.ErrReadOnly):
+		return busyRefusal(name, wait, withFlag, err)
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return readOnlyRefusal(name)
 	case errors.Is(err, sqlstore.ErrSchemaVersion):
 		return "la base de données a été mise à jour par une version plus récente de lsusync : mettez lsusync à jour." + nothing
@@ -317,14 +357,14 @@ func storeRefusal(path string, err error) string {
 		}
 		return "LSU n'existe pas encore à cet emplacement (" + path + ") : créez-le d'abord avec « lsusync init »."
 	case errors.Is(err, filestore.ErrBusy):
-		return busyRefusal(path, 0, false)
+		return busyRefusal(path, 0, false, err)
 	case errors.Is(err, filestore.ErrFolderReadOnly):
 		dir := filepath.Dir(path)
 		if real, err := filepath.EvalSymlinks(path); err == nil {
 			dir = filepath.Dir(real) // the folder where the store file is replaced
 		}
 		return "le dossier de LSU (" + dir + ") est en lecture seule : la synchronisation ne peut pas y enregistrer LSU. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
-	case errors.Is(err, filestore.ErrReadOnly), errors.Is(err, sqlstore.ErrReadOnly):
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return readOnlyRefusal(path)
 	case errors.Is(err, filestore.ErrVersion):
 		return "LSU (" + path + ") a été enregistré par une version plus récente de lsusync : mettez lsusync à jour." + nothing
