@@ -332,11 +332,11 @@ func (n *detailNames) rowLines(items []int, all []Item) []string {
 	var ids []string
 	periods := make(map[string][]string)
 	for _, i := range items {
-		id, _, _ := strings.Cut(all[i].Key, "/")
+		id, period, _ := strings.Cut(all[i].Key, "/")
 		if periods[id] == nil {
 			ids = append(ids, id)
 		}
-		periods[id] = append(periods[id], bilanPeriod(all[i].Key))
+		periods[id] = append(periods[id], period)
 	}
 	same := true
 	for _, id := range ids {
