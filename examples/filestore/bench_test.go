@@ -23,7 +23,7 @@ func benchStore(b *testing.B, pupils int) (string, int64, lsusync.Snapshot) {
 	b.Helper()
 	snap := gen.New(gen.Config{Seed: 1, Pupils: pupils}).StoreSnapshot()
 	path := filepath.Join(b.TempDir(), "lsu.json")
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.ResetTimer()
 			cpu0 := cpuTime()
 			for b.Loop() {
-				s, err := Open(path, Options{})
+				s, err := Open(context.Background(), path, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -120,7 +120,7 @@ func BenchmarkSyncFromExports(b *testing.B) {
 				total += fi.Size()
 			}
 			path := filepath.Join(dir, "lsu.json")
-			s, err := Create(path, e.StoreSnapshot())
+			s, err := Create(context.Background(), path, e.StoreSnapshot())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -139,7 +139,7 @@ func BenchmarkSyncFromExports(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				st, err := Open(path, Options{})
+				st, err := Open(context.Background(), path, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -157,7 +157,14 @@ var (
 //
 // An exclusive Open removes the temporary files that a writer killed
 // during a save may have left next to the store file.
-func Open(path string, opts Options) (*Store, error) {
+//
+// Open returns ctx's error, holding no lock, when ctx is done before it
+// takes the lock or once it has read the file; the reading itself, a
+// second for 100,000 pupils, is not interrupted.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
 	// A symbolic link is followed: the file it points to is replaced at
 	// each write, next to its lock file, and the link stays a link.
 	if real, err := filepath.EvalSymlinks(path); err == nil {
@@ -174,6 +181,9 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s, err := open(path, lock, opts)
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("filestore: %s: %w", path, ctx.Err())
+	}
 	if err != nil {
 		if lock != nil {
 			lock.Close()
@@ -281,7 +291,12 @@ func open(path string, lock *flock.Flock, opts Options) (*Store, error) {
 // returns an error
 // wrapping lsusync.ErrInvalid when snap is not a valid store content
 // (duplicate keys, a pupil of an unknown class, an invalid period...).
-func Create(path string, snap lsusync.Snapshot) (*Store, error) {
+// It returns ctx's error, and makes no file, when ctx is done before it
+// writes the file.
+func Create(ctx context.Context, path string, snap lsusync.Snapshot) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
 	if err := validate(snap); err != nil {
 		return nil, fmt.Errorf("filestore: %s: %w", path, err)
 	}
@@ -312,6 +327,10 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 		return nil, fmt.Errorf("filestore: %s: %w", path, fs.ErrExist)
 	}
 	sorted := mem.Snapshot()
+	if err := ctx.Err(); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
 	if err := writeFile(path, &sorted, false); err != nil {
 		lock.Close()
 		return nil, err

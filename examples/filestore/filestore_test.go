@@ -136,11 +136,11 @@ func TestRoundTrip(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
-			s, err := Create(path, tc.snap)
+			s, err := Create(context.Background(), path, tc.snap)
 			require.NoError(t, err)
 			require.NoError(t, s.Close())
 
-			got, err := Open(path, Options{})
+			got, err := Open(context.Background(), path, Options{})
 			require.NoError(t, err)
 			defer got.Close()
 			if diff := cmp.Diff(tc.snap, got.Snapshot(), equateEmpty); diff != "" {
@@ -161,7 +161,7 @@ func TestApplyPersists(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	snap := testSnapshot(50, 1)
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 
 	cur := stored(t, s) // snap, with versions
@@ -197,7 +197,7 @@ func TestApplyPersists(t *testing.T) {
 	}
 
 	// A refused change set writes nothing.
-	s, err = Open(path, Options{})
+	s, err = Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	before = readBytes(t, path)
@@ -216,7 +216,7 @@ func TestApplyPersists(t *testing.T) {
 func TestStaleVersionAfterReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(10, 1))
+	s, err := Create(context.Background(), path, testSnapshot(10, 1))
 	require.NoError(t, err)
 	stale := stored(t, s).Bilans[4] // read by a teacher's screen...
 	require.False(t, stale.Locked)
@@ -225,7 +225,7 @@ func TestStaleVersionAfterReopen(t *testing.T) {
 	require.NoError(t, s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{edit}})) // ...edited by another...
 	require.NoError(t, s.Close())
 
-	s, err = Open(path, Options{}) // ...the store reopened...
+	s, err = Open(context.Background(), path, Options{}) // ...the store reopened...
 	require.NoError(t, err)
 	defer s.Close()
 	stale.Content = map[string]string{"synthese": "Saisie périmée."}
@@ -240,7 +240,7 @@ func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	snap := testSnapshot(10, 1)
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close()) // idempotent
@@ -255,10 +255,10 @@ func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 		t.Errorf("a failed write is visible: %+v", got)
 	}
 
-	r1, err := Open(path, Options{ReadOnly: true})
+	r1, err := Open(context.Background(), path, Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer r1.Close()
-	r2, err := Open(path, Options{ReadOnly: true})
+	r2, err := Open(context.Background(), path, Options{ReadOnly: true})
 	require.NoError(t, err, "two readers share the lock")
 	defer r2.Close()
 	est, err = r1.Establishment(ctx)
@@ -267,7 +267,7 @@ func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 	if err := r1.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrReadOnly) || !errors.Is(err, lsusync.ErrReadOnly) {
 		t.Errorf("Apply on a read-only store: %v, want ErrReadOnly and lsusync.ErrReadOnly", err)
 	}
-	if _, err := Open(path, Options{}); !errors.Is(err, ErrBusy) {
+	if _, err := Open(context.Background(), path, Options{}); !errors.Is(err, ErrBusy) {
 		t.Errorf("Open for writing while readers hold the store: %v, want ErrBusy", err)
 	}
 }
@@ -276,7 +276,7 @@ func TestCreateRefusesExisting(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lsu.json")
 	require.NoError(t, os.WriteFile(path, []byte("not mine"), 0o600))
-	_, err := Create(path, testSnapshot(5, 1))
+	_, err := Create(context.Background(), path, testSnapshot(5, 1))
 	if !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("Create over an existing file: %v, want fs.ErrExist", err)
 	}
@@ -285,7 +285,7 @@ func TestCreateRefusesExisting(t *testing.T) {
 	}
 	bad := testSnapshot(5, 1)
 	bad.Students = append(bad.Students, bad.Students[0])
-	if _, err := Create(filepath.Join(dir, "dup.json"), bad); !errors.Is(err, lsusync.ErrInvalid) {
+	if _, err := Create(context.Background(), filepath.Join(dir, "dup.json"), bad); !errors.Is(err, lsusync.ErrInvalid) {
 		t.Errorf("Create with a duplicate pupil: %v, want ErrInvalid", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "dup.json")); !errors.Is(err, fs.ErrNotExist) {
@@ -304,7 +304,7 @@ func TestPermissions(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lsu.json")
 	snap := testSnapshot(10, 1)
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	defer s.Close()
 	check := func(when string) {
@@ -337,22 +337,22 @@ func TestPermissions(t *testing.T) {
 
 func TestSecondOpenFails(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(5, 1))
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
 	require.NoError(t, err)
-	_, err = Open(path, Options{})
+	_, err = Open(context.Background(), path, Options{})
 	if !errors.Is(err, ErrBusy) {
 		t.Fatalf("second Open: %v, want ErrBusy", err)
 	}
 	if !strings.Contains(err.Error(), "store is in use by another process") {
 		t.Errorf("second Open's message %q does not say the store is in use", err)
 	}
-	r, err := Open(path, Options{ReadOnly: true})
+	r, err := Open(context.Background(), path, Options{ReadOnly: true})
 	require.NoError(t, err, "a reader while a writer holds the store reads it without the lock")
 	require.NoError(t, r.Close())
-	_, err = Create(path, testSnapshot(5, 1))
+	_, err = Create(context.Background(), path, testSnapshot(5, 1))
 	require.ErrorIs(t, err, fs.ErrExist)
 	require.NoError(t, s.Close())
-	s2, err := Open(path, Options{})
+	s2, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err, "Open after Close")
 	require.NoError(t, s2.Close())
 
@@ -361,7 +361,7 @@ func TestSecondOpenFails(t *testing.T) {
 	fresh := filepath.Join(t.TempDir(), "new.json")
 	l, err := lockFile(fresh, true)
 	require.NoError(t, err)
-	_, err = Create(fresh, testSnapshot(5, 1))
+	_, err = Create(context.Background(), fresh, testSnapshot(5, 1))
 	require.ErrorIs(t, err, ErrBusy)
 	require.NoError(t, l.Close())
 	if _, err := os.Stat(fresh); !errors.Is(err, fs.ErrNotExist) {
@@ -375,7 +375,7 @@ func TestSecondOpenFails(t *testing.T) {
 // releases it.
 func TestLockSemantics(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(5, 1))
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	for _, tc := range []struct {
@@ -394,9 +394,9 @@ func TestLockSemantics(t *testing.T) {
 			return "writer"
 		}
 		t.Run(name(tc.first)+" then "+name(tc.second), func(t *testing.T) {
-			first, err := Open(path, Options{ReadOnly: tc.first})
+			first, err := Open(context.Background(), path, Options{ReadOnly: tc.first})
 			require.NoError(t, err)
-			second, err := Open(path, Options{ReadOnly: tc.second})
+			second, err := Open(context.Background(), path, Options{ReadOnly: tc.second})
 			if tc.busy {
 				if !errors.Is(err, ErrBusy) {
 					t.Fatalf("second Open: %v, want ErrBusy", err)
@@ -409,7 +409,7 @@ func TestLockSemantics(t *testing.T) {
 				require.NoError(t, second.Close())
 			}
 			require.NoError(t, first.Close())
-			again, err := Open(path, Options{ReadOnly: tc.second})
+			again, err := Open(context.Background(), path, Options{ReadOnly: tc.second})
 			require.NoError(t, err, "Open after Close")
 			require.NoError(t, again.Close())
 		})
@@ -421,14 +421,14 @@ func TestLockSemantics(t *testing.T) {
 // when readers hold it or once the holder closed it.
 func TestBusyErrorNamesTheHolder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(5, 1))
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 
 	before := time.Now().Truncate(time.Second)
-	holder, err := Open(path, Options{Holder: "serve"})
+	holder, err := Open(context.Background(), path, Options{Holder: "serve"})
 	require.NoError(t, err)
-	_, err = Open(path, Options{})
+	_, err = Open(context.Background(), path, Options{})
 	var be *BusyError
 	require.ErrorAs(t, err, &be)
 	require.ErrorIs(t, err, ErrBusy)
@@ -440,9 +440,9 @@ func TestBusyErrorNamesTheHolder(t *testing.T) {
 	}
 	require.NoError(t, holder.Close())
 
-	reader, err := Open(path, Options{ReadOnly: true})
+	reader, err := Open(context.Background(), path, Options{ReadOnly: true})
 	require.NoError(t, err)
-	_, err = Open(path, Options{})
+	_, err = Open(context.Background(), path, Options{})
 	require.ErrorAs(t, err, &be)
 	if be.Holder != "" || !be.Since.IsZero() {
 		t.Errorf("BusyError %+v while a reader holds the store, want no holder", be)
@@ -453,14 +453,14 @@ func TestBusyErrorNamesTheHolder(t *testing.T) {
 func TestOpenRemovesStaleTemps(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lsu.json")
-	s, err := Create(path, testSnapshot(5, 1))
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	stale := filepath.Join(dir, ".lsu.json.tmp-123456")
 	other := filepath.Join(dir, ".other.json.tmp-1")
 	require.NoError(t, os.WriteFile(stale, []byte(`{"format":`), 0o600))
 	require.NoError(t, os.WriteFile(other, nil, 0o600))
-	s, err = Open(path, Options{})
+	s, err = Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
@@ -496,7 +496,7 @@ const validFile = `{
 func TestOpenValidFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, []byte(validFile), 0o600))
-	s, err := Open(path, Options{})
+	s, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	want := lsusync.Snapshot{
@@ -553,7 +553,7 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
 			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := Open(path, Options{})
+			_, err := Open(context.Background(), path, Options{})
 			if !errors.Is(err, tc.is) {
 				t.Fatalf("Open: %v, want %v", err, tc.is)
 			}
@@ -575,7 +575,7 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 				t.Errorf("the refused file was changed")
 			}
 			// Nothing may replace it: Create refuses, and the lock is free.
-			_, err = Create(path, testSnapshot(1, 1))
+			_, err = Create(context.Background(), path, testSnapshot(1, 1))
 			require.ErrorIs(t, err, fs.ErrExist)
 			if got := string(readBytes(t, path)); got != tc.content {
 				t.Errorf("the refused file was changed by Create")
@@ -601,7 +601,7 @@ func TestOpenMissing(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/ReadOnly=%v", tc.name, ro), func(t *testing.T) {
 				dir := t.TempDir()
 				path := filepath.Join(dir, filepath.FromSlash(tc.path))
-				_, err := Open(path, Options{ReadOnly: ro})
+				_, err := Open(context.Background(), path, Options{ReadOnly: ro})
 				if !errors.Is(err, fs.ErrNotExist) {
 					t.Fatalf("Open: %v, want fs.ErrNotExist", err)
 				}
@@ -621,14 +621,14 @@ func TestOpenMissing(t *testing.T) {
 	t.Run("Create in a missing folder", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "gone")
 		path := filepath.Join(dir, "lsu.json")
-		_, err := Create(path, testSnapshot(1, 1))
+		_, err := Create(context.Background(), path, testSnapshot(1, 1))
 		if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "folder "+dir+": ") || strings.Contains(err.Error(), ".lock") {
 			t.Errorf("Create: %v, want fs.ErrNotExist naming the folder %s", err, dir)
 		}
 	})
 	t.Run("a folder", func(t *testing.T) {
 		dir := t.TempDir()
-		_, err := Open(dir, Options{})
+		_, err := Open(context.Background(), dir, Options{})
 		if err == nil || !strings.Contains(err.Error(), "not a store file") {
 			t.Errorf("Open of a folder: %v, want \"not a store file\"", err)
 		}
@@ -660,7 +660,7 @@ func TestReadOnlyFile(t *testing.T) {
 	} {
 		t.Run(tc.mode.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
-			s, err := Create(path, snap)
+			s, err := Create(context.Background(), path, snap)
 			require.NoError(t, err)
 			require.NoError(t, s.Close())
 			require.NoError(t, os.Remove(path+".lock"))
@@ -668,7 +668,7 @@ func TestReadOnlyFile(t *testing.T) {
 			t.Cleanup(func() { os.Chmod(path, 0o600) }) // Windows removes no read-only file
 			before, fi := readBytes(t, path), stat(t, path)
 
-			s, err = Open(path, Options{})
+			s, err = Open(context.Background(), path, Options{})
 			if !tc.readOnly {
 				require.NoError(t, err)
 				require.NoError(t, s.Close())
@@ -686,7 +686,7 @@ func TestReadOnlyFile(t *testing.T) {
 			if _, err := os.Lstat(path + ".lock"); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("a refused Open made a lock file (%v)", err)
 			}
-			ro, err := Open(path, Options{ReadOnly: true})
+			ro, err := Open(context.Background(), path, Options{ReadOnly: true})
 			require.NoError(t, err, "read-only Open of a read-only file")
 			defer ro.Close()
 			if diff := cmp.Diff(snap, ro.Snapshot(), equateEmpty); diff != "" {
@@ -697,7 +697,7 @@ func TestReadOnlyFile(t *testing.T) {
 
 	t.Run("made read-only while open", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "lsu.json")
-		s, err := Create(path, snap)
+		s, err := Create(context.Background(), path, snap)
 		require.NoError(t, err)
 		defer s.Close()
 		require.NoError(t, os.Chmod(path, 0o400))
@@ -774,7 +774,7 @@ func TestFormatExample(t *testing.T) {
 	require.GreaterOrEqual(t, end, 0)
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, []byte(doc[:end]), 0o600))
-	s, err := Open(path, Options{})
+	s, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	snap := s.Snapshot()
@@ -795,7 +795,7 @@ func TestOpenThroughSymlink(t *testing.T) {
 	real := filepath.Join(dir, "data", "lsu.json")
 	require.NoError(t, os.Mkdir(filepath.Dir(real), 0o700))
 	snap := testSnapshot(5, 1)
-	s, err := Create(real, snap)
+	s, err := Create(context.Background(), real, snap)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	link := filepath.Join(dir, "current.json")
@@ -805,10 +805,10 @@ func TestOpenThroughSymlink(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	s, err = Open(link, Options{})
+	s, err = Open(context.Background(), link, Options{})
 	require.NoError(t, err)
 	defer s.Close()
-	if _, err := Open(real, Options{}); !errors.Is(err, ErrBusy) {
+	if _, err := Open(context.Background(), real, Options{}); !errors.Is(err, ErrBusy) {
 		t.Errorf("Open of the real file while its link is open: %v, want ErrBusy", err)
 	}
 	est, err := s.Establishment(ctx)
@@ -841,7 +841,7 @@ func TestReadsVersion1(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, readBytes(t, filepath.Join("testdata", "sample-v1.json")), 0o600))
-	s, err := Open(path, Options{})
+	s, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	est, err := s.Establishment(t.Context())
@@ -905,7 +905,7 @@ func TestBadVersion2Files(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
 			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := Open(path, Options{})
+			_, err := Open(context.Background(), path, Options{})
 			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("Open: %v, want %v", err, ErrCorrupt)
 			}
@@ -961,7 +961,7 @@ func TestMemosPersist(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	snap := e.StoreSnapshot()
 	snap.Establishment.Name = "ANCIEN NOM" // so that the first sync writes
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	today := e.Config.Today
 	opts := lsusync.Options{SkipUnchanged: true, Now: func() time.Time { return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC) }}
@@ -975,7 +975,7 @@ func TestMemosPersist(t *testing.T) {
 		t.Fatal("the file holds no memo")
 	}
 
-	s, err = Open(path, Options{})
+	s, err = Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	after, err := s.ClassMemos(ctx)
@@ -1020,7 +1020,7 @@ func TestOpenProgress(t *testing.T) {
 		data := readBytes(t, src)
 		require.NoError(t, os.WriteFile(path, data, 0o600))
 		var calls [][2]int64
-		s, err := Open(path, Options{ReadOnly: true, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
+		s, err := Open(context.Background(), path, Options{ReadOnly: true, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
 		require.NoError(t, err)
 		s.Close()
 		if len(calls) == 0 || calls[len(calls)-1] != [2]int64{int64(len(data)), int64(len(data))} {
@@ -1032,4 +1032,28 @@ func TestOpenProgress(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpenAndCreateHonourTheContext opens and creates a store with a
+// cancelled context: both return its error, Create makes no file, and
+// neither keeps the lock.
+func TestOpenAndCreateHonourTheContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	_, err := Create(ctx, path, testSnapshot(5, 1))
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = os.Stat(path)
+	require.ErrorIs(t, err, fs.ErrNotExist, "a cancelled Create makes no file")
+
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	for _, ro := range []bool{false, true} {
+		_, err = Open(ctx, path, Options{ReadOnly: ro})
+		require.ErrorIs(t, err, context.Canceled)
+	}
+	s, err = Open(context.Background(), path, Options{})
+	require.NoError(t, err, "no lock kept by the cancelled Opens")
+	require.NoError(t, s.Close())
 }

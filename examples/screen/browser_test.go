@@ -221,7 +221,7 @@ func TestInABrowser(t *testing.T) {
 	ctx, con := browser(t)
 
 	path := copySample(t)
-	fs, err := filestore.Open(path, filestore.Options{})
+	fs, err := filestore.Open(context.Background(), path, filestore.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { fs.Close() })
 	before := fs.Snapshot()

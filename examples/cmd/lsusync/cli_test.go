@@ -288,7 +288,7 @@ func TestClassesAndAddClass(t *testing.T) {
 
 	r = lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-classes", dropped)
 	r.require(t, 0)
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	pupils, err := st.Students(context.Background(), dropped)
@@ -316,7 +316,7 @@ func TestClassesAndAddClass(t *testing.T) {
 func TestInitMatchesTheGenerator(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "lsu.json")
 	lsusyncRun(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday).require(t, 0)
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	want := sampleEstablishment(t).StoreSnapshot()

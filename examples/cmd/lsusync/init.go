@@ -118,7 +118,7 @@ func (c *cli) runInit(args []string) int {
 	} else {
 		_, lerr := os.Lstat(*storePath + ".lock")
 		lockExisted = lerr == nil
-		if st, err = filestore.Create(*storePath, snap); err != nil {
+		if st, err = filestore.Create(c.ctx, *storePath, snap); err != nil {
 			return c.refuse(createRefusal(*storePath, err), err)
 		}
 	}

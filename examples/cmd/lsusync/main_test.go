@@ -182,7 +182,7 @@ func TestInitThenSync(t *testing.T) {
 func TestInitSemesters(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "lsu.json")
 	lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir, "-periods", "2").require(t, 0)
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	want := []lsusync.Period{{Year: 2025, Index: 1, Count: 2}, {Year: 2025, Index: 2, Count: 2}}
@@ -309,7 +309,7 @@ func storeVariant(t *testing.T, edit func(*lsusync.Snapshot)) string {
 	snap := sampleSnapshot(t)
 	edit(&snap)
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	st, err := filestore.Create(path, snap)
+	st, err := filestore.Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 	return path
@@ -726,7 +726,7 @@ func firstClass(t *testing.T) string {
 // the source tree.
 func sampleSnapshot(t *testing.T) lsusync.Snapshot {
 	t.Helper()
-	st, err := filestore.Open(sampleCopy(t), filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), sampleCopy(t), filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	return st.Snapshot()
@@ -734,7 +734,7 @@ func sampleSnapshot(t *testing.T) lsusync.Snapshot {
 
 func TestStoreInUse(t *testing.T) {
 	store := sampleCopy(t)
-	st, err := filestore.Open(store, filestore.Options{})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")

@@ -174,7 +174,7 @@ func TestSyncWaits(t *testing.T) {
 			// returns what ends it.
 			hold := func() (release func()) {
 				if kind == "file" {
-					st, err := filestore.Open(store, filestore.Options{})
+					st, err := filestore.Open(context.Background(), store, filestore.Options{})
 					require.NoError(t, err)
 					return func() { st.Close() }
 				}

@@ -111,7 +111,7 @@ func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) 
 	// the wait is over.
 	deadline := time.Now().Add(w.file)
 	for {
-		st, err := filestore.Open(path, opts)
+		st, err := filestore.Open(c.ctx, path, opts)
 		if err == nil {
 			return st, "", nil
 		}
