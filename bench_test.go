@@ -3,7 +3,6 @@ package lsusync_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -53,54 +52,9 @@ func establishmentOf(b *testing.B, pupils int) *benchEstablishment {
 		},
 	}
 	e.pupils = cfg.Pupils
-	e.changed = changeEverything(e.src)
+	e.changed = testkit.ChangeEverything(e.src)
 	benchCache[pupils] = e
 	return e
-}
-
-// changeEverything returns a copy of src in which every value a sync
-// copies differs: the establishment's name, every teacher's last name,
-// every class label, every pupil's last name, and the teachers of every
-// service and the professeurs principaux, each teacher replaced by the
-// next one in key order (so that every bilan's subjects' teachers and PP
-// change).
-func changeEverything(src *memory.Source) *memory.Source {
-	out := &memory.Source{School: src.School}
-	out.School.Name += " (B)"
-	sorted := slices.Clone(src.Staff)
-	slices.SortFunc(sorted, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
-	next := make(map[lsusync.TeacherKey]lsusync.TeacherKey, len(sorted))
-	for i, t := range sorted {
-		next[t.Key] = sorted[(i+1)%len(sorted)].Key
-	}
-	rotate := func(ks []lsusync.TeacherKey) []lsusync.TeacherKey {
-		out := make([]lsusync.TeacherKey, len(ks))
-		for i, k := range ks {
-			out[i] = next[k]
-		}
-		return out
-	}
-	for _, t := range src.Staff {
-		t.LastName += "-B"
-		out.Staff = append(out.Staff, t)
-	}
-	for _, c := range src.Classes {
-		c.Label += " B"
-		c.Enrolments = slices.Clone(c.Enrolments)
-		for i := range c.Enrolments {
-			c.Enrolments[i].Student.LastName += "-B"
-		}
-		c.Services = slices.Clone(c.Services)
-		for i := range c.Services {
-			c.Services[i].Teachers = rotate(c.Services[i].Teachers)
-		}
-		c.HeadTeachers = slices.Clone(c.HeadTeachers)
-		for i := range c.HeadTeachers {
-			c.HeadTeachers[i].Teacher = next[c.HeadTeachers[i].Teacher]
-		}
-		out.Classes = append(out.Classes, c)
-	}
-	return out
 }
 
 // BenchmarkSync syncs a generated establishment into the memory store

@@ -20,6 +20,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // equateEmpty makes nil and empty slices and maps equal: the file does
@@ -34,31 +35,6 @@ var ignoreVersions = cmp.Options{
 	cmpopts.IgnoreFields(lsusync.Class{}, "Version"),
 	cmpopts.IgnoreFields(lsusync.Student{}, "Version"),
 	cmpopts.IgnoreFields(lsusync.Bilan{}, "Version"),
-}
-
-// stored returns the content of s as its read methods return it, with the
-// records' versions, sorted.
-func stored(t testing.TB, s *Store) lsusync.Snapshot {
-	t.Helper()
-	ctx := context.Background()
-	var d lsusync.Snapshot
-	var err error
-	d.Establishment, err = s.Establishment(ctx)
-	require.NoError(t, err)
-	d.Teachers, err = s.Teachers(ctx)
-	require.NoError(t, err)
-	d.Classes, err = s.Classes(ctx)
-	require.NoError(t, err)
-	for _, c := range d.Classes {
-		students, err := s.Students(ctx, c.Code)
-		require.NoError(t, err)
-		bilans, err := s.Bilans(ctx, c.Code)
-		require.NoError(t, err)
-		d.Students = append(d.Students, students...)
-		d.Bilans = append(d.Bilans, bilans...)
-	}
-	d.Sort()
-	return d
 }
 
 // testSnapshot returns a deterministic store content with pupils pupils in
@@ -164,7 +140,7 @@ func TestApplyPersists(t *testing.T) {
 	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 
-	cur := stored(t, s) // snap, with versions
+	cur := testkit.Stored(t, s) // snap, with versions
 	st := cur.Students[3]
 	st.LastName = "CORRIGÉ"
 	est := cur.Establishment
@@ -201,7 +177,7 @@ func TestApplyPersists(t *testing.T) {
 	require.NoError(t, err)
 	defer s.Close()
 	before = readBytes(t, path)
-	locked := stored(t, s).Bilans[0]
+	locked := testkit.Stored(t, s).Bilans[0]
 	require.True(t, locked.Locked)
 	err = s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{locked}})
 	require.ErrorIs(t, err, lsusync.ErrLocked)
@@ -218,7 +194,7 @@ func TestStaleVersionAfterReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	s, err := Create(context.Background(), path, testSnapshot(10, 1))
 	require.NoError(t, err)
-	stale := stored(t, s).Bilans[4] // read by a teacher's screen...
+	stale := testkit.Stored(t, s).Bilans[4] // read by a teacher's screen...
 	require.False(t, stale.Locked)
 	edit := stale
 	edit.Content = map[string]string{"synthese": "Saisie par un autre enseignant."}
@@ -231,7 +207,7 @@ func TestStaleVersionAfterReopen(t *testing.T) {
 	stale.Content = map[string]string{"synthese": "Saisie périmée."}
 	err = s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{stale}}) // ...then the first screen saves
 	require.ErrorIs(t, err, lsusync.ErrConflict)
-	if got := stored(t, s).Bilans[4].Content["synthese"]; got != "Saisie par un autre enseignant." {
+	if got := testkit.Stored(t, s).Bilans[4].Content["synthese"]; got != "Saisie par un autre enseignant." {
 		t.Errorf("synthese %q after the stale write, want the other teacher's", got)
 	}
 }
