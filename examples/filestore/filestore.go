@@ -115,9 +115,8 @@ type Options struct {
 	Holder string
 	// Progress, when not nil, is called from time to time while Open
 	// decodes the file, with the bytes decoded so far and the file's
-	// size, from the goroutine that called Open. A store of 100,000
-	// pupils decodes in a second; in version 1 of the format, in a
-	// quarter of a minute.
+	// size, from the goroutine that called Open, so that a large store
+	// can show how far its opening has gone.
 	Progress func(done, total int64)
 }
 
@@ -159,8 +158,8 @@ var (
 // during a save may have left next to the store file.
 //
 // Open returns ctx's error, holding no lock, when ctx is done before it
-// takes the lock or once it has read the file; the reading itself, a
-// second for 100,000 pupils, is not interrupted.
+// takes the lock or once it has read the file; the reading itself is not
+// interrupted.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("filestore: %s: %w", path, err)

@@ -90,11 +90,8 @@ func (e *interrupted) code() int {
 // The garbage collector's settings, unless the GOGC and GOMEMLIMIT
 // environment variables set them. The command runs once and ends: the
 // heap may grow to five times what it holds (gcPercent) before a
-// collection, which halves the collector's work, but never beyond
-// memoryLimit: a synchronisation of 100,000 pupils that changes
-// everything holds about 600 MB at its commit (the report, the store, the
-// changes), and stays under 1 GiB, at the price of a few more collections
-// near the end.
+// collection, for less collecting, but never beyond memoryLimit, so that
+// the process stays under 1 GiB (BENCHMARKS.md has the figures).
 const (
 	gcPercent   = 400
 	memoryLimit = 960 << 20

@@ -147,9 +147,8 @@ func (c *cli) syncEnd(rep *lsusync.Report, err error, f reportForm) int {
 		c.clearProgress()
 		return c.interruptedRefusal(code, "", err)
 	}
-	// The report of 100,000 pupils takes a second to make: the line stays
-	// until its first byte, and the table, short, is made before it is
-	// written.
+	// A large report takes a while to make: the line stays until its
+	// first byte, and the table, short, is made before it is written.
 	c.say("Rédaction du rapport…")
 	out := &clearing{w: c.stdout, clear: c.clearProgress}
 	var werr error
