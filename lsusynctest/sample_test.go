@@ -1,10 +1,12 @@
 package lsusynctest_test
 
 import (
+	"context"
 	"encoding/xml"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,6 +65,72 @@ func TestSampleSnapshotIsFresh(t *testing.T) {
 	require.Equal(t, b.Bilans[0].EPIs[0].Group.Title, b.Bilans[2].EPIs[0].Group.Title)
 	b.Bilans[0].EPIs[0].Group.Teaching[0].Teacher.ID = "0"
 	require.NotEqual(t, "0", b.Bilans[2].EPIs[0].Group.Teaching[0].Teacher.ID, "two bilans of SampleSnapshot() share a group's teachers")
+}
+
+// TestSampleBilansCatches runs the suite on stores that lose what only
+// the sample's bilans hold, and checks that the SampleBilans checks, and
+// they alone, fail: a store that keeps one acquis per subject code, as
+// one keyed by the code alone would, and a store that trims the spaces
+// and line feeds around texts, which the sample's texts that span lines
+// end with.
+func TestSampleBilansCatches(t *testing.T) {
+	tests := []struct {
+		name   string
+		mangle func(b *lsusync.Bilan)
+	}{
+		{"acquisByCode", func(b *lsusync.Bilan) {
+			var seen []string
+			b.Acquis = slices.DeleteFunc(b.Acquis, func(a lsusync.Acquis) bool {
+				dup := slices.Contains(seen, a.Subject.Code)
+				seen = append(seen, a.Subject.Code)
+				return dup
+			})
+		}},
+		{"trimsTexts", func(b *lsusync.Bilan) {
+			for i := range b.Acquis {
+				b.Acquis[i].Appreciation = strings.TrimSpace(b.Acquis[i].Appreciation)
+			}
+			b.Digital.Appreciation = strings.TrimSpace(b.Digital.Appreciation)
+			for i := range b.Digital.Common {
+				b.Digital.Common[i].Text = strings.TrimSpace(b.Digital.Common[i].Text)
+			}
+			for i := range b.EPIs {
+				b.EPIs[i].Comment = strings.TrimSpace(b.EPIs[i].Comment)
+				b.EPIs[i].Group.Comment = strings.TrimSpace(b.EPIs[i].Group.Comment)
+			}
+			for i := range b.APs {
+				b.APs[i].Comment = strings.TrimSpace(b.APs[i].Comment)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sound := factory(sound)
+			err := lsusynctest.CheckStore(t.Context(), func(seed lsusync.Snapshot) (lsusync.Store, error) {
+				st, err := sound(seed)
+				return manglingStore{st, tt.mangle}, err
+			})
+			if d := cmp.Diff([]string{"SampleBilans/Seed", "SampleBilans/Sync"}, failedChecks(t, err)); d != "" {
+				t.Errorf("CheckStore(store %s): failed checks mismatch (-want +got):\n%s\nerror:\n%v", tt.name, d, err)
+			}
+		})
+	}
+}
+
+// manglingStore is a store whose Bilans loses what mangle takes from
+// each bilan, which the synchronizer then writes back.
+type manglingStore struct {
+	lsusync.Store
+	mangle func(b *lsusync.Bilan)
+}
+
+func (s manglingStore) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
+	bs, err := s.Store.Bilans(ctx, class)
+	for i := range bs {
+		s.mangle(&bs[i])
+	}
+	return bs, err
 }
 
 // lsuFile is what the test reads of an LSU import file.
