@@ -1027,14 +1027,3 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 }
 
 func cloneBilan(b lsusync.Bilan) lsusync.Bilan { return b.Clone() }
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
-}
