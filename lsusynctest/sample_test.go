@@ -3,6 +3,7 @@ package lsusynctest_test
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -47,6 +48,28 @@ func TestSampleSnapshotIsTheFile(t *testing.T) {
 	if d := cmp.Diff(f.snapshot(t), lsusynctest.SampleSnapshot()); d != "" {
 		t.Errorf("SampleSnapshot() is not the sample file (-file +SampleSnapshot):\n%s", d)
 	}
+}
+
+// The sample's bilans, each with its number of acquis, the English ones
+// among them, and the date and time it was locked at in the software
+// that wrote the file.
+func ExampleSampleSnapshot() {
+	s := lsusynctest.SampleSnapshot()
+	for _, b := range s.Bilans {
+		var english []string
+		for _, a := range b.Acquis {
+			if a.Subject.Code == "030201" {
+				english = append(english, a.Subject.Key().String())
+			}
+		}
+		fmt.Printf("%s: %d acquis (%s), date-verrou %s, locked %t\n", b.Key(), len(b.Acquis), strings.Join(english, " "), b.LockDate, b.Locked)
+	}
+	// Output:
+	// 1/2015-T1: 11 acquis (030201/S 030201/F), date-verrou 2015-11-12T06:00:00, locked false
+	// 1/2015-T2: 3 acquis (030201/S), date-verrou 2016-02-26T06:00:00, locked false
+	// 2/2015-T1: 3 acquis (030201/S), date-verrou 2015-11-12T06:00:00, locked false
+	// 2/2015-T2: 3 acquis (030201/S), date-verrou 2015-11-12T06:00:00, locked false
+	// 1/2015-T3: 3 acquis (030201/S), date-verrou 2016-02-26T06:00:00, locked false
 }
 
 func TestSampleSnapshotIsFresh(t *testing.T) {
