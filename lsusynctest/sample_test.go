@@ -19,10 +19,9 @@ import (
 	"github.com/lsusync/lsusync/lsusynctest"
 )
 
-// samplePath returns the path of GEPI's sample import file in the shared
-// folder of public samples beside the repository, which the project never
-// copies: the test reads it in place, skips when it is absent, and fails
-// then under CI.
+// samplePath returns the path of GEPI's sample import file, which the
+// project does not hold: a test reads it in place when it is there, skips
+// when it is not, and fails then under CI.
 func samplePath(t *testing.T) string {
 	t.Helper()
 	_, here, _, ok := runtime.Caller(0)
