@@ -138,9 +138,9 @@
 // equal, so a store backed by a file or a database need not tell them
 // apart. Read methods may return records in any order, and a bilan's
 // acquis and teacher keys (of an acquis, or its professeurs principaux)
-// in any order too: acquis are keyed by subject code, and the synchronizer
-// compares teacher keys as sets. Every other value must come back as it
-// was written.
+// in any order too: acquis are keyed by subject code and modalité, and
+// the synchronizer compares teacher keys as sets. Every other value must
+// come back as it was written.
 package lsusynctest
 
 import (
@@ -151,7 +151,6 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -357,8 +356,8 @@ func (e *env) expectSnapshot(got, want lsusync.Snapshot, what string) {
 // normalize returns a sorted copy of s without versions, in which empty
 // slices and maps are nil, as cmpOpts consider them, and the acquis and
 // teacher keys of each bilan are sorted: their order is not significant
-// (acquis are keyed by subject code, and the synchronizer compares
-// teacher keys as sets).
+// (acquis are keyed by subject code and modalité, and the synchronizer
+// compares teacher keys as sets).
 func normalize(s lsusync.Snapshot) lsusync.Snapshot {
 	s = cloneSnapshot(s)
 	s.Sort()
@@ -388,7 +387,7 @@ func normalizeBilan(b *lsusync.Bilan) {
 	b.Version = ""
 	b.HeadTeachers = sortKeys(nilIfEmpty(b.HeadTeachers))
 	b.Acquis = nilIfEmpty(b.Acquis)
-	slices.SortStableFunc(b.Acquis, func(x, y lsusync.Acquis) int { return strings.Compare(x.Subject.Code, y.Subject.Code) })
+	slices.SortStableFunc(b.Acquis, func(x, y lsusync.Acquis) int { return x.Subject.Key().Compare(y.Subject.Key()) })
 	if len(b.Content) == 0 {
 		b.Content = nil
 	}
