@@ -36,8 +36,8 @@
 //     record with a Version that is not zero, the same whichever method
 //     returns it and however often.
 //   - ReturnsCopies: modifying a value returned by a read method (a
-//     slice element, a class's periods, a bilan's acquis, teachers or
-//     content map) does not change the store.
+//     slice element, a class's periods, any value a bilan holds, in its
+//     acquis, lists, maps and pointers) does not change the store.
 //   - EmptyStore: a store made from the zero Snapshot has no
 //     establishment (Establishment returns an error wrapping
 //     [lsusync.ErrNotFound]) and no records, and refuses to replace the
@@ -129,6 +129,17 @@
 //     sync's batch to end (a database with a single writer) skips these
 //     checks: with it, no write comes between a read and a write of the
 //     sync.
+//   - EveryField/...: bilans with every field of [lsusync.Fields] set, at
+//     LSU's limits ([FullBilanContent], [FullAcquisContent]: the longest
+//     texts, accented, every value of every enumeration among them), are
+//     read back as they were seeded and as Apply wrote them; a
+//     synchronisation that rewrites their subjects and teachers leaves
+//     every field of their content as it was.
+//   - SampleBilans/...: the bilans of the sample of LSU's import file
+//     ([SampleSnapshot]: one subject with two modalités, EPI and AP
+//     groups, texts over several lines) are read back as seeded, and a
+//     synchronisation that gives each subject other teachers changes
+//     those and nothing of their content.
 //
 // Concurrency checks can miss a bug but never report a correct store:
 // run the suite under the race detector (go test -race).
