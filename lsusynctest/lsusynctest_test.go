@@ -94,7 +94,7 @@ var checkStoreTests = []struct {
 		"Conflict/AddedStudent", "Conflict/Bilan",
 		"ApplyCancelled", "ReadCancelled", "Concurrent", "Batch", "Memos",
 		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt",
-		"EveryField/Seed", "EveryField/Apply", "EveryField/Sync"}},
+		"EveryField/Seed", "EveryField/Apply", "EveryField/Sync", "SampleBilans/Seed", "SampleBilans/Sync"}},
 	// Every refusal but the establishment's, which comes first, and
 	// every conflict once another change is applied.
 	{nonAtomic, []string{"ApplyRefused/StaleTeacher", "ApplyRefused/StaleClass", "ApplyRefused/StaleStudent",
@@ -130,7 +130,7 @@ var checkStoreTests = []struct {
 		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
 		"Conflict/AddedStudent", "Conflict/Bilan",
 		"Batch/CommitVisibility", "Batch/DiscardAfterCommit", "Batch/RefusedSets", "Batch/Concurrent",
-		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt"}},
+		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt", "SampleBilans/Sync"}},
 	{mergesFields, []string{"Apply/Establishment", "Apply/Teachers", "Apply/Students", "Apply/Bilans", "Apply/All",
 		"Conflict/Establishment", "Conflict/Teacher", "Conflict/AddedTeacher", "Conflict/Class", "Conflict/Student",
 		"Conflict/AddedStudent", "Conflict/Bilan",
@@ -167,14 +167,15 @@ var checkStoreTests = []struct {
 	{studentNoVersion, []string{"ReadSeed", "Apply/Students", "Apply/AddClassWithPupil", "Apply/AddPupilWithBilans", "Apply/All"}},
 	{noAddClass, []string{"Apply/AddClass", "Apply/AddClassWithPupil"}},
 	{noAddBilan, []string{"Apply/AddClassWithPupil", "Apply/AddBilan", "Apply/AddPupilWithBilans",
-		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt", "EveryField/Apply", "EveryField/Sync"}},
+		"SyncKeepsConcurrentEdits/Once", "SyncKeepsConcurrentEdits/EveryAttempt", "EveryField/Apply", "EveryField/Sync",
+		"SampleBilans/Sync"}},
 	{acceptsEmptyKeys, []string{"ApplyRefused/EmptyTeacherKey", "ApplyRefused/EmptyClassCode", "ApplyRefused/EmptyStudentID",
 		"Batch/RefusedSets"}},
 	{noReserve, []string{"Batch/Reserved"}},
 	{keepsReserved, []string{"Batch/Reserved"}},
 	// The seed's one bilan with every field set is written by the
 	// concurrent writers too.
-	{dropsContent, []string{"Concurrent", "Batch/Concurrent", "EveryField/Apply", "EveryField/Sync"}},
+	{dropsContent, []string{"Concurrent", "Batch/Concurrent", "EveryField/Apply", "EveryField/Sync", "SampleBilans/Sync"}},
 }
 
 // probabilistic flaws are found by the concurrent checks, which may miss a
@@ -1026,14 +1027,3 @@ func cloneChangeSet(cs lsusync.ChangeSet) lsusync.ChangeSet {
 }
 
 func cloneBilan(b lsusync.Bilan) lsusync.Bilan { return b.Clone() }
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
-}
