@@ -2,7 +2,9 @@ package lsusync_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -145,4 +147,61 @@ func checkBenchSync(b *testing.B, ctx context.Context, syncs []*lsusync.Synchron
 			b.Fatalf("the unchanged sync changed records: %+v", c)
 		}
 	}
+}
+
+// BenchmarkReport renders the report of a changed sync (every record
+// updated, for 2,000 and 100,000 pupils) in each form a user asks for:
+// the default text (one row per pupil and teacher, the bilans of a class
+// that changed alike on one), the grouped text, the details (the names of
+// the pupils and teachers, the bilans that changed alike said once with
+// their pupils) and the JSON. It reports the bytes written and the time
+// per item of the report.
+func BenchmarkReport(b *testing.B) {
+	for _, pupils := range []int{2_000, 100_000} {
+		e := establishmentOf(b, pupils)
+		st, err := memory.New(e.store)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := lsusync.New(e.changed, st, lsusync.Options{Now: e.now, DryRun: true}).Sync(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		forms := []struct {
+			name  string
+			write func(w io.Writer) error
+		}{
+			{"text", rep.WriteText},
+			{"grouped", func(w io.Writer) error { return rep.Write(w, lsusync.TextOptions{Group: true}) }},
+			{"details", rep.WriteDetails},
+			{"json", func(w io.Writer) error { return json.NewEncoder(w).Encode(rep) }},
+		}
+		for _, f := range forms {
+			b.Run(fmt.Sprintf("pupils=%d/%s", pupils, f.name), func(b *testing.B) {
+				var size countingWriter
+				if err := f.write(&size); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					if err := f.write(io.Discard); err != nil {
+						b.Fatal(err)
+					}
+				}
+				perOp := b.Elapsed().Seconds() / float64(b.N)
+				b.ReportMetric(perOp*1e9/float64(len(rep.Items)), "ns/item")
+				b.ReportMetric(float64(size)/(1<<20), "output-MB")
+				b.ReportMetric(float64(len(rep.Items)), "items")
+			})
+		}
+	}
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }

@@ -190,7 +190,7 @@ func (r *Report) Lines(opts TextOptions) []Line {
 		case opts.Details && it.Kind == KindBilan:
 			// Bilans that changed alike share a row, which says their
 			// changes once.
-			key += "\x00" + strings.Join(names.itemLines(it, false), "\x00")
+			key += "\x00" + names.same(it)
 		case opts.Details, !opts.Group && it.Kind != KindBilan:
 			key += "\x00" + itoa(i) // a row of its own
 		}
@@ -271,11 +271,53 @@ func (it *Item) DetailLines() []string { return (*detailNames)(nil).itemLines(it
 // *detailNames knows none.
 type detailNames struct {
 	pupils, teachers map[string]string
+	// changes keeps the text of the lists of changes that bilans share
+	// (see [Report]), made once for each.
+	changes map[changeList]string
+	buf     strings.Builder
+}
+
+// changeList identifies a list of changes that items share.
+type changeList struct {
+	first *Change
+	n     int
+}
+
+// same returns a text that two bilans' items share exactly when their
+// details, but for their keys, are the same.
+func (n *detailNames) same(it *Item) string {
+	var list changeList
+	if len(it.Changes) > 0 {
+		list = changeList{&it.Changes[0], len(it.Changes)}
+		if s, ok := n.changes[list]; ok && len(it.Kept)+len(it.Rejected)+len(it.KeptSubjects) == 0 && it.Err == nil {
+			return s
+		}
+	}
+	b := &n.buf
+	b.Reset()
+	for _, c := range it.Changes {
+		b.WriteString(c.Field + "\x00" + c.Before + "\x00" + c.After + "\x00")
+	}
+	plain := b.String()
+	if list.first != nil {
+		n.changes[list] = plain
+	}
+	if len(it.Kept)+len(it.Rejected)+len(it.KeptSubjects) == 0 && it.Err == nil {
+		return plain
+	}
+	b.WriteString("\x01" + strings.Join(it.Kept, "\x00") + "\x01" + strings.Join(it.KeptSubjects, "\x00") + "\x01")
+	for _, rj := range it.Rejected {
+		b.WriteString(rj.Field + "\x00" + rj.Reason + "\x00" + strings.Join(rj.Others, ",") + "\x00")
+	}
+	if it.Err != nil {
+		b.WriteString("\x01" + it.Err.Error())
+	}
+	return b.String()
 }
 
 // detailNames gathers the names of the report's pupils and teachers.
 func (r *Report) detailNames() *detailNames {
-	n := &detailNames{pupils: make(map[string]string), teachers: make(map[string]string)}
+	n := &detailNames{pupils: make(map[string]string), teachers: make(map[string]string), changes: make(map[changeList]string)}
 	for i := range r.Items {
 		switch it := &r.Items[i]; {
 		case it.Name == "":
