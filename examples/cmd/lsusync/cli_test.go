@@ -19,6 +19,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
+	"github.com/lsusync/lsusync/examples/gen"
 )
 
 // TestHelp checks that every command's -h prints, on standard output and
@@ -448,5 +449,37 @@ func TestReadOnlyFolder(t *testing.T) {
 	}
 	if !bytes.Equal(readFile(t, sampleStore), readFile(t, store)) {
 		t.Error("the store changed")
+	}
+}
+
+// TestInitSaysItsWarnings runs init on exports with a pupil in no
+// division, then on exports of one class, one pupil and one teacher: it
+// prints the warnings of its first synchronisation, and its counts agree
+// in number.
+func TestInitSaysItsWarnings(t *testing.T) {
+	r := lsusyncRun(t, "init", "-store", filepath.Join(t.TempDir(), "lsu.json"), "-dir", exportsDir, "-today", sampleToday)
+	r.require(t, exitOK)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	want := []string{
+		"",
+		"La première synchronisation signale 1 avertissement :",
+		"⚠ 1 élève de SIECLE n'a pas de division (pas de STRUCTURE de type D) : il n'est dans aucune classe et n'est pas synchronisé.",
+		"« lsusync sync » le signale de nouveau tant qu'il n'est pas corrigé dans la base élèves ou STS-Web.",
+	}
+	require.Greater(t, len(lines), len(want), r.stdout)
+	if diff := cmp.Diff(want, lines[1:]); diff != "" {
+		t.Errorf("init's warnings (-want +got):\n%s", diff)
+	}
+
+	dir := filepath.Join(t.TempDir(), "exports")
+	e := gen.New(gen.Config{Seed: 3, Pupils: 1, Classes: 1, Year: 2025})
+	_, err := e.WriteExports(dir, gen.ExportOptions{})
+	require.NoError(t, err)
+	store := filepath.Join(t.TempDir(), "lsu.json")
+	r = lsusyncRun(t, "init", "-store", store, "-dir", dir, "-today", sampleToday)
+	r.require(t, exitOK)
+	first, _, _ := strings.Cut(r.stdout, "\n")
+	if want := regexp.MustCompile(`^` + regexp.QuoteMeta(store) + ` créé : établissement 0750001A, 1 classe \(3 trimestres de 2025-2026\), 1 élève, (?:1 enseignant|(?:[2-9]|[1-9][0-9]+) enseignants), 3 bilans\.$`); !want.MatchString(first) {
+		t.Errorf("init's first line %q does not agree in number", first)
 	}
 }

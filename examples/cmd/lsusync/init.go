@@ -174,7 +174,11 @@ func (c *cli) runInit(args []string) int {
 		for _, l := range warnings {
 			fmt.Fprintln(c.stdout, "⚠ "+l.Message)
 		}
-		fmt.Fprintln(c.stdout, "« lsusync sync » les signale de nouveau tant qu'ils ne sont pas corrigés dans la base élèves ou STS-Web.")
+		again := "« lsusync sync » les signale de nouveau tant qu'ils ne sont pas corrigés dans la base élèves ou STS-Web."
+		if len(warnings) == 1 {
+			again = "« lsusync sync » le signale de nouveau tant qu'il n'est pas corrigé dans la base élèves ou STS-Web."
+		}
+		fmt.Fprintln(c.stdout, again)
 	}
 	return exitOK
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -741,6 +742,24 @@ func TestStoreInUse(t *testing.T) {
 	r.require(t, 3)
 	if !strings.Contains(r.stderr, "en cours d'utilisation par une autre synchronisation") {
 		t.Errorf("stderr %q", r.stderr)
+	}
+
+	// A log gets the wait once, not at each try.
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "1s", "-progress")
+	r.require(t, 3)
+	if n := strings.Count(r.stderr, "attente de la fin de l'autre synchronisation"); n != 1 {
+		t.Errorf("the wait is said %d times in the log, want once:\n%s", n, r.stderr)
+	}
+
+	// A holder that said who it is is named, with the time it opened the
+	// store.
+	require.NoError(t, st.Close())
+	st, err = filestore.Open(context.Background(), store, filestore.Options{Holder: "sync"})
+	require.NoError(t, err)
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
+	r.require(t, 3)
+	if !regexp.MustCompile(`est en cours d'utilisation par une autre synchronisation \(lsusync sync, depuis [0-9]{2}:[0-9]{2}\)`).MatchString(r.stderr) {
+		t.Errorf("stderr %q does not name the holder", r.stderr)
 	}
 }
 
