@@ -758,7 +758,7 @@ func TestStoreInUse(t *testing.T) {
 	require.NoError(t, err)
 	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
 	r.require(t, 3)
-	if !regexp.MustCompile(`est en cours d'utilisation par une autre synchronisation \(lsusync sync, depuis [0-9]{2}:[0-9]{2}\)`).MatchString(r.stderr) {
+	if !regexp.MustCompile(`est en cours d'utilisation par une autre synchronisation \(lsusync sync, depuis (?:[0-9/]+ à )?[0-9]{2}:[0-9]{2}\)`).MatchString(r.stderr) {
 		t.Errorf("stderr %q does not name the holder", r.stderr)
 	}
 }
