@@ -118,8 +118,8 @@ func (c *cli) runClasses(args []string) int {
 			plural(missing, "classe", "classes"))
 	}
 	if len(toSetUp) > 0 {
-		fmt.Fprintf(c.stdout, "\n%s de la base élèves à paramétrer : lsusync add-class -store %s -dir … -class \"%s\" (ou -new pour toutes).\n",
-			plural(len(toSetUp), "classe", "classes"), storeName(*storePath), strings.Join(toSetUp, ","))
+		fmt.Fprintf(c.stdout, "\n%s de la base élèves à paramétrer : %s (ou -new pour toutes).\n",
+			plural(len(toSetUp), "classe", "classes"), addClassCommand(*storePath, &exports, toSetUp))
 	}
 	return exitOK
 }

@@ -4,19 +4,21 @@
 //
 // Usage:
 //
-//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
-//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
+//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year AAAA] [-progress]
+//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-group] [-details | -json] [-progress]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
-//	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
+//	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year AAAA]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
 //	lsusync -version
 //
 // init creates a store from the exports: the establishment, every class
 // with its periods, then a first synchronisation adds the teachers, the
 // pupils who have not left and an empty bilan per pupil and period. sync
-// synchronises the store and prints the report: what changed, without
-// personal data; -all adds what was already up to date, -details the
-// field-level changes (personal data), -json the typed report. classes
+// synchronises the store and prints the report: what changed, a row per
+// pupil and teacher, without personal data; -all adds what was already up
+// to date, -group merges the rows that say the same thing, -details the
+// field-level changes with the pupils' and teachers' names (personal
+// data), -json the typed report. classes
 // lists the store's classes with their periods, and with -dir the classes
 // of the exports still to set up; add-class sets them up, as LSU's period
 // settings do. serve serves the same in a browser, as LSU's screen. Run
@@ -27,8 +29,10 @@
 // (postgres://…), where the establishment is the one of the exports. Every
 // command works on each, with the same reports and exit statuses.
 //
-// Refusals are printed in French, as LSU words them, followed by their
-// technical detail; nothing is written. When standard error is a
+// The command speaks French: its help, usage errors and refusals (flag
+// names aside). Refusals are printed as LSU words them, the file and its
+// problem first for refused exports, followed by their technical detail;
+// nothing is written. When standard error is a
 // terminal, the command says what it is doing while it works, on one line
 // that it rewrites; with -progress (init and sync), it says it on
 // standard error whatever it is, one line per step, for logs.
