@@ -77,7 +77,7 @@ func TestServe(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	report := get(t, browser, root+"rapport?n=1")
-	require.Contains(t, report, "Simulation lancée pour : 6B, 5 B")
+	require.Contains(t, report, "Simulation lancée pour : 5 B, 6B", "the classes in the page's order, whatever the form's")
 
 	// The store is the server's while it runs: a sync is refused at
 	// once, whatever its wait, and told who holds the store and what to
