@@ -797,8 +797,9 @@ func TestStoreInUse(t *testing.T) {
 	// A holder that said who it is is named, with the time it opened the
 	// store.
 	require.NoError(t, st.Close())
-	st, err = filestore.Open(context.Background(), store, filestore.Options{Holder: "sync"})
+	held, err := filestore.Open(context.Background(), store, filestore.Options{Holder: "sync"})
 	require.NoError(t, err)
+	defer held.Close()
 	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
 	r.require(t, 3)
 	if !regexp.MustCompile(`est en cours d'utilisation par une autre synchronisation \(lsusync sync, depuis (?:[0-9/]+ à )?[0-9]{2}:[0-9]{2}\)`).MatchString(r.stderr) {
