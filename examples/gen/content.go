@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -99,6 +98,7 @@ type filler struct {
 type classContent struct {
 	code     string
 	level    int // 0 for 6e to 3 for 3e; -1 when unknown
+	index    int // in the establishment's divisions; -1 when none
 	subjects map[string]lsusync.Acquis
 	periods  map[lsusync.Period]*periodContent
 }
@@ -191,12 +191,7 @@ func (e *Establishment) signatory() string {
 // rng returns a generator for the parts named, so that each value
 // depends on what it is about, not on the order of filling.
 func (f *filler) rng(parts ...string) *rand.Rand {
-	h := fnv.New64a()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return rand.New(rand.NewPCG(f.seed, h.Sum64()))
+	return rand.New(rand.NewPCG(f.seed, fnv64(0, parts...)))
 }
 
 func periodName(p lsusync.Period) string {
@@ -212,12 +207,16 @@ func (f *filler) class(code string) *classContent {
 	if c, ok := f.classes[code]; ok {
 		return c
 	}
-	c := &classContent{code: code, level: -1, subjects: make(map[string]lsusync.Acquis), periods: make(map[lsusync.Period]*periodContent)}
-	if d := f.e.Division(code); d != nil && len(d.MEFs) > 0 {
-		for i, l := range levels {
-			if d.MEFs[0] == l.mef || d.MEFs[0] == l.mefB {
-				c.level = i
+	c := &classContent{code: code, level: -1, index: -1, subjects: make(map[string]lsusync.Acquis), periods: make(map[lsusync.Period]*periodContent)}
+	for i := range f.e.Divisions {
+		if d := &f.e.Divisions[i]; d.Code == code {
+			c.index = i
+			for k, l := range levels {
+				if len(d.MEFs) > 0 && (d.MEFs[0] == l.mef || d.MEFs[0] == l.mefB) {
+					c.level = k
+				}
 			}
+			break
 		}
 	}
 	f.classes[code] = c
@@ -250,7 +249,7 @@ func (f *filler) period(c *classContent, p lsusync.Period) *periodContent {
 			pc.lockDate.Hour, pc.lockDate.Minute, pc.lockDate.Second, pc.lockDate.Timed = 17+r.IntN(3), r.IntN(60), r.IntN(60), true
 		}
 	}
-	pc.imported = p.Index == 1 && hashOf(c.code)%16 == 5
+	pc.imported = p.Index == 1 && c.index%16 == 5
 	codes := make([]string, 0, len(c.subjects))
 	for code := range c.subjects {
 		codes = append(codes, code)
@@ -331,11 +330,7 @@ func weekday(d lsusync.Date) lsusync.Date {
 	return lsusync.DateOf(t)
 }
 
-func hashOf(s string) int {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return int(h.Sum32() & 0x7fffffff)
-}
+func hashOf(s string) int { return int(fnv64(0, s) >> 33) }
 
 // teaching returns the teachers of the class's subjects, each with the
 // subject, and the subjects; nil when a subject is not the class's.
@@ -505,7 +500,7 @@ func (f *filler) fill(b *lsusync.Bilan) {
 	for i := range acquis {
 		a := &acquis[i]
 		code := a.Subject.Code
-		offset := f.rng("subject", b.Student, code).NormFloat64() * 1.8
+		offset := f.normal("subject", b.Student, code) * 1.8
 		avg := clamp(person.ability+offset+r.NormFloat64(), 0, 20)
 		a.AcquisContent = f.acquisContent(r, code, avg, pc)
 		if a.Average != "" {
@@ -525,6 +520,7 @@ func (f *filler) fill(b *lsusync.Bilan) {
 		b.HomeworkHelp = f.prose(r, 60, min(300, f.lim.homework.MaxLen), homeworkComments, nil, nil)
 	}
 	b.Support = person.support
+	b.Pathways = nil
 	for _, pw := range pc.pathways {
 		if r.IntN(10) == 0 {
 			continue
@@ -700,26 +696,21 @@ func (f *filler) socle(r *rand.Rand, overall float64) []lsusync.SocleDomain {
 // prose joins sentences into a text of min to max characters (the
 // length drawn between them): one of first, then sentences of body, one
 // pool after the other, and one of last to close when it fits; each
-// sentence once.
+// sentence once. The text is allocated once, at its size.
 func (f *filler) prose(r *rand.Rand, minLen, maxLen int, first []string, body [][]string, last []string) string {
 	target := minLen + r.IntN(maxLen-minLen+1)
-	var b strings.Builder
-	n := 0
-	used := make(map[string]bool, 8)
+	var picked [32]string
+	k, n, size := 0, 0, 0 // sentences, characters, bytes
 	add := func(s string, room int) bool {
 		l := utf8.RuneCountInString(s)
-		if n > 0 {
-			l++
+		if k > 0 {
+			l++ // the space before
 		}
-		if n+l > room || used[s] {
+		if n+l > room || k == len(picked) || slices.Contains(picked[:k], s) {
 			return false
 		}
-		if n > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s)
-		n += l
-		used[s] = true
+		picked[k] = s
+		k, n, size = k+1, n+l, size+len(s)+1
 		return true
 	}
 	pick := func(pool []string) string { return pool[r.IntN(len(pool))] }
@@ -731,14 +722,16 @@ func (f *filler) prose(r *rand.Rand, minLen, maxLen int, first []string, body []
 		closing = pick(last)
 	}
 	reserve := utf8.RuneCountInString(closing) + 1
-	var pools [][]string
+	var pools [4][]string
+	np := 0
 	for _, p := range body {
-		if len(p) > 0 {
-			pools = append(pools, p)
+		if len(p) > 0 && np < len(pools) {
+			pools[np] = p
+			np++
 		}
 	}
-	for k, misses := 0, 0; len(pools) > 0 && n+reserve < target && misses < 8; k++ {
-		if add(pick(pools[k%len(pools)]), maxLen-reserve) {
+	for i, misses := 0, 0; np > 0 && n+reserve < target && misses < 8; i++ {
+		if add(pick(pools[i%np]), maxLen-reserve) {
 			misses = 0
 		} else {
 			misses++
@@ -748,7 +741,7 @@ func (f *filler) prose(r *rand.Rand, minLen, maxLen int, first []string, body []
 		add(closing, maxLen)
 	}
 	// Short of the least length: any sentence that fits.
-	for _, p := range append(pools, first, last) {
+	for _, p := range append(pools[:np:np], first, last) {
 		for _, s := range p {
 			if n >= minLen {
 				break
@@ -756,7 +749,42 @@ func (f *filler) prose(r *rand.Rand, minLen, maxLen int, first []string, body []
 			add(s, maxLen)
 		}
 	}
-	return b.String()
+	buf := make([]byte, 0, size)
+	for i, s := range picked[:k] {
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = append(buf, s...)
+	}
+	return string(buf)
+}
+
+// normal returns a number of a normal distribution of mean 0 and
+// standard deviation 1, roughly, drawn from the hash of the parts: a
+// value that depends on what it is about, without a generator.
+func (f *filler) normal(parts ...string) float64 {
+	h := fnv64(f.seed, parts...)
+	sum := 0.0
+	for range 4 { // the sum of 4 uniforms, centred and scaled (Irwin-Hall)
+		sum += float64(h&0xffff) / 0xffff
+		h >>= 16
+	}
+	return (sum - 2) * math.Sqrt(3)
+}
+
+// fnv64 returns the FNV-1a hash of seed and the parts, without
+// allocating.
+func fnv64(seed uint64, parts ...string) uint64 {
+	h := uint64(14695981039346656037) ^ seed
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			h ^= uint64(p[i])
+			h *= 1099511628211
+		}
+		h ^= 0xff
+		h *= 1099511628211
+	}
+	return h
 }
 
 // clip returns s cut to at most max characters (0: no bound).
