@@ -120,6 +120,8 @@ type periodContent struct {
 	digital    []lsusync.DigitalCommon
 }
 
+// pathwayOfClass is a parcours a class followed in a period, with what
+// its pupils did in it.
 type pathwayOfClass struct {
 	code, text string
 }
@@ -450,7 +452,7 @@ func (f *filler) guardians(r *rand.Rand, p *Pupil) []lsusync.Guardian {
 	mother := lsusync.Guardian{Civility: lsusync.Madame, LastName: name(last), FirstName: name(girlNames[r.IntN(len(girlNames))]),
 		Legal1: true, Relationship: clip("Mère", f.lim.relationship.MaxLen), Address: home}
 	if r.IntN(10) < 4 { // her own name
-		mother.LastName = name(f.e.upperName(r))
+		mother.LastName = name(strings.ToUpper(lastNames[r.IntN(len(lastNames))]))
 	}
 	if r.IntN(5) == 0 { // one responsable
 		return []lsusync.Guardian{mother}
@@ -461,11 +463,6 @@ func (f *filler) guardians(r *rand.Rand, p *Pupil) []lsusync.Guardian {
 		father.Address = address()
 	}
 	return []lsusync.Guardian{mother, father}
-}
-
-// upperName returns a family name of the catalogue, in capitals.
-func (e *Establishment) upperName(r *rand.Rand) string {
-	return strings.ToUpper(lastNames[r.IntN(len(lastNames))])
 }
 
 // fill fills one bilan.
