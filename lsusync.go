@@ -519,9 +519,9 @@ func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []s
 			if e.Student.INE != "" {
 				byINE[e.Student.INE] = append(byINE[e.Student.INE], e.Student.ID)
 			}
-			syncedValues(studentFields, &e.Student, func(name, v string) {
-				if v != "" {
-					p.carried[name] = true
+			syncedValues(studentFields, &e.Student, func(f *Field, text string, date Date) {
+				if text != "" || !date.IsZero() {
+					p.carried[f.Name] = true
 				}
 			})
 		}
