@@ -151,10 +151,11 @@ func changeEverything(src *memory.Source) *memory.Source {
 // grow linearly with the number of pupils; cpu-ns/pupil, the CPU time of
 // the process (every goroutine, the garbage collector included) per
 // pupil, which the load of other processes does not inflate; and the
-// memory: live-heap-MB, the heap after a collection before the syncs
-// (the store, the source and its changed variant, the generator's model),
-// and peak-heap-MB, the largest heap sampled during them, garbage not yet
-// collected included.
+// memory: store-MB, what the store holds (the heap it adds, after a
+// collection, the snapshot it was made of dropped); live-heap-MB, the
+// heap after a collection before the syncs (the store, the source and
+// its changed variant, the generator's model); and peak-heap-MB, the
+// largest heap sampled during them, garbage not yet collected included.
 func BenchmarkSync(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(size.String()+"/changed", func(b *testing.B) { benchSync(b, size, true) })
@@ -169,10 +170,14 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 	// The store is made anew for each benchmark, and the snapshot it is
 	// made of dropped: the heap holds the store and the sources, as in a
 	// program that synchronises.
+	runtime.GC()
+	base := heapBytes()
 	st, err := memory.New(e.gen.StoreSnapshot())
 	if err != nil {
 		b.Fatal(err)
 	}
+	runtime.GC()
+	stored := heapBytes() - base
 	ctx := context.Background()
 	sources := []*memory.Source{e.src}
 	if changed {
@@ -212,6 +217,7 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 	if cpu1, ok := cpuTime(); ok && cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(e.pupils), "cpu-ns/pupil")
 	}
+	b.ReportMetric(float64(stored)/(1<<20), "store-MB")
 	b.ReportMetric(float64(live)/(1<<20), "live-heap-MB")
 	b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MB")
 }

@@ -68,8 +68,8 @@ var contentSizes = []struct {
 }{{2000, ContentNone}, {100000, ContentNone}, {2000, ContentEndOfYear}, {20000, ContentEndOfYear}}
 
 // BenchmarkStoreSnapshot measures the making of the store lsusync init
-// makes, filled or not; text-MB is the size of the texts of its content
-// (appreciations, syntheses, comments...).
+// makes, filled or not; content-MB is the size of its bilans' content
+// (see contentText).
 func BenchmarkStoreSnapshot(b *testing.B) {
 	for _, size := range contentSizes {
 		b.Run(fmt.Sprintf("pupils=%d/content=%s", size.pupils, size.content), func(b *testing.B) {
@@ -80,7 +80,7 @@ func BenchmarkStoreSnapshot(b *testing.B) {
 				snap = e.StoreSnapshot()
 			}
 			b.ReportMetric(float64(size.pupils)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
-			b.ReportMetric(float64(contentText(snap))/1e6, "text-MB")
+			b.ReportMetric(float64(contentText(snap))/1e6, "content-MB")
 		})
 	}
 }
@@ -101,13 +101,14 @@ func BenchmarkFillContent(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
 			b.ReportMetric(float64(len(snap.Bilans))*float64(b.N)/b.Elapsed().Seconds(), "bilans/s")
-			b.ReportMetric(float64(contentText(snap))/1e6, "text-MB")
+			b.ReportMetric(float64(contentText(snap))/1e6, "content-MB")
 		})
 	}
 }
 
-// contentText returns the bytes of the texts of the content of the
-// bilans, as JSON encodes them without escapes.
+// contentText returns the size of the bilans' content: each bilan's
+// content as encoding/json writes it, and the appreciations and éléments
+// de programme of its acquis.
 func contentText(snap lsusync.Snapshot) int {
 	n := 0
 	for _, b := range snap.Bilans {
