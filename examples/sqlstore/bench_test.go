@@ -271,7 +271,7 @@ func versionSum(ctx context.Context, s *Store) (int64, error) {
 func tableRows(ctx context.Context, s *Store) (Written, error) {
 	var w Written
 	for _, t := range []string{"establishments", "teachers", "classes", "class_periods", "students", "bilans",
-		"bilan_head_teachers", "bilan_content", "acquis", "acquis_teachers", "acquis_content", "class_memos"} {
+		"bilan_documents", "class_memos"} {
 		var n int64
 		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
 			return w, err

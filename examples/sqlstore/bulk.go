@@ -34,26 +34,19 @@ var (
 		cols:  []string{"uai", "id", "class", "ine", "last_name", "usage_name", "first_name", "first_name2", "first_name3", "birth_date", "sex"},
 		kinds: []kind{text, text, text, text, text, text, text, text, text, date, text}}
 	tBilans = &table{name: "bilans", nkey: 1,
-		cols:  []string{"id", "locked", "imported"},
-		kinds: []kind{integer, boolean, boolean}}
+		cols:  []string{"id", "locked", "imported", "acquis", "head_teachers"},
+		kinds: []kind{integer, boolean, boolean, jsonText, jsonText}}
 	tBilanKeys = &table{name: "bilans", nkey: 5,
-		cols:  []string{"uai", "student", "year", "period_count", "period_index", "locked", "imported"},
-		kinds: []kind{text, text, integer, integer, integer, boolean, boolean}}
-	tHeadTeachers = &table{name: "bilan_head_teachers", nkey: 3,
-		cols:  []string{"bilan", "teacher_type", "teacher_id"},
-		kinds: []kind{integer, text, text}}
-	tBilanContent = &table{name: "bilan_content", nkey: 2,
-		cols:  []string{"bilan", "name", "value"},
-		kinds: []kind{integer, text, text}}
-	tAcquis = &table{name: "acquis", nkey: 2,
-		cols:  []string{"bilan", "subject", "subject_label", "modality", "appreciation", "positioning", "average"},
-		kinds: []kind{integer, text, text, text, text, text, text}}
-	tAcquisTeachers = &table{name: "acquis_teachers", nkey: 4,
-		cols:  []string{"bilan", "subject", "teacher_type", "teacher_id"},
-		kinds: []kind{integer, text, text, text}}
-	tAcquisContent = &table{name: "acquis_content", nkey: 3,
-		cols:  []string{"bilan", "subject", "name", "value"},
-		kinds: []kind{integer, text, text, text}}
+		cols:  []string{"uai", "student", "year", "period_count", "period_index", "locked", "imported", "acquis", "head_teachers"},
+		kinds: []kind{text, text, integer, integer, integer, boolean, boolean, jsonText, jsonText}}
+	// tBilanSynced is the JSON columns of bilans, which the migration to
+	// schema version 3 fills.
+	tBilanSynced = &table{name: "bilans", nkey: 1,
+		cols:  []string{"id", "acquis", "head_teachers"},
+		kinds: []kind{integer, jsonText, jsonText}}
+	tBilanDocuments = &table{name: "bilan_documents", nkey: 1,
+		cols:  []string{"bilan", "content", "digest"},
+		kinds: []kind{integer, jsonText, text}}
 	tClassMemos = &table{name: "class_memos", nkey: 2,
 		cols:  []string{"uai", "class", "stamp", "memo"},
 		kinds: []kind{text, text, integer, text}}

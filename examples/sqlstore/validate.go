@@ -133,16 +133,17 @@ func validateBilans(bs []lsusync.Bilan) error {
 		if err := validateKeys(b.HeadTeachers, k.String()+" professeurs principaux"); err != nil {
 			return err
 		}
-		subjects := make(map[string]bool, len(b.Acquis))
+		subjects := make(map[lsusync.SubjectKey]bool, len(b.Acquis))
 		for _, a := range b.Acquis {
 			if a.Subject.Code == "" {
 				return invalid("bilan %s: acquis with an empty subject code", k)
 			}
-			if subjects[a.Subject.Code] {
-				return invalid("bilan %s: subject %s twice", k, a.Subject.Code)
+			sk := a.Subject.Key()
+			if subjects[sk] {
+				return invalid("bilan %s: subject %s twice", k, sk)
 			}
-			subjects[a.Subject.Code] = true
-			if err := validateKeys(a.Teachers, k.String()+" subject "+a.Subject.Code); err != nil {
+			subjects[sk] = true
+			if err := validateKeys(a.Teachers, k.String()+" subject "+sk.String()); err != nil {
 				return err
 			}
 		}
