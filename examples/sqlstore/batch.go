@@ -46,7 +46,7 @@ func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 		conn.Close()
 		return nil, s.beginErr(ctx, err)
 	}
-	return &batch{s: s, conn: conn, w: &writer{s: s, q: s.d.on(conn)}}, nil
+	return &batch{s: s, conn: conn, w: &writer{s: s, q: s.d.on(conn), conn: conn}}, nil
 }
 
 func (s *Store) beginErr(ctx context.Context, err error) error {
@@ -129,6 +129,7 @@ func (b *batch) Commit(ctx context.Context) error {
 	conn := b.conn
 	b.conn = nil
 	defer conn.Close()
+	defer b.w.close()
 	if b.broken != nil {
 		rollback(ctx, conn)
 		return fmt.Errorf("sqlstore: %s: committing: the batch failed, nothing was written: %w", b.s.uai, b.broken)
@@ -162,6 +163,7 @@ func (b *batch) Discard() {
 	if b.conn == nil {
 		return
 	}
+	b.w.close()
 	rollback(context.Background(), b.conn)
 	b.conn.Close()
 	b.conn = nil

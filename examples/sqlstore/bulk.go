@@ -204,7 +204,8 @@ type queryer interface {
 
 // exec runs the operation and returns the number of rows it wrote. For
 // opAddReturn, each returned row is passed to scan.
-func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.Rows) error) (int64, error) {
+func (w *writer) exec(ctx context.Context, r *rows, scan func(*sql.Rows) error) (int64, error) {
+	d := w.s.d
 	if r.len() == 0 {
 		return 0, nil
 	}
@@ -216,7 +217,7 @@ func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.R
 		args := r.vals[off*r.n : (off+k)*r.n]
 		off += k
 		if r.op == opAddReturn {
-			rs, err := q.QueryContext(ctx, query, args...)
+			rs, err := w.query(ctx, query, args)
 			if err != nil {
 				return total, err
 			}
@@ -227,15 +228,12 @@ func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.R
 				}
 				total++
 			}
-			if err := rs.Close(); err != nil {
-				return total, err
-			}
-			if err := rs.Err(); err != nil {
+			if err := closeRows(rs); err != nil {
 				return total, err
 			}
 			continue
 		}
-		res, err := q.ExecContext(ctx, query, args...)
+		res, err := w.execute(ctx, query, args)
 		if err != nil {
 			return total, err
 		}
@@ -246,6 +244,59 @@ func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.R
 		total += n
 	}
 	return total, nil
+}
+
+// prepared returns the statement of query prepared on the writer's
+// connection, once per transaction, or nil: on SQLite, which parses a
+// statement of a thousand rows at each run otherwise. PostgreSQL's
+// statements go unnamed (see dialect.on).
+func (w *writer) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if w.s.d.engine != SQLite || w.conn == nil {
+		return nil, nil
+	}
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if w.stmts == nil {
+		w.stmts = make(map[string]*sql.Stmt)
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *writer) execute(ctx context.Context, query string, args []any) (sql.Result, error) {
+	st, err := w.prepared(ctx, query)
+	if err != nil || st == nil {
+		if err == nil {
+			return w.q.ExecContext(ctx, query, args...)
+		}
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writer) query(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	st, err := w.prepared(ctx, query)
+	if err != nil || st == nil {
+		if err == nil {
+			return w.q.QueryContext(ctx, query, args...)
+		}
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// close closes the writer's prepared statements, at the end of its
+// transaction.
+func (w *writer) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	w.stmts = nil
 }
 
 // statement returns the cached statement of r's table and operation for

@@ -174,7 +174,7 @@ func (w *writer) create(ctx context.Context, s *lsusync.Snapshot) error {
 	r := newRows(tEstablishments, opAdd)
 	a := &e.Address
 	r.add(uai, e.Name, a.Line1, a.Line2, a.Line3, a.Line4, a.PostalCode, a.City, a.Country, e.HeadName, e.Phone, e.Email)
-	n, err := w.s.d.exec(ctx, w.q, r, nil)
+	n, err := w.exec(ctx, r, nil)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,8 @@ func (s *Store) writeOn(ctx context.Context, conn *sql.Conn, f func(*writer) err
 	if err := s.d.begin(ctx, conn, true, s.wait); err != nil {
 		return s.writeErr(ctx, err)
 	}
-	w := &writer{s: s, q: s.d.on(conn)}
+	w := &writer{s: s, q: s.d.on(conn), conn: conn}
+	defer w.close()
 	if err := f(w); err != nil {
 		rollback(ctx, conn)
 		return s.writeErr(ctx, err)
@@ -93,6 +94,8 @@ func (s *Store) writeErr(ctx context.Context, err error) error {
 type writer struct {
 	s             *Store
 	q             queryer
+	conn          *sql.Conn
+	stmts         map[string]*sql.Stmt // prepared on conn, by query
 	records, rows int64
 	// events are what the change sets applied so far do to the
 	// classes' memos, in order; finishMemos writes them.
@@ -114,7 +117,7 @@ type writer struct {
 // run executes a bulk operation. When want >= 0, the operation must
 // write exactly want rows, or another writer came first.
 func (w *writer) run(ctx context.Context, r *rows, want int, what string) error {
-	n, err := w.s.d.exec(ctx, w.q, r, nil)
+	n, err := w.exec(ctx, r, nil)
 	w.rows += n
 	if err != nil {
 		return err
@@ -619,7 +622,7 @@ func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
 			// The documents need the ids of their bilans.
 			addRows.op = opAddReturn
 		}
-		n, err := w.s.d.exec(ctx, w.q, addRows, func(rs *sql.Rows) error {
+		n, err := w.exec(ctx, addRows, func(rs *sql.Rows) error {
 			var id int64
 			var k lsusync.BilanKey
 			if err := rs.Scan(&id, &k.Student, &k.Period.Year, &k.Period.Count, &k.Period.Index); err != nil {
