@@ -33,7 +33,8 @@ func benchPupils() []int {
 
 // BenchmarkStore measures, on each engine and for each size of
 // establishment (25 pupils a class, 3 trimesters, about 12 subjects a
-// bilan, every bilan with its end-of-year content: see fillContent):
+// bilan, every bilan with its end-of-year content, see fillContent, or
+// empty with LSUSYNC_BENCH_CONTENT=none):
 //
 //   - init: Create of the store, content included, in a new database;
 //   - changed: a sync in which every synchronised value differs, so that
@@ -42,7 +43,8 @@ func benchPupils() []int {
 //   - floor: the rows the changed sync writes, written through the
 //     engine's fastest path into tables of the same shape, in one
 //     transaction (see benchFloor); it reports the changed sync's time
-//     as a multiple of its own (changed/floor);
+//     as a multiple of its own (changed/floor), and the time the sync
+//     spent writing, in its batch's Apply and Commit (writing/floor);
 //   - unchanged: a sync of the source the store was made from, which
 //     writes nothing; it reports its time as a percentage of the changed
 //     sync's (of-changed-%).
@@ -86,14 +88,18 @@ func BenchmarkStore(b *testing.B) {
 // cases after it.
 type measures struct {
 	changedNs float64 // per sync
+	writingNs float64 // per sync, in the batch's Apply and Commit
 	rows      int64   // rows written per sync
 }
 
 // benchSnapshot returns the store of the establishment of n pupils, with
-// its end-of-year content.
+// its end-of-year content; with LSUSYNC_BENCH_CONTENT=none, its bilans
+// empty, as lsusync init makes them.
 func benchSnapshot(n int) lsusync.Snapshot {
 	snap := benchGenerated(n).est.StoreSnapshot()
-	fillContent(&snap)
+	if os.Getenv("LSUSYNC_BENCH_CONTENT") != "none" {
+		fillContent(&snap)
+	}
 	return snap
 }
 
@@ -230,6 +236,8 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) 
 	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	if changed {
 		m.changedNs, m.rows = ns, rows/int64(i)
+		m.writingNs = float64(st.writing.Load()) / float64(i)
+		b.ReportMetric(m.writingNs/1e6, "writing-ms/op")
 	} else if m.changedNs > 0 {
 		b.ReportMetric(100*ns/m.changedNs, "of-changed-%")
 	}
@@ -240,10 +248,12 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) 
 
 // countingStore is a Store whose batches count the rows the database
 // writes in their transaction, as the database counts them (see
-// dbCount), just before they commit.
+// dbCount), just before they commit, and the time the batches spend
+// writing: in Apply and Commit.
 type countingStore struct {
 	*Store
-	rows atomic.Int64 // rows written by the batches that reached their commit
+	rows    atomic.Int64 // rows written by the batches that reached their commit
+	writing atomic.Int64 // nanoseconds in the batches' Apply and Commit
 }
 
 func (c *countingStore) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
@@ -262,7 +272,29 @@ func (c *countingStore) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 		c.rows.Add(n - base)
 		return err
 	}
-	return lb, nil
+	return timedBatch{lb, &c.writing}, nil
+}
+
+// timedBatch adds the time of its Apply and Commit calls to writing. The
+// calls take turns on the batch's transaction: their times add up to the
+// time the transaction spent writing.
+type timedBatch struct {
+	lsusync.Batch
+	writing *atomic.Int64
+}
+
+func (t timedBatch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
+	t0 := time.Now()
+	err := t.Batch.Apply(ctx, cs)
+	t.writing.Add(int64(time.Since(t0)))
+	return err
+}
+
+func (t timedBatch) Commit(ctx context.Context) error {
+	t0 := time.Now()
+	err := t.Batch.Commit(ctx)
+	t.writing.Add(int64(time.Since(t0)))
+	return err
 }
 
 // dbCount returns the database's count of the rows inserted, updated or

@@ -49,7 +49,7 @@ func encodeSynced(b *lsusync.Bilan) (acquis, heads string, err error) {
 	}
 	ab, err := json.Marshal(as)
 	if err != nil {
-		return "", "", fmt.Errorf("sqlstore: encoding the acquis of bilan %s: %w", b.Key(), err)
+		return "", "", fmt.Errorf("encoding the acquis of bilan %s: %w", b.Key(), err)
 	}
 	hs := b.HeadTeachers
 	if hs == nil {
@@ -57,7 +57,7 @@ func encodeSynced(b *lsusync.Bilan) (acquis, heads string, err error) {
 	}
 	hb, err := json.Marshal(hs)
 	if err != nil {
-		return "", "", fmt.Errorf("sqlstore: encoding the professeurs principaux of bilan %s: %w", b.Key(), err)
+		return "", "", fmt.Errorf("encoding the professeurs principaux of bilan %s: %w", b.Key(), err)
 	}
 	return string(ab), string(hb), nil
 }
@@ -80,7 +80,7 @@ func encodeDocument(b *lsusync.Bilan) (content, digest string, ok bool, err erro
 	slices.SortFunc(doc.Acquis, func(a, b acquisDocument) int { return a.Subject.Compare(b.Subject) })
 	data, err := json.Marshal(&doc)
 	if err != nil {
-		return "", "", false, fmt.Errorf("sqlstore: encoding the content of bilan %s: %w", b.Key(), err)
+		return "", "", false, fmt.Errorf("encoding the content of bilan %s: %w", b.Key(), err)
 	}
 	sum := sha256.Sum256(data)
 	return string(data), hex.EncodeToString(sum[:]), true, nil
@@ -105,7 +105,7 @@ func (c *syncedCache) decode(b *lsusync.Bilan, acquis, heads []byte) error {
 	if !ok {
 		var sa []syncedAcquis
 		if err := json.Unmarshal(acquis, &sa); err != nil {
-			return fmt.Errorf("sqlstore: bilan %s: column acquis: %w", b.Key(), err)
+			return fmt.Errorf("bilan %s: column acquis: %w", b.Key(), err)
 		}
 		if len(sa) > 0 {
 			as = make([]lsusync.Acquis, len(sa))
@@ -118,7 +118,7 @@ func (c *syncedCache) decode(b *lsusync.Bilan, acquis, heads []byte) error {
 	hs, ok := c.heads[string(heads)]
 	if !ok {
 		if err := json.Unmarshal(heads, &hs); err != nil {
-			return fmt.Errorf("sqlstore: bilan %s: column head_teachers: %w", b.Key(), err)
+			return fmt.Errorf("bilan %s: column head_teachers: %w", b.Key(), err)
 		}
 		if len(hs) == 0 {
 			hs = nil
@@ -137,7 +137,7 @@ func (c *syncedCache) decode(b *lsusync.Bilan, acquis, heads []byte) error {
 func decodeDocument(b *lsusync.Bilan, data []byte) error {
 	var doc document
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("sqlstore: bilan %s: its content document: %w", b.Key(), err)
+		return fmt.Errorf("bilan %s: its content document: %w", b.Key(), err)
 	}
 	b.BilanContent = doc.BilanContent
 	for _, ad := range doc.Acquis {

@@ -94,6 +94,7 @@ func benchFloor(b *testing.B, st *Store, m *measures) {
 	b.ReportMetric(float64(total)/(ns/1e9), "rows/s")
 	if m.changedNs > 0 {
 		b.ReportMetric(m.changedNs/ns, "changed/floor")
+		b.ReportMetric(m.writingNs/ns, "writing/floor")
 	}
 }
 

@@ -83,3 +83,33 @@ func queryAll(t *testing.T, db *sql.DB, q string) [][]any {
 	require.NoError(t, closeRows(rs))
 	return out
 }
+
+// TestBadDocuments reads bilans whose JSON another program wrote wrong:
+// the read fails with an error that names the bilan and the column, and
+// shows no value of the bilan.
+func TestBadDocuments(t *testing.T) {
+	tests := []struct {
+		name, stmt, want string
+	}{
+		{"not JSON", "UPDATE bilan_documents SET content = 'Très bien' WHERE bilan = 1", `bilan 1001/2025-T1: its content document: invalid character`},
+		{"a number for a text", `UPDATE bilan_documents SET content = '{"synthesis": 12}' WHERE bilan = 1`, `bilan 1001/2025-T1: its content document: json: cannot unmarshal number`},
+		{"an object for the acquis", `UPDATE bilans SET acquis = '{"subject": "030201"}' WHERE id = 1`, `bilan 1001/2025-T1: column acquis: json: cannot unmarshal object`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := v010DB(t, SQLite)
+			st, err := Open(t.Context(), db, "0750001A", Options{})
+			require.NoError(t, err)
+			_, err = db.ExecContext(t.Context(), tc.stmt)
+			require.NoError(t, err)
+			_, err = st.Bilans(t.Context(), "3EME1")
+			require.Error(t, err)
+			if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "Très bien") {
+				t.Errorf("Bilans = %v, want an error with %q", err, tc.want)
+			}
+			if strings.Count(err.Error(), "sqlstore:") != 1 {
+				t.Errorf("Bilans = %v: want sqlstore: once", err)
+			}
+		})
+	}
+}
