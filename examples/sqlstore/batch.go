@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/lsusync/lsusync"
 )
@@ -73,6 +74,9 @@ type batch struct {
 	// its last write, before COMMIT: the benchmarks count there the rows
 	// the database wrote.
 	beforeCommit func(ctx context.Context, q queryer) error
+	// busy is the time Apply and Commit held the transaction, writing:
+	// the benchmarks report it.
+	busy time.Duration
 }
 
 func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
@@ -84,6 +88,7 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer b.held(time.Now())
 	switch {
 	case b.conn == nil:
 		return ErrClosed
@@ -120,9 +125,13 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	return nil
 }
 
+// held adds the time since start to b.busy; b.mu is held.
+func (b *batch) held(start time.Time) { b.busy += time.Since(start) }
+
 func (b *batch) Commit(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer b.held(time.Now())
 	if b.conn == nil {
 		return ErrClosed
 	}

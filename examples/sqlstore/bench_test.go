@@ -44,7 +44,8 @@ func benchPupils() []int {
 //     engine's fastest path into tables of the same shape, in one
 //     transaction (see benchFloor); it reports the changed sync's time
 //     as a multiple of its own (changed/floor), and the time the sync
-//     spent writing, in its batch's Apply and Commit (writing/floor);
+//     spent writing, its batch's Apply and Commit holding its
+//     transaction (writing/floor);
 //   - unchanged: a sync of the source the store was made from, which
 //     writes nothing; it reports its time as a percentage of the changed
 //     sync's (of-changed-%).
@@ -248,12 +249,12 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) 
 
 // countingStore is a Store whose batches count the rows the database
 // writes in their transaction, as the database counts them (see
-// dbCount), just before they commit, and the time the batches spend
-// writing: in Apply and Commit.
+// dbCount), just before they commit, and the time they held their
+// transaction, writing (batch.busy).
 type countingStore struct {
 	*Store
 	rows    atomic.Int64 // rows written by the batches that reached their commit
-	writing atomic.Int64 // nanoseconds in the batches' Apply and Commit
+	writing atomic.Int64 // nanoseconds the batches spent writing
 }
 
 func (c *countingStore) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
@@ -272,28 +273,19 @@ func (c *countingStore) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 		c.rows.Add(n - base)
 		return err
 	}
-	return timedBatch{lb, &c.writing}, nil
+	return countedBatch{bt, c}, nil
 }
 
-// timedBatch adds the time of its Apply and Commit calls to writing. The
-// calls take turns on the batch's transaction: their times add up to the
-// time the transaction spent writing.
-type timedBatch struct {
-	lsusync.Batch
-	writing *atomic.Int64
+// countedBatch adds, once committed, the time its batch held its
+// transaction, its commit included, to its store's count.
+type countedBatch struct {
+	*batch
+	c *countingStore
 }
 
-func (t timedBatch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
-	t0 := time.Now()
-	err := t.Batch.Apply(ctx, cs)
-	t.writing.Add(int64(time.Since(t0)))
-	return err
-}
-
-func (t timedBatch) Commit(ctx context.Context) error {
-	t0 := time.Now()
-	err := t.Batch.Commit(ctx)
-	t.writing.Add(int64(time.Since(t0)))
+func (b countedBatch) Commit(ctx context.Context) error {
+	err := b.batch.Commit(ctx)
+	b.c.writing.Add(int64(b.batch.busy))
 	return err
 }
 
