@@ -94,7 +94,10 @@ func (c *Claims) nowMillis() string {
 }
 
 // tx runs f in a short write transaction, which waits at most wait for
-// the locks it needs (SQLite's write lock), and commits it.
+// the locks it needs, and commits it. On SQLite that is the database's
+// write lock, which every synchronisation of the file holds for its
+// whole batch: a claim or a release waits [DefaultLockTimeout] for the
+// syncs of the other workers, a renewal a third of the lease.
 func (c *Claims) tx(ctx context.Context, wait time.Duration, f func(q queryer, now int64) error) error {
 	conn, err := c.db.Conn(ctx)
 	if err != nil {
@@ -123,17 +126,7 @@ func (c *Claims) tx(ctx context.Context, wait time.Duration, f func(q queryer, n
 // Claim implements [lsusync.Claimer].
 func (c *Claims) Claim(ctx context.Context, uai, fingerprint string) (lsusync.Claim, error) {
 	var id int64
-	err := c.tx(ctx, c.lease, func(q queryer, now int64) error {
-		if fingerprint != "" {
-			var last sql.NullString
-			err := q.QueryRowContext(ctx, c.d.q("SELECT fingerprint FROM sync_log WHERE uai = ? AND outcome = 'synced' ORDER BY id DESC LIMIT 1"), uai).Scan(&last)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			if last.String == fingerprint {
-				return fmt.Errorf("sqlstore: %s: %w", uai, lsusync.ErrAlreadySynced)
-			}
-		}
+	err := c.tx(ctx, DefaultLockTimeout, func(q queryer, now int64) error {
 		lease := now + c.lease.Milliseconds()
 		err := q.QueryRowContext(ctx, c.d.q("INSERT INTO sync_log (uai, worker, fingerprint, started, renewed, lease_until) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
 			uai, c.worker, fingerprint, now, now, lease).Scan(&id)
@@ -151,6 +144,21 @@ func (c *Claims) Claim(ctx context.Context, uai, fingerprint string) (lsusync.Cl
 				err = fmt.Errorf("sqlstore: %s: %w", uai, lsusync.ErrClaimed)
 			}
 			return err
+		}
+		// Read once the claim is had: a worker that just released the
+		// establishment committed its outcome first (PostgreSQL's
+		// INSERT waited for it, and each statement sees what committed
+		// before it; SQLite's write lock orders the transactions).
+		// Passed over, the transaction is rolled back: no claim, no row.
+		if fingerprint != "" {
+			var last sql.NullString
+			err := q.QueryRowContext(ctx, c.d.q("SELECT fingerprint FROM sync_log WHERE uai = ? AND outcome = 'synced' ORDER BY id DESC LIMIT 1"), uai).Scan(&last)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if last.String == fingerprint {
+				return fmt.Errorf("sqlstore: %s: %w", uai, lsusync.ErrAlreadySynced)
+			}
 		}
 		// The syncs of a worker whose claim expired: it died, or lost
 		// the database.
@@ -262,7 +270,7 @@ func (k *claim) Release(ctx context.Context, r lsusync.ManyResult) error {
 	default:
 		outcome = "interrupted"
 	}
-	err := k.c.tx(ctx, k.c.lease, func(q queryer, now int64) error {
+	err := k.c.tx(ctx, DefaultLockTimeout, func(q queryer, now int64) error {
 		if _, err := q.ExecContext(ctx, k.c.d.q("UPDATE sync_log SET ended = ?, outcome = ? WHERE id = ?"), now, outcome, k.id); err != nil {
 			return err
 		}
