@@ -24,7 +24,7 @@ import (
 // TestHelp checks that every command's -h prints, on standard output and
 // with status 0, a description, its flags, examples and the exit statuses.
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"init", "sync", "classes", "add-class", "serve"} {
+	for _, cmd := range []string{"init", "sync", "sync-all", "classes", "add-class", "serve"} {
 		t.Run(cmd, func(t *testing.T) {
 			r := lsusyncCmd(t, cmd, "-h")
 			r.require(t, 0)

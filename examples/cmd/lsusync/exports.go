@@ -62,10 +62,15 @@ func (c *cli) openExports(e *exportFlags) (*siecle.Source, string, error) {
 	if err == nil {
 		return src, "", nil
 	}
+	return nil, exportsRefusal(err), err
+}
+
+// exportsRefusal says in French why the exports could not be read.
+func exportsRefusal(err error) string {
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués. Aucune modification n'a été enregistrée.", err
+		return "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués. Aucune modification n'a été enregistrée."
 	}
-	return nil, "les exports de la base élèves et de STS-Web ont été refusés : corrigez-les ou téléchargez-les de nouveau. Aucune modification n'a été enregistrée.", err
+	return "les exports de la base élèves et de STS-Web ont été refusés : corrigez-les ou téléchargez-les de nouveau. Aucune modification n'a été enregistrée."
 }
 
 // periodsOf returns the periods of the school year for -periods and

@@ -6,6 +6,7 @@
 //
 //	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
 //	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
+//	lsusync sync-all  -store DATABASE -dir FOLDER [-workers N] [-json]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
@@ -19,8 +20,12 @@
 // field-level changes (personal data), -json the typed report. classes
 // lists the store's classes with their periods, and with -dir the classes
 // of the exports still to set up; add-class sets them up, as LSU's period
-// settings do. serve serves the same in a browser, as LSU's screen. Run
-// "lsusync COMMAND -h" for a command's flags, examples and exit statuses.
+// settings do. sync-all synchronises many establishments of one
+// database, one sub-folder of exports each, several at once, and may be
+// run by several processes sharing the night (see "lsusync sync-all -h"
+// for its exit statuses). serve serves the same in a browser, as LSU's
+// screen. Run "lsusync COMMAND -h" for a command's flags, examples and
+// exit statuses.
 //
 // -store names the LSU store: a file (lsu.json, the file store), an
 // SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL
@@ -89,6 +94,7 @@ STS-Web exports of an establishment.
 Usage:
   lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
   lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
+  lsusync sync-all  -store DATABASE -dir FOLDER [-workers N] [-json]
   lsusync classes   -store lsu.json [-dir EXPORTS]
   lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
   lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
@@ -170,6 +176,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.runInit(args[1:])
 	case "sync":
 		return c.runSync(args[1:])
+	case "sync-all":
+		return c.runSyncAll(args[1:])
 	case "classes":
 		return c.runClasses(args[1:])
 	case "add-class":
@@ -307,6 +315,12 @@ func (c *cli) interrupted() (int, bool) {
 // parse parses the flags of a command. On -h it prints help to stdout;
 // ok false means stop with code.
 func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, ok bool) {
+	return c.parseWith(fset, help, exitStatuses, args)
+}
+
+// parseWith is parse for a command whose help ends with its own exit
+// statuses.
+func (c *cli) parseWith(fset *flag.FlagSet, help, statuses string, args []string) (code int, ok bool) {
 	// The flag package prints a parsing error before returning it: it
 	// would be printed twice.
 	fset.SetOutput(io.Discard)
@@ -317,7 +331,7 @@ func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, o
 			fmt.Fprintln(c.stdout, "\nFlags:")
 			fset.SetOutput(c.stdout)
 			fset.PrintDefaults()
-			fmt.Fprint(c.stdout, "\n"+exitStatuses)
+			fmt.Fprint(c.stdout, "\n"+statuses)
 			return exitOK, false
 		}
 		return c.usageErr(fset.Name(), "%v", err), false
