@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/internal/personaldata"
 )
 
 // syncAllFolder writes, in a new folder, the exports of n generated
@@ -22,11 +24,12 @@ import (
 // corrected), and the folders sync-all must refuse: "autre" holds the
 // pupils of one school and the STS-Web file of another, "abime" a
 // damaged zip, "inconnu" the exports of an establishment the store does
-// not hold. It returns the folder and the UAIs of the n establishments.
-func syncAllFolder(t *testing.T, store string, n int) (string, []string) {
+// not hold. It returns the folder, the UAIs of the n establishments, and
+// the personal values of their pupils.
+func syncAllFolder(t *testing.T, store string, n int) (string, []string, []string) {
 	t.Helper()
 	dir := t.TempDir()
-	var uais []string
+	var uais, personal []string
 	write := func(e *gen.Establishment, name string) string {
 		path := filepath.Join(dir, name)
 		require.NoError(t, os.MkdirAll(path, 0o755))
@@ -45,7 +48,10 @@ func syncAllFolder(t *testing.T, store string, n int) (string, []string) {
 		require.NoError(t, os.RemoveAll(first))
 		later := e.Clone()
 		for j := range later.Pupils {
-			later.Pupils[j].LastName += "-B"
+			p := &later.Pupils[j]
+			personal = append(personal, p.LastName, p.FirstName, p.INE, p.BirthDate.String())
+			p.LastName += "-B"
+			personal = append(personal, p.LastName)
 		}
 		write(later, fmt.Sprintf("etab%d", i))
 		uais = append(uais, e.Config.UAI)
@@ -68,7 +74,7 @@ func syncAllFolder(t *testing.T, store string, n int) (string, []string) {
 	b, err := os.ReadFile(zips[0])
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(zips[0], b[:len(b)/2], 0o644))
-	return dir, uais
+	return dir, uais, slices.DeleteFunc(personal, func(v string) bool { return v == "" })
 }
 
 // updatedRE matches the pupils of a line of sync-all, and those updated.
@@ -83,7 +89,8 @@ func TestSyncAll(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			store := databaseURL(t, engine)
-			dir, uais := syncAllFolder(t, store, 3)
+			dir, uais, personal := syncAllFolder(t, store, 3)
+			noPersonal := personaldata.Options{Random: personaldata.TempDirs(t)}
 
 			r := lsusyncCmd(t, "sync-all", "-store", store, "-dir", dir, "-workers", "2", "-today", sampleToday)
 			r.require(t, exitErrors)
@@ -132,6 +139,7 @@ func TestSyncAll(t *testing.T) {
 			if r.stderr != "" {
 				t.Errorf("stderr %q, want nothing", r.stderr)
 			}
+			personaldata.Check(t, "sync-all's lines", r.stdout, personal, noPersonal)
 			if n := len(updatedRE.FindAllString(r.stdout, -1)); n != 3 || pupils == 0 {
 				t.Errorf("%d lines of synchronised establishments, %d pupils: want 3 lines", n, pupils)
 			}
@@ -145,6 +153,7 @@ func TestSyncAll(t *testing.T) {
 			// The next run passes over them; the wrong folders stay refused.
 			r = lsusyncCmd(t, "sync-all", "-store", store, "-dir", dir, "-json", "-today", sampleToday)
 			r.require(t, exitErrors)
+			personaldata.CheckJSON(t, "sync-all -json", []byte(r.stdout), personal, noPersonal)
 			var out summaryJSON
 			require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
 			statuses := map[string]string{}
