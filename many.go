@@ -88,7 +88,8 @@ const (
 	// the same exports: passed over.
 	ManyAlreadySynced
 	// ManyInterrupted is an establishment the cancellation of the run
-	// stopped, or never reached: whole as before.
+	// stopped, or never reached, or whose claim was lost during its
+	// synchronisation: whole as before.
 	ManyInterrupted
 )
 
@@ -254,8 +255,8 @@ func syncOne(ctx context.Context, t *Target, opts *ManyOptions) (r ManyResult) {
 	r.Name = t.Name
 	defer func() {
 		r.Duration = time.Since(start)
-		if r.Err != nil && ctx.Err() != nil && r.Status != ManyErrors {
-			r.Status = ManyInterrupted
+		if r.Status == ManyRefused && ctx.Err() != nil {
+			r.Status = ManyInterrupted // refused for the cancellation
 		}
 	}()
 	refused := func(stage string, err error) ManyResult {
@@ -319,6 +320,10 @@ func syncOne(ctx context.Context, t *Target, opts *ManyOptions) (r ManyResult) {
 	r.Counts, r.Classes = rep.Counts(), len(rep.Classes)
 	r.Pupils = countPupils(rep)
 	switch {
+	case err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		// The run's cancellation, or the claim lost: with a Batcher,
+		// nothing was written.
+		r.Status, r.Err = ManyInterrupted, err
 	case err != nil:
 		r.Status, r.Err = ManyErrors, err
 	case rep.Status == StatusError:

@@ -204,18 +204,46 @@ func TestSyncManyClaims(t *testing.T) {
 	}
 }
 
+// cancelling is a Store that cancels the run when the synchronizer reads
+// its establishment.
+type cancelling struct {
+	lsusync.Store
+	cancel context.CancelFunc
+}
+
+func (c cancelling) Establishment(ctx context.Context) (lsusync.Establishment, error) {
+	c.cancel()
+	return c.Store.Establishment(ctx)
+}
+
 func TestSyncManyCancelled(t *testing.T) {
+	for _, when := range []string{"opening the source", "opening the store"} {
+		t.Run(when, func(t *testing.T) { testSyncManyCancelled(t, when) })
+	}
+}
+
+// testSyncManyCancelled cancels the run while the first establishment is
+// opening its source, or its store: it stops before writing, and the
+// others never start.
+func testSyncManyCancelled(t *testing.T, when string) {
 	f := newManyFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	// The first establishment cancels the run when its source is
-	// opened: it stops before writing, and the others never start.
-	open := f.targets[0].Open
-	f.targets[0].Open = func(c context.Context) (lsusync.Source, error) {
-		cancel()
-		return open(c)
+	store := f.store
+	switch when {
+	case "opening the source":
+		open := f.targets[0].Open
+		f.targets[0].Open = func(c context.Context) (lsusync.Source, error) {
+			cancel()
+			return open(c)
+		}
+	case "opening the store":
+		store = func(c context.Context, uai string) (lsusync.Store, error) {
+			st, err := f.store(c, uai)
+			return cancelling{st, cancel}, err
+		}
 	}
 	before := f.stores["0750001A"].Snapshot()
-	sum, err := lsusync.SyncMany(ctx, f.targets, lsusync.ManyOptions{Workers: 1, Store: f.store})
+	sum, err := lsusync.SyncMany(ctx, f.targets, lsusync.ManyOptions{Workers: 1, Store: store})
 	require.ErrorIs(t, err, context.Canceled)
 	want := map[string]string{"exports-0750001A": "interrupted", "exports-0750002B": "interrupted", "exports-0750003C": "interrupted"}
 	if diff := cmp.Diff(want, statuses(sum)); diff != "" {
