@@ -97,7 +97,7 @@ func (c *Claims) nowMillis() string {
 // the locks it needs, and commits it. On SQLite that is the database's
 // write lock, which every synchronisation of the file holds for its
 // whole batch: a claim or a release waits [DefaultLockTimeout] for the
-// syncs of the other workers, a renewal a third of the lease.
+// syncs of the other workers, a renewal until its lease nearly ran out.
 func (c *Claims) tx(ctx context.Context, wait time.Duration, f func(q queryer, now int64) error) error {
 	conn, err := c.db.Conn(ctx)
 	if err != nil {
@@ -187,8 +187,9 @@ type claim struct {
 
 // Context implements [lsusync.Claim]: the claim is renewed every third
 // of the lease until the returned context is cancelled or the claim is
-// released; a claim that could not be renewed for two thirds of a lease,
-// or that another worker took, cancels the context with [ErrClaimLost].
+// released; a claim that could not be renewed until a tenth of a lease
+// before it runs out, or that another worker took, cancels the context
+// with [ErrClaimLost].
 func (k *claim) Context(parent context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(parent)
 	renew, stop := context.WithCancel(ctx)
@@ -198,9 +199,13 @@ func (k *claim) Context(parent context.Context) (context.Context, context.Cancel
 	k.mu.Unlock()
 	go func() {
 		defer close(done)
-		every := k.c.lease / 3
-		t := time.NewTicker(every)
+		t := time.NewTicker(k.c.lease / 3)
 		defer t.Stop()
+		// The lease runs out at last + lease: its last renewal began at
+		// last, and the database set the lease from a later time. A
+		// renewal waits for the database's locks until a tenth of the
+		// lease before: on SQLite, other processes' batches hold the
+		// write lock.
 		last := time.Now()
 		for {
 			select {
@@ -208,16 +213,21 @@ func (k *claim) Context(parent context.Context) (context.Context, context.Cancel
 				return
 			case <-t.C:
 			}
-			err := k.renew(renew, every)
+			began := time.Now()
+			wait := time.Until(last.Add(k.c.lease - k.c.lease/10))
+			var err error
+			if wait > 0 {
+				err = k.renew(renew, wait)
+			}
 			switch {
 			case renew.Err() != nil:
 				return
 			case errors.Is(err, ErrClaimLost):
 				cancel(fmt.Errorf("sqlstore: %s: %w", k.uai, err))
 				return
-			case err == nil:
-				last = time.Now()
-			case time.Since(last) > 2*every:
+			case err == nil && wait > 0:
+				last = began
+			case time.Until(last.Add(k.c.lease-k.c.lease/10)) <= 0:
 				cancel(fmt.Errorf("sqlstore: %s: %w: %v", k.uai, ErrClaimLost, err))
 				return
 			}
