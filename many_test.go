@@ -228,6 +228,7 @@ func TestSyncManyCancelled(t *testing.T) {
 func testSyncManyCancelled(t *testing.T, when string) {
 	f := newManyFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	store := f.store
 	switch when {
 	case "opening the source":
