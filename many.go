@@ -189,7 +189,8 @@ type ManyOptions struct {
 	// synchronisation.
 	Claimer Claimer
 	// Done, when not nil, is called with each establishment's result as
-	// soon as it is known, one call at a time.
+	// soon as it is known, one call at a time; for the establishments a
+	// cancellation kept from starting, at the end, in the targets' order.
 	Done func(ManyResult)
 }
 
@@ -236,6 +237,9 @@ func SyncMany(ctx context.Context, targets []Target, opts ManyOptions) (*ManySum
 		r := &results[i]
 		if !started[i] { // the run was cancelled first
 			*r = ManyResult{Name: targets[i].Name, Status: ManyInterrupted, Err: ctxErr(ctx)}
+			if opts.Done != nil {
+				opts.Done(*r)
+			}
 		}
 		sum.Totals[r.Status]++
 		if r.Status == ManySynced || r.Status == ManyErrors {

@@ -244,8 +244,14 @@ func testSyncManyCancelled(t *testing.T, when string) {
 		}
 	}
 	before := f.stores["0750001A"].Snapshot()
-	sum, err := lsusync.SyncMany(ctx, f.targets, lsusync.ManyOptions{Workers: 1, Store: store})
+	var done []string
+	sum, err := lsusync.SyncMany(ctx, f.targets, lsusync.ManyOptions{Workers: 1, Store: store,
+		Done: func(r lsusync.ManyResult) { done = append(done, r.Name) }})
 	require.ErrorIs(t, err, context.Canceled)
+	// Done is called for every establishment, those never started too.
+	if diff := cmp.Diff([]string{"exports-0750001A", "exports-0750002B", "exports-0750003C"}, done); diff != "" {
+		t.Errorf("Done's calls (-want +got):\n%s", diff)
+	}
 	want := map[string]string{"exports-0750001A": "interrupted", "exports-0750002B": "interrupted", "exports-0750003C": "interrupted"}
 	if diff := cmp.Diff(want, statuses(sum)); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -200,5 +201,61 @@ func TestSyncAllUsage(t *testing.T) {
 		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("sync-all %q: status %d, stderr %q; want %d and %q", tt.args, r.code, r.stderr, tt.code, tt.want)
 		}
+	}
+}
+
+// cancelOnWrite is a writer that cancels a context, as a signal would,
+// at its first write.
+type cancelOnWrite struct {
+	strings.Builder
+	cancel func(error)
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	w.cancel(&interrupted{os.Interrupt})
+	return w.Builder.Write(p)
+}
+
+// TestSyncAllInterrupted interrupts sync-all once the first establishment
+// is done: the others are reported interrupted and left as they were,
+// the exit status is the signal's, and the next run syncs them.
+func TestSyncAllInterrupted(t *testing.T) {
+	store := databaseURL(t, "sqlite")
+	dir, _, _ := syncAllFolder(t, store, 3)
+	for _, f := range []string{"autre", "abime", "inconnu"} {
+		require.NoError(t, os.RemoveAll(filepath.Join(dir, f)))
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stdout := &cancelOnWrite{cancel: cancel}
+	var stderr strings.Builder
+	code := run(ctx, []string{"sync-all", "-store", store, "-dir", dir, "-today", sampleToday}, stdout, &stderr)
+	if code != exitInterrupted {
+		t.Fatalf("exit status %d, want %d\n%s\n%s", code, exitInterrupted, stdout.String(), stderr.String())
+	}
+	if n := strings.Count(stdout.String(), ") : synchronisé — "); n != 1 {
+		t.Errorf("%d establishments synchronised, want the first only:\n%s", n, stdout.String())
+	}
+	if n := strings.Count(stdout.String(), ") : interrompu — "); n != 2 {
+		t.Errorf("%d establishments interrupted, want 2:\n%s", n, stdout.String())
+	}
+	if !strings.HasPrefix(stderr.String(), "lsusync: la synchronisation des établissements a été interrompue à votre demande") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	// The first is as a sync leaves it; the others are as they were.
+	changes := 0
+	for i := range 3 {
+		r := lsusyncRun(t, "sync", "-store", store, "-dir", filepath.Join(dir, fmt.Sprintf("etab%d", i)), "-today", sampleToday, "-dry-run", "-exit-code")
+		if r.code == exitChanges {
+			changes++
+		}
+	}
+	if changes != 2 {
+		t.Errorf("%d establishments with changes to make after the interruption, want 2", changes)
+	}
+	r := lsusyncRun(t, "sync-all", "-store", store, "-dir", dir, "-today", sampleToday)
+	r.require(t, exitOK)
+	if n := strings.Count(r.stdout, ") : synchronisé — "); n != 2 {
+		t.Errorf("the next run synchronised %d establishments, want the 2 left:\n%s", n, r.stdout)
 	}
 }
