@@ -33,8 +33,8 @@ func benchPupils() []int {
 
 // BenchmarkStore measures, on each engine and for each size of
 // establishment (25 pupils a class, 3 trimesters, about 12 subjects a
-// bilan, every bilan with its end-of-year content, see fillContent, or
-// empty with LSUSYNC_BENCH_CONTENT=none):
+// bilan, every bilan with its end-of-year content, the generator's
+// gen.ContentEndOfYear, or empty with LSUSYNC_BENCH_CONTENT=none):
 //
 //   - init: Create of the store, content included, in a new database;
 //   - changed: a sync in which every synchronised value differs, so that
@@ -97,11 +97,15 @@ type measures struct {
 // its end-of-year content; with LSUSYNC_BENCH_CONTENT=none, its bilans
 // empty, as lsusync init makes them.
 func benchSnapshot(n int) lsusync.Snapshot {
-	snap := benchGenerated(n).est.StoreSnapshot()
-	if os.Getenv("LSUSYNC_BENCH_CONTENT") != "none" {
-		fillContent(&snap)
+	return benchGenerated(n).est.StoreSnapshot()
+}
+
+// benchContent is the content of the benchmarks' bilans.
+func benchContent() gen.Content {
+	if os.Getenv("LSUSYNC_BENCH_CONTENT") == "none" {
+		return gen.ContentNone
 	}
-	return snap
+	return gen.ContentEndOfYear
 }
 
 var (
@@ -116,7 +120,7 @@ func benchGenerated(n int) *generated {
 	if g, ok := benchGens[n]; ok {
 		return g
 	}
-	g := generate(gen.Config{Seed: 1, Pupils: n, Periods: 3, SubjectsPerClass: 12})
+	g := generate(gen.Config{Seed: 1, Pupils: n, Periods: 3, SubjectsPerClass: 12, Content: benchContent()})
 	g.snap = lsusync.Snapshot{} // made again when needed: 1 GB at 100,000 pupils
 	benchGens[n] = g
 	return g
