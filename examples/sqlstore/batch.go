@@ -140,6 +140,7 @@ func (b *batch) Commit(ctx context.Context) error {
 	defer conn.Close()
 	defer b.w.close()
 	if b.broken != nil {
+		b.w.close() // before a rollback that may drop the connection
 		rollback(ctx, conn)
 		return fmt.Errorf("sqlstore: %s: committing: the batch failed, nothing was written: %w", b.s.uai, b.broken)
 	}
@@ -153,6 +154,10 @@ func (b *batch) Commit(ctx context.Context) error {
 		_, err = conn.ExecContext(ctx, "COMMIT")
 	}
 	if err != nil {
+		// The statements are closed before a rollback that may drop the
+		// connection (a COMMIT cancelled by ctx): SQLite's driver
+		// panics on a statement closed after its connection.
+		b.w.close()
 		rollback(ctx, conn)
 		if isBusy(err) {
 			// A row of class_memos that another writer held longer than

@@ -50,6 +50,15 @@
 // kilobytes of appreciations. A synchronisation that changes nothing
 // writes no row; [Store.Written] counts what was written.
 //
+// # Many establishments, several processes
+//
+// [NewClaims] returns an lsusync.Claimer through the database, with
+// which processes on one machine or several share a run of
+// lsusync.SyncMany: each establishment is claimed (a row of sync_claims
+// with a lease its worker renews), an establishment another worker holds
+// is passed over, and the table sync_log keeps the database's own log of
+// syncs, which [SyncLog] reads (schema version 4).
+//
 // # Memos
 //
 // The Store implements lsusync.ClassMemos, so that a synchronisation with

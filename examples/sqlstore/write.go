@@ -52,10 +52,12 @@ func (s *Store) writeOn(ctx context.Context, conn *sql.Conn, f func(*writer) err
 	w := &writer{s: s, q: s.d.on(conn), conn: conn}
 	defer w.close()
 	if err := f(w); err != nil {
+		w.close() // before a rollback that may drop the connection (see batch.Commit)
 		rollback(ctx, conn)
 		return s.writeErr(ctx, err)
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		w.close()
 		rollback(ctx, conn)
 		return s.writeErr(ctx, err)
 	}

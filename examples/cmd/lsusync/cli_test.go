@@ -32,6 +32,7 @@ func TestHelp(t *testing.T) {
 	}{
 		{"init", []int{0, 1, 2, 3, 130}},
 		{"sync", []int{0, 1, 2, 3, 4, 130}},
+		{"sync-all", []int{0, 1, 2, 3, 130}},
 		{"classes", []int{0, 1, 2, 3, 130}},
 		{"add-class", []int{0, 2, 3, 130}},
 		{"serve", []int{0, 1, 2, 3, 130}},

@@ -62,15 +62,20 @@ func (c *cli) openExports(e *exportFlags) (*siecle.Source, string, error) {
 	if err == nil {
 		return src, "", nil
 	}
+	return nil, exportsRefusal(err), err
+}
+
+// exportsRefusal says in French why the exports could not be read: the
+// file and what is wrong with it when the reader says so.
+func exportsRefusal(err error) string {
 	var se *siecle.Error
 	switch {
 	case errors.As(err, &se):
-		// The file and what is wrong with it, in French.
-		return nil, lsusync.RefusalText(err), err
+		return lsusync.RefusalText(err)
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués." + nothing, err
+		return "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués." + nothing
 	}
-	return nil, "les exports de la base élèves et de STS-Web n'ont pas pu être lus." + nothing, err
+	return "les exports de la base élèves et de STS-Web n'ont pas pu être lus." + nothing
 }
 
 // periodsOf returns the periods of the school year for -periods and

@@ -17,21 +17,25 @@ type command struct {
 	args  string
 	exits []int
 	run   func(c *cli, args []string) int
+	// meanings overrides exitMeanings for this command's statuses.
+	meanings map[int]string
 }
 
 // commands returns the commands, in the order of the usage.
 func commands() []command {
 	return []command{
 		{"init", "-store lsu.json -dir EXPORTS [-periods 3|2] [-year AAAA] [-progress]",
-			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runInit},
+			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runInit, nil},
 		{"sync", "-store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-group] [-details | -json] [-progress]",
-			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitChanges, exitInterrupted}, (*cli).runSync},
+			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitChanges, exitInterrupted}, (*cli).runSync, nil},
+		{"sync-all", "-store BASE -dir DOSSIER [-workers N] [-json]",
+			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runSyncAll, syncAllExits},
 		{"classes", "-store lsu.json [-dir EXPORTS]",
-			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runClasses},
+			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runClasses, nil},
 		{"add-class", "-store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year AAAA]",
-			[]int{exitOK, exitUsage, exitRefused, exitInterrupted}, (*cli).runAddClass},
+			[]int{exitOK, exitUsage, exitRefused, exitInterrupted}, (*cli).runAddClass, nil},
 		{"serve", "-store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]",
-			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runServe},
+			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runServe, nil},
 	}
 }
 
@@ -72,11 +76,15 @@ var exitMeanings = map[int]string{
 }
 
 // exitHelp lists the exit statuses of a command, for its help.
-func exitHelp(codes []int) string {
+func exitHelp(c *command) string {
 	var b strings.Builder
 	b.WriteString("Statuts de sortie :\n")
-	for _, code := range codes {
-		fmt.Fprintf(&b, "  %-4d %s\n", code, exitMeanings[code])
+	for _, code := range c.exits {
+		meaning, ok := c.meanings[code]
+		if !ok {
+			meaning = exitMeanings[code]
+		}
+		fmt.Fprintf(&b, "  %-4d %s\n", code, meaning)
 	}
 	return b.String()
 }
@@ -102,7 +110,7 @@ func printHelp(w io.Writer, help string, fset *flag.FlagSet) {
 		fmt.Fprintln(w, "    \t"+text)
 	})
 	if c := commandNamed(fset.Name()); c != nil {
-		fmt.Fprint(w, "\n"+exitHelp(c.exits))
+		fmt.Fprint(w, "\n"+exitHelp(c))
 	}
 }
 

@@ -6,6 +6,7 @@
 //
 //	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year AAAA] [-progress]
 //	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-group] [-details | -json] [-progress]
+//	lsusync sync-all  -store BASE -dir DOSSIER [-workers N] [-json]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year AAAA]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
@@ -21,8 +22,12 @@
 // data), -json the typed report. classes
 // lists the store's classes with their periods, and with -dir the classes
 // of the exports still to set up; add-class sets them up, as LSU's period
-// settings do. serve serves the same in a browser, as LSU's screen. Run
-// "lsusync COMMAND -h" for a command's flags, examples and exit statuses.
+// settings do. sync-all synchronises many establishments of one
+// database, one sub-folder of exports each, several at once, and may be
+// run by several processes sharing the night (see "lsusync sync-all -h"
+// for its exit statuses). serve serves the same in a browser, as LSU's
+// screen. Run "lsusync COMMAND -h" for a command's flags, examples and
+// exit statuses.
 //
 // -store names the LSU store: a file (lsu.json, the file store), an
 // SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL
