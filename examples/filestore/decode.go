@@ -1,8 +1,9 @@
 package filestore
 
 import (
-	"bytes"
 	"fmt"
+	"io"
+	"reflect"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -10,22 +11,34 @@ import (
 	"github.com/lsusync/lsusync"
 )
 
-// decodeV2 reads the "data" member of a version 2 file, which begins at
-// data[i], into a Snapshot (see FORMAT.md), and checks that only white
-// space follows the store object. It reads the file's bytes once,
-// without reflection; the bilans that share an acquis list, or a list of
-// professeurs principaux, share one decoded copy.
-func decodeV2(data []byte, i int, progress func(done, total int64)) (snap lsusync.Snapshot, memos map[string]string, err error) {
-	d := &scanner{b: data, i: i, memos: make(map[string]string), progress: progress}
+// decode reads a whole store file of any version this package reads
+// (see FORMAT.md), and checks that only white space follows the store
+// object. Files of versions 2 and 3 are read here, the bytes once; the
+// bilans that share an acquis list, or a list of professeurs principaux,
+// share one decoded copy. Their records are read without reflection, the
+// contents of version 3 by the codecs of their types (content.go). A
+// file of version 1 is read by v1, from its beginning.
+func (d *scanner) decode(v1 func() (lsusync.Snapshot, error)) (snap lsusync.Snapshot, memos map[string]string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			de, ok := r.(*decodeError)
-			if !ok {
+			switch e := r.(type) {
+			case *decodeError:
+				err = e
+			case readError:
+				err = e.err
+			default:
 				panic(r)
 			}
-			snap, memos, err = lsusync.Snapshot{}, nil, de
+			snap, memos = lsusync.Snapshot{}, nil
 		}
 	}()
+	d.fill()
+	d.version = d.header()
+	if d.version == 1 {
+		snap, err = v1()
+		return snap, nil, err
+	}
+	d.memos = make(map[string]string)
 	d.data(&snap)
 	d.ws()
 	d.expect('}', "the end of the store object")
@@ -33,10 +46,57 @@ func decodeV2(data []byte, i int, progress func(done, total int64)) (snap lsusyn
 	if d.i < len(d.b) {
 		d.errorf(d.i, "trailing data after the store object")
 	}
-	if progress != nil {
-		progress(int64(len(d.b)), int64(len(d.b)))
+	if d.progress != nil {
+		d.progress(d.size, d.size)
 	}
 	return snap, d.memos, nil
+}
+
+// header reads the members "format" and "version" and the key "data" of
+// a store file, and returns the version.
+func (d *scanner) header() (version int) {
+	if c := d.peek(); c != '{' {
+		if c == 0 || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || ('0' <= c && c <= '9') {
+			if c == 0 {
+				d.syntax("a value")
+			}
+			d.errorf(d.i, "the file must begin with a JSON object")
+		}
+		d.syntax("the beginning of a value")
+	}
+	d.i++
+	key := func(want, nth string) {
+		d.record()
+		at := d.i
+		if d.peek() != '"' {
+			d.syntax("an object key")
+		}
+		if k := d.rawString(); string(k) != want {
+			d.errorf(at, "the %s member must be %q, not %q", nth, want, k)
+		}
+		d.expect(':', "':' after an object key")
+	}
+	key("format", "first")
+	d.record()
+	at := d.i
+	if f := d.str(); f != Format {
+		d.errorf(at, "format %q, want %q: not an lsusync store file", f, Format)
+	}
+	d.expect(',', "',' after an object member")
+	key("version", "second")
+	d.record()
+	at = d.i
+	version = d.integer(loc{"version", -1, ""})
+	if version > Version {
+		panic(&decodeError{offset: d.base + int64(d.i), err: fmt.Errorf("%w: version %d; this program reads versions up to %d: update it", ErrVersion, version, Version)})
+	}
+	if version < 1 {
+		d.errorf(at, "version %d, want 1 to %d", version, Version)
+	}
+	d.expect(',', "',' after an object member")
+	key("data", "third")
+	d.ws()
+	return version
 }
 
 // loc names a value in the error messages: list[n].field, or list.field
@@ -66,50 +126,184 @@ func (l loc) with(field string) loc {
 }
 
 // scanner reads JSON values from b at i. Its methods panic with a
-// *decodeError, which decodeV2 recovers.
+// *decodeError, or a readError, which decode recovers.
+//
+// A scanner of a file reads it a window at a time: b holds the file's
+// bytes from the offset base, and each record of the file (an element of
+// an array of "data", the establishment) is in b whole before it is read,
+// so that the file is never in memory at once. The window moves only
+// between records: an index into b is valid while a record is read.
 type scanner struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	version int // of the file
+
+	r         io.Reader // of the file; nil when b is the whole input
+	base      int64     // the offset in the input of b[0]
+	size      int64     // of the input
+	eof       bool      // b ends where the input does
+	recordEnd int       // the end in b of the record being read
+	step      int       // the bytes read at a time
+	ahead     int       // the bytes to have in the window between records
 
 	subjects []lsusync.Subject
 	keys     []lsusync.TeacherKey
 	tables   int // the tables read: 1 subjects, 2 teacher keys
 	ids      map[string]string
+	periods  map[string]int // the number of periods of each class
 	acquis   map[string][]lsusync.Acquis
 	heads    map[string][]lsusync.TeacherKey
 	refs     []int             // scratch
 	memos    map[string]string // the classes' memos
 	progress func(done, total int64)
-	next     int // the offset of the next call of progress
+	next     int64      // the offset of the next call of progress
+	path     []pathElem // the place in a content, for errors
+}
+
+// newScanner returns a scanner of the whole input b.
+func newScanner(b []byte) *scanner {
+	return &scanner{b: b, size: int64(len(b)), eof: true}
+}
+
+// newFileScanner returns a scanner of r, of size bytes, which reads it a
+// window at a time.
+func newFileScanner(r io.Reader, size int64) *scanner {
+	return &scanner{r: r, size: size, step: windowStep, ahead: lookahead}
+}
+
+// readError is an error reading the input, which decode returns as it
+// is.
+type readError struct{ err error }
+
+// The window of a file scanner: it reads windowStep bytes at a time, and
+// reads more when fewer than lookahead bytes are left after a record.
+const (
+	windowStep = 1 << 20
+	lookahead  = 64 << 10
+)
+
+// fill reads more of the input into the window, dropping the bytes before
+// d.i, and reports whether it read any.
+func (d *scanner) fill() bool {
+	if d.eof {
+		return false
+	}
+	if d.i > 0 {
+		n := copy(d.b, d.b[d.i:])
+		d.b = d.b[:n]
+		d.base += int64(d.i)
+		d.recordEnd -= d.i
+		d.i = 0
+	}
+	if cap(d.b)-len(d.b) < d.step/2+1 {
+		b := make([]byte, len(d.b), max(2*cap(d.b), len(d.b)+d.step))
+		copy(b, d.b)
+		d.b = b
+	}
+	for {
+		n, err := d.r.Read(d.b[len(d.b):cap(d.b)])
+		d.b = d.b[:len(d.b)+n]
+		switch {
+		case err == io.EOF:
+			d.eof = true
+			return n > 0
+		case err != nil:
+			panic(readError{err})
+		case n > 0:
+			return true
+		}
+	}
+}
+
+// record makes sure that the value at d.i, a record, is in the window
+// whole, or that the window holds the rest of the input.
+func (d *scanner) record() {
+	d.ws()
+	for {
+		if end, ok := valueEnd(d.b, d.i); ok {
+			d.recordEnd = end
+			return
+		}
+		if !d.fill() {
+			d.recordEnd = len(d.b)
+			return
+		}
+	}
+}
+
+// valueEnd returns the end of the JSON value at b[i], and false when b
+// ends first. It checks nothing but the nesting of strings, arrays and
+// objects: the value is read, and checked, afterwards.
+func valueEnd(b []byte, i int) (int, bool) {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(b) {
+				return 0, false
+			}
+			if depth == 0 {
+				return i + 1, true
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth <= 0 {
+				return i + 1, true
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // advance calls the progress function every progressStep bytes.
 func (d *scanner) advance() {
-	if d.progress != nil && d.i >= d.next {
-		d.progress(int64(d.i), int64(len(d.b)))
-		d.next = d.i + progressStep
+	if at := d.base + int64(d.i); d.progress != nil && at >= d.next {
+		d.progress(at, d.size)
+		d.next = at + progressStep
 	}
 }
 
+// errorf reports an error at the offset off of the window.
 func (d *scanner) errorf(off int, format string, args ...any) {
-	panic(&decodeError{offset: int64(off), err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
+	panic(&decodeError{offset: d.base + int64(off), err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
 }
 
 // syntax reports a syntax error at d.i: a truncated file when the input
 // ended.
 func (d *scanner) syntax(what string) {
 	if d.i >= len(d.b) {
-		panic(&decodeError{offset: int64(len(d.b)), syntax: true, err: fmt.Errorf("%w: truncated file", ErrCorrupt)})
+		panic(&decodeError{offset: d.base + int64(len(d.b)), syntax: true, err: fmt.Errorf("%w: truncated file", ErrCorrupt)})
 	}
-	panic(&decodeError{offset: int64(d.i), syntax: true, err: fmt.Errorf("%w: JSON syntax error: invalid character %q looking for %s", ErrCorrupt, d.b[d.i], what)})
+	panic(&decodeError{offset: d.base + int64(d.i), syntax: true, err: fmt.Errorf("%w: JSON syntax error: invalid character %q looking for %s", ErrCorrupt, d.b[d.i], what)})
 }
 
+// ws skips white space. Between records, it reads more of a file when
+// the window has less than lookahead bytes left, so that what is read
+// between records (keys, commas) is in it.
 func (d *scanner) ws() {
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
+	for {
+		for d.i < len(d.b) {
+			switch d.b[d.i] {
+			case ' ', '\t', '\n', '\r':
+				d.i++
+				continue
+			}
+			if len(d.b)-d.i >= d.ahead || d.eof || d.i < d.recordEnd {
+				return
+			}
+			break
+		}
+		if d.i < d.recordEnd || !d.fill() {
 			return
 		}
 	}
@@ -158,10 +352,10 @@ func (d *scanner) object(what string, member func(key []byte, off int)) {
 		return
 	}
 	for {
-		off := d.i
 		if d.peek() != '"' {
 			d.syntax("an object key")
 		}
+		off := d.i
 		key := d.rawString()
 		d.expect(':', "':' after an object key")
 		member(key, off)
@@ -346,7 +540,10 @@ func (d *scanner) str() string {
 }
 
 // boolean reads true, false or null.
-func (d *scanner) boolean(what loc) bool {
+func (d *scanner) boolean(what loc) bool { return d.truth(what.String) }
+
+// truth is boolean, what naming the value in errors.
+func (d *scanner) truth(what func() string) bool {
 	switch {
 	case d.null():
 		return false
@@ -360,12 +557,15 @@ func (d *scanner) boolean(what loc) bool {
 	if d.peek() == 0 {
 		d.syntax("a value")
 	}
-	d.errorf(d.i, "%s must be true or false", what)
+	d.errorf(d.i, "%s must be true or false", what())
 	return false
 }
 
 // integer reads a JSON number that is an integer, or null as 0.
-func (d *scanner) integer(what loc) int {
+func (d *scanner) integer(what loc) int { return d.number(what.String) }
+
+// number is integer, what naming the value in errors.
+func (d *scanner) number(what func() string) int {
 	if d.null() {
 		return 0
 	}
@@ -383,17 +583,17 @@ func (d *scanner) integer(what loc) int {
 			d.i = j
 			d.syntax("a number")
 		}
-		d.errorf(start, "%s must be an integer", what)
+		d.errorf(start, "%s must be an integer", what())
 	}
 	if j < len(d.b) && (d.b[j] == '.' || d.b[j] == 'e' || d.b[j] == 'E') {
-		d.errorf(start, "%s must be an integer", what)
+		d.errorf(start, "%s must be an integer", what())
 	}
 	if d.b[digits] == '0' && j-digits > 1 {
 		d.i = digits + 1
 		d.syntax("a number without leading zeros")
 	}
 	if j-digits > 18 {
-		d.errorf(start, "%v: %s is out of range", what, d.b[start:j])
+		d.errorf(start, "%s: %s is out of range", what(), d.b[start:j])
 	}
 	n := 0
 	for _, c := range d.b[digits:j] {
@@ -410,7 +610,8 @@ func (d *scanner) integer(what loc) int {
 func (d *scanner) data(s *lsusync.Snapshot) {
 	var seen uint32
 	names := [...]string{"establishment", "teachers", "classes", "students", "subjects", "teacherKeys", "bilans"}
-	d.object(`"data"`, func(key []byte, off int) {
+	d.record()
+	d.members(`"data"`, func(key []byte, off int) {
 		bit := -1
 		for n, name := range names {
 			if string(key) == name {
@@ -426,18 +627,22 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 		seen |= 1 << bit
 		switch bit {
 		case 0:
+			d.record()
 			d.establishment(&s.Establishment)
 		case 1:
-			d.array(`"teachers"`, func(n int) {
+			d.records(`"teachers"`, func(n int) {
 				s.Teachers = append(s.Teachers, d.teacher(fmt.Sprintf("teachers[%d]", n)))
 			})
 		case 2:
-			d.array(`"classes"`, func(n int) {
+			d.records(`"classes"`, func(n int) {
 				s.Classes = append(s.Classes, d.class(n))
 			})
+			d.periods = make(map[string]int, len(s.Classes))
+			for _, c := range s.Classes {
+				d.periods[c.Code] = len(c.Periods)
+			}
 		case 3:
-			s.Students = make([]lsusync.Student, 0, d.records())
-			d.array(`"students"`, func(n int) {
+			d.records(`"students"`, func(n int) {
 				s.Students = append(s.Students, d.student(n))
 				d.advance()
 			})
@@ -447,29 +652,77 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			}
 		case 4:
 			d.tables |= 1
-			d.array(`"subjects"`, func(n int) { d.subjects = append(d.subjects, d.subject(n)) })
+			d.records(`"subjects"`, func(n int) { d.subjects = append(d.subjects, d.subject(n)) })
 		case 5:
 			d.tables |= 2
-			d.array(`"teacherKeys"`, func(n int) {
+			d.records(`"teacherKeys"`, func(n int) {
 				d.keys = append(d.keys, d.key(fmt.Sprintf("teacherKeys[%d]", n)))
 			})
 		case 6:
-			if d.tables != 3 && d.peek() == '[' && d.i+1 < len(d.b) {
-				save := d.i
-				d.i++
-				if d.peek() != ']' {
-					d.errorf(off, `"subjects" and "teacherKeys" must come before "bilans"`)
-				}
-				d.i = save
-			}
+			keyAt := d.base + int64(off)
 			d.acquis = make(map[string][]lsusync.Acquis)
 			d.heads = make(map[string][]lsusync.TeacherKey)
-			s.Bilans = make([]lsusync.Bilan, 0, d.records())
-			d.array(`"bilans"`, func(n int) {
+			// Each pupil has a bilan per period of their class, as a
+			// synchronisation makes them: the bilans are allocated at
+			// once, when the classes and pupils come first.
+			n := 0
+			for _, st := range s.Students {
+				n += d.periods[st.Class]
+			}
+			s.Bilans = make([]lsusync.Bilan, 0, n)
+			d.records(`"bilans"`, func(n int) {
+				if d.tables != 3 {
+					panic(&decodeError{offset: keyAt, err: fmt.Errorf("%w: %s", ErrCorrupt, `"subjects" and "teacherKeys" must come before "bilans"`)})
+				}
 				s.Bilans = append(s.Bilans, d.bilan(n))
 				d.advance()
 			})
 		}
+	})
+}
+
+// members reads an object that is not a record, or null, as object
+// does: each of its keys is made to be in the window whole before it is
+// read.
+func (d *scanner) members(what string, member func(key []byte, off int)) {
+	if d.null() {
+		return
+	}
+	if d.peek() != '{' {
+		d.errorf(d.i, "%s must be an object", what)
+	}
+	d.i++
+	if d.peek() == '}' {
+		d.i++
+		return
+	}
+	for {
+		d.record()
+		if d.peek() != '"' {
+			d.syntax("an object key")
+		}
+		off := d.i
+		key := d.rawString()
+		d.expect(':', "':' after an object key")
+		member(key, off)
+		switch d.peek() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return
+		default:
+			d.syntax("',' or '}' after an object member")
+		}
+	}
+}
+
+// records reads an array of records, or null, calling elem for each
+// record once it is in the window.
+func (d *scanner) records(what string, elem func(n int)) {
+	d.array(what, func(n int) {
+		d.record()
+		elem(n)
 	})
 }
 
@@ -685,6 +938,12 @@ func (d *scanner) subject(n int) lsusync.Subject {
 		case "modality":
 			d.once(&seen, 2, key, off, at)
 			s.Modality = d.str()
+		case "nationalCode":
+			if d.version < 3 {
+				d.unknown(key, off, at)
+			}
+			d.once(&seen, 3, key, off, at)
+			s.NationalCode = d.str()
 		default:
 			d.unknown(key, off, at)
 		}
@@ -746,7 +1005,11 @@ func (d *scanner) bilan(n int) lsusync.Bilan {
 			b.HeadTeachers = d.headTeachers(n)
 		case "content":
 			d.once(&seen, 6, key, off, at)
-			b.Content = d.content(what)
+			if d.version < 3 {
+				b.Content = d.content(what)
+			} else {
+				d.readContent(bilanContentCodec, reflect.ValueOf(&b.BilanContent).Elem(), at.with("content"))
+			}
 		default:
 			d.unknown(key, off, at)
 		}
@@ -813,17 +1076,6 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 	})
 	d.i = end
 	return as
-}
-
-// records guesses how many records the array at d.i holds, to allocate
-// them at once: the lines until the end of the array as filestore writes
-// it, one record a line. A file written otherwise is read all the same.
-func (d *scanner) records() int {
-	rest := d.b[d.i:]
-	if end := bytes.Index(rest, []byte("\n    ]")); end >= 0 {
-		rest = rest[:end]
-	}
-	return min(bytes.Count(rest, []byte{'\n'}), len(rest)/16)
 }
 
 // plainExtent returns the end of the array at d.i when it holds only
@@ -894,6 +1146,7 @@ func (d *scanner) acquis1(n int) lsusync.Acquis {
 	at := loc{"bilans", n, "acquis"}
 	const what = "an acquis"
 	subject := false
+	positioning, positioningAt := "", 0 // of versions 1 and 2
 	d.object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "subject":
@@ -905,18 +1158,25 @@ func (d *scanner) acquis1(n int) lsusync.Acquis {
 			d.array(what, func(int) {
 				a.Teachers = append(a.Teachers, d.keys[d.ref(len(d.keys), "teacherKeys", at.with("teachers"))])
 			})
-		case "appreciation":
+		case "content":
 			d.once(&seen, 2, key, off, at)
-			a.Appreciation = d.str()
-		case "positioning":
+			if d.version < 3 {
+				a.Content = d.content(what)
+			} else {
+				d.readContent(acquisContentCodec, reflect.ValueOf(&a.AcquisContent).Elem(), at.with("content"))
+			}
+		case "appreciation": // versions 1 and 2: in the content since
+			d.legacy(key, off, at)
 			d.once(&seen, 3, key, off, at)
-			a.Positioning, _ = strconv.Atoi(d.str()) // temporary: format v3 holds a number
+			a.Appreciation = d.str()
 		case "average":
+			d.legacy(key, off, at)
 			d.once(&seen, 4, key, off, at)
 			a.Average = d.str()
-		case "content":
+		case "positioning":
+			d.legacy(key, off, at)
 			d.once(&seen, 5, key, off, at)
-			a.Content = d.content(what)
+			positioning, positioningAt = d.str(), off
 		default:
 			d.unknown(key, off, at)
 		}
@@ -924,7 +1184,18 @@ func (d *scanner) acquis1(n int) lsusync.Acquis {
 	if !subject {
 		d.errorf(d.i-1, "%v: an acquis without its subject", at)
 	}
+	if err := legacyPositioning(positioning, &a.AcquisContent); err != nil {
+		d.errorf(positioningAt, "%v: %v", at, err)
+	}
 	return a
+}
+
+// legacy refuses in a file of version 3 a member of an acquis that only
+// versions 1 and 2 have.
+func (d *scanner) legacy(key []byte, off int, what loc) {
+	if d.version >= 3 {
+		d.unknown(key, off, what)
+	}
 }
 
 // headTeachers reads the professeurs principaux of bilan n; a list seen

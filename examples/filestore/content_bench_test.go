@@ -1,0 +1,96 @@
+package filestore
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/lsusync/lsusync"
+)
+
+// BenchmarkContent measures the codec of the contents alone, on the
+// contents of the bilans and acquis of a 2,000-pupil store at the end of
+// the year (fillEndOfYear): encoding/json's encoder, which the store
+// writes them with; the store's decoder, derived from the same types;
+// and, for comparison, encoding/json's decoder, strict as the store must
+// be (DisallowUnknownFields, and still blind to duplicate members).
+func BenchmarkContent(b *testing.B) {
+	snap := benchSnapshot(2000, "content")
+	var bilans, acquis [][]byte
+	var size int64
+	enc := newContentEncoder()
+	for i := range snap.Bilans {
+		bi := &snap.Bilans[i]
+		data, err := enc.append(nil, &bi.BilanContent)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bilans = append(bilans, data)
+		size += int64(len(data))
+		for j := range bi.Acquis {
+			if bi.Acquis[j].HasContent() {
+				data, err := enc.append(nil, &bi.Acquis[j].AcquisContent)
+				if err != nil {
+					b.Fatal(err)
+				}
+				acquis = append(acquis, data)
+				size += int64(len(data))
+			}
+		}
+	}
+	b.Run("encode=encoding/json", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var buf []byte
+		for b.Loop() {
+			for i := range snap.Bilans {
+				bi := &snap.Bilans[i]
+				buf, _ = enc.append(buf[:0], &bi.BilanContent)
+				for j := range bi.Acquis {
+					if bi.Acquis[j].HasContent() {
+						buf, _ = enc.append(buf[:0], &bi.Acquis[j].AcquisContent)
+					}
+				}
+			}
+		}
+	})
+	b.Run("decode=filestore", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, data := range bilans {
+				var c lsusync.BilanContent
+				d := &scanner{b: data, version: Version}
+				d.readContent(bilanContentCodec, reflect.ValueOf(&c).Elem(), loc{"bilans", 0, "content"})
+			}
+			for _, data := range acquis {
+				var c lsusync.AcquisContent
+				d := &scanner{b: data, version: Version}
+				d.readContent(acquisContentCodec, reflect.ValueOf(&c).Elem(), loc{"bilans", 0, "acquis"})
+			}
+		}
+	})
+	b.Run("decode=encoding/json", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, data := range bilans {
+				var c lsusync.BilanContent
+				d := json.NewDecoder(bytes.NewReader(data))
+				d.DisallowUnknownFields()
+				if err := d.Decode(&c); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for _, data := range acquis {
+				var c lsusync.AcquisContent
+				d := json.NewDecoder(bytes.NewReader(data))
+				d.DisallowUnknownFields()
+				if err := d.Decode(&c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
