@@ -18,11 +18,13 @@ import (
 // field added to those types is written and read with no change here.
 
 // Codecs of the content types, made once from their json tags. They are
-// read-only.
-var (
-	bilanContentCodec  = newCodec(reflect.TypeFor[lsusync.BilanContent]())
-	acquisContentCodec = newCodec(reflect.TypeFor[lsusync.AcquisContent]())
-)
+// read-only; codecSlices numbers their codecs of slices.
+var bilanContentCodec, acquisContentCodec, codecSlices = func() (*codec, *codec, int) {
+	slices := 0
+	b := makeCodec(reflect.TypeFor[lsusync.BilanContent](), map[reflect.Type]bool{}, &slices)
+	a := makeCodec(reflect.TypeFor[lsusync.AcquisContent](), map[reflect.Type]bool{}, &slices)
+	return b, a, slices
+}()
 
 // codecKind is the kind of JSON value a codec reads.
 type codecKind int
@@ -45,6 +47,7 @@ type codec struct {
 	typ    reflect.Type
 	elem   *codec  // kindPointer, kindSlice
 	fields []field // kindStruct, in the order of the Go type
+	slot   int     // kindSlice: the number of its scratch slice
 }
 
 // field is a member of an object.
@@ -60,10 +63,11 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // does not read exactly as encoding/json does: a test makes every codec,
 // so that a field of such a type cannot be added unnoticed.
 func newCodec(t reflect.Type) *codec {
-	return makeCodec(t, map[reflect.Type]bool{})
+	var slices int
+	return makeCodec(t, map[reflect.Type]bool{}, &slices)
 }
 
-func makeCodec(t reflect.Type, making map[reflect.Type]bool) *codec {
+func makeCodec(t reflect.Type, making map[reflect.Type]bool, slices *int) *codec {
 	if making[t] {
 		panic(fmt.Sprintf("filestore: recursive content type %s", t))
 	}
@@ -86,9 +90,10 @@ func makeCodec(t reflect.Type, making map[reflect.Type]bool) *codec {
 	case reflect.Bool:
 		c.kind = kindBool
 	case reflect.Pointer:
-		c.kind, c.elem = kindPointer, makeCodec(t.Elem(), making)
+		c.kind, c.elem = kindPointer, makeCodec(t.Elem(), making, slices)
 	case reflect.Slice:
-		c.kind, c.elem = kindSlice, makeCodec(t.Elem(), making)
+		c.kind, c.elem, c.slot = kindSlice, makeCodec(t.Elem(), making, slices), *slices
+		*slices++
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String || t.Elem().Kind() != reflect.String {
 			panic(fmt.Sprintf("filestore: content type %s: only maps of strings to strings", t))
@@ -119,7 +124,7 @@ func makeCodec(t reflect.Type, making map[reflect.Type]bool) *codec {
 					panic(fmt.Sprintf("filestore: content type %s: members %q and %q differ only in case", t, other.name, name))
 				}
 			}
-			c.fields = append(c.fields, field{name: name, index: i, codec: makeCodec(f.Type, making)})
+			c.fields = append(c.fields, field{name: name, index: i, codec: makeCodec(f.Type, making, slices)})
 		}
 		if len(c.fields) > 64 {
 			panic(fmt.Sprintf("filestore: content type %s has more than 64 members", t))
@@ -167,7 +172,9 @@ func (d *scanner) readValue(c *codec, v reflect.Value, at loc) {
 		if c := d.peek(); c != '"' && c != 'n' {
 			d.errorf(d.i, "%s must be a string", d.contentPath(at))
 		}
-		v.SetString(d.str())
+		if !d.null() {
+			v.SetString(d.text(d.rawString()))
+		}
 	case kindInt:
 		start := d.i
 		n := d.number(func() string { return d.contentPath(at) })
@@ -205,18 +212,60 @@ func (d *scanner) readValue(c *codec, v reflect.Value, at loc) {
 		if d.peek() != '[' {
 			d.errorf(d.i, "%s must be an array", d.contentPath(at))
 		}
-		s := v
+		// A short array met before, byte for byte, was read then: its
+		// slice is shared, as the records never change. The pupils of a
+		// class share their éléments de programme, a pupil's bilans
+		// their responsables.
+		if d.shared == nil {
+			d.shared = make([]map[string]reflect.Value, codecSlices)
+		}
+		start := d.i
+		var raw []byte
+		if end, ok := valueEnd(d.b, start); ok && end-start <= shareMax {
+			raw = d.b[start:end]
+			if shared, hit := d.shared[c.slot][string(raw)]; hit {
+				v.Set(shared)
+				d.i = end
+				return
+			}
+		}
+		// The elements are read into a scratch slice, then copied into
+		// one of their number.
+		if d.scratch == nil {
+			d.scratch = make([]reflect.Value, codecSlices)
+		}
+		scratch := d.scratch[c.slot]
+		if !scratch.IsValid() {
+			scratch = reflect.MakeSlice(c.typ, 0, 4)
+		}
+		n := 0
 		d.path = append(d.path, pathElem{})
-		d.array("", func(n int) {
-			d.path[len(d.path)-1].index = n
-			s = reflect.Append(s, reflect.Zero(c.elem.typ))
-			d.readValue(c.elem, s.Index(n), at)
+		d.array("", func(k int) {
+			d.path[len(d.path)-1].index = k
+			if n == scratch.Len() {
+				scratch = reflect.Append(scratch, reflect.Zero(c.elem.typ))
+			}
+			e := scratch.Index(n)
+			e.SetZero()
+			d.readValue(c.elem, e, at)
+			n++
 		})
 		d.path = d.path[:len(d.path)-1]
-		if s.Len() == 0 {
-			s = reflect.Zero(c.typ)
+		d.scratch[c.slot] = scratch
+		if n == 0 {
+			v.SetZero()
+			return
 		}
-		v.Set(s)
+		out := reflect.MakeSlice(c.typ, n, n)
+		reflect.Copy(out, scratch)
+		v.Set(out)
+		if raw != nil && d.sharedCount < shareCap {
+			if d.shared[c.slot] == nil {
+				d.shared[c.slot] = make(map[string]reflect.Value)
+			}
+			d.shared[c.slot][string(raw)] = out
+			d.sharedCount++
+		}
 	case kindStrings:
 		if d.peek() != '{' && d.peek() != 'n' {
 			d.errorf(d.i, "%s must be an object", d.contentPath(at))
@@ -226,15 +275,18 @@ func (d *scanner) readValue(c *codec, v reflect.Value, at loc) {
 			if m == nil {
 				m = make(map[string]string)
 			}
-			k := string(key)
-			if _, dup := m[k]; dup {
+			if _, dup := m[string(key)]; dup {
 				d.errorf(off, "%s: member %q twice", d.contentPath(at), key)
 			}
+			k := d.text(key)
 			if c := d.peek(); c != '"' && c != 'n' {
 				d.path = append(d.path, pathElem{name: k})
 				d.errorf(d.i, "%s must be a string", d.contentPath(at))
 			}
-			m[k] = d.str()
+			m[k] = ""
+			if !d.null() {
+				m[k] = d.text(d.rawString())
+			}
 		})
 		if m == nil {
 			v.SetZero()
@@ -267,6 +319,64 @@ func (d *scanner) readValue(c *codec, v reflect.Value, at loc) {
 			d.errorf(off, "%s: unknown member %q", d.contentPath(at), key)
 		})
 	}
+}
+
+// text returns s as a string. The texts of the contents are made in
+// chunks of arenaSize bytes, each one allocation holding many texts: the
+// contents of a bilan hold dozens. A short text met before is the string
+// made then: the contents repeat many (éléments de programme, averages,
+// the signatory, the responsables of a pupil in each of their bilans).
+func (d *scanner) text(s []byte) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) <= internMax {
+		if t, ok := d.interned[string(s)]; ok {
+			return t
+		}
+		if d.interned == nil {
+			d.interned = make(map[string]string)
+		}
+		if len(d.interned) < internCap {
+			t := d.arenaText(s)
+			d.interned[t] = t
+			return t
+		}
+	}
+	return d.arenaText(s)
+}
+
+// The texts text shares: those of at most internMax bytes, the first
+// internCap of them, so that a file of texts all different costs a
+// bounded map.
+const (
+	internMax = 160
+	internCap = 1 << 18
+)
+
+// The arrays of contents that are shared: those of at most shareMax
+// bytes, the first shareCap of them.
+const (
+	shareMax = 1 << 10
+	shareCap = 1 << 17
+)
+
+// arenaSize is the size of a chunk of texts; a text of more than a
+// quarter of it is allocated on its own.
+const arenaSize = 32 << 10
+
+// arenaText returns s as a string of the current chunk of texts.
+func (d *scanner) arenaText(s []byte) string {
+	if len(s) > arenaSize/4 {
+		return string(s)
+	}
+	if d.arena.Cap()-d.arena.Len() < len(s) {
+		d.arena = strings.Builder{}
+		d.arena.Grow(arenaSize)
+	}
+	start := d.arena.Len()
+	d.arena.Write(s)
+	return d.arena.String()[start:] // bytes the builder never writes again
 }
 
 // contentEncoder writes contents as encoding/json does, without escaping

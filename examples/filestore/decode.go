@@ -1,10 +1,13 @@
 package filestore
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -153,11 +156,20 @@ type scanner struct {
 	periods  map[string]int // the number of periods of each class
 	acquis   map[string][]lsusync.Acquis
 	heads    map[string][]lsusync.TeacherKey
-	refs     []int             // scratch
-	memos    map[string]string // the classes' memos
+	refs     []int                   // scratch
+	contents []lsusync.AcquisContent // scratch
+	memos    map[string]string       // the classes' memos
 	progress func(done, total int64)
 	next     int64      // the offset of the next call of progress
 	path     []pathElem // the place in a content, for errors
+
+	// The contents' texts are made in chunks, their slices in scratch
+	// slices first (content.go).
+	arena       strings.Builder
+	interned    map[string]string
+	shared      []map[string]reflect.Value // by codec slot, then raw bytes
+	sharedCount int
+	scratch     []reflect.Value
 }
 
 // newScanner returns a scanner of the whole input b.
@@ -239,13 +251,20 @@ func valueEnd(b []byte, i int) (int, bool) {
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
+			open := i
+			for {
+				k := bytes.IndexByte(b[i+1:], '"')
+				if k < 0 {
+					return 0, false
 				}
-			}
-			if i >= len(b) {
-				return 0, false
+				i += 1 + k
+				escapes := 0 // the backslashes before the quote
+				for p := i - 1; p > open && b[p] == '\\'; p-- {
+					escapes++
+				}
+				if escapes%2 == 0 {
+					break
+				}
 			}
 			if depth == 0 {
 				return i + 1, true
@@ -275,7 +294,12 @@ func (d *scanner) advance() {
 
 // errorf reports an error at the offset off of the window.
 func (d *scanner) errorf(off int, format string, args ...any) {
-	panic(&decodeError{offset: d.base + int64(off), err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
+	d.errorAt(d.base+int64(off), format, args...)
+}
+
+// errorAt reports an error at the offset at of the input.
+func (d *scanner) errorAt(at int64, format string, args ...any) {
+	panic(&decodeError{offset: at, err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
 }
 
 // syntax reports a syntax error at d.i: a truncated file when the input
@@ -328,6 +352,9 @@ func (d *scanner) expect(c byte, what string) {
 // null consumes a null and reports whether there was one.
 func (d *scanner) null() bool {
 	if d.peek() == 'n' {
+		if len(d.b)-d.i < 4 && d.i >= d.recordEnd {
+			d.record() // a null between records
+		}
 		if len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null" {
 			d.i += 4
 			return true
@@ -418,25 +445,47 @@ func (d *scanner) rawString() []byte {
 	}
 	d.i++
 	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			s := d.b[start:d.i]
-			d.i++
-			if !utf8.Valid(s) {
-				return []byte(string([]rune(string(s)))) // invalid bytes become U+FFFD, as encoding/json does
-			}
-			return s
-		case c == '\\':
-			return d.escaped(start)
-		case c < 0x20:
-			d.syntax("a character of a string")
-		}
-		d.i++
+	rest := d.b[start:]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 {
+		q = len(rest)
 	}
-	d.syntax("the end of a string")
-	return nil
+	s := rest[:q]
+	if k := bytes.IndexByte(s, '\\'); k >= 0 {
+		d.i = start + k
+		return d.escaped(start)
+	}
+	if k := indexControl(s); k >= 0 {
+		d.i = start + k
+		d.syntax("a character of a string")
+	}
+	if q == len(rest) {
+		d.i = len(d.b)
+		d.syntax("the end of a string")
+	}
+	d.i = start + q + 1
+	if !utf8.Valid(s) {
+		return []byte(string([]rune(string(s)))) // each invalid byte becomes U+FFFD, as encoding/json does
+	}
+	return s
+}
+
+// indexControl returns the index of the first byte of s below 0x20, which
+// a JSON string may not hold, or -1. It tests eight bytes at a time.
+func indexControl(s []byte) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(s[i:])
+		if (x-0x2020202020202020)&^x&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] < 0x20 {
+			return i
+		}
+	}
+	return -1
 }
 
 // escaped reads the rest of a string that has escapes, from d.i at the
@@ -610,19 +659,18 @@ func (d *scanner) number(what func() string) int {
 func (d *scanner) data(s *lsusync.Snapshot) {
 	var seen uint32
 	names := [...]string{"establishment", "teachers", "classes", "students", "subjects", "teacherKeys", "bilans"}
-	d.record()
-	d.members(`"data"`, func(key []byte, off int) {
+	d.members(`"data"`, func(key string, keyAt int64) {
 		bit := -1
 		for n, name := range names {
-			if string(key) == name {
+			if key == name {
 				bit = n
 			}
 		}
 		if bit < 0 {
-			d.errorf(off, "unknown member %q of \"data\"", key)
+			d.errorAt(keyAt, "unknown member %q of \"data\"", key)
 		}
 		if seen&(1<<bit) != 0 {
-			d.errorf(off, "member %q of \"data\" appears twice", key)
+			d.errorAt(keyAt, "member %q of \"data\" appears twice", key)
 		}
 		seen |= 1 << bit
 		switch bit {
@@ -659,7 +707,6 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 				d.keys = append(d.keys, d.key(fmt.Sprintf("teacherKeys[%d]", n)))
 			})
 		case 6:
-			keyAt := d.base + int64(off)
 			d.acquis = make(map[string][]lsusync.Acquis)
 			d.heads = make(map[string][]lsusync.TeacherKey)
 			// Each pupil has a bilan per period of their class, as a
@@ -672,7 +719,7 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			s.Bilans = make([]lsusync.Bilan, 0, n)
 			d.records(`"bilans"`, func(n int) {
 				if d.tables != 3 {
-					panic(&decodeError{offset: keyAt, err: fmt.Errorf("%w: %s", ErrCorrupt, `"subjects" and "teacherKeys" must come before "bilans"`)})
+					d.errorAt(keyAt, `"subjects" and "teacherKeys" must come before "bilans"`)
 				}
 				s.Bilans = append(s.Bilans, d.bilan(n))
 				d.advance()
@@ -683,8 +730,9 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 
 // members reads an object that is not a record, or null, as object
 // does: each of its keys is made to be in the window whole before it is
-// read.
-func (d *scanner) members(what string, member func(key []byte, off int)) {
+// read. member is given the key and its offset in the input, not in the
+// window, which may move before member is called.
+func (d *scanner) members(what string, member func(key string, at int64)) {
 	if d.null() {
 		return
 	}
@@ -701,10 +749,10 @@ func (d *scanner) members(what string, member func(key []byte, off int)) {
 		if d.peek() != '"' {
 			d.syntax("an object key")
 		}
-		off := d.i
-		key := d.rawString()
+		at := d.base + int64(d.i)
+		key := string(d.rawString())
 		d.expect(':', "':' after an object key")
-		member(key, off)
+		member(key, at)
 		switch d.peek() {
 		case ',':
 			d.i++
@@ -1030,51 +1078,42 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 			return as
 		}
 	}
-	// A first pass checks the list and tells whether it holds content;
-	// a list seen before, byte for byte, is shared.
-	shareable := true
+	// Each acquis gives -1, its subject's number and its teachers'
+	// numbers in d.refs, and its content in d.contents.
 	d.refs = d.refs[:0]
+	d.contents = d.contents[:0]
+	plain := true
+	at := loc{"bilans", n, "acquis"}
 	d.array("an acquis list", func(int) {
+		mark := len(d.refs)
+		d.refs = append(d.refs, -1, -1)
 		if d.peek() != '[' {
-			shareable = false
-			d.skipAcquis(n)
+			plain = false
+			d.contents = append(d.contents, d.acquis1(n, mark))
 			return
 		}
-		d.refs = append(d.refs, -1)
+		d.contents = append(d.contents, lsusync.AcquisContent{})
 		d.array("", func(k int) {
 			if k == 0 {
-				d.refs = append(d.refs, d.ref(len(d.subjects), "subjects", loc{"bilans", n, "acquis"}))
+				d.refs[mark+1] = d.ref(len(d.subjects), "subjects", at)
 			} else {
-				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", loc{"bilans", n, "acquis"}))
+				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", at))
 			}
 		})
-		if d.refs[len(d.refs)-1] == -1 {
-			d.errorf(d.i-1, "bilans[%d].acquis: an acquis without its subject", n)
+		if d.refs[mark+1] == -1 {
+			d.errorf(d.i-1, "%v: an acquis without its subject", at)
 		}
 	})
+	if !plain {
+		return d.buildAcquis(d.refs, d.contents)
+	}
+	// Without content, a list seen before, byte for byte, is shared.
 	raw := d.b[start:d.i]
-	if shareable {
-		if as, ok := d.acquis[string(raw)]; ok {
-			return as
-		}
-		as := d.buildAcquis(d.refs)
-		d.acquis[string(raw)] = as
+	if as, ok := d.acquis[string(raw)]; ok {
 		return as
 	}
-	// With content: read again, each acquis its own.
-	end := d.i
-	d.i = start
-	var as []lsusync.Acquis
-	d.array("an acquis list", func(int) {
-		if d.peek() == '[' {
-			d.refs = d.refs[:0]
-			d.array("", func(k int) { d.refs = append(d.refs, d.integer(loc{"bilans", n, "acquis"})) })
-			as = append(as, d.buildAcquis(append([]int{-1}, d.refs...))...)
-			return
-		}
-		as = append(as, d.acquis1(n))
-	})
-	d.i = end
+	as := d.buildAcquis(d.refs, nil)
+	d.acquis[string(raw)] = as
 	return as
 }
 
@@ -1106,8 +1145,9 @@ func (d *scanner) plainExtent() (int, bool) {
 }
 
 // buildAcquis makes the acquis of refs: -1, then the subject's number and
-// the teachers' numbers, for each acquis.
-func (d *scanner) buildAcquis(refs []int) []lsusync.Acquis {
+// the teachers' numbers, for each acquis; with contents, the content of
+// each.
+func (d *scanner) buildAcquis(refs []int, contents []lsusync.AcquisContent) []lsusync.Acquis {
 	count, teachers := 0, 0
 	for _, r := range refs {
 		if r == -1 {
@@ -1115,10 +1155,16 @@ func (d *scanner) buildAcquis(refs []int) []lsusync.Acquis {
 		}
 	}
 	teachers = len(refs) - 2*count
+	if count == 0 {
+		return nil
+	}
 	as := make([]lsusync.Acquis, 0, count)
 	keys := make([]lsusync.TeacherKey, 0, teachers) // one array for every acquis's teachers
 	for i := 0; i < len(refs); {
 		a := lsusync.Acquis{Subject: d.subjects[refs[i+1]]}
+		if contents != nil {
+			a.AcquisContent = contents[len(as)]
+		}
 		j := i + 2
 		for j < len(refs) && refs[j] != -1 {
 			j++
@@ -1136,34 +1182,31 @@ func (d *scanner) buildAcquis(refs []int) []lsusync.Acquis {
 	return as
 }
 
-// skipAcquis checks an acquis with content, to be read again.
-func (d *scanner) skipAcquis(n int) { d.acquis1(n) }
-
-// acquis1 reads an acquis with content, an object.
-func (d *scanner) acquis1(n int) lsusync.Acquis {
-	var a lsusync.Acquis
+// acquis1 reads an acquis written as an object, and returns its content;
+// its subject's number goes to d.refs[mark+1], its teachers' numbers
+// after it.
+func (d *scanner) acquis1(n, mark int) lsusync.AcquisContent {
+	var a lsusync.AcquisContent
 	var seen uint32
 	at := loc{"bilans", n, "acquis"}
 	const what = "an acquis"
-	subject := false
 	positioning, positioningAt := "", 0 // of versions 1 and 2
 	d.object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "subject":
 			d.once(&seen, 0, key, off, at)
-			a.Subject = d.subjects[d.ref(len(d.subjects), "subjects", at)]
-			subject = true
+			d.refs[mark+1] = d.ref(len(d.subjects), "subjects", at)
 		case "teachers":
 			d.once(&seen, 1, key, off, at)
 			d.array(what, func(int) {
-				a.Teachers = append(a.Teachers, d.keys[d.ref(len(d.keys), "teacherKeys", at.with("teachers"))])
+				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", at.with("teachers")))
 			})
 		case "content":
 			d.once(&seen, 2, key, off, at)
 			if d.version < 3 {
 				a.Content = d.content(what)
 			} else {
-				d.readContent(acquisContentCodec, reflect.ValueOf(&a.AcquisContent).Elem(), at.with("content"))
+				d.readContent(acquisContentCodec, reflect.ValueOf(&a).Elem(), at.with("content"))
 			}
 		case "appreciation": // versions 1 and 2: in the content since
 			d.legacy(key, off, at)
@@ -1181,10 +1224,10 @@ func (d *scanner) acquis1(n int) lsusync.Acquis {
 			d.unknown(key, off, at)
 		}
 	})
-	if !subject {
+	if d.refs[mark+1] == -1 {
 		d.errorf(d.i-1, "%v: an acquis without its subject", at)
 	}
-	if err := legacyPositioning(positioning, &a.AcquisContent); err != nil {
+	if err := legacyPositioning(positioning, &a); err != nil {
 		d.errorf(positioningAt, "%v: %v", at, err)
 	}
 	return a
