@@ -104,11 +104,11 @@ func makeCodec(t reflect.Type, making map[reflect.Type]bool, slices *int) *codec
 		for i := range t.NumField() {
 			f := t.Field(i)
 			tag := f.Tag.Get("json")
+			if f.Anonymous && tag != "-" { // encoding/json promotes its fields
+				panic(fmt.Sprintf("filestore: content type %s: embedded field %s", t, f.Name))
+			}
 			if !f.IsExported() || tag == "-" {
 				continue
-			}
-			if f.Anonymous {
-				panic(fmt.Sprintf("filestore: content type %s: embedded field %s", t, f.Name))
 			}
 			name, opts, _ := strings.Cut(tag, ",")
 			if name == "" {

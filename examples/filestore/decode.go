@@ -212,19 +212,18 @@ func (d *scanner) fill() bool {
 		copy(b, d.b)
 		d.b = b
 	}
-	for {
-		n, err := d.r.Read(d.b[len(d.b):cap(d.b)])
-		d.b = d.b[:len(d.b)+n]
-		switch {
-		case err == io.EOF:
-			d.eof = true
-			return n > 0
-		case err != nil:
-			panic(readError{err})
-		case n > 0:
-			return true
-		}
+	// The window is filled whole, so that a record read again after
+	// each fill is read again a number of times that grows with the
+	// logarithm of its size, whatever the reader gives at a time.
+	n, err := io.ReadFull(d.r, d.b[len(d.b):cap(d.b)])
+	d.b = d.b[:len(d.b)+n]
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		d.eof = true
+	case err != nil:
+		panic(readError{err})
 	}
+	return n > 0
 }
 
 // record makes sure that the value at d.i, a record, is in the window
@@ -452,12 +451,15 @@ func (d *scanner) rawString() []byte {
 	}
 	s := rest[:q]
 	if k := bytes.IndexByte(s, '\\'); k >= 0 {
-		d.i = start + k
-		return d.escaped(start)
+		s = s[:k] // escaped checks the rest
 	}
 	if k := indexControl(s); k >= 0 {
 		d.i = start + k
 		d.syntax("a character of a string")
+	}
+	if len(s) < q {
+		d.i = start + len(s)
+		return d.escaped(start)
 	}
 	if q == len(rest) {
 		d.i = len(d.b)
@@ -585,7 +587,24 @@ func (d *scanner) str() string {
 	if d.null() {
 		return ""
 	}
+	switch c := d.peek(); {
+	case c == '{' || c == '[' || c == 't' || c == 'f' || c == '-' || '0' <= c && c <= '9':
+		d.errorf(d.i, "a string was expected, not %s", valueKind(c))
+	}
 	return string(d.rawString())
+}
+
+// valueKind names the kind of the JSON value that begins with c.
+func valueKind(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
 }
 
 // boolean reads true, false or null.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/lsusynctest"
 )
 
 // equateEmpty makes nil and empty slices and maps equal: the file does
@@ -516,31 +517,9 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 		{"empty teacher key", sub(`{"type":"epp","id":"4189"},"civility"`, `{"type":"","id":"4189"},"civility"`), ErrCorrupt, "empty key", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "lsu.json")
-			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := Open(path, Options{})
-			if !errors.Is(err, tc.is) {
-				t.Fatalf("Open: %v, want %v", err, tc.is)
-			}
-			var fe *FileError
-			require.ErrorAs(t, err, &fe)
-			if fe.Path != path || !strings.HasPrefix(err.Error(), "filestore: "+path+": ") {
-				t.Errorf("error %q does not begin with the path", err)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q does not contain %q", err, tc.want)
-			}
-			if fe.Line != tc.line {
-				t.Errorf("error %q: line %d, want %d", err, fe.Line, tc.line)
-			}
-			if strings.Contains(err.Error(), "2011-02-30") || strings.Contains(err.Error(), "DURAND") {
-				t.Errorf("error %q shows a pupil's personal data", err)
-			}
-			if got := string(readBytes(t, path)); got != tc.content {
-				t.Errorf("the refused file was changed")
-			}
+			path := checkRefused(t, badFile{name: tc.name, content: tc.content, want: tc.want, line: tc.line}, tc.is)
 			// Nothing may replace it: Create refuses, and the lock is free.
-			_, err = Create(path, testSnapshot(1, 1))
+			_, err := Create(path, testSnapshot(1, 1))
 			require.ErrorIs(t, err, fs.ErrExist)
 			if got := string(readBytes(t, path)); got != tc.content {
 				t.Errorf("the refused file was changed by Create")
@@ -704,6 +683,33 @@ func FuzzDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	// Version 3 with every field of the contents set, its example, and
+	// version 2 as v0.1.0 wrote it.
+	for i := range snap.Bilans {
+		b := &snap.Bilans[i]
+		b.BilanContent = lsusynctest.FullBilanContent(i)
+		for j := range b.Acquis[:2] {
+			b.Acquis[j].AcquisContent = lsusynctest.FullAcquisContent(i + j)
+			b.Acquis[j].Subject.NationalCode = "010100"
+		}
+		b.Acquis = b.Acquis[:3]
+	}
+	buf.Reset()
+	if err := encode(&buf, &snap); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	for _, path := range []string{"FORMAT.md", filepath.Join("testdata", "v0.1.0.json")} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if doc, ok := bytes.CutPrefix(data, []byte("# ")); ok {
+			_, doc, _ = bytes.Cut(doc, []byte("```json\n"))
+			data, _, _ = bytes.Cut(doc, []byte("```"))
+		}
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := decodeBytes(data)
 		if err != nil {
@@ -724,6 +730,14 @@ func FuzzDecode(f *testing.F) {
 		}
 		if diff := cmp.Diff(s, s2, equateEmpty); diff != "" {
 			t.Errorf("round trip (-first +second):\n%s", diff)
+		}
+		// Read a few bytes at a time, it reads the same.
+		s3, err := decodeWindowed(data, 5, 3)
+		if err != nil {
+			t.Fatalf("decoding a few bytes at a time: %v", err)
+		}
+		if diff := cmp.Diff(s, s3, equateEmpty); diff != "" {
+			t.Errorf("read a few bytes at a time (-whole +windowed):\n%s", diff)
 		}
 	})
 }
@@ -843,10 +857,11 @@ type badFile struct {
 	col     int
 }
 
-// checkRefused opens the bad file and checks its error, then checks that
-// a scanner reading the file a few bytes at a time, moving its window at
-// every record, gives the same error at the same offset.
-func checkRefused(t *testing.T, tc badFile, is error) {
+// checkRefused writes the bad file, opens it and checks its error, then
+// checks that a scanner reading the file a few bytes at a time, moving
+// its window at every record, gives the same error at the same offset.
+// It returns the file's path.
+func checkRefused(t *testing.T, tc badFile, is error) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
@@ -879,6 +894,7 @@ func checkRefused(t *testing.T, tc badFile, is error) {
 	if fmt.Sprint(whole) != fmt.Sprint(windowed) || offsetOf(whole) != offsetOf(windowed) {
 		t.Errorf("read a few bytes at a time: %v (offset %d), whole: %v (offset %d)", windowed, offsetOf(windowed), whole, offsetOf(whole))
 	}
+	return path
 }
 
 // decodeWindowed decodes data as a file is read, its window reading step
