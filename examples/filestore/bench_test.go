@@ -33,18 +33,18 @@ func benchSizes() []int {
 
 // benchContents are the two states of a store the benchmarks run on: as
 // lsusync init makes it (no content), and at the end of the year, every
-// bilan filled in (fillEndOfYear).
+// bilan filled in (gen.ContentEndOfYear).
 var benchContents = []string{"empty", "content"}
 
 // benchSnapshot returns the store content of a generated establishment of
 // the given size, as lsusync init makes it, filled in when content is
 // "content".
 func benchSnapshot(pupils int, content string) lsusync.Snapshot {
-	snap := gen.New(gen.Config{Seed: 1, Pupils: pupils}).StoreSnapshot()
+	cfg := gen.Config{Seed: 1, Pupils: pupils}
 	if content == "content" {
-		fillEndOfYear(&snap)
+		cfg.Content = gen.ContentEndOfYear
 	}
-	return snap
+	return gen.New(cfg).StoreSnapshot()
 }
 
 // benchStore writes the store file of benchSnapshot, and returns its path

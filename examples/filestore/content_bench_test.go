@@ -11,7 +11,7 @@ import (
 
 // BenchmarkContent measures the codec of the contents alone, on the
 // contents of the bilans and acquis of a 2,000-pupil store at the end of
-// the year (fillEndOfYear): encoding/json's encoder, which the store
+// the year (gen.ContentEndOfYear): encoding/json's encoder, which the store
 // writes them with; the store's decoder, derived from the same types;
 // and, for comparison, encoding/json's decoder, strict as the store must
 // be (DisallowUnknownFields, and still blind to duplicate members).
