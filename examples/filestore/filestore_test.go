@@ -21,8 +21,8 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
-	"github.com/lsusync/lsusync/lsusynctest"
 	"github.com/lsusync/lsusync/internal/personaldata"
+	"github.com/lsusync/lsusync/lsusynctest"
 )
 
 // equateEmpty makes nil and empty slices and maps equal: the file does
