@@ -740,7 +740,8 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 				if d.tables != 3 {
 					d.errorAt(keyAt, `"subjects" and "teacherKeys" must come before "bilans"`)
 				}
-				s.Bilans = append(s.Bilans, d.bilan(n))
+				s.Bilans = append(s.Bilans, lsusync.Bilan{})
+				d.bilan(n, &s.Bilans[len(s.Bilans)-1])
 				d.advance()
 			})
 		}
@@ -1028,8 +1029,10 @@ func (d *scanner) ref(n int, table string, what loc) int {
 	return k
 }
 
-func (d *scanner) bilan(n int) lsusync.Bilan {
-	var b lsusync.Bilan
+// bilan reads bilan n into b, an element of the snapshot's bilans: a
+// bilan read into a variable of its own would be allocated apart, its
+// content making it several hundred bytes, and copied.
+func (d *scanner) bilan(n int, b *lsusync.Bilan) {
 	var seen uint32
 	const what = "bilans"
 	at := loc{what, n, ""}
@@ -1081,7 +1084,6 @@ func (d *scanner) bilan(n int) lsusync.Bilan {
 			d.unknown(key, off, at)
 		}
 	})
-	return b
 }
 
 // acquisList reads the acquis of bilan n. A list without content that
