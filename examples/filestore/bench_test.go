@@ -247,7 +247,12 @@ func BenchmarkSyncFromExports(b *testing.B) {
 // syncExports, every run writing the file; "unchanged" syncs again from
 // the exports of the last sync, and fails unless the file is left as it
 // was, unwritten. It reports the process's CPU time (cpu-s) and the peak
-// as a ratio of the store file's size (peak/file).
+// as a ratio of the store file's size (peak/file). The process has Go's
+// default garbage collector settings, or those of
+// LSUSYNC_BENCH_CHILD_GOGC and LSUSYNC_BENCH_CHILD_GOMEMLIMIT, which set
+// its GOGC and GOMEMLIMIT alone (the benchmark's own process, which
+// makes the store, keeps its settings): the command's are GOGC=400 and
+// GOMEMLIMIT=960MiB.
 func BenchmarkSyncProcess(b *testing.B) {
 	eachCase(b, func(b *testing.B, n int, content string) {
 		exports, today := syncExports(b, n)
@@ -257,6 +262,11 @@ func BenchmarkSyncProcess(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "run.json")
 			cmd := exec.Command(os.Args[0], "-test.run=^TestSyncProcess$")
 			cmd.Env = append(os.Environ(), envSync+"="+path+"\n"+dir+"\n"+today.String()+"\n"+out)
+			for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
+				if set, ok := os.LookupEnv("LSUSYNC_BENCH_CHILD_" + v); ok {
+					cmd.Env = append(cmd.Env, v+"="+set)
+				}
+			}
 			cmd.Stderr = os.Stderr
 			if err := cmd.Run(); err != nil {
 				b.Fatalf("sync process: %v", err)
