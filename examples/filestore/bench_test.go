@@ -18,6 +18,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/siecle"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // benchSizes are the establishments of the benchmarks: a large collège,
@@ -52,7 +53,7 @@ func benchSnapshot(pupils int, content string) lsusync.Snapshot {
 func benchStore(b *testing.B, pupils int, content string) (string, int64) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "lsu.json")
-	s, err := Create(path, benchSnapshot(pupils, content))
+	s, err := Create(context.Background(), path, benchSnapshot(pupils, content))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -88,9 +89,10 @@ func BenchmarkLoad(b *testing.B) {
 		var cpu time.Duration // of the opens alone, not of the collections between them
 		for b.Loop() {
 			peak.start()
-			cpu0 := cpuTime()
-			s, err := Open(path, Options{})
-			cpu += cpuTime() - cpu0
+			cpu0, _ := testkit.CPUTime()
+			s, err := Open(context.Background(), path, Options{})
+			cpu1, _ := testkit.CPUTime()
+			cpu += cpu1 - cpu0
 			peak.stop()
 			if err != nil {
 				b.Fatal(err)
@@ -104,7 +106,7 @@ func BenchmarkLoad(b *testing.B) {
 			runtime.GC()
 			b.StartTimer()
 		}
-		if cpuTime() >= 0 {
+		if _, ok := testkit.CPUTime(); ok {
 			b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
 		}
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
@@ -119,7 +121,7 @@ func BenchmarkLoad(b *testing.B) {
 func BenchmarkRead(b *testing.B) {
 	eachCase(b, func(b *testing.B, n int, content string) {
 		path, _ := benchStore(b, n, content)
-		s, err := Open(path, Options{ReadOnly: true})
+		s, err := Open(context.Background(), path, Options{ReadOnly: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -130,7 +132,7 @@ func BenchmarkRead(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0, _ := testkit.CPUTime()
 		for b.Loop() {
 			for _, c := range classes {
 				if _, err := s.Students(ctx, c.Code); err != nil {
@@ -153,7 +155,7 @@ func BenchmarkRead(b *testing.B) {
 func BenchmarkSave(b *testing.B) {
 	eachCase(b, func(b *testing.B, n int, content string) {
 		path, size := benchStore(b, n, content)
-		s, err := Open(path, Options{ReadOnly: true})
+		s, err := Open(context.Background(), path, Options{ReadOnly: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -161,7 +163,7 @@ func BenchmarkSave(b *testing.B) {
 		s.Close()
 		b.SetBytes(size)
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0, _ := testkit.CPUTime()
 		for b.Loop() {
 			if err := writeFile(path, &snap, true); err != nil {
 				b.Fatal(err)
@@ -218,14 +220,14 @@ func BenchmarkSyncFromExports(b *testing.B) {
 		noon := time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
 		opts := lsusync.Options{Now: func() time.Time { return noon }}
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0, _ := testkit.CPUTime()
 		i := 0
 		for b.Loop() {
 			src, err := siecle.OpenDir(ctx, exports[i%2], siecle.Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
-			st, err := Open(path, Options{})
+			st, err := Open(context.Background(), path, Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -373,7 +375,7 @@ func TestSyncProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := Open(args[0], Options{})
+	st, err := Open(context.Background(), args[0], Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +383,8 @@ func TestSyncProcess(t *testing.T) {
 	if err != nil || rep.Status == lsusync.StatusError {
 		t.Fatalf("sync: %v %v", err, rep.Err())
 	}
-	r := syncRun{CPU: cpuTime(), Peak: selfPeak(), Writes: st.writeCount(), BilansUpdated: rep.Counts().BilansUpdated}
+	cpu, _ := testkit.CPUTime()
+	r := syncRun{CPU: cpu, Peak: selfPeak(), Writes: st.writeCount(), BilansUpdated: rep.Counts().BilansUpdated}
 	st.Close()
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -396,8 +399,8 @@ func TestSyncProcess(t *testing.T) {
 // machine does not inflate as it does the elapsed time. It includes the
 // garbage collector's work on every core.
 func reportCPU(b *testing.B, cpu0 time.Duration) {
-	if cpu0 >= 0 {
-		b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+	if cpu, ok := testkit.CPUTime(); ok {
+		b.ReportMetric(float64(cpu-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 	}
 }
 

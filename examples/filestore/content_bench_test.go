@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // BenchmarkContent measures the codec of the contents alone, on the
@@ -43,7 +44,8 @@ func BenchmarkContent(b *testing.B) {
 	b.Run("encode=encoding/json", func(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
-		defer reportCPUMBs(b, size, cpuTime())
+		cpu0, _ := testkit.CPUTime()
+		defer reportCPUMBs(b, size, cpu0)
 		var buf []byte
 		for b.Loop() {
 			for i := range snap.Bilans {
@@ -60,7 +62,8 @@ func BenchmarkContent(b *testing.B) {
 	b.Run("decode=filestore", func(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
-		defer reportCPUMBs(b, size, cpuTime())
+		cpu0, _ := testkit.CPUTime()
+		defer reportCPUMBs(b, size, cpu0)
 		for b.Loop() {
 			// One scanner reads every content, as it does a file: its
 			// chunks of texts and shared values serve them all.
@@ -81,7 +84,8 @@ func BenchmarkContent(b *testing.B) {
 	b.Run("decode=encoding/json", func(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
-		defer reportCPUMBs(b, size, cpuTime())
+		cpu0, _ := testkit.CPUTime()
+		defer reportCPUMBs(b, size, cpu0)
 		for b.Loop() {
 			for _, data := range bilans {
 				var c lsusync.BilanContent
@@ -107,7 +111,7 @@ func BenchmarkContent(b *testing.B) {
 // process's CPU since cpu0 (cpu-MB/s), which a busy machine does not
 // lower as it does the elapsed rate.
 func reportCPUMBs(b *testing.B, size int64, cpu0 time.Duration) {
-	if cpu := cpuTime() - cpu0; cpu0 >= 0 && cpu > 0 {
-		b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
+	if cpu1, ok := testkit.CPUTime(); ok && cpu1 > cpu0 {
+		b.ReportMetric(float64(size)*float64(b.N)/(cpu1-cpu0).Seconds()/1e6, "cpu-MB/s")
 	}
 }

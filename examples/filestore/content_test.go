@@ -2,6 +2,7 @@ package filestore
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/internal/testkit"
 	"github.com/lsusync/lsusync/lsusynctest"
 )
 
@@ -297,11 +299,11 @@ func TestDecodeShares(t *testing.T) {
 func TestInvalidDateNotWritten(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(10, 1))
+	s, err := Create(context.Background(), path, testSnapshot(10, 1))
 	require.NoError(t, err)
 	defer s.Close()
 	before := readBytes(t, path)
-	bilans := stored(t, s).Bilans
+	bilans := testkit.Stored(t, s).Bilans
 	b := bilans[1]
 	require.False(t, b.Locked)
 	b.CouncilDate = lsusync.Date{Year: 2025, Month: time.February, Day: 30}
@@ -313,7 +315,7 @@ func TestInvalidDateNotWritten(t *testing.T) {
 	if !bytes.Equal(before, readBytes(t, path)) {
 		t.Error("the refused commit changed the file")
 	}
-	if diff := cmp.Diff(bilans, stored(t, s).Bilans); diff != "" {
+	if diff := cmp.Diff(bilans, testkit.Stored(t, s).Bilans); diff != "" {
 		t.Errorf("the refused commit changed the store (-before +after):\n%s", diff)
 	}
 

@@ -2,6 +2,7 @@ package filestore
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -138,7 +139,7 @@ func TestOpensV010Store(t *testing.T) {
 		}
 	}
 
-	s, err := Open(path, Options{})
+	s, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	check(s, "the v0.1.0 store opened")
 	est, err := s.Establishment(ctx)
@@ -157,7 +158,7 @@ func TestOpensV010Store(t *testing.T) {
 	if !bytes.Contains(file, []byte("\"version\": 3,\n")) {
 		t.Error("the first commit did not write version 3")
 	}
-	s, err = Open(path, Options{})
+	s, err = Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	check(s, "the store reopened after its first commit")
