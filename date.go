@@ -64,8 +64,16 @@ func (d Date) String() string {
 	return string(b[:])
 }
 
-// MarshalText implements [encoding.TextMarshaler].
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText implements [encoding.TextMarshaler]. It refuses a Date that
+// [ParseDate] would not read back, such as 2025-02-30 or a year of five
+// digits, so that a store never writes a date it cannot read.
+func (d Date) MarshalText() ([]byte, error) {
+	s := d.String()
+	if back, err := ParseDate(s); err != nil || back != d {
+		return nil, fmt.Errorf("lsusync: invalid date %04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	}
+	return []byte(s), nil
+}
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; it accepts what
 // [ParseDate] accepts.
@@ -125,8 +133,17 @@ func (t DateTime) String() string {
 	return fmt.Sprintf("%sT%02d:%02d:%02d", t.Date, t.Hour, t.Minute, t.Second)
 }
 
-// MarshalText implements [encoding.TextMarshaler].
-func (t DateTime) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+// MarshalText implements [encoding.TextMarshaler]. It refuses a DateTime
+// that [ParseDateTime] would not read back (an invalid date or time of
+// day, a time without a date), so that a store never writes a value it
+// cannot read.
+func (t DateTime) MarshalText() ([]byte, error) {
+	s := t.String()
+	if back, err := ParseDateTime(s); err != nil || back != t {
+		return nil, fmt.Errorf("lsusync: invalid date and time %+v", t)
+	}
+	return []byte(s), nil
+}
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; it accepts what
 // [ParseDateTime] accepts.

@@ -2,30 +2,46 @@ package filestore
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"io"
+	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/lsusync/lsusync"
 )
 
-// decodeV2 reads the "data" member of a version 2 file, which begins at
-// data[i], into a Snapshot (see FORMAT.md), and checks that only white
-// space follows the store object. It reads the file's bytes once,
-// without reflection; the bilans that share an acquis list, or a list of
-// professeurs principaux, share one decoded copy.
-func decodeV2(data []byte, i int, progress func(done, total int64)) (snap lsusync.Snapshot, memos map[string]string, err error) {
-	d := &scanner{b: data, i: i, memos: make(map[string]string), progress: progress}
+// decode reads a whole store file of any version this package reads
+// (see FORMAT.md), and checks that only white space follows the store
+// object. Files of versions 2 and 3 are read here, the bytes once; the
+// bilans that share an acquis list, or a list of professeurs principaux,
+// share one decoded copy. Their records are read without reflection, the
+// contents of version 3 by the codecs of their types (content.go). A
+// file of version 1 is read by v1, from its beginning.
+func (d *scanner) decode(v1 func() (lsusync.Snapshot, error)) (snap lsusync.Snapshot, memos map[string]string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			de, ok := r.(*decodeError)
-			if !ok {
+			switch e := r.(type) {
+			case *decodeError:
+				err = e
+			case readError:
+				err = e.err
+			default:
 				panic(r)
 			}
-			snap, memos, err = lsusync.Snapshot{}, nil, de
+			snap, memos = lsusync.Snapshot{}, nil
 		}
 	}()
+	d.fill()
+	d.version = d.header()
+	if d.version == 1 {
+		snap, err = v1()
+		return snap, nil, err
+	}
+	d.memos = make(map[string]string)
 	d.data(&snap)
 	d.ws()
 	d.expect('}', "the end of the store object")
@@ -33,10 +49,57 @@ func decodeV2(data []byte, i int, progress func(done, total int64)) (snap lsusyn
 	if d.i < len(d.b) {
 		d.errorf(d.i, "trailing data after the store object")
 	}
-	if progress != nil {
-		progress(int64(len(d.b)), int64(len(d.b)))
+	if d.progress != nil {
+		d.progress(d.size, d.size)
 	}
 	return snap, d.memos, nil
+}
+
+// header reads the members "format" and "version" and the key "data" of
+// a store file, and returns the version.
+func (d *scanner) header() (version int) {
+	if c := d.peek(); c != '{' {
+		if c == 0 || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || ('0' <= c && c <= '9') {
+			if c == 0 {
+				d.syntax("a value")
+			}
+			d.errorf(d.i, "the file must begin with a JSON object")
+		}
+		d.syntax("the beginning of a value")
+	}
+	d.i++
+	key := func(want, nth string) {
+		d.record()
+		at := d.i
+		if d.peek() != '"' {
+			d.syntax("an object key")
+		}
+		if k := d.rawString(); string(k) != want {
+			d.errorf(at, "the %s member must be %q, not %q", nth, want, k)
+		}
+		d.expect(':', "':' after an object key")
+	}
+	key("format", "first")
+	d.record()
+	at := d.i
+	if f := d.str(); f != Format {
+		d.errorf(at, "format %q, want %q: not an lsusync store file", f, Format)
+	}
+	d.expect(',', "',' after an object member")
+	key("version", "second")
+	d.record()
+	at = d.i
+	version = d.integer(loc{"version", -1, ""})
+	if version > Version {
+		panic(&decodeError{offset: d.base + int64(d.i), err: fmt.Errorf("%w: version %d; this program reads versions up to %d: update it", ErrVersion, version, Version)})
+	}
+	if version < 1 {
+		d.errorf(at, "version %d, want 1 to %d", version, Version)
+	}
+	d.expect(',', "',' after an object member")
+	key("data", "third")
+	d.ws()
+	return version
 }
 
 // loc names a value in the error messages: list[n].field, or list.field
@@ -66,50 +129,204 @@ func (l loc) with(field string) loc {
 }
 
 // scanner reads JSON values from b at i. Its methods panic with a
-// *decodeError, which decodeV2 recovers.
+// *decodeError, or a readError, which decode recovers.
+//
+// A scanner of a file reads it a window at a time: b holds the file's
+// bytes from the offset base, and each record of the file (an element of
+// an array of "data", the establishment) is in b whole before it is read,
+// so that the file is never in memory at once. The window moves only
+// between records: an index into b is valid while a record is read.
 type scanner struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	version int // of the file
+
+	r         io.Reader // of the file; nil when b is the whole input
+	base      int64     // the offset in the input of b[0]
+	size      int64     // of the input
+	eof       bool      // b ends where the input does
+	recordEnd int       // the end in b of the record being read
+	step      int       // the bytes read at a time
+	ahead     int       // the bytes to have in the window between records
 
 	subjects []lsusync.Subject
 	keys     []lsusync.TeacherKey
 	tables   int // the tables read: 1 subjects, 2 teacher keys
 	ids      map[string]string
+	periods  map[string]int // the number of periods of each class
 	acquis   map[string][]lsusync.Acquis
 	heads    map[string][]lsusync.TeacherKey
-	refs     []int             // scratch
-	memos    map[string]string // the classes' memos
+	refs     []int                   // scratch
+	contents []lsusync.AcquisContent // scratch
+	memos    map[string]string       // the classes' memos
 	progress func(done, total int64)
-	next     int // the offset of the next call of progress
+	next     int64      // the offset of the next call of progress
+	path     []pathElem // the place in a content, for errors
+
+	// The contents' texts are made in chunks, their slices in scratch
+	// slices first (content.go).
+	arena       strings.Builder
+	interned    map[string]string
+	shared      []map[string]reflect.Value // by codec slot, then raw bytes
+	sharedCount int
+	scratch     []reflect.Value
+}
+
+// newScanner returns a scanner of the whole input b.
+func newScanner(b []byte) *scanner {
+	return &scanner{b: b, size: int64(len(b)), eof: true}
+}
+
+// newFileScanner returns a scanner of r, of size bytes, which reads it a
+// window at a time.
+func newFileScanner(r io.Reader, size int64) *scanner {
+	return &scanner{r: r, size: size, step: windowStep, ahead: lookahead}
+}
+
+// readError is an error reading the input, which decode returns as it
+// is.
+type readError struct{ err error }
+
+// The window of a file scanner: it reads windowStep bytes at a time, and
+// reads more when fewer than lookahead bytes are left after a record.
+const (
+	windowStep = 1 << 20
+	lookahead  = 64 << 10
+)
+
+// fill reads more of the input into the window, dropping the bytes before
+// d.i, and reports whether it read any.
+func (d *scanner) fill() bool {
+	if d.eof {
+		return false
+	}
+	if d.i > 0 {
+		n := copy(d.b, d.b[d.i:])
+		d.b = d.b[:n]
+		d.base += int64(d.i)
+		d.recordEnd -= d.i
+		d.i = 0
+	}
+	if cap(d.b)-len(d.b) < d.step/2+1 {
+		b := make([]byte, len(d.b), max(2*cap(d.b), len(d.b)+d.step))
+		copy(b, d.b)
+		d.b = b
+	}
+	// The window is filled whole, so that a record read again after
+	// each fill is read again a number of times that grows with the
+	// logarithm of its size, whatever the reader gives at a time.
+	n, err := io.ReadFull(d.r, d.b[len(d.b):cap(d.b)])
+	d.b = d.b[:len(d.b)+n]
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		d.eof = true
+	case err != nil:
+		panic(readError{err})
+	}
+	return n > 0
+}
+
+// record makes sure that the value at d.i, a record, is in the window
+// whole, or that the window holds the rest of the input.
+func (d *scanner) record() {
+	d.ws()
+	for {
+		if end, ok := valueEnd(d.b, d.i); ok {
+			d.recordEnd = end
+			return
+		}
+		if !d.fill() {
+			d.recordEnd = len(d.b)
+			return
+		}
+	}
+}
+
+// valueEnd returns the end of the JSON value at b[i], and false when b
+// ends first. It checks nothing but the nesting of strings, arrays and
+// objects: the value is read, and checked, afterwards.
+func valueEnd(b []byte, i int) (int, bool) {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			open := i
+			for {
+				k := bytes.IndexByte(b[i+1:], '"')
+				if k < 0 {
+					return 0, false
+				}
+				i += 1 + k
+				escapes := 0 // the backslashes before the quote
+				for p := i - 1; p > open && b[p] == '\\'; p-- {
+					escapes++
+				}
+				if escapes%2 == 0 {
+					break
+				}
+			}
+			if depth == 0 {
+				return i + 1, true
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth <= 0 {
+				return i + 1, true
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // advance calls the progress function every progressStep bytes.
 func (d *scanner) advance() {
-	if d.progress != nil && d.i >= d.next {
-		d.progress(int64(d.i), int64(len(d.b)))
-		d.next = d.i + progressStep
+	if at := d.base + int64(d.i); d.progress != nil && at >= d.next {
+		d.progress(at, d.size)
+		d.next = at + progressStep
 	}
 }
 
+// errorf reports an error at the offset off of the window.
 func (d *scanner) errorf(off int, format string, args ...any) {
-	panic(&decodeError{offset: int64(off), err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
+	d.errorAt(d.base+int64(off), format, args...)
+}
+
+// errorAt reports an error at the offset at of the input.
+func (d *scanner) errorAt(at int64, format string, args ...any) {
+	panic(&decodeError{offset: at, err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
 }
 
 // syntax reports a syntax error at d.i: a truncated file when the input
 // ended.
 func (d *scanner) syntax(what string) {
 	if d.i >= len(d.b) {
-		panic(&decodeError{offset: int64(len(d.b)), syntax: true, err: fmt.Errorf("%w: truncated file", ErrCorrupt)})
+		panic(&decodeError{offset: d.base + int64(len(d.b)), syntax: true, err: fmt.Errorf("%w: truncated file", ErrCorrupt)})
 	}
-	panic(&decodeError{offset: int64(d.i), syntax: true, err: fmt.Errorf("%w: JSON syntax error: invalid character %q looking for %s", ErrCorrupt, d.b[d.i], what)})
+	panic(&decodeError{offset: d.base + int64(d.i), syntax: true, err: fmt.Errorf("%w: JSON syntax error: invalid character %q looking for %s", ErrCorrupt, d.b[d.i], what)})
 }
 
+// ws skips white space. Between records, it reads more of a file when
+// the window has less than lookahead bytes left, so that what is read
+// between records (keys, commas) is in it.
 func (d *scanner) ws() {
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
+	for {
+		for d.i < len(d.b) {
+			switch d.b[d.i] {
+			case ' ', '\t', '\n', '\r':
+				d.i++
+				continue
+			}
+			if len(d.b)-d.i >= d.ahead || d.eof || d.i < d.recordEnd {
+				return
+			}
+			break
+		}
+		if d.i < d.recordEnd || !d.fill() {
 			return
 		}
 	}
@@ -134,6 +351,9 @@ func (d *scanner) expect(c byte, what string) {
 // null consumes a null and reports whether there was one.
 func (d *scanner) null() bool {
 	if d.peek() == 'n' {
+		if len(d.b)-d.i < 4 && d.i >= d.recordEnd {
+			d.record() // a null between records
+		}
 		if len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null" {
 			d.i += 4
 			return true
@@ -158,10 +378,10 @@ func (d *scanner) object(what string, member func(key []byte, off int)) {
 		return
 	}
 	for {
-		off := d.i
 		if d.peek() != '"' {
 			d.syntax("an object key")
 		}
+		off := d.i
 		key := d.rawString()
 		d.expect(':', "':' after an object key")
 		member(key, off)
@@ -224,25 +444,50 @@ func (d *scanner) rawString() []byte {
 	}
 	d.i++
 	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			s := d.b[start:d.i]
-			d.i++
-			if !utf8.Valid(s) {
-				return []byte(string([]rune(string(s)))) // invalid bytes become U+FFFD, as encoding/json does
-			}
-			return s
-		case c == '\\':
-			return d.escaped(start)
-		case c < 0x20:
-			d.syntax("a character of a string")
-		}
-		d.i++
+	rest := d.b[start:]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 {
+		q = len(rest)
 	}
-	d.syntax("the end of a string")
-	return nil
+	s := rest[:q]
+	if k := bytes.IndexByte(s, '\\'); k >= 0 {
+		s = s[:k] // escaped checks the rest
+	}
+	if k := indexControl(s); k >= 0 {
+		d.i = start + k
+		d.syntax("a character of a string")
+	}
+	if len(s) < q {
+		d.i = start + len(s)
+		return d.escaped(start)
+	}
+	if q == len(rest) {
+		d.i = len(d.b)
+		d.syntax("the end of a string")
+	}
+	d.i = start + q + 1
+	if !utf8.Valid(s) {
+		return []byte(string([]rune(string(s)))) // each invalid byte becomes U+FFFD, as encoding/json does
+	}
+	return s
+}
+
+// indexControl returns the index of the first byte of s below 0x20, which
+// a JSON string may not hold, or -1. It tests eight bytes at a time.
+func indexControl(s []byte) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(s[i:])
+		if (x-0x2020202020202020)&^x&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] < 0x20 {
+			return i
+		}
+	}
+	return -1
 }
 
 // escaped reads the rest of a string that has escapes, from d.i at the
@@ -342,11 +587,31 @@ func (d *scanner) str() string {
 	if d.null() {
 		return ""
 	}
+	switch c := d.peek(); {
+	case c == '{' || c == '[' || c == 't' || c == 'f' || c == '-' || '0' <= c && c <= '9':
+		d.errorf(d.i, "a string was expected, not %s", valueKind(c))
+	}
 	return string(d.rawString())
 }
 
+// valueKind names the kind of the JSON value that begins with c.
+func valueKind(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
+
 // boolean reads true, false or null.
-func (d *scanner) boolean(what loc) bool {
+func (d *scanner) boolean(what loc) bool { return d.truth(what.String) }
+
+// truth is boolean, what naming the value in errors.
+func (d *scanner) truth(what func() string) bool {
 	switch {
 	case d.null():
 		return false
@@ -360,12 +625,15 @@ func (d *scanner) boolean(what loc) bool {
 	if d.peek() == 0 {
 		d.syntax("a value")
 	}
-	d.errorf(d.i, "%s must be true or false", what)
+	d.errorf(d.i, "%s must be true or false", what())
 	return false
 }
 
 // integer reads a JSON number that is an integer, or null as 0.
-func (d *scanner) integer(what loc) int {
+func (d *scanner) integer(what loc) int { return d.number(what.String) }
+
+// number is integer, what naming the value in errors.
+func (d *scanner) number(what func() string) int {
 	if d.null() {
 		return 0
 	}
@@ -383,17 +651,17 @@ func (d *scanner) integer(what loc) int {
 			d.i = j
 			d.syntax("a number")
 		}
-		d.errorf(start, "%s must be an integer", what)
+		d.errorf(start, "%s must be an integer", what())
 	}
 	if j < len(d.b) && (d.b[j] == '.' || d.b[j] == 'e' || d.b[j] == 'E') {
-		d.errorf(start, "%s must be an integer", what)
+		d.errorf(start, "%s must be an integer", what())
 	}
 	if d.b[digits] == '0' && j-digits > 1 {
 		d.i = digits + 1
 		d.syntax("a number without leading zeros")
 	}
 	if j-digits > 18 {
-		d.errorf(start, "%v: %s is out of range", what, d.b[start:j])
+		d.errorf(start, "%s: %s is out of range", what(), d.b[start:j])
 	}
 	n := 0
 	for _, c := range d.b[digits:j] {
@@ -410,34 +678,38 @@ func (d *scanner) integer(what loc) int {
 func (d *scanner) data(s *lsusync.Snapshot) {
 	var seen uint32
 	names := [...]string{"establishment", "teachers", "classes", "students", "subjects", "teacherKeys", "bilans"}
-	d.object(`"data"`, func(key []byte, off int) {
+	d.members(`"data"`, func(key string, keyAt int64) {
 		bit := -1
 		for n, name := range names {
-			if string(key) == name {
+			if key == name {
 				bit = n
 			}
 		}
 		if bit < 0 {
-			d.errorf(off, "unknown member %q of \"data\"", key)
+			d.errorAt(keyAt, "unknown member %q of \"data\"", key)
 		}
 		if seen&(1<<bit) != 0 {
-			d.errorf(off, "member %q of \"data\" appears twice", key)
+			d.errorAt(keyAt, "member %q of \"data\" appears twice", key)
 		}
 		seen |= 1 << bit
 		switch bit {
 		case 0:
+			d.record()
 			d.establishment(&s.Establishment)
 		case 1:
-			d.array(`"teachers"`, func(n int) {
+			d.records(`"teachers"`, func(n int) {
 				s.Teachers = append(s.Teachers, d.teacher(fmt.Sprintf("teachers[%d]", n)))
 			})
 		case 2:
-			d.array(`"classes"`, func(n int) {
+			d.records(`"classes"`, func(n int) {
 				s.Classes = append(s.Classes, d.class(n))
 			})
+			d.periods = make(map[string]int, len(s.Classes))
+			for _, c := range s.Classes {
+				d.periods[c.Code] = len(c.Periods)
+			}
 		case 3:
-			s.Students = make([]lsusync.Student, 0, d.records())
-			d.array(`"students"`, func(n int) {
+			d.records(`"students"`, func(n int) {
 				s.Students = append(s.Students, d.student(n))
 				d.advance()
 			})
@@ -447,29 +719,78 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			}
 		case 4:
 			d.tables |= 1
-			d.array(`"subjects"`, func(n int) { d.subjects = append(d.subjects, d.subject(n)) })
+			d.records(`"subjects"`, func(n int) { d.subjects = append(d.subjects, d.subject(n)) })
 		case 5:
 			d.tables |= 2
-			d.array(`"teacherKeys"`, func(n int) {
+			d.records(`"teacherKeys"`, func(n int) {
 				d.keys = append(d.keys, d.key(fmt.Sprintf("teacherKeys[%d]", n)))
 			})
 		case 6:
-			if d.tables != 3 && d.peek() == '[' && d.i+1 < len(d.b) {
-				save := d.i
-				d.i++
-				if d.peek() != ']' {
-					d.errorf(off, `"subjects" and "teacherKeys" must come before "bilans"`)
-				}
-				d.i = save
-			}
 			d.acquis = make(map[string][]lsusync.Acquis)
 			d.heads = make(map[string][]lsusync.TeacherKey)
-			s.Bilans = make([]lsusync.Bilan, 0, d.records())
-			d.array(`"bilans"`, func(n int) {
-				s.Bilans = append(s.Bilans, d.bilan(n))
+			// Each pupil has a bilan per period of their class, as a
+			// synchronisation makes them: the bilans are allocated at
+			// once, when the classes and pupils come first.
+			n := 0
+			for _, st := range s.Students {
+				n += d.periods[st.Class]
+			}
+			s.Bilans = make([]lsusync.Bilan, 0, n)
+			d.records(`"bilans"`, func(n int) {
+				if d.tables != 3 {
+					d.errorAt(keyAt, `"subjects" and "teacherKeys" must come before "bilans"`)
+				}
+				s.Bilans = append(s.Bilans, lsusync.Bilan{})
+				d.bilan(n, &s.Bilans[len(s.Bilans)-1])
 				d.advance()
 			})
 		}
+	})
+}
+
+// members reads an object that is not a record, or null, as object
+// does: each of its keys is made to be in the window whole before it is
+// read. member is given the key and its offset in the input, not in the
+// window, which may move before member is called.
+func (d *scanner) members(what string, member func(key string, at int64)) {
+	if d.null() {
+		return
+	}
+	if d.peek() != '{' {
+		d.errorf(d.i, "%s must be an object", what)
+	}
+	d.i++
+	if d.peek() == '}' {
+		d.i++
+		return
+	}
+	for {
+		d.record()
+		if d.peek() != '"' {
+			d.syntax("an object key")
+		}
+		at := d.base + int64(d.i)
+		key := string(d.rawString())
+		d.expect(':', "':' after an object key")
+		member(key, at)
+		switch d.peek() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return
+		default:
+			d.syntax("',' or '}' after an object member")
+		}
+	}
+}
+
+// records reads an array of records, or null, calling elem for each
+// record once it is in the window.
+func (d *scanner) records(what string, elem func(n int)) {
+	d.array(what, func(n int) {
+		d.record()
+		elem(n)
 	})
 }
 
@@ -685,6 +1006,12 @@ func (d *scanner) subject(n int) lsusync.Subject {
 		case "modality":
 			d.once(&seen, 2, key, off, at)
 			s.Modality = d.str()
+		case "nationalCode":
+			if d.version < 3 {
+				d.unknown(key, off, at)
+			}
+			d.once(&seen, 3, key, off, at)
+			s.NationalCode = d.str()
 		default:
 			d.unknown(key, off, at)
 		}
@@ -702,8 +1029,10 @@ func (d *scanner) ref(n int, table string, what loc) int {
 	return k
 }
 
-func (d *scanner) bilan(n int) lsusync.Bilan {
-	var b lsusync.Bilan
+// bilan reads bilan n into b, an element of the snapshot's bilans: a
+// bilan read into a variable of its own would be allocated apart, its
+// content making it several hundred bytes, and copied.
+func (d *scanner) bilan(n int, b *lsusync.Bilan) {
 	var seen uint32
 	const what = "bilans"
 	at := loc{what, n, ""}
@@ -746,12 +1075,15 @@ func (d *scanner) bilan(n int) lsusync.Bilan {
 			b.HeadTeachers = d.headTeachers(n)
 		case "content":
 			d.once(&seen, 6, key, off, at)
-			b.Content = d.content(what)
+			if d.version < 3 {
+				b.Content = d.content(what)
+			} else {
+				d.readContent(bilanContentCodec, reflect.ValueOf(&b.BilanContent).Elem(), at.with("content"))
+			}
 		default:
 			d.unknown(key, off, at)
 		}
 	})
-	return b
 }
 
 // acquisList reads the acquis of bilan n. A list without content that
@@ -767,63 +1099,43 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 			return as
 		}
 	}
-	// A first pass checks the list and tells whether it holds content;
-	// a list seen before, byte for byte, is shared.
-	shareable := true
+	// Each acquis gives -1, its subject's number and its teachers'
+	// numbers in d.refs, and its content in d.contents.
 	d.refs = d.refs[:0]
+	d.contents = d.contents[:0]
+	plain := true
+	at := loc{"bilans", n, "acquis"}
 	d.array("an acquis list", func(int) {
+		mark := len(d.refs)
+		d.refs = append(d.refs, -1, -1)
 		if d.peek() != '[' {
-			shareable = false
-			d.skipAcquis(n)
+			plain = false
+			d.contents = append(d.contents, d.acquis1(n, mark))
 			return
 		}
-		d.refs = append(d.refs, -1)
+		d.contents = append(d.contents, lsusync.AcquisContent{})
 		d.array("", func(k int) {
 			if k == 0 {
-				d.refs = append(d.refs, d.ref(len(d.subjects), "subjects", loc{"bilans", n, "acquis"}))
+				d.refs[mark+1] = d.ref(len(d.subjects), "subjects", at)
 			} else {
-				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", loc{"bilans", n, "acquis"}))
+				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", at))
 			}
 		})
-		if d.refs[len(d.refs)-1] == -1 {
-			d.errorf(d.i-1, "bilans[%d].acquis: an acquis without its subject", n)
+		if d.refs[mark+1] == -1 {
+			d.errorf(d.i-1, "%v: an acquis without its subject", at)
 		}
 	})
+	if !plain {
+		return d.buildAcquis(d.refs, d.contents)
+	}
+	// Without content, a list seen before, byte for byte, is shared.
 	raw := d.b[start:d.i]
-	if shareable {
-		if as, ok := d.acquis[string(raw)]; ok {
-			return as
-		}
-		as := d.buildAcquis(d.refs)
-		d.acquis[string(raw)] = as
+	if as, ok := d.acquis[string(raw)]; ok {
 		return as
 	}
-	// With content: read again, each acquis its own.
-	end := d.i
-	d.i = start
-	var as []lsusync.Acquis
-	d.array("an acquis list", func(int) {
-		if d.peek() == '[' {
-			d.refs = d.refs[:0]
-			d.array("", func(k int) { d.refs = append(d.refs, d.integer(loc{"bilans", n, "acquis"})) })
-			as = append(as, d.buildAcquis(append([]int{-1}, d.refs...))...)
-			return
-		}
-		as = append(as, d.acquis1(n))
-	})
-	d.i = end
+	as := d.buildAcquis(d.refs, nil)
+	d.acquis[string(raw)] = as
 	return as
-}
-
-// records guesses how many records the array at d.i holds, to allocate
-// them at once: the lines until the end of the array as filestore writes
-// it, one record a line. A file written otherwise is read all the same.
-func (d *scanner) records() int {
-	rest := d.b[d.i:]
-	if end := bytes.Index(rest, []byte("\n    ]")); end >= 0 {
-		rest = rest[:end]
-	}
-	return min(bytes.Count(rest, []byte{'\n'}), len(rest)/16)
 }
 
 // plainExtent returns the end of the array at d.i when it holds only
@@ -854,8 +1166,9 @@ func (d *scanner) plainExtent() (int, bool) {
 }
 
 // buildAcquis makes the acquis of refs: -1, then the subject's number and
-// the teachers' numbers, for each acquis.
-func (d *scanner) buildAcquis(refs []int) []lsusync.Acquis {
+// the teachers' numbers, for each acquis; with contents, the content of
+// each.
+func (d *scanner) buildAcquis(refs []int, contents []lsusync.AcquisContent) []lsusync.Acquis {
 	count, teachers := 0, 0
 	for _, r := range refs {
 		if r == -1 {
@@ -863,10 +1176,16 @@ func (d *scanner) buildAcquis(refs []int) []lsusync.Acquis {
 		}
 	}
 	teachers = len(refs) - 2*count
+	if count == 0 {
+		return nil
+	}
 	as := make([]lsusync.Acquis, 0, count)
 	keys := make([]lsusync.TeacherKey, 0, teachers) // one array for every acquis's teachers
 	for i := 0; i < len(refs); {
 		a := lsusync.Acquis{Subject: d.subjects[refs[i+1]]}
+		if contents != nil {
+			a.AcquisContent = contents[len(as)]
+		}
 		j := i + 2
 		for j < len(refs) && refs[j] != -1 {
 			j++
@@ -884,47 +1203,63 @@ func (d *scanner) buildAcquis(refs []int) []lsusync.Acquis {
 	return as
 }
 
-// skipAcquis checks an acquis with content, to be read again.
-func (d *scanner) skipAcquis(n int) { d.acquis1(n) }
-
-// acquis1 reads an acquis with content, an object.
-func (d *scanner) acquis1(n int) lsusync.Acquis {
-	var a lsusync.Acquis
+// acquis1 reads an acquis written as an object, and returns its content;
+// its subject's number goes to d.refs[mark+1], its teachers' numbers
+// after it.
+func (d *scanner) acquis1(n, mark int) lsusync.AcquisContent {
+	var a lsusync.AcquisContent
 	var seen uint32
 	at := loc{"bilans", n, "acquis"}
 	const what = "an acquis"
-	subject := false
+	positioning, positioningAt := "", 0 // of versions 1 and 2
 	d.object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "subject":
 			d.once(&seen, 0, key, off, at)
-			a.Subject = d.subjects[d.ref(len(d.subjects), "subjects", at)]
-			subject = true
+			d.refs[mark+1] = d.ref(len(d.subjects), "subjects", at)
 		case "teachers":
 			d.once(&seen, 1, key, off, at)
 			d.array(what, func(int) {
-				a.Teachers = append(a.Teachers, d.keys[d.ref(len(d.keys), "teacherKeys", at.with("teachers"))])
+				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", at.with("teachers")))
 			})
-		case "appreciation":
+		case "content":
 			d.once(&seen, 2, key, off, at)
-			a.Appreciation = d.str()
-		case "positioning":
+			if d.version < 3 {
+				a.Content = d.content(what)
+			} else {
+				d.readContent(acquisContentCodec, reflect.ValueOf(&a).Elem(), at.with("content"))
+			}
+		case "appreciation": // versions 1 and 2: in the content since
+			d.legacy(key, off, at)
 			d.once(&seen, 3, key, off, at)
-			a.Positioning, _ = strconv.Atoi(d.str()) // temporary: format v3 holds a number
+			a.Appreciation = d.str()
 		case "average":
+			d.legacy(key, off, at)
 			d.once(&seen, 4, key, off, at)
 			a.Average = d.str()
-		case "content":
+		case "positioning":
+			d.legacy(key, off, at)
 			d.once(&seen, 5, key, off, at)
-			a.Content = d.content(what)
+			positioning, positioningAt = d.str(), off
 		default:
 			d.unknown(key, off, at)
 		}
 	})
-	if !subject {
+	if d.refs[mark+1] == -1 {
 		d.errorf(d.i-1, "%v: an acquis without its subject", at)
 	}
+	if err := legacyPositioning(positioning, &a); err != nil {
+		d.errorf(positioningAt, "%v: %v", at, err)
+	}
 	return a
+}
+
+// legacy refuses in a file of version 3 a member of an acquis that only
+// versions 1 and 2 have.
+func (d *scanner) legacy(key []byte, off int, what loc) {
+	if d.version >= 3 {
+		d.unknown(key, off, what)
+	}
 }
 
 // headTeachers reads the professeurs principaux of bilan n; a list seen

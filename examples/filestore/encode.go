@@ -2,8 +2,8 @@ package filestore
 
 import (
 	"bufio"
+	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -11,16 +11,18 @@ import (
 	"github.com/lsusync/lsusync"
 )
 
-// encode writes s to w in the store format, version 2, one record per
-// line (see FORMAT.md), each class with its memo. The subjects and the teacher keys of the bilans
-// are written once, in tables, and the bilans refer to them by index; an
-// acquis list that bilans share (the store keeps one copy of the lists
-// many bilans have in common) is encoded once.
+// encode writes s to w in the store format, version 3, one record per
+// line (see FORMAT.md), each class with its memo. The subjects and the
+// teacher keys of the bilans are written once, in tables, and the bilans
+// refer to them by index; an acquis list that bilans share (the store
+// keeps one copy of the lists many bilans have in common) is encoded
+// once. The contents of the bilans and acquis are the JSON form of their
+// types, written by encoding/json; an empty content is not written.
 func encode(w io.Writer, s *lsusync.Snapshot) error { return encodeMemos(w, s, nil) }
 
 // encodeMemos is encode with the memos of the classes, by class code.
 func encodeMemos(w io.Writer, s *lsusync.Snapshot, memos map[string]string) error {
-	e := &encoder{w: bufio.NewWriterSize(w, 256<<10)}
+	e := &encoder{w: bufio.NewWriterSize(w, 256<<10), content: newContentEncoder()}
 	e.raw("{\n  \"format\": \"" + Format + "\",\n  \"version\": " + strconv.Itoa(Version) + ",\n  \"data\": {\n    \"establishment\": ")
 	e.establishment(&s.Establishment)
 	e.array("teachers", len(s.Teachers), func(i int) { e.teacher(&s.Teachers[i]) })
@@ -50,7 +52,7 @@ func encodeMemos(w io.Writer, s *lsusync.Snapshot, memos map[string]string) erro
 			shared = shared && !a.HasContent()
 		}
 		if shared && len(b.Acquis) > 0 {
-			buf = t.appendAcquis(nil, b.Acquis)
+			buf = e.appendAcquis(nil, t, b)
 			lists[id] = buf
 		}
 	}
@@ -118,10 +120,11 @@ func (t *tables) key(k lsusync.TeacherKey) int {
 	return n
 }
 
-// appendAcquis appends the JSON array of the acquis: each an array of
-// its subject's number and its teachers' numbers when it holds no
+// appendAcquis appends the JSON array of the acquis of bi: each an array
+// of its subject's number and its teachers' numbers when it holds no
 // content, else an object.
-func (t *tables) appendAcquis(buf []byte, as []lsusync.Acquis) []byte {
+func (e *encoder) appendAcquis(buf []byte, t *tables, bi *lsusync.Bilan) []byte {
+	as := bi.Acquis
 	buf = append(buf, '[')
 	for i := range as {
 		if i > 0 {
@@ -144,12 +147,8 @@ func (t *tables) appendAcquis(buf []byte, as []lsusync.Acquis) []byte {
 			buf = append(buf, `,"teachers":`...)
 			buf = t.appendKeys(buf, a.Teachers)
 		}
-		buf = appendMember(buf, "appreciation", a.Appreciation)
-		if a.Positioning != 0 {
-			buf = appendMember(buf, "positioning", strconv.Itoa(a.Positioning))
-		}
-		buf = appendMember(buf, "average", a.Average)
-		buf = appendContent(buf, a.Content)
+		buf = append(buf, `,"content":`...)
+		buf = e.appendContent(buf, &a.AcquisContent, bi, a.Subject.Key())
 		buf = append(buf, '}')
 	}
 	return append(buf, ']')
@@ -170,9 +169,24 @@ func (t *tables) appendKeys(buf []byte, keys []lsusync.TeacherKey) []byte {
 // encoder writes the records of a store file, one per line; its first
 // error sticks.
 type encoder struct {
-	w   *bufio.Writer
-	buf []byte
-	err error
+	w       *bufio.Writer
+	buf     []byte
+	content *contentEncoder
+	err     error
+}
+
+// appendContent appends the JSON form of a content, v, of the bilan bi,
+// or of its acquis of the subject key when key.Code is not empty.
+func (e *encoder) appendContent(b []byte, v any, bi *lsusync.Bilan, key lsusync.SubjectKey) []byte {
+	b, err := e.content.append(b, v)
+	if err != nil && e.err == nil {
+		what := "bilan " + bi.Key().String()
+		if key.Code != "" {
+			what += ", acquis " + key.String()
+		}
+		e.err = fmt.Errorf("%s: content: %w", what, err)
+	}
+	return b
 }
 
 func (e *encoder) raw(s string) {
@@ -280,8 +294,13 @@ func (e *encoder) student(s *lsusync.Student) {
 	b = appendMember(b, "firstName2", s.FirstName2)
 	b = appendMember(b, "firstName3", s.FirstName3)
 	if !s.BirthDate.IsZero() {
+		date, err := s.BirthDate.MarshalText()
+		if err != nil && e.err == nil {
+			// Its value is personal data, kept out of the message.
+			e.err = fmt.Errorf("pupil %s: the birth date is not a date this format can hold (the value is personal data: not shown)", s.ID)
+		}
 		b = append(b, `,"birthDate":`...)
-		b = appendString(b, s.BirthDate.String())
+		b = appendString(b, string(date))
 	}
 	b = appendMember(b, "sex", string(s.Sex))
 	e.buf = append(b, '}')
@@ -293,6 +312,7 @@ func (e *encoder) subject(s *lsusync.Subject) {
 	b = appendString(b, s.Code)
 	b = appendMember(b, "label", s.Label)
 	b = appendMember(b, "modality", s.Modality)
+	b = appendMember(b, "nationalCode", s.NationalCode)
 	e.buf = append(b, '}')
 	e.flush()
 }
@@ -325,14 +345,17 @@ func (e *encoder) bilan(bi *lsusync.Bilan, t *tables, acquis []byte) {
 		if acquis != nil {
 			b = append(b, acquis...)
 		} else {
-			b = t.appendAcquis(b, bi.Acquis)
+			b = e.appendAcquis(b, t, bi)
 		}
 	}
 	if len(bi.HeadTeachers) > 0 {
 		b = append(b, `,"headTeachers":`...)
 		b = t.appendKeys(b, bi.HeadTeachers)
 	}
-	b = appendContent(b, bi.Content)
+	if !bi.BilanContent.IsZero() {
+		b = append(b, `,"content":`...)
+		b = e.appendContent(b, &bi.BilanContent, bi, lsusync.SubjectKey{})
+	}
 	e.buf = append(b, '}')
 	e.flush()
 }
@@ -354,24 +377,6 @@ func appendMember(b []byte, name, value string) []byte {
 	b = append(b, name...)
 	b = append(b, '"', ':')
 	return appendString(b, value)
-}
-
-// appendContent appends ,"content":{...}, the keys sorted, when c is not
-// empty.
-func appendContent(b []byte, c map[string]string) []byte {
-	if len(c) == 0 {
-		return b
-	}
-	b = append(b, `,"content":{`...)
-	for i, k := range slices.Sorted(maps.Keys(c)) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k)
-		b = append(b, ':')
-		b = appendString(b, c[k])
-	}
-	return append(b, '}')
 }
 
 // appendString appends s as a JSON string, escaped as encoding/json does

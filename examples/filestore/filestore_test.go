@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,6 +23,7 @@ import (
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/internal/personaldata"
 	"github.com/lsusync/lsusync/internal/testkit"
+	"github.com/lsusync/lsusync/lsusynctest"
 )
 
 // equateEmpty makes nil and empty slices and maps equal: the file does
@@ -510,7 +512,7 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 		{"syntax error", sub(`"MARTIN"`, `"MARTIN`), ErrCorrupt, "JSON syntax error", 7},
 		{"not JSON", "PK\x03\x04 zip", ErrCorrupt, "JSON syntax error", 1},
 		{"not an object", `[1,2]`, ErrCorrupt, "must begin with a JSON object", 1},
-		{"future version", sub(`"version": 1`, `"version": 3`), ErrVersion, "version 3; this program reads versions up to 2", 3},
+		{"future version", sub(`"version": 1`, `"version": 4`), ErrVersion, "version 4; this program reads versions up to 3", 3},
 		{"version zero", sub(`"version": 1`, `"version": 0`), ErrCorrupt, "version 0", 3},
 		{"wrong format", sub(`"lsusync-store"`, `"other"`), ErrCorrupt, `format "other"`, 2},
 		{"no header", `{"data":{}}`, ErrCorrupt, `the first member must be "format"`, 1},
@@ -528,29 +530,9 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 		{"empty teacher key", sub(`{"type":"epp","id":"4189"},"civility"`, `{"type":"","id":"4189"},"civility"`), ErrCorrupt, "empty key", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "lsu.json")
-			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := Open(context.Background(), path, Options{})
-			if !errors.Is(err, tc.is) {
-				t.Fatalf("Open: %v, want %v", err, tc.is)
-			}
-			var fe *FileError
-			require.ErrorAs(t, err, &fe)
-			if fe.Path != path || !strings.HasPrefix(err.Error(), "filestore: "+path+": ") {
-				t.Errorf("error %q does not begin with the path", err)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q does not contain %q", err, tc.want)
-			}
-			if fe.Line != tc.line {
-				t.Errorf("error %q: line %d, want %d", err, fe.Line, tc.line)
-			}
-			personaldata.Check(t, "the error", err.Error(), []string{"2011-02-30", "DURAND"}, personaldata.Options{Random: personaldata.TempDirs(t)})
-			if got := string(readBytes(t, path)); got != tc.content {
-				t.Errorf("the refused file was changed")
-			}
+			path := checkRefused(t, badFile{name: tc.name, content: tc.content, want: tc.want, line: tc.line}, tc.is)
 			// Nothing may replace it: Create refuses, and the lock is free.
-			_, err = Create(context.Background(), path, testSnapshot(1, 1))
+			_, err := Create(context.Background(), path, testSnapshot(1, 1))
 			require.ErrorIs(t, err, fs.ErrExist)
 			if got := string(readBytes(t, path)); got != tc.content {
 				t.Errorf("the refused file was changed by Create")
@@ -714,6 +696,31 @@ func FuzzDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	// Version 3 with every field of the contents set, in one bilan and
+	// one acquis (a seed of tens of kilobytes, which the fuzzer can still
+	// mutate and minimise quickly), its example, and version 2 as v0.1.0
+	// wrote it.
+	b := &snap.Bilans[0]
+	b.BilanContent = lsusynctest.FullBilanContent(0)
+	b.Acquis[0].AcquisContent = lsusynctest.FullAcquisContent(0)
+	b.Acquis[0].Subject.NationalCode = "010100"
+	snap.Bilans = snap.Bilans[:2]
+	buf.Reset()
+	if err := encode(&buf, &snap); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	for _, path := range []string{"FORMAT.md", filepath.Join("testdata", "v0.1.0.json")} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if doc, ok := bytes.CutPrefix(data, []byte("# ")); ok {
+			_, doc, _ = bytes.Cut(doc, []byte("```json\n"))
+			data, _, _ = bytes.Cut(doc, []byte("```"))
+		}
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := decodeBytes(data)
 		if err != nil {
@@ -734,6 +741,14 @@ func FuzzDecode(f *testing.F) {
 		}
 		if diff := cmp.Diff(s, s2, equateEmpty); diff != "" {
 			t.Errorf("round trip (-first +second):\n%s", diff)
+		}
+		// Read a few bytes at a time, it reads the same.
+		s3, err := decodeWindowed(data, 5, 3)
+		if err != nil {
+			t.Fatalf("decoding a few bytes at a time: %v", err)
+		}
+		if diff := cmp.Diff(s, s3, equateEmpty); diff != "" {
+			t.Errorf("read a few bytes at a time (-whole +windowed):\n%s", diff)
 		}
 	})
 }
@@ -803,16 +818,16 @@ func TestOpenThroughSymlink(t *testing.T) {
 }
 
 // TestReadsVersion1 opens a file written in version 1 of the format (the
-// sample store as the previous version of this package wrote it): it
-// reads as the same content as the version 2 file of the same store, and
-// its first commit rewrites it in version 2.
+// sample store as the version of this package before version 2 wrote
+// it): it reads as the same content as the sample store of today, and its
+// first commit rewrites it in version 3.
 func TestReadsVersion1(t *testing.T) {
 	v1, err := decodeFile(filepath.Join("testdata", "sample-v1.json"))
 	require.NoError(t, err)
-	v2, err := decodeFile(filepath.Join("..", "testdata", "lsu.json"))
+	sample, err := decodeFile(filepath.Join("..", "testdata", "lsu.json"))
 	require.NoError(t, err)
-	if diff := cmp.Diff(v1, v2, equateEmpty); diff != "" {
-		t.Fatalf("version 1 and version 2 files differ (-v1 +v2):\n%s", diff)
+	if diff := cmp.Diff(v1, sample, equateEmpty); diff != "" {
+		t.Fatalf("the version 1 file and the sample store differ (-v1 +sample):\n%s", diff)
 	}
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, readBytes(t, filepath.Join("testdata", "sample-v1.json")), 0o600))
@@ -823,8 +838,8 @@ func TestReadsVersion1(t *testing.T) {
 	require.NoError(t, err)
 	est.Phone = "0100000000"
 	require.NoError(t, s.Apply(t.Context(), lsusync.ChangeSet{Establishment: &est}))
-	if !bytes.Contains(readBytes(t, path), []byte(`"version": 2,`)) {
-		t.Error("the commit did not rewrite the file in version 2")
+	if !bytes.Contains(readBytes(t, path), []byte(`"version": 3,`)) {
+		t.Error("the commit did not rewrite the file in version 3")
 	}
 	again, err := decodeFile(path)
 	require.NoError(t, err)
@@ -834,7 +849,7 @@ func TestReadsVersion1(t *testing.T) {
 	}
 }
 
-// formatExample returns the version 2 example of FORMAT.md.
+// formatExample returns the version 3 example of FORMAT.md.
 func formatExample(t *testing.T) string {
 	doc := string(readBytes(t, "FORMAT.md"))
 	start := strings.Index(doc, "```json\n")
@@ -843,9 +858,90 @@ func formatExample(t *testing.T) string {
 	return doc[:strings.Index(doc, "```")]
 }
 
-// TestBadVersion2Files checks the rules of version 2 that version 1 does
-// not have, and the position of each error.
-func TestBadVersion2Files(t *testing.T) {
+// badFile is a store file that a reader refuses: its error contains want
+// and is at line (0: no position) and, when col is not 0, column col.
+type badFile struct {
+	name    string
+	content string
+	want    string
+	line    int
+	col     int
+}
+
+// checkRefused writes the bad file, opens it and checks its error, then
+// checks that a scanner reading the file a few bytes at a time, moving
+// its window at every record, gives the same error at the same offset.
+// It returns the file's path.
+func checkRefused(t *testing.T, tc badFile, is error) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
+	_, err := Open(context.Background(), path, Options{})
+	if !errors.Is(err, is) {
+		t.Fatalf("Open: %v, want %v", err, is)
+	}
+	var fe *FileError
+	require.ErrorAs(t, err, &fe)
+	if fe.Path != path || !strings.HasPrefix(err.Error(), "filestore: "+path+": ") {
+		t.Errorf("error %q does not begin with the path", err)
+	}
+	if !strings.Contains(err.Error(), tc.want) {
+		t.Errorf("error %q does not contain %q", err, tc.want)
+	}
+	if fe.Line != tc.line {
+		t.Errorf("error %q: line %d, want %d", err, fe.Line, tc.line)
+	}
+	if tc.col != 0 && fe.Column != tc.col {
+		t.Errorf("error %q: column %d, want %d", err, fe.Column, tc.col)
+	}
+	personaldata.Check(t, "the error", err.Error(), refusedPersonal, personaldata.Options{Random: personaldata.TempDirs(t)})
+	if got := string(readBytes(t, path)); got != tc.content {
+		t.Errorf("the refused file was changed")
+	}
+	_, whole := decodeBytes([]byte(tc.content))
+	_, windowed := decodeWindowed([]byte(tc.content), 3, 2)
+	if fmt.Sprint(whole) != fmt.Sprint(windowed) || offsetOf(whole) != offsetOf(windowed) {
+		t.Errorf("read a few bytes at a time: %v (offset %d), whole: %v (offset %d)", windowed, offsetOf(windowed), whole, offsetOf(whole))
+	}
+	return path
+}
+
+// refusedPersonal are the personal values of the files that the tests
+// of refusals spoil: the pupil of the version 3 file and her birth date
+// made invalid, and the pupils of testdata/v0.1.0.json.
+var refusedPersonal = []string{
+	"DURAND", "Léa", "2011-04-02", "2011-02-30",
+	"070803070AJ", "070803071BK", "070803072CL", "070803073DM",
+	"LE GOFF", "MARTIN", "Noé", "Yann", "NGUYEN", "Anh", "Marie", "Thi", "BERNARD", "Hugo", "O'BRIEN", "Zoé",
+	"2014-04-02", "2014-11-30", "2013-01-15", "2010-06-21",
+}
+
+// decodeWindowed decodes data as a file is read, its window reading step
+// bytes at a time and holding ahead bytes between records, from a reader
+// that gives one byte at a time.
+func decodeWindowed(data []byte, step, ahead int) (lsusync.Snapshot, error) {
+	d := newFileScanner(iotest.OneByteReader(bytes.NewReader(data)), int64(len(data)))
+	d.step, d.ahead = step, ahead
+	s, _, err := d.decode(func() (lsusync.Snapshot, error) {
+		return decodeV1(bytes.NewReader(data), int64(len(data)), nil)
+	})
+	if err == nil {
+		err = validated(s)
+	}
+	return s, err
+}
+
+func offsetOf(err error) int64 {
+	var de *decodeError
+	if errors.As(err, &de) {
+		return de.offset
+	}
+	return -2
+}
+
+// TestBadVersion3Files checks the rules of version 3 that version 1 does
+// not have, contents included, and the position of each error.
+func TestBadVersion3Files(t *testing.T) {
 	valid := formatExample(t)
 	sub := func(old, new string) string {
 		if !strings.Contains(valid, old) {
@@ -853,46 +949,63 @@ func TestBadVersion2Files(t *testing.T) {
 		}
 		return strings.Replace(valid, old, new, 1)
 	}
-	for _, tc := range []struct {
-		name    string
-		content string
-		want    string
-		line    int
-	}{
-		{"teacher key out of the table", sub(`"acquis":[[0,1]]`, `"acquis":[[0,7]]`), `bilans[1].acquis: 7 is not the number of an entry of "teacherKeys"`, 25},
-		{"subject out of the table", sub(`"acquis":[[0,1]]`, `"acquis":[[3,1]]`), `bilans[1].acquis: 3 is not the number of an entry of "subjects"`, 25},
-		{"negative number", sub(`"headTeachers":[0]}`, `"headTeachers":[-1]}`), `bilans[1].headTeachers: -1 is not the number`, 25},
-		{"acquis without subject", sub(`"acquis":[[0,1]]`, `"acquis":[[]]`), "an acquis without its subject", 25},
-		{"acquis object without subject", sub(`{"subject":0,"teachers":[1],`, `{"teachers":[1],`), "bilans[0].acquis: an acquis without its subject", 24},
-		{"not a number", sub(`"acquis":[[0,1]]`, `"acquis":[[0,"1"]]`), "bilans[1].acquis must be an integer", 25},
-		{"fraction", sub(`"acquis":[[0,1]]`, `"acquis":[[0,1.5]]`), "bilans[1].acquis must be an integer", 25},
-		{"short period", sub(`"period":[2025,2,3]`, `"period":[2025,2]`), "bilans[1].period must be [year, index, count]", 25},
-		{"bilans before the tables", sub(`    "subjects": [`, `    "bilans": [{"student":"1234","period":[2025,1,3]}],
-    "subjects": [`), `"subjects" and "teacherKeys" must come before "bilans"`, 15},
-		{"member twice in a record", sub(`"civility":"MME"`, `"civility":"MME","civility":"M"`), `teachers[0]: member "civility" twice`, 7},
-		{"unknown member of a bilan", sub(`"acquis":[[0,1]],"headTeachers":[0]}`, `"acquis":[[0,1]],"headTeachers":[0],"notes":1}`), `bilans[1]: unknown member "notes"`, 25},
-		{"not a boolean", sub(`"locked":true`, `"locked":"yes"`), "bilans[0].locked must be true or false", 24},
-		{"syntax error in a bilan", sub(`"acquis":[[0,1]],`, `"acquis":[[0,1],`), "JSON syntax error", 25},
-		{"truncated in the bilans", valid[:strings.Index(valid, `"period":[2025,2`)], "truncated file", 25},
-		{"invalid birth date", sub(`2011-04-02`, `2011-02-30`), "students[0]: invalid birthDate, want YYYY-MM-DD (the value is personal data: not shown)", 14},
-		{"bilan of an unknown pupil", sub(`{"student":"1234","period":[2025,2,3]`, `{"student":"9","period":[2025,2,3]`), "unknown pupil", 0},
+	// col returns the column of what in the file's line n.
+	col := func(content string, n int, what string) int {
+		line := strings.Split(content, "\n")[n-1]
+		return 1 + strings.Index(line, what) // in bytes
+	}
+	bad := func(name, old, new, want string, line int, at string) badFile {
+		content := sub(old, new)
+		tc := badFile{name: name, content: content, want: want, line: line}
+		if at != "" {
+			tc.col = col(content, line, at)
+		}
+		return tc
+	}
+	const plain = `"acquis":[[0,1],[1,0]]`
+	for _, tc := range []badFile{
+		bad("teacher key out of the table", plain, `"acquis":[[0,7],[1,0]]`, `bilans[1].acquis: 7 is not the number of an entry of "teacherKeys"`, 26, ""),
+		bad("subject out of the table", plain, `"acquis":[[3,1],[1,0]]`, `bilans[1].acquis: 3 is not the number of an entry of "subjects"`, 26, ""),
+		bad("negative number", `"headTeachers":[0]}`, `"headTeachers":[-1]}`, `bilans[1].headTeachers: -1 is not the number`, 26, ""),
+		bad("acquis without subject", plain, `"acquis":[[],[1,0]]`, "an acquis without its subject", 26, ""),
+		bad("acquis object without subject", `{"subject":0,"teachers":[1],`, `{"teachers":[1],`, "bilans[0].acquis: an acquis without its subject", 25, ""),
+		bad("not a number", plain, `"acquis":[[0,"1"],[1,0]]`, "bilans[1].acquis must be an integer", 26, ""),
+		bad("fraction", plain, `"acquis":[[0,1.5],[1,0]]`, "bilans[1].acquis must be an integer", 26, ""),
+		bad("short period", `"period":[2025,2,3]`, `"period":[2025,2]`, "bilans[1].period must be [year, index, count]", 26, ""),
+		bad("bilans before the tables", `    "subjects": [`, `    "bilans": [{"student":"1234","period":[2025,1,3]}],
+    "subjects": [`, `"subjects" and "teacherKeys" must come before "bilans"`, 16, `"bilans"`),
+		bad("member twice in a record", `"civility":"MME"`, `"civility":"MME","civility":"M"`, `teachers[0]: member "civility" twice`, 7, ""),
+		bad("unknown member of a bilan", plain+`,"headTeachers":[0]}`, plain+`,"headTeachers":[0],"notes":1}`, `bilans[1]: unknown member "notes"`, 26, ""),
+		bad("not a boolean", `"locked":true`, `"locked":"yes"`, "bilans[0].locked must be true or false", 25, ""),
+		bad("syntax error in a bilan", plain+`,`, `"acquis":[[0,1],[1,0],`, "JSON syntax error", 26, ""),
+		{name: "truncated in the bilans", content: valid[:strings.Index(valid, `"period":[2025,2`)], want: "truncated file", line: 26},
+		bad("invalid birth date", `2011-04-02`, `2011-02-30`, "students[0]: invalid birthDate, want YYYY-MM-DD (the value is personal data: not shown)", 14, ""),
+		bad("bilan of an unknown pupil", `{"student":"1234","period":[2025,2,3]`, `{"student":"9","period":[2025,2,3]`, "unknown pupil", 0, ""),
+		bad("a subject's unknown member", `"nationalCode":"010100"}`, `"nationalCode":"010100","national":"010100"}`, `subjects[1]: unknown member "national"`, 18, `"national"`),
+
+		// The contents.
+		bad("unknown member of a content", `"synthesis":"Excellent trimestre."`, `"synthesis":"Excellent trimestre.","remarque":"x"`, `bilans[0].content: unknown member "remarque"`, 25, `"remarque"`),
+		bad("a member named in another case", `"synthesis":"Excellent trimestre."`, `"Synthesis":"Excellent trimestre."`, `bilans[0].content: unknown member "Synthesis"`, 25, `"Synthesis"`),
+		bad("a member twice in a content", `"synthesis":"Excellent trimestre."`, `"synthesis":"Excellent trimestre.","synthesis":"Bien."`, `bilans[0].content: member "synthesis" twice`, 25, `"synthesis":"Bien."`),
+		bad("unknown member deep in a content", `"late":1,`, `"late":1,"retards":2,`, `bilans[0].content.schoolLife: unknown member "retards"`, 25, `"retards"`),
+		bad("an acquis's content", `"positioning":4,`, `"positioning":4,"note":"A",`, `bilans[0].acquis.content: unknown member "note"`, 25, `"note"`),
+		bad("a number as a string", `"positioning":4,`, `"positioning":"4",`, `bilans[0].acquis.content.positioning must be an integer`, 25, `"4"`),
+		bad("a number with a fraction", `"positioning":4,`, `"positioning":4.5,`, `bilans[0].acquis.content.positioning must be an integer`, 25, `4.5`),
+		bad("a number too large", `"late":1,`, `"late":1234567890123456789,`, `bilans[0].content.schoolLife.late: 1234567890123456789 is out of range`, 25, `1234567890123456789`),
+		bad("a boolean as a string", `"average":"16.5",`, `"notGraded":"oui","average":"16.5",`, `bilans[0].acquis.content.notGraded must be true or false`, 25, `"oui"`),
+		bad("a text as a number", `"synthesis":"Excellent trimestre."`, `"synthesis":12`, `bilans[0].content.synthesis must be a string`, 25, `12,"schoolLife"`),
+		bad("an array as a text", `"programmeElements":["Écouter et comprendre"]`, `"programmeElements":"Écouter"`, `bilans[0].acquis.content.programmeElements must be an array`, 25, `"Écouter"`),
+		bad("an array as an object", `"schoolLife":{"late":1,"justified":2,"unjustified":0,"missedHours":4}`, `"schoolLife":[1]`, `bilans[0].content.schoolLife must be an object`, 25, `[1]}`),
+		bad("an invalid date", `"councilDate":"2025-12-04"`, `"councilDate":"2025-13-04"`, `bilans[0].content.councilDate: lsusync: invalid date "2025-13-04"`, 25, `"2025-13-04"`),
+		bad("a named content not a string", `"missedHours":4}`, `"missedHours":4},"content":{"x":1}`, `bilans[0].content.content.x must be a string`, 25, `1}}`),
+		bad("a named content twice", `"missedHours":4}`, `"missedHours":4},"content":{"x":"1","x":"2"}`, `bilans[0].content.content: member "x" twice`, 25, `"x":"2"`),
+		bad("a member of version 2 in an acquis", `{"subject":0,"teachers":[1],"content":`, `{"subject":0,"teachers":[1],"appreciation":"x","content":`, `bilans[0].acquis: unknown member "appreciation"`, 25, `"appreciation"`),
+		bad("a content of version 2", `"content":{"councilDate"`, `"content":{"synthese":"x","councilDate"`, `bilans[0].content: unknown member "synthese"`, 25, `"synthese"`),
+		bad("syntax error in a content", `"late":1,`, `"late":1,,`, "JSON syntax error", 25, ""),
+		{name: "truncated in a content", content: valid[:strings.Index(valid, `"unjustified"`)], want: "truncated file", line: 25},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "lsu.json")
-			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := Open(context.Background(), path, Options{})
-			if !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("Open: %v, want %v", err, ErrCorrupt)
-			}
-			var fe *FileError
-			require.ErrorAs(t, err, &fe)
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q does not contain %q", err, tc.want)
-			}
-			if fe.Line != tc.line {
-				t.Errorf("error %q: line %d, want %d", err, fe.Line, tc.line)
-			}
-			personaldata.Check(t, "the error", err.Error(), []string{"2011-02-30", "DURAND"}, personaldata.Options{Random: personaldata.TempDirs(t)})
+			checkRefused(t, tc, ErrCorrupt)
 		})
 	}
 }

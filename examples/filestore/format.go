@@ -19,8 +19,9 @@ const (
 	// Format is the value of the "format" member of every store file.
 	Format = "lsusync-store"
 	// Version is the format version this package writes, and the highest
-	// it reads. It reads every version from 1.
-	Version = 2
+	// it reads. It reads every version from 1, and rewrites a file of an
+	// older version in this one at its first commit.
+	Version = 3
 )
 
 // FileError reports a store file that cannot be read as a store: its
@@ -56,17 +57,46 @@ func decodeFile(path string) (lsusync.Snapshot, error) {
 	return s, err
 }
 
-// decodeFileMemos is decodeFile that returns the classes' memos too.
+// decodeFileMemos is decodeFile that returns the classes' memos too. It
+// reads the file a window at a time (see scanner), so that the file is
+// never in memory whole beside its content.
 func decodeFileMemos(path string, progress func(done, total int64)) (lsusync.Snapshot, map[string]string, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return lsusync.Snapshot{}, nil, fmt.Errorf("filestore: %w", err)
 	}
-	s, memos, err := decodeMemos(data, progress)
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return lsusync.Snapshot{}, nil, fmt.Errorf("filestore: %w", err)
+	}
+	d := newFileScanner(f, fi.Size())
+	d.progress = progress
+	s, memos, err := d.decode(func() (lsusync.Snapshot, error) {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return lsusync.Snapshot{}, err
+		}
+		return decodeV1(f, fi.Size(), progress)
+	})
+	if err == nil {
+		err = validated(s)
+	}
 	if err == nil {
 		return s, memos, nil
 	}
-	return lsusync.Snapshot{}, nil, fileError(data, path, err)
+	var de *decodeError
+	if !errors.As(err, &de) {
+		return lsusync.Snapshot{}, nil, fmt.Errorf("filestore: reading %s: %w", path, err)
+	}
+	// The position of the error, and a syntax error further on that
+	// may be its cause, are found in the whole file: error path only.
+	var data []byte
+	if de.offset >= 0 {
+		if data, err = os.ReadFile(path); err != nil {
+			return lsusync.Snapshot{}, nil, fmt.Errorf("filestore: reading %s: %w", path, err)
+		}
+	}
+	return lsusync.Snapshot{}, nil, fileError(data, path, de)
 }
 
 // decodeBytes decodes and validates the content of a store file of any
@@ -77,82 +107,39 @@ func decodeBytes(data []byte) (lsusync.Snapshot, error) {
 }
 
 // decodeMemos is decodeBytes that returns the classes' memos too.
-func decodeMemos(data []byte, progress func(done, total int64)) (s lsusync.Snapshot, memos map[string]string, err error) {
-	version, start, err := header(data)
-	switch {
-	case err != nil:
-	case version == 1:
-		var r io.Reader = bytes.NewReader(data)
-		if progress != nil {
-			r = &progressReader{r: r, total: int64(len(data)), progress: progress}
-		}
-		if s, err = decode(r); err == nil && progress != nil {
-			progress(int64(len(data)), int64(len(data)))
-		}
-	default:
-		s, memos, err = decodeV2(data, start, progress)
-	}
+func decodeMemos(data []byte, progress func(done, total int64)) (lsusync.Snapshot, map[string]string, error) {
+	d := newScanner(data)
+	d.progress = progress
+	s, memos, err := d.decode(func() (lsusync.Snapshot, error) {
+		return decodeV1(bytes.NewReader(data), int64(len(data)), progress)
+	})
 	if err == nil {
-		if verr := validate(s); verr != nil {
-			err = &decodeError{offset: -1, err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, verr)}
-		}
+		err = validated(s)
 	}
-	return s, memos, err
+	if err != nil {
+		return lsusync.Snapshot{}, nil, err
+	}
+	return s, memos, nil
 }
 
-// header reads the members "format" and "version" and the key "data" of
-// a store file, and returns the version and the offset of the data.
-func header(data []byte) (version, start int, err error) {
-	d := &scanner{b: data}
-	defer func() {
-		if r := recover(); r != nil {
-			de, ok := r.(*decodeError)
-			if !ok {
-				panic(r)
-			}
-			err = de
-		}
-	}()
-	if c := d.peek(); c != '{' {
-		if c == 0 || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || ('0' <= c && c <= '9') {
-			if c == 0 {
-				d.syntax("a value")
-			}
-			d.errorf(d.i, "the file must begin with a JSON object")
-		}
-		d.syntax("the beginning of a value")
+// decodeV1 reads a version 1 file from its beginning.
+func decodeV1(r io.Reader, size int64, progress func(done, total int64)) (lsusync.Snapshot, error) {
+	if progress != nil {
+		r = &progressReader{r: r, total: size, progress: progress}
 	}
-	d.i++
-	key := func(want, nth string) {
-		d.ws()
-		at := d.i
-		if d.peek() != '"' {
-			d.syntax("an object key")
-		}
-		if k := d.rawString(); string(k) != want {
-			d.errorf(at, "the %s member must be %q, not %q", nth, want, k)
-		}
-		d.expect(':', "':' after an object key")
+	s, err := decode(r)
+	if err == nil && progress != nil {
+		progress(size, size)
 	}
-	key("format", "first")
-	at := d.i
-	if f := d.str(); f != Format {
-		d.errorf(at, "format %q, want %q: not an lsusync store file", f, Format)
+	return s, err
+}
+
+// validated returns the error of validate as an error of the file.
+func validated(s lsusync.Snapshot) error {
+	if err := validate(s); err != nil {
+		return &decodeError{offset: -1, err: fmt.Errorf("%w: invalid content: %w", ErrCorrupt, err)}
 	}
-	d.expect(',', "',' after an object member")
-	key("version", "second")
-	at = d.i
-	version = d.integer(loc{"version", -1, ""})
-	if version > Version {
-		return 0, 0, &decodeError{offset: int64(d.i), err: fmt.Errorf("%w: version %d; this program reads versions up to %d: update it", ErrVersion, version, Version)}
-	}
-	if version < 1 {
-		d.errorf(at, "version %d, want 1 to %d", version, Version)
-	}
-	d.expect(',', "',' after an object member")
-	key("data", "third")
-	d.ws()
-	return version, d.i, nil
+	return nil
 }
 
 // loadFile reads the store file at path into a memory store with the
@@ -358,7 +345,7 @@ func (dd *decoder) data(s *lsusync.Snapshot) error {
 		case "students":
 			s.Students, err = decodeArray[lsusync.Student](dd, key)
 		case "bilans":
-			s.Bilans, err = decodeArray[lsusync.Bilan](dd, key)
+			s.Bilans, err = decodeBilansV1(dd)
 		default:
 			err = dd.errorf("unknown member %q of \"data\"", key)
 		}
@@ -392,6 +379,105 @@ func decodeArray[T any](dd *decoder, name string) ([]T, error) {
 	}
 	return out, dd.end(']', fmt.Sprintf("%q", name))
 }
+
+// decodeBilansV1 reads the bilans of a version 1 file, or null.
+func decodeBilansV1(dd *decoder) ([]lsusync.Bilan, error) {
+	tok, err := dd.d.Token()
+	if err != nil {
+		return nil, dd.tokenError(err)
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if tok != json.Delim('[') {
+		return nil, dd.errorf("%q must be an array", "bilans")
+	}
+	var out []lsusync.Bilan
+	for i := 0; dd.d.More(); i++ {
+		start := dd.d.InputOffset()
+		what := fmt.Sprintf("bilans[%d]", i)
+		var v bilanV1
+		if err := dd.d.Decode(&v); err != nil {
+			return nil, dd.recordError(err, start, what)
+		}
+		b, err := v.bilan()
+		if err != nil {
+			return nil, &decodeError{offset: start, skipSep: true, err: fmt.Errorf("%w: %s: %v", ErrCorrupt, what, err)}
+		}
+		out = append(out, b)
+	}
+	return out, dd.end(']', `"bilans"`)
+}
+
+// bilanV1 is a bilan of a version 1 file: the JSON form of lsusync.Bilan
+// of then (see FORMAT.md).
+type bilanV1 struct {
+	Student      string               `json:"student"`
+	Period       lsusync.Period       `json:"period"`
+	Locked       bool                 `json:"locked"`
+	Imported     bool                 `json:"imported"`
+	Acquis       []acquisV1           `json:"acquis"`
+	HeadTeachers []lsusync.TeacherKey `json:"headTeachers"`
+	Content      map[string]string    `json:"content"`
+}
+
+// acquisV1 is an acquis of a version 1 file.
+type acquisV1 struct {
+	Subject struct {
+		Code     string `json:"code"`
+		Label    string `json:"label"`
+		Modality string `json:"modality"`
+	} `json:"subject"`
+	Teachers     []lsusync.TeacherKey `json:"teachers"`
+	Appreciation string               `json:"appreciation"`
+	Positioning  string               `json:"positioning"`
+	Average      string               `json:"average"`
+	Content      map[string]string    `json:"content"`
+}
+
+// bilan returns the bilan of today's model.
+func (v *bilanV1) bilan() (lsusync.Bilan, error) {
+	b := lsusync.Bilan{Student: v.Student, Period: v.Period, Locked: v.Locked, Imported: v.Imported, HeadTeachers: v.HeadTeachers}
+	b.Content = v.Content
+	for i, va := range v.Acquis {
+		a := lsusync.Acquis{
+			Subject:  lsusync.Subject{Code: va.Subject.Code, Label: va.Subject.Label, Modality: va.Subject.Modality},
+			Teachers: va.Teachers,
+		}
+		a.Appreciation, a.Average, a.Content = va.Appreciation, va.Average, va.Content
+		if err := legacyPositioning(va.Positioning, &a.AcquisContent); err != nil {
+			return b, fmt.Errorf("acquis[%d]: %w", i, err)
+		}
+		b.Acquis = append(b.Acquis, a)
+	}
+	return b, nil
+}
+
+// legacyPositioning sets the positionnement of an acquis of a file of
+// version 1 or 2, where it was a string: "1" to "4" is the number, ""
+// none, and any other string is kept in the acquis's Content, under
+// "positioning", so that nothing is lost. An acquis whose Content has a
+// "positioning" already cannot keep it there: an error.
+func legacyPositioning(p string, a *lsusync.AcquisContent) error {
+	switch {
+	case p == "":
+	case len(p) == 1 && '1' <= p[0] && p[0] <= '4':
+		a.Positioning = int(p[0] - '0')
+	default:
+		if _, taken := a.Content[legacyPositioningKey]; taken {
+			return fmt.Errorf("positioning %q is not on LSU's scale of 1 to 4, and the acquis's content has a %q already to keep it in", p, legacyPositioningKey)
+		}
+		if a.Content == nil {
+			a.Content = make(map[string]string, 1)
+		}
+		a.Content[legacyPositioningKey] = p
+	}
+	return nil
+}
+
+// legacyPositioningKey is the name in an acquis's Content of a
+// positionnement of a file of version 1 or 2 that is not on LSU's scale.
+const legacyPositioningKey = "positioning"
 
 // value reads one value into v.
 func (dd *decoder) value(v any, what string) error {
