@@ -409,7 +409,7 @@ func (x *exporter) checkOnce(ctx context.Context) error {
 			if reasons := check(b, bx, x.v3); len(reasons) > 0 {
 				x.invalid[b.Key()] = true
 				r.invalid = append(r.invalid, Item{Status: lsusync.StatusWarning, Action: ActionInvalid, Class: c.Code,
-					Period: b.Period.String(), Student: b.Student, Count: 1, Reasons: reasons})
+					Period: b.Period.String(), Students: []string{b.Student}, Count: 1, Reasons: reasons})
 				continue
 			}
 			x.reg.add(b, x.pupils[b.Student], bx.signatory(b))
@@ -422,7 +422,10 @@ func (x *exporter) checkOnce(ctx context.Context) error {
 			if r.count > 0 {
 				x.items = append(x.items, Item{Status: lsusync.StatusSuccess, Action: ActionExported, Class: c.Code, Period: p.String(), Count: r.count})
 			}
-			x.items = append(x.items, r.invalid...)
+			// The bilans of one period that cannot be valid for the same
+			// reasons are one row: the bilans of a period not entered yet.
+			slices.SortStableFunc(r.invalid, func(a, b Item) int { return strings.Compare(reasonsText(a.Reasons), reasonsText(b.Reasons)) })
+			x.items = append(x.items, merged(r.invalid)...)
 		}
 		if x.opts.Progress != nil {
 			x.opts.Progress(Progress{Step: "Lecture des bilans", Done: i + 1, Total: len(x.classes)})

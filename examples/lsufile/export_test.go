@@ -162,7 +162,10 @@ func TestExportGenerated(t *testing.T) {
 			for _, it := range r.rep.Items {
 				if it.Action == lsufile.ActionInvalid {
 					require.NotEmpty(t, it.Reasons, "an invalid bilan without reasons")
-					invalid[lsusync.BilanKey{Student: it.Student, Period: periodOf(t, r.snap, it.Period)}] = true
+					require.Len(t, it.Students, it.Count)
+					for _, s := range it.Students {
+						invalid[lsusync.BilanKey{Student: s, Period: periodOf(t, r.snap, it.Period)}] = true
+					}
 				}
 			}
 			_, bs := readAll(t, r.path)

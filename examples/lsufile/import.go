@@ -179,14 +179,14 @@ func (im *importer) run(ctx context.Context, bilans []*FileBilan) (*Report, erro
 	byClass := make(map[string]*classImport)
 	for _, fb := range bilans {
 		p := im.pupils[canonical(fb.Student)]
-		item := Item{Status: lsusync.StatusWarning, Class: fb.Class, Period: fb.Period.String(), Student: fb.Student, Count: 1}
+		item := Item{Status: lsusync.StatusWarning, Class: fb.Class, Period: fb.Period.String(), Students: []string{fb.Student}, Count: 1}
 		switch {
 		case p == nil:
 			item.Action = ActionNoStudent
 		case len(fb.Unfit) > 0:
-			item.Action, item.Class, item.Student, item.Reasons = ActionUnfit, p.Class, p.ID, fb.Unfit
+			item.Action, item.Class, item.Students, item.Reasons = ActionUnfit, p.Class, []string{p.ID}, fb.Unfit
 		case !slices.Contains(im.classes[p.Class].Periods, fb.Period):
-			item.Action, item.Class, item.Student = ActionNoPeriod, p.Class, p.ID
+			item.Action, item.Class, item.Students = ActionNoPeriod, p.Class, []string{p.ID}
 		default:
 			fb.Student = p.ID
 			im.storeKeys(&fb.Bilan)
@@ -244,9 +244,9 @@ func (im *importer) run(ctx context.Context, bilans []*FileBilan) (*Report, erro
 	items = append(items, refused...)
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(strings.Compare(a.Class, b.Class), comparePeriodNames(a.Period, b.Period), cmp.Compare(a.Action, b.Action),
-			compareIDs(a.Student, b.Student))
+			strings.Compare(reasonsText(a.Reasons), reasonsText(b.Reasons)), compareIDs(first(a.Students), first(b.Students)))
 	})
-	rep.Items = items
+	rep.Items = merged(items)
 	if len(im.file.NotCarried) > 0 {
 		it := Item{Status: lsusync.StatusWarning, Action: ActionNotCarried, Reasons: im.file.NotCarried}
 		for _, r := range im.file.NotCarried {
@@ -314,10 +314,10 @@ func (im *importer) importClass(ctx context.Context, c *classImport, apply func(
 			case old == nil:
 				cp.imported++
 			case old.Locked:
-				items = append(items, Item{Status: lsusync.StatusWarning, Action: ActionLocked, Class: c.code, Period: nb.Period.String(), Student: nb.Student, Count: 1})
+				items = append(items, Item{Status: lsusync.StatusWarning, Action: ActionLocked, Class: c.code, Period: nb.Period.String(), Students: []string{nb.Student}, Count: 1})
 				continue
 			case !old.Imported && hasContent(old):
-				items = append(items, Item{Status: lsusync.StatusWarning, Action: ActionEntered, Class: c.code, Period: nb.Period.String(), Student: nb.Student, Count: 1})
+				items = append(items, Item{Status: lsusync.StatusWarning, Action: ActionEntered, Class: c.code, Period: nb.Period.String(), Students: []string{nb.Student}, Count: 1})
 				continue
 			case old.Imported && sameBilan(old, &nb):
 				cp.unchanged++
@@ -411,4 +411,11 @@ func normalized(v reflect.Value) reflect.Value {
 		return out
 	}
 	return v
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -155,9 +156,10 @@ type Item struct {
 	// or the file's code-division for a pupil the store lacks.
 	Class  string `json:"class,omitempty"`
 	Period string `json:"period,omitempty"`
-	// Student is the ELEVE_ID of the bilan, for an item about one bilan;
-	// "" for an item that counts several.
-	Student string `json:"student,omitempty"`
+	// Students are the ELEVE_IDs of the bilans, for an item that names
+	// them (those not exported or not imported), in order; nil for an
+	// item that counts bilans (exported, imported...).
+	Students []string `json:"students,omitempty"`
 	// Count is the number of bilans of the item.
 	Count int `json:"count"`
 	// Reasons say why, for ActionInvalid and ActionUnfit, or what, for
@@ -246,7 +248,8 @@ type Counts struct {
 	// entered in the store, of a pupil or a period the store lacks, unfit
 	// for the model, or of a class that failed.
 	NotImported int `json:"notImported"`
-	// Warnings and Errors count the items of those statuses.
+	// Warnings and Errors count the bilans of the items of those
+	// statuses, and once each row of what one side has no place for.
 	Warnings int `json:"warnings"`
 	Errors   int `json:"errors"`
 }
@@ -269,11 +272,17 @@ func (r *Report) Counts() Counts {
 		case ActionLocked, ActionEntered, ActionNoStudent, ActionNoPeriod, ActionUnfit, ActionFailed:
 			c.NotImported += it.Count
 		}
+		// A row that names or counts several bilans is a warning or an
+		// error for each.
+		weight := 1
+		if it.Action != ActionNotCarried {
+			weight = max(it.Count, 1)
+		}
 		switch it.Status {
 		case lsusync.StatusWarning:
-			c.Warnings++
+			c.Warnings += weight
 		case lsusync.StatusError:
-			c.Errors++
+			c.Errors += weight
 		}
 	}
 	return c
@@ -448,39 +457,54 @@ func plural(n int, one, many string, number bool) string {
 
 // message returns an item's row.
 func (r *Report) message(it *Item) string {
-	dry := r.DryRun
 	where := it.Class
 	if it.Period != "" {
 		where += ", " + it.Period
 	}
-	one := func(s string) string { return "Le bilan (" + where + ", ELEVE_ID " + it.Student + ") " + s }
+	// named words the bilans the item names: "Le bilan (3EME1, T1,
+	// ELEVE_ID 1234) ne peut pas…", "3 bilans (3EME1, T1, ELEVE_ID 1, 2,
+	// 3) ne peuvent pas…".
+	named := func(one, many string) string {
+		ids := strings.Join(it.Students, ", ")
+		if it.Count <= 1 {
+			return "Le bilan (" + where + ", ELEVE_ID " + ids + ") " + one
+		}
+		return strconv.Itoa(it.Count) + " bilans (" + where + ", ELEVE_ID " + ids + ") " + many
+	}
+	notImported := func(why string) string {
+		if r.DryRun {
+			return named("ne serait pas importé : "+why, "ne seraient pas importés : "+why)
+		}
+		return named("n'est pas importé : "+why, "ne sont pas importés : "+why)
+	}
 	switch it.Action {
 	case ActionExported:
 		return many2(it.Count, where, "a été exporté", "ont été exportés")
 	case ActionInvalid:
-		return one("ne peut pas être valide dans le fichier de LSU : " + reasonsText(it.Reasons) + ".")
+		why := reasonsText(it.Reasons) + "."
+		return named("ne peut pas être valide dans le fichier de LSU : "+why, "ne peuvent pas être valides dans le fichier de LSU : "+why)
 	case ActionImported:
-		if dry {
+		if r.DryRun {
 			return many2(it.Count, where, "serait importé", "seraient importés")
 		}
 		return many2(it.Count, where, "a été importé", "ont été importés")
 	case ActionReplaced:
-		if dry {
+		if r.DryRun {
 			return many2(it.Count, where, "remplacerait un bilan importé auparavant", "remplaceraient des bilans importés auparavant")
 		}
 		return many2(it.Count, where, "a remplacé un bilan importé auparavant", "ont remplacé des bilans importés auparavant")
 	case ActionUnchanged:
 		return many2(it.Count, where, "était déjà importé tel quel", "étaient déjà importés tels quels")
 	case ActionLocked:
-		return one("est verrouillé dans LSU : celui du fichier n'est pas importé.")
+		return notImported("celui de LSU est verrouillé.")
 	case ActionEntered:
-		return one("a été saisi dans LSU et a un contenu : celui du fichier n'est pas importé.")
+		return notImported("celui de LSU est en saisie directe et a un contenu.")
 	case ActionNoStudent:
-		return one("n'est pas importé : l'élève n'est pas dans LSU.")
+		return notImported("l'élève n'est pas dans LSU.")
 	case ActionNoPeriod:
-		return one("n'est pas importé : la période " + it.Period + " n'est pas paramétrée pour la classe " + it.Class + ".")
+		return notImported("la période " + it.Period + " n'est pas paramétrée pour la classe " + it.Class + ".")
 	case ActionUnfit:
-		return one("n'est pas importé : " + reasonsText(it.Reasons) + ".")
+		return notImported(reasonsText(it.Reasons) + ".")
 	case ActionNotCarried:
 		if r.Operation == OpExport {
 			return "Contenu que le fichier de LSU ne prévoit pas, non exporté (il reste dans LSU) : " + countsText(it.Reasons) + "."
@@ -494,6 +518,22 @@ func (r *Report) message(it *Item) string {
 		return s
 	}
 	return it.Action.String()
+}
+
+// merged returns items with the consecutive ones that name bilans of one
+// class, period, action and reasons as one item.
+func merged(items []Item) []Item {
+	var out []Item
+	for _, it := range items {
+		if n := len(out); n > 0 && it.Students != nil && out[n-1].Students != nil && out[n-1].Action == it.Action &&
+			out[n-1].Class == it.Class && out[n-1].Period == it.Period && slices.Equal(out[n-1].Reasons, it.Reasons) {
+			out[n-1].Students = append(out[n-1].Students, it.Students...)
+			out[n-1].Count += it.Count
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // many2 words an outcome of count bilans of a class and period.
