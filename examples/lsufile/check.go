@@ -20,17 +20,20 @@ import (
 // checker collects the reasons of one bilan.
 type checker struct {
 	reasons []Reason
-	v3      bool // the portable version 3.0
+	seen    map[string]bool // the reasons' texts
+	v3      bool            // the portable version 3.0
 }
 
 // add records a reason, once: a subject that several parts of a bilan
 // name gives one reason.
 func (c *checker) add(field, text string) {
-	for _, r := range c.reasons {
-		if r.Text == text {
-			return
-		}
+	if c.seen[text] {
+		return
 	}
+	if c.seen == nil {
+		c.seen = make(map[string]bool)
+	}
+	c.seen[text] = true
 	c.reasons = append(c.reasons, Reason{Field: field, Text: text})
 }
 
@@ -109,6 +112,34 @@ func (c *checker) count(sp *spec, field, owner string, n int) {
 // wants unique.
 func (c *checker) duplicate(sp *spec, field, what string) {
 	c.add(field, sp.label+" "+what+" en double")
+}
+
+// repeated returns, for the n elements of a list, which repeat the key
+// of an earlier one: a scan for short lists, a set for long ones, so
+// that a list of any length costs its length.
+func repeated[K comparable](n int, key func(int) K) []bool {
+	if n < 2 {
+		return nil
+	}
+	rep := make([]bool, n)
+	if n <= 8 {
+		for i := range n {
+			for j := range i {
+				if key(i) == key(j) {
+					rep[i] = true
+					break
+				}
+			}
+		}
+		return rep
+	}
+	seen := make(map[K]bool, n)
+	for i := range n {
+		k := key(i)
+		rep[i] = seen[k]
+		seen[k] = true
+	}
+	return rep
 }
 
 // digits reports whether s is a positive integer in digits.
@@ -314,16 +345,17 @@ func (c *checker) subjectLabel(field string, s lsusync.Subject, x *bilanContext)
 
 func (c *checker) acquis(as []lsusync.Acquis, x *bilanContext) {
 	c.count(fAcquis, "Acquis", "bilan", len(as))
+	var twice []bool
+	if fSubject.unique {
+		twice = repeated(len(as), func(i int) lsusync.SubjectKey { return as[i].Subject.Key() })
+	}
 	for i := range as {
 		a := &as[i]
 		k := a.Subject.Key()
 		field := "Acquis[" + k.String() + "]"
 		where := subjectWhere(k)
-		for j := range i {
-			if fSubject.unique && as[j].Subject.Key() == k {
-				c.duplicate(fSubject, field, strings.TrimPrefix(where, " de la matière "))
-				break
-			}
+		if twice != nil && twice[i] {
+			c.duplicate(fSubject, field, strings.TrimPrefix(where, " de la matière "))
 		}
 		c.subject(field+".Subject", a.Subject)
 		c.subjectLabel(field+".Subject", a.Subject, x)
@@ -367,14 +399,15 @@ func (c *checker) schoolLife(l *lsusync.SchoolLife) {
 }
 
 func (c *checker) support(ss []lsusync.Support) {
+	var twice []bool
+	if fSupportCode.unique {
+		twice = repeated(len(ss), func(i int) string { return ss[i].Code })
+	}
 	for i, s := range ss {
 		field := fmt.Sprintf("Support[%d]", i)
 		c.value(fSupportCode, field+".Code", "", s.Code)
-		for j := range i {
-			if fSupportCode.unique && ss[j].Code == s.Code {
-				c.duplicate(fSupportCode, field+".Code", printable(s.Code))
-				break
-			}
+		if twice != nil && twice[i] {
+			c.duplicate(fSupportCode, field+".Code", printable(s.Code))
 		}
 		where := " de la modalité " + printable(s.Code)
 		c.text(fSupportPPRE, field+".PPRE", where, s.PPRE)
@@ -383,14 +416,15 @@ func (c *checker) support(ss []lsusync.Support) {
 }
 
 func (c *checker) pathways(ps []lsusync.Pathway) {
+	var twice []bool
+	if fPathwayCode.unique {
+		twice = repeated(len(ps), func(i int) string { return ps[i].Code })
+	}
 	for i, p := range ps {
 		field := fmt.Sprintf("Pathways[%d]", i)
 		c.value(fPathwayCode, field+".Code", "", p.Code)
-		for j := range i {
-			if fPathwayCode.unique && ps[j].Code == p.Code {
-				c.duplicate(fPathwayCode, field+".Code", printable(p.Code))
-				break
-			}
+		if twice != nil && twice[i] {
+			c.duplicate(fPathwayCode, field+".Code", printable(p.Code))
 		}
 		c.text(fPathwayText, field+".Text", " du parcours "+printable(p.Code), p.Text)
 	}
@@ -399,6 +433,10 @@ func (c *checker) pathways(ps []lsusync.Pathway) {
 // groups checks the EPIs or the APs of the pupil, their groups and the
 // EPI or AP each group follows.
 func (c *checker) groups(g *group, gs []groupData, x *bilanContext) {
+	var twice []bool
+	if g.ref.unique {
+		twice = repeated(len(gs), func(i int) string { return gs[i].groupKey() })
+	}
 	for i := range gs {
 		d := &gs[i]
 		field := fmt.Sprintf("%s[%d]", g.list.path, i)
@@ -406,13 +444,8 @@ func (c *checker) groups(g *group, gs []groupData, x *bilanContext) {
 		of := gf + "." + g.of.path[strings.LastIndexByte(g.of.path, '.')+1:]
 		ownerWhere := " de " + g.of.label + " « " + short(d.title) + " »"
 		groupWhere := " du groupe « " + short(d.groupTitle) + " »"
-		if g.ref.unique {
-			for j := range i {
-				if gs[j].groupKey() == d.groupKey() {
-					c.add(gf, "groupe « "+short(d.groupTitle)+" » ("+g.of.label+") en double")
-					break
-				}
-			}
+		if twice != nil && twice[i] {
+			c.add(gf, "groupe « "+short(d.groupTitle)+" » ("+g.of.label+") en double")
 		}
 		c.text(g.comment, field+".Comment", groupWhere, d.comment)
 		c.text(g.title, gf+".Title", " d'un groupe"+ownerWhere, d.groupTitle)
@@ -442,14 +475,15 @@ func (c *checker) groups(g *group, gs []groupData, x *bilanContext) {
 
 func (c *checker) digital(d *lsusync.DigitalSkills) {
 	c.text(fDigitalAppr, "Digital.Appreciation", " des compétences numériques", d.Appreciation)
+	var twice []bool
+	if fLevelCode.unique {
+		twice = repeated(len(d.Levels), func(i int) string { return d.Levels[i].Code })
+	}
 	for i, l := range d.Levels {
 		field := fmt.Sprintf("Digital.Levels[%d]", i)
 		c.value(fLevelCode, field+".Code", "", l.Code)
-		for j := range i {
-			if fLevelCode.unique && d.Levels[j].Code == l.Code {
-				c.duplicate(fLevelCode, field+".Code", printable(l.Code))
-				break
-			}
+		if twice != nil && twice[i] {
+			c.duplicate(fLevelCode, field+".Code", printable(l.Code))
 		}
 		c.number(fLevelValue, field+".Level", " de la compétence "+printable(l.Code), l.Level)
 	}
@@ -467,14 +501,15 @@ func (c *checker) socle(ds []lsusync.SocleDomain) {
 	if c.v3 && len(ds) > 0 && len(ds) != 8 {
 		c.add("Socle", fmt.Sprintf("%s : %d domaines (la version 3.0 du fichier en demande 8)", fSocle.label, len(ds)))
 	}
+	var twice []bool
+	if fSocleCode.unique {
+		twice = repeated(len(ds), func(i int) string { return ds[i].Code })
+	}
 	for i, d := range ds {
 		field := fmt.Sprintf("Socle[%d]", i)
 		c.value(fSocleCode, field+".Code", "", d.Code)
-		for j := range i {
-			if fSocleCode.unique && ds[j].Code == d.Code {
-				c.duplicate(fSocleCode, field+".Code", printable(d.Code))
-				break
-			}
+		if twice != nil && twice[i] {
+			c.duplicate(fSocleCode, field+".Code", printable(d.Code))
 		}
 		c.number(fSoclePosition, field+".Positioning", " du domaine "+printable(d.Code), d.Positioning)
 	}

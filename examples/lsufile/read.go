@@ -221,6 +221,7 @@ type decoder struct {
 	groupOfIndex map[idKind][]int
 	keys         map[string]bool // the keys of the uniqueness constraints of the lists
 	pupilNumbers map[string]int  // id-be as a number -> pupil
+	manyBilans   map[[2]int]bool // (pupil, period) of the pupils of more than 16 bilans
 
 	notCarried map[string]int
 	bilans     int

@@ -37,10 +37,9 @@ func (d *decoder) bilan() error {
 		return err
 	}
 	pupil, period := &d.pupils[pi], &d.periods[pp]
-	if slices.Contains(pupil.periods, pp) {
+	if !d.firstBilan(pi, pp) {
 		return d.fail(ErrSchema, "", 0, "", "a second bilan-periodique of one eleve-ref and periode-ref")
 	}
-	pupil.periods = append(pupil.periods, pp)
 	b.Student, fb.Class, b.Period = pupil.id, pupil.class, period.p
 	record := fmt.Sprintf("ELEVE_ID %s, %s", pupil.id, string(collapse(a[1].v)))
 	fail := func(err error) error {
@@ -127,13 +126,11 @@ func (d *decoder) bilan() error {
 // EPIs or APs of the pupil alike in everything.
 func unfit(b *lsusync.Bilan) []Reason {
 	var rs []Reason
-	for i := range b.Acquis {
-		for j := range i {
-			if b.Acquis[i].Subject.Key() == b.Acquis[j].Subject.Key() {
-				k := b.Acquis[i].Subject.Key()
-				rs = append(rs, Reason{Field: "Acquis[" + k.String() + "]", Text: "deux acquis" + subjectWhere(k)})
-				break
-			}
+	twice := repeated(len(b.Acquis), func(i int) lsusync.SubjectKey { return b.Acquis[i].Subject.Key() })
+	for i := range twice {
+		if twice[i] {
+			k := b.Acquis[i].Subject.Key()
+			rs = append(rs, Reason{Field: "Acquis[" + k.String() + "]", Text: "deux acquis" + subjectWhere(k)})
 		}
 	}
 	for _, g := range []struct {
@@ -171,7 +168,7 @@ func (d *decoder) acquisList(b *lsusync.Bilan) error {
 	if err := d.attrsOf(nil, nil); err != nil {
 		return err
 	}
-	var seen []int
+	seen := make(map[int]bool)
 	return d.list(fAcquis.name, func() error {
 		var a [8]av
 		if err := d.attrsOf(acquisNames, a[:], fSubject.name, fTeachers.name); err != nil {
@@ -181,10 +178,10 @@ func (d *decoder) acquisList(b *lsusync.Bilan) error {
 		if err != nil {
 			return err
 		}
-		if slices.Contains(seen, si) {
+		if seen[si] {
 			return d.fail(ErrSchema, fSubject.name, a[0].line, string(collapse(a[0].v)), "a second acquis of one discipline-ref")
 		}
-		seen = append(seen, si)
+		seen[si] = true
 		ac := lsusync.Acquis{Subject: d.disc[si].s}
 		ts, err := d.refs(fTeachers.name, a[1], idTeacher, 1)
 		if err != nil {
@@ -296,7 +293,7 @@ func (d *decoder) pupilGroups(g *group, b *lsusync.Bilan) error {
 	if g.theme == nil {
 		kind = idAPGroup
 	}
-	var seen []int
+	seen := make(map[int]bool)
 	return d.list(g.list.name, func() error {
 		var a [1]av
 		if err := d.attrsOf([]string{g.ref.name}, a[:], g.ref.name); err != nil {
@@ -306,10 +303,10 @@ func (d *decoder) pupilGroups(g *group, b *lsusync.Bilan) error {
 		if err != nil {
 			return err
 		}
-		if slices.Contains(seen, i) {
+		if seen[i] {
 			return d.fail(ErrSchema, g.ref.name, a[0].line, string(collapse(a[0].v)), "the pupil follows one group twice")
 		}
-		seen = append(seen, i)
+		seen[i] = true
 		d.use(kind, i)
 		var comment string
 		err = d.sequence([]seq{{name: g.comment.name, max: 1, read: func() (err error) { comment, err = d.textOf(g.comment, true); return }}})
@@ -688,4 +685,26 @@ func ofUsed(d *decoder, group idKind, of int) bool {
 		}
 	}
 	return false
+}
+
+// firstBilan records the bilan of pupil pi and period pp, and reports
+// whether it is the first: a pupil's periods are kept in a short list,
+// those of a pupil of many bilans in a set.
+func (d *decoder) firstBilan(pi, pp int) bool {
+	p := &d.pupils[pi]
+	if len(p.periods) < 16 {
+		if slices.Contains(p.periods, pp) {
+			return false
+		}
+		p.periods = append(p.periods, pp)
+		return true
+	}
+	if slices.Contains(p.periods, pp) || d.manyBilans[[2]int{pi, pp}] {
+		return false
+	}
+	if d.manyBilans == nil {
+		d.manyBilans = make(map[[2]int]bool)
+	}
+	d.manyBilans[[2]int{pi, pp}] = true
+	return true
 }

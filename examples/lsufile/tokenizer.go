@@ -19,6 +19,10 @@ import (
 // element, a second root. A token longer than its bound is refused: the
 // buffer never grows beyond it.
 
+// maxAttrs bounds the attributes of a tag: LSU's elements have 8 at most,
+// with a few namespace declarations.
+const maxAttrs = 64
+
 type tokKind uint8
 
 const (
@@ -800,6 +804,9 @@ func (t *tokenizer) scanStart(start int) (int, error) {
 			if err := t.checkChars(v, e); err != nil {
 				return 0, err
 			}
+		}
+		if len(t.attrs) == maxAttrs {
+			return 0, t.errAt(k, ErrTooLarge, "", "", "a tag of more than "+itoa(maxAttrs)+" attributes")
 		}
 		for _, b := range t.attrs {
 			if bytes.Equal(b.name, a.name) {
