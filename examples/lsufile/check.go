@@ -338,7 +338,7 @@ func (c *checker) badKey(field string, k lsusync.TeacherKey, x *bilanContext) {
 // subjectLabel reports a subject whose discipline has no label the file
 // can hold.
 func (c *checker) subjectLabel(field string, s lsusync.Subject, x *bilanContext) {
-	if why, ok := x.noLabel[s.Key()]; ok {
+	if why, ok := x.noLabel[discKey(s)]; ok {
 		c.add(field+".Label", why)
 	}
 }
@@ -347,7 +347,7 @@ func (c *checker) acquis(as []lsusync.Acquis, x *bilanContext) {
 	c.count(fAcquis, "Acquis", "bilan", len(as))
 	var twice []bool
 	if fSubject.unique {
-		twice = repeated(len(as), func(i int) lsusync.SubjectKey { return as[i].Subject.Key() })
+		twice = repeated(len(as), func(i int) lsusync.SubjectKey { return discKey(as[i].Subject) })
 	}
 	for i := range as {
 		a := &as[i]

@@ -117,16 +117,24 @@ var identity = lsufile.Identity{Editor: "Éditeur de test", Application: "lsufil
 // and the report.
 func export(t testing.TB, st lsufile.StoreReader, opts lsufile.ExportOptions) (string, *lsufile.Report) {
 	t.Helper()
+	path := filepath.Join(t.TempDir(), "bilans.xml")
+	rep, err := exportTo(t, st, path, opts)
+	require.NoError(t, err, "Export")
+	return path, rep
+}
+
+// exportTo exports st to the file path, with the test's identity unless
+// opts has one.
+func exportTo(t testing.TB, st lsufile.StoreReader, path string, opts lsufile.ExportOptions) (*lsufile.Report, error) {
+	t.Helper()
 	if opts.Identity == (lsufile.Identity{}) {
 		opts.Identity = identity
 	}
-	path := filepath.Join(t.TempDir(), "bilans.xml")
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	rep, err := lsufile.Export(context.Background(), st, f, opts)
 	require.NoError(t, f.Close())
-	require.NoError(t, err, "Export")
-	return path, rep
+	return rep, err
 }
 
 // readAll reads the file at path, and returns its bilans.

@@ -146,10 +146,11 @@ func newRegistry(v3 bool) *registry {
 // subject records a subject that a bilan names, with its label and its
 // national code.
 func (r *registry) subject(s lsusync.Subject, p lsusync.Period) {
-	d := r.disc[s.Key()]
+	k := discKey(s)
+	d := r.disc[k]
 	if d == nil {
 		d = &discipline{}
-		r.disc[s.Key()] = d
+		r.disc[k] = d
 	}
 	label, prob, _ := clean(s.Label)
 	if prob == textOK {
@@ -315,6 +316,13 @@ func periodID(p lsusync.Period) string {
 	return "P_" + strconv.Itoa(p.Year) + "_" + strconv.Itoa(p.Index) + "_" + strconv.Itoa(p.Count)
 }
 
+// discKey is the key of a subject's discipline in the file: its code as
+// the file writes it, and its modalité.
+func discKey(s lsusync.Subject) lsusync.SubjectKey {
+	return lsusync.SubjectKey{Code: cleaned(s.Code), Modality: s.Modality}
+}
+
+// disciplineID is the id of the discipline of key k (see [discKey]).
 func disciplineID(k lsusync.SubjectKey) string {
 	return "DI_" + idPart(k.Code) + "_" + idPart(k.Modality)
 }
@@ -393,7 +401,7 @@ func (r *registry) write(w *xmlWriter, x *exporter) {
 		d := r.disc[k]
 		w.open(3, "discipline")
 		w.attr("id", disciplineID(k))
-		w.attr(fSubjectCode.name, cleaned(k.Code))
+		w.attr(fSubjectCode.name, k.Code)
 		if d.nat != "" {
 			w.attr(fSubjectNat.name, d.nat)
 		}
@@ -538,7 +546,7 @@ func (r *registry) writeShared(w *xmlWriter, sh *shared, g *group, list, item, g
 			for _, t := range d.teaching {
 				w.open(5, g.teaching.name)
 				w.attr(g.teacher.name, teacherID(t.Teacher))
-				w.attr(g.subject.name, disciplineID(t.Subject.Key()))
+				w.attr(g.subject.name, disciplineID(discKey(t.Subject)))
 				w.raw("/>")
 			}
 			w.close(4, g.teaching.wrap)
@@ -551,7 +559,7 @@ func (r *registry) writeShared(w *xmlWriter, sh *shared, g *group, list, item, g
 func (r *registry) subjectRefs(ss []lsusync.Subject) string {
 	ids := make([]string, len(ss))
 	for i, s := range ss {
-		ids[i] = disciplineID(s.Key())
+		ids[i] = disciplineID(discKey(s))
 	}
 	return strings.Join(ids, " ")
 }
@@ -585,7 +593,7 @@ func (r *registry) writeBilan(w *xmlWriter, b *lsusync.Bilan, signatory string) 
 	for i := range b.Acquis {
 		a := &b.Acquis[i]
 		w.open(5, fAcquis.name)
-		w.attr(fSubject.name, disciplineID(a.Subject.Key()))
+		w.attr(fSubject.name, disciplineID(discKey(a.Subject)))
 		w.attr(fTeachers.name, teacherRefs(a.Teachers))
 		if len(a.ProgrammeElements) > 0 {
 			ids := make([]string, len(a.ProgrammeElements))
