@@ -94,17 +94,17 @@ func (c *checker) number(sp *spec, field, where string, n int) {
 
 // count checks the number of elements n of a non-empty list, or that a
 // required list is not empty; owner names what the list is of (« bilan
-// sans acquis »).
-func (c *checker) count(sp *spec, field, owner string, n int) {
+// sans acquis »), feminine tells its gender.
+func (c *checker) count(sp *spec, field, owner string, feminine bool, n int) {
 	switch {
 	case n == 0:
 		if sp.required {
 			c.add(field, owner+" sans "+sp.label)
 		}
 	case sp.minCount > 0 && n < sp.minCount:
-		c.add(field, fmt.Sprintf("%s de %s : %d (%d au moins)", sp.label, owner, n, sp.minCount))
+		c.add(field, fmt.Sprintf("%s %s : %d (%d au moins)", sp.label, ofThe(owner, feminine), n, sp.minCount))
 	case sp.maxCount > 0 && n > sp.maxCount:
-		c.add(field, fmt.Sprintf("%s de %s : %d (%d au plus)", sp.label, owner, n, sp.maxCount))
+		c.add(field, fmt.Sprintf("%s %s : %d (%d au plus)", sp.label, ofThe(owner, feminine), n, sp.maxCount))
 	}
 }
 
@@ -219,14 +219,40 @@ func (c *checker) subject(field string, s lsusync.Subject) {
 }
 
 // short cuts a title to situate an element in a reason: its first 40
-// characters.
+// characters, on one line.
 func short(s string) string {
-	s, _, _ = clean(s)
+	s = strings.Join(strings.Fields(cleaned(s)), " ")
 	if utf8.RuneCountInString(s) <= 40 {
 		return s
 	}
 	r := []rune(s)
 	return string(r[:39]) + "…"
+}
+
+// ofThe returns a noun after "of the", as French says it: « de l'EPI »,
+// « du bilan », « de la matière ».
+func ofThe(noun string, feminine bool) string {
+	switch {
+	case startsWithVowel(noun):
+		return "de l'" + noun
+	case feminine:
+		return "de la " + noun
+	}
+	return "du " + noun
+}
+
+// ofA returns the label of sp after "of a": « d'un EPI », « d'une
+// matière ».
+func ofA(sp *spec) string {
+	if sp.feminine {
+		return "d'une " + sp.label
+	}
+	return "d'un " + sp.label
+}
+
+func startsWithVowel(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune("aeiouyàâéèêëîïôûAEIOUYÀÂÉÈÊËÎÏÔÛhH", r)
 }
 
 // printable returns s with its control characters and invalid bytes
@@ -344,7 +370,7 @@ func (c *checker) subjectLabel(field string, s lsusync.Subject, x *bilanContext)
 }
 
 func (c *checker) acquis(as []lsusync.Acquis, x *bilanContext) {
-	c.count(fAcquis, "Acquis", "bilan", len(as))
+	c.count(fAcquis, "Acquis", "bilan", false, len(as))
 	var twice []bool
 	if fSubject.unique {
 		twice = repeated(len(as), func(i int) lsusync.SubjectKey { return discKey(as[i].Subject) })
@@ -442,7 +468,7 @@ func (c *checker) groups(g *group, gs []groupData, x *bilanContext) {
 		field := fmt.Sprintf("%s[%d]", g.list.path, i)
 		gf := field + ".Group"
 		of := gf + "." + g.of.path[strings.LastIndexByte(g.of.path, '.')+1:]
-		ownerWhere := " de " + g.of.label + " « " + short(d.title) + " »"
+		ownerWhere := " " + ofThe(g.of.label, g.of.feminine) + " « " + short(d.title) + " »"
 		groupWhere := " du groupe « " + short(d.groupTitle) + " »"
 		if twice != nil && twice[i] {
 			c.add(gf, "groupe « "+short(d.groupTitle)+" » ("+g.of.label+") en double")
@@ -450,7 +476,7 @@ func (c *checker) groups(g *group, gs []groupData, x *bilanContext) {
 		c.text(g.comment, field+".Comment", groupWhere, d.comment)
 		c.text(g.title, gf+".Title", " d'un groupe"+ownerWhere, d.groupTitle)
 		c.text(g.groupComment, gf+".Comment", groupWhere, d.groupComment)
-		c.count(g.teaching, gf+".Teaching", "groupe « "+short(d.groupTitle)+" »", len(d.teaching))
+		c.count(g.teaching, gf+".Teaching", "groupe « "+short(d.groupTitle)+" »", false, len(d.teaching))
 		for j, t := range d.teaching {
 			tf := fmt.Sprintf("%s.Teaching[%d]", gf, j)
 			c.key(tf+".Teacher", " d'un enseignant"+groupWhere, t.Teacher)
@@ -458,12 +484,12 @@ func (c *checker) groups(g *group, gs []groupData, x *bilanContext) {
 			c.subject(tf+".Subject", t.Subject)
 			c.subjectLabel(tf+".Subject", t.Subject, x)
 		}
-		c.text(g.ofTitle, of+".Title", " d'un "+g.of.label, d.title)
+		c.text(g.ofTitle, of+".Title", " "+ofA(g.of), d.title)
 		if g.theme != nil {
 			c.text(g.theme, of+".Theme", ownerWhere, d.theme)
 			c.text(g.themeLabel, of+".ThemeLabel", ownerWhere, d.themeLabel)
 		}
-		c.count(g.subjects, of+".Subjects", g.of.label+" « "+short(d.title)+" »", len(d.subjects))
+		c.count(g.subjects, of+".Subjects", g.of.label+" « "+short(d.title)+" »", g.of.feminine, len(d.subjects))
 		for j, s := range d.subjects {
 			sf := fmt.Sprintf("%s.Subjects[%d]", of, j)
 			c.subject(sf, s)
@@ -497,7 +523,7 @@ func (c *checker) digital(d *lsusync.DigitalSkills) {
 }
 
 func (c *checker) socle(ds []lsusync.SocleDomain) {
-	c.count(fSocle, "Socle", "bilan", len(ds))
+	c.count(fSocle, "Socle", "bilan", false, len(ds))
 	if c.v3 && len(ds) > 0 && len(ds) != 8 {
 		c.add("Socle", fmt.Sprintf("%s : %d domaines (la version 3.0 du fichier en demande 8)", fSocle.label, len(ds)))
 	}

@@ -270,7 +270,11 @@ func (g *content) fillValue(v reflect.Value, f lsusync.Field, path string) {
 		if s.Len() > 0 {
 			v.Set(s)
 		}
-		g.uniqueCodes(v)
+		for _, sub := range f.Fields {
+			if sub.Unique {
+				g.unique(v, sub.Name)
+			}
+		}
 	case reflect.Map:
 		if g.r.IntN(2) == 0 {
 			v.Set(reflect.ValueOf(map[string]string{"note": g.text(1, 40, false)}))
@@ -280,9 +284,9 @@ func (g *content) fillValue(v reflect.Value, f lsusync.Field, path string) {
 	}
 }
 
-// uniqueCodes gives the elements of a list of coded values distinct
-// codes, unless bad: a code twice.
-func (g *content) uniqueCodes(v reflect.Value) {
+// unique gives the elements of a list distinct values of the field
+// name, which the declaration wants unique, unless bad: one twice.
+func (g *content) unique(v reflect.Value, name string) {
 	if v.Len() < 2 || g.bad1() {
 		return
 	}
@@ -290,12 +294,7 @@ func (g *content) uniqueCodes(v reflect.Value) {
 	out := v.Slice(0, 0)
 	for i := range v.Len() {
 		e := v.Index(i)
-		key := fmt.Sprint(e.Interface())
-		if e.Kind() == reflect.Struct {
-			if c := e.FieldByName("Code"); c.IsValid() {
-				key = c.String()
-			}
-		}
+		key := fmt.Sprint(e.FieldByName(name).Interface())
 		if seen[key] {
 			continue
 		}
