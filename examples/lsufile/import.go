@@ -44,12 +44,17 @@ func (o *ImportOptions) retries() int {
 // as an imported bilan ([lsusync.Bilan.Imported]), which a
 // synchronisation never touches.
 //
-// The whole file is read and checked first ([Read]): a file the schema
-// refuses, or of another establishment than the store's (a
-// [*lsusync.EstablishmentError]), is refused, and nothing is written.
-// Then each class's bilans are written together, atomically, with one
-// Batch when the store is an [lsusync.Batcher]: a class that fails is
-// reported, the others are imported.
+// Import reads the file twice. First it checks the whole file ([Read]):
+// a file the schema refuses, or of another establishment than the
+// store's (a [*lsusync.EstablishmentError]), is refused, and nothing is
+// written. Then it reads it again and imports its bilans class by class.
+// With a store that is an [lsusync.Batcher] (the stores of this module
+// are), every change set goes to one Batch, committed at the end: the
+// import is written whole or not at all, and its memory does not grow
+// with the file's bilans (a class's bilans are staged in parts of at most
+// 1,000). With another store, each class's bilans are applied together
+// ([lsusync.Applier.Apply]), atomically, and held until then: a class that
+// fails is reported, the others are imported.
 //
 // Import never replaces a locked bilan, nor a bilan en saisie directe
 // that holds content (each is reported); it replaces a bilan imported
@@ -62,31 +67,72 @@ func (o *ImportOptions) retries() int {
 // Teachers' keys are matched with the store's by type and STS number
 // ("0123" is "123"); pupils by their ELEVE_ID as a number. What the model
 // has no field for (bilans de cycle...) is counted in one row of the
-// report.
-func Import(ctx context.Context, st lsusync.Store, r io.Reader, name string, opts ImportOptions) (*Report, error) {
-	var bilans []*FileBilan
-	f, err := Read(ctx, r, name, opts.ReadOptions, func(b *FileBilan) error {
-		bilans = append(bilans, b)
-		return nil
-	})
+// report. A bilan written to the store while it is imported is read
+// again (opts.ConflictRetries), never overwritten.
+func Import(ctx context.Context, st lsusync.Store, r io.ReadSeeker, name string, opts ImportOptions) (*Report, error) {
+	f, err := Read(ctx, r, name, opts.ReadOptions, nil)
 	if err != nil {
 		return nil, err
 	}
 	if opts.Progress != nil {
-		opts.Progress(Progress{Step: "Lecture du fichier", Done: 1, Total: 1})
+		opts.Progress(Progress{Step: "Lecture du fichier", Done: 1, Total: 2})
 	}
-	im := &importer{st: st, opts: opts, file: f}
+	im := &importer{ctx: ctx, st: st, opts: opts, file: f, counts: make(map[countKey]int)}
 	if err := im.prepare(ctx); err != nil {
 		return nil, err
 	}
-	return im.run(ctx, bilans)
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("lsufile: reading %s again: %w", name, err)
+	}
+	if b, ok := st.(lsusync.Batcher); ok && !opts.DryRun {
+		if im.batch, err = b.BeginBatch(ctx); err != nil {
+			return nil, fmt.Errorf("lsufile: starting the store's batch: %w", err)
+		}
+		defer im.batch.Discard()
+	}
+	if _, err := Read(ctx, r, name, opts.ReadOptions, im.take); err != nil {
+		if ctx.Err() != nil || !errors.As(err, new(*Error)) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("lsufile: %s changed while it was imported: %w", name, err)
+	}
+	if err := im.flush(ctx); err != nil {
+		return nil, err
+	}
+	for _, code := range slices.Sorted(maps.Keys(im.held)) {
+		if err := im.importClass(ctx, &classImport{code: code, bilans: im.held[code]}); err != nil {
+			return nil, err
+		}
+	}
+	if im.batch != nil {
+		if err := im.batch.Commit(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("lsufile: %w", context.Cause(ctx))
+			}
+			im.failAll(fmt.Errorf("lsufile: writing the store: %w", err))
+		}
+	}
+	if opts.Progress != nil {
+		opts.Progress(Progress{Step: "Import des bilans", Done: 2, Total: 2})
+	}
+	return im.report(), nil
 }
 
 // importer is one import.
 type importer struct {
+	ctx  context.Context
 	st   lsusync.Store
 	opts ImportOptions
 	file *File
+
+	batch    lsusync.Batch
+	chunk    classImport              // the bilans taken, of one class, with a batch
+	held     map[string][]*FileBilan // by class, without a batch
+	done     int                      // the chunks imported
+	counts   map[countKey]int
+	items    []Item // the bilans not imported
+	failErr  error
+	classErr map[string]error
 
 	classes  map[string]lsusync.Class
 	pupils   map[string]*lsusync.Student // by ELEVE_ID as a number
@@ -167,81 +213,97 @@ func (im *importer) storeKeys(b *lsusync.Bilan) {
 	}
 }
 
-// classImport is what the file gives one class of the store.
+// classImport is bilans of the file for one class of the store.
 type classImport struct {
 	code   string
 	bilans []*FileBilan
 }
 
-func (im *importer) run(ctx context.Context, bilans []*FileBilan) (*Report, error) {
+// chunkSize is the most bilans staged in one change set of a batch.
+const chunkSize = 1000
+
+// countKey is a row of bilans counted: a class, a period, an action.
+type countKey struct {
+	class  string
+	period lsusync.Period
+	action Action
+}
+
+// take is Read's function of the second reading: each bilan is refused
+// (a pupil or a period the store lacks, what the model cannot hold), or
+// goes to the class's bilans to import.
+func (im *importer) take(fb *FileBilan) error {
+	p := im.pupils[canonical(fb.Student)]
+	item := Item{Status: lsusync.StatusWarning, Class: fb.Class, Period: fb.Period.String(), Students: []string{fb.Student}, Count: 1}
+	switch {
+	case p == nil:
+		item.Action = ActionNoStudent
+	case len(fb.Unfit) > 0:
+		item.Action, item.Class, item.Students, item.Reasons = ActionUnfit, p.Class, []string{p.ID}, fb.Unfit
+	case !slices.Contains(im.classes[p.Class].Periods, fb.Period):
+		item.Action, item.Class, item.Students = ActionNoPeriod, p.Class, []string{p.ID}
+	default:
+		fb.Student = p.ID
+		im.storeKeys(&fb.Bilan)
+		if im.batch == nil && !im.opts.DryRun {
+			if im.held == nil {
+				im.held = make(map[string][]*FileBilan)
+			}
+			im.held[p.Class] = append(im.held[p.Class], fb)
+			return nil
+		}
+		if im.chunk.code != p.Class || len(im.chunk.bilans) == chunkSize {
+			if err := im.flush(im.ctx); err != nil {
+				return err
+			}
+			im.chunk.code = p.Class
+		}
+		im.chunk.bilans = append(im.chunk.bilans, fb)
+		return nil
+	}
+	im.items = append(im.items, item)
+	return nil
+}
+
+// flush imports the bilans taken since the last flush.
+func (im *importer) flush(ctx context.Context) error {
+	if len(im.chunk.bilans) == 0 {
+		return nil
+	}
+	err := im.importClass(ctx, &im.chunk)
+	im.chunk.bilans = im.chunk.bilans[:0]
+	im.done++
+	if im.opts.Progress != nil {
+		im.opts.Progress(Progress{Step: "Import des bilans", Done: im.done})
+	}
+	return err
+}
+
+// failAll turns the bilans the batch would have written into failures.
+func (im *importer) failAll(err error) {
+	for k, n := range im.counts {
+		if k.action == ActionImported || k.action == ActionReplaced {
+			delete(im.counts, k)
+			im.counts[countKey{class: k.class, period: k.period, action: ActionFailed}] += n
+		}
+	}
+	im.failErr = err
+}
+
+// report returns the import's report.
+func (im *importer) report() *Report {
 	rep := &Report{Operation: OpImport, DryRun: im.opts.DryRun, Schema: im.file.Version, File: im.file.Name}
-	var refused []Item
-	byClass := make(map[string]*classImport)
-	for _, fb := range bilans {
-		p := im.pupils[canonical(fb.Student)]
-		item := Item{Status: lsusync.StatusWarning, Class: fb.Class, Period: fb.Period.String(), Students: []string{fb.Student}, Count: 1}
-		switch {
-		case p == nil:
-			item.Action = ActionNoStudent
-		case len(fb.Unfit) > 0:
-			item.Action, item.Class, item.Students, item.Reasons = ActionUnfit, p.Class, []string{p.ID}, fb.Unfit
-		case !slices.Contains(im.classes[p.Class].Periods, fb.Period):
-			item.Action, item.Class, item.Students = ActionNoPeriod, p.Class, []string{p.ID}
-		default:
-			fb.Student = p.ID
-			im.storeKeys(&fb.Bilan)
-			c := byClass[p.Class]
-			if c == nil {
-				c = &classImport{code: p.Class}
-				byClass[p.Class] = c
-			}
-			c.bilans = append(c.bilans, fb)
-			continue
-		}
-		refused = append(refused, item)
-	}
-	codes := slices.Sorted(maps.Keys(byClass))
-	var batch lsusync.Batch
-	if b, ok := im.st.(lsusync.Batcher); ok && !im.opts.DryRun && len(codes) > 0 {
-		var err error
-		if batch, err = b.BeginBatch(ctx); err != nil {
-			return nil, fmt.Errorf("lsufile: starting the store's batch: %w", err)
-		}
-		defer batch.Discard()
-	}
-	apply := im.st.Apply
-	if batch != nil {
-		apply = batch.Apply
-	}
-	var items []Item
-	var written []int // items whose bilans are written with the batch
-	for i, code := range codes {
-		its, err := im.importClass(ctx, byClass[code], apply)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("lsufile: %w", context.Cause(ctx))
-			}
-			its = failedItems(byClass[code], err)
-		}
-		for _, it := range its {
-			if it.Action == ActionImported || it.Action == ActionReplaced {
-				written = append(written, len(items))
-			}
-			items = append(items, it)
-		}
-		if im.opts.Progress != nil {
-			im.opts.Progress(Progress{Step: "Import des bilans", Done: i + 1, Total: len(codes)})
-		}
-	}
-	if batch != nil {
-		if err := batch.Commit(ctx); err != nil {
-			err = fmt.Errorf("lsufile: writing the store: %w", err)
-			for _, i := range written {
-				items[i].Action, items[i].Status, items[i].Err = ActionFailed, lsusync.StatusError, err
+	items := slices.Clone(im.items)
+	for k, n := range im.counts {
+		it := Item{Status: lsusync.StatusSuccess, Action: k.action, Class: k.class, Period: k.period.String(), Count: n}
+		if k.action == ActionFailed {
+			it.Status, it.Err = lsusync.StatusError, im.failErr
+			if e, ok := im.classErr[k.class]; ok {
+				it.Err = e
 			}
 		}
+		items = append(items, it)
 	}
-	items = append(items, refused...)
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(strings.Compare(a.Class, b.Class), comparePeriodNames(a.Period, b.Period), cmp.Compare(a.Action, b.Action),
 			strings.Compare(reasonsText(a.Reasons), reasonsText(b.Reasons)), compareIDs(first(a.Students), first(b.Students)))
@@ -255,7 +317,7 @@ func (im *importer) run(ctx context.Context, bilans []*FileBilan) (*Report, erro
 		rep.Items = append(rep.Items, it)
 	}
 	rep.setStatus()
-	return rep, nil
+	return rep
 }
 
 // comparePeriodNames orders the periods of the report's items: "T1" before
@@ -272,47 +334,35 @@ func comparePeriodNames(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// failedItems are the rows of a class whose bilans could not be written.
-func failedItems(c *classImport, err error) []Item {
-	counts := make(map[string]int)
-	for _, fb := range c.bilans {
-		counts[fb.Period.String()]++
+// importClass writes bilans of one class, in one change set, reading the
+// class's stored bilans again when the store refuses it for a conflict.
+// A store's error fails the class: with a batch, it fails the import,
+// which writes nothing.
+func (im *importer) importClass(ctx context.Context, c *classImport) error {
+	apply := im.st.Apply
+	if im.batch != nil {
+		apply = im.batch.Apply
 	}
-	var items []Item
-	for _, p := range slices.Sorted(maps.Keys(counts)) {
-		items = append(items, Item{Status: lsusync.StatusError, Action: ActionFailed, Class: c.code, Period: p, Count: counts[p], Err: err})
-	}
-	return items
-}
-
-// importClass writes the bilans of one class, in one change set, reading
-// the class again when the store refuses it for a conflict.
-func (im *importer) importClass(ctx context.Context, c *classImport, apply func(context.Context, lsusync.ChangeSet) error) ([]Item, error) {
 	for attempt := 0; ; attempt++ {
 		stored, err := im.st.Bilans(ctx, c.code)
 		if err != nil {
-			return nil, fmt.Errorf("lsufile: reading the bilans of class %q: %w", c.code, err)
+			return im.classFailed(c, fmt.Errorf("lsufile: reading the bilans of class %q: %w", c.code, err))
 		}
 		byKey := make(map[lsusync.BilanKey]*lsusync.Bilan, len(stored))
 		for i := range stored {
 			byKey[stored[i].Key()] = &stored[i]
 		}
-		type counts struct{ imported, replaced, unchanged int }
-		perPeriod := make(map[lsusync.Period]*counts)
+		counts := make(map[countKey]int)
 		var items []Item
 		var cs lsusync.ChangeSet
 		for _, fb := range c.bilans {
 			nb := fb.Bilan
 			nb.Version = ""
-			cp := perPeriod[nb.Period]
-			if cp == nil {
-				cp = &counts{}
-				perPeriod[nb.Period] = cp
-			}
+			k := countKey{class: c.code, period: nb.Period}
 			old := byKey[nb.Key()]
 			switch {
 			case old == nil:
-				cp.imported++
+				k.action = ActionImported
 			case old.Locked:
 				items = append(items, Item{Status: lsusync.StatusWarning, Action: ActionLocked, Class: c.code, Period: nb.Period.String(), Students: []string{nb.Student}, Count: 1})
 				continue
@@ -320,15 +370,16 @@ func (im *importer) importClass(ctx context.Context, c *classImport, apply func(
 				items = append(items, Item{Status: lsusync.StatusWarning, Action: ActionEntered, Class: c.code, Period: nb.Period.String(), Students: []string{nb.Student}, Count: 1})
 				continue
 			case old.Imported && sameBilan(old, &nb):
-				cp.unchanged++
+				counts[countKey{class: c.code, period: nb.Period, action: ActionUnchanged}]++
 				continue
 			case old.Imported:
-				cp.replaced++
+				k.action = ActionReplaced
 				nb.Version = old.Version
 			default: // an empty bilan en saisie directe
-				cp.imported++
+				k.action = ActionImported
 				nb.Version = old.Version
 			}
+			counts[k]++
 			cs.Bilans = append(cs.Bilans, nb)
 		}
 		if len(cs.Bilans) > 0 && !im.opts.DryRun {
@@ -337,23 +388,32 @@ func (im *importer) importClass(ctx context.Context, c *classImport, apply func(
 				continue
 			}
 			if err != nil {
-				return nil, fmt.Errorf("lsufile: writing the bilans of class %q: %w", c.code, err)
+				return im.classFailed(c, fmt.Errorf("lsufile: writing the bilans of class %q: %w", c.code, err))
 			}
 		}
-		periods := slices.SortedFunc(maps.Keys(perPeriod), comparePeriods)
-		for _, p := range periods {
-			cp := perPeriod[p]
-			for _, x := range []struct {
-				a Action
-				n int
-			}{{ActionImported, cp.imported}, {ActionReplaced, cp.replaced}, {ActionUnchanged, cp.unchanged}} {
-				if x.n > 0 {
-					items = append(items, Item{Status: lsusync.StatusSuccess, Action: x.a, Class: c.code, Period: p.String(), Count: x.n})
-				}
-			}
+		for k, n := range counts {
+			im.counts[k] += n
 		}
-		return items, nil
+		im.items = append(im.items, items...)
+		return nil
 	}
+}
+
+// classFailed records that the bilans of c could not be written. With a
+// batch, the import stops: a batch with a class written in part must not
+// be committed.
+func (im *importer) classFailed(c *classImport, err error) error {
+	if im.batch != nil || im.ctx.Err() != nil {
+		return err
+	}
+	for _, fb := range c.bilans {
+		im.counts[countKey{class: c.code, period: fb.Period, action: ActionFailed}]++
+	}
+	if im.classErr == nil {
+		im.classErr = make(map[string]error)
+	}
+	im.classErr[c.code] = err
+	return nil
 }
 
 // hasContent reports whether b holds anything the school entered.

@@ -3,6 +3,8 @@ package lsufile_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/lsufile"
+	"github.com/lsusync/lsusync/examples/memory"
 )
 
 // withoutBilans returns snap without its bilans: a store that holds the
@@ -201,28 +204,102 @@ func (c *conflicting) Bilans(ctx context.Context, class string) ([]lsusync.Bilan
 	return bs, err
 }
 
+// batchedConflicting is conflicting over a store that is a Batcher.
+type batchedConflicting struct {
+	*memory.Store
+	conflicting *conflicting
+}
+
+func (c *batchedConflicting) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
+	return c.conflicting.Bilans(ctx, class)
+}
+
 // TestImportConflict checks that a class whose bilans change while they
-// are imported is read again: the teacher's edit is kept, and the import
-// completes.
+// are imported is read again, through Apply and through a batch: the
+// teacher's edit is kept, and the import completes.
 func TestImportConflict(t *testing.T) {
 	path, _ := export(t, newStore(t, goldenStore()), lsufile.ExportOptions{})
-	dst := withoutBilans(goldenStore())
-	earlier := lsusync.Bilan{Student: "1002", Period: t1, Imported: true, BilanContent: lsusync.BilanContent{Synthesis: "Importé avant."}}
-	dst.Bilans = []lsusync.Bilan{earlier}
-	mem := newStore(t, dst)
-	st := &conflicting{Store: mem, class: "3EME1"}
-	st.edit = func() {
-		bs, err := mem.Bilans(context.Background(), "3EME1")
-		require.NoError(t, err)
-		b := bs[0]
-		b.Imported, b.Synthesis = false, "Saisi pendant l'import."
-		require.NoError(t, mem.Apply(context.Background(), lsusync.ChangeSet{Bilans: []lsusync.Bilan{b}}))
+	for _, batched := range []bool{false, true} {
+		t.Run(fmt.Sprintf("batch=%v", batched), func(t *testing.T) {
+			dst := withoutBilans(goldenStore())
+			earlier := lsusync.Bilan{Student: "1002", Period: t1, Imported: true, BilanContent: lsusync.BilanContent{Synthesis: "Importé avant."}}
+			dst.Bilans = []lsusync.Bilan{earlier}
+			mem := newStore(t, dst)
+			c := &conflicting{Store: mem, class: "3EME1"}
+			c.edit = func() {
+				bs, err := mem.Bilans(context.Background(), "3EME1")
+				require.NoError(t, err)
+				b := bs[0]
+				b.Imported, b.Synthesis = false, "Saisi pendant l'import."
+				require.NoError(t, mem.Apply(context.Background(), lsusync.ChangeSet{Bilans: []lsusync.Bilan{b}}))
+			}
+			var st lsusync.Store = c
+			if batched {
+				st = &batchedConflicting{Store: mem, conflicting: c}
+			}
+			rep := importFile(t, st, path, lsufile.ImportOptions{})
+			require.Equal(t, 2, rep.Counts().Imported, "%s", rep)
+			got := storedBilans(t, mem)[earlier.Key()]
+			require.Equal(t, "Saisi pendant l'import.", got.Synthesis, "the edit made during the import was overwritten")
+			require.Contains(t, rep.String(), "celui de LSU est en saisie directe")
+		})
 	}
-	rep := importFile(t, st, path, lsufile.ImportOptions{})
-	require.Equal(t, 2, rep.Counts().Imported, "%s", rep)
-	got := storedBilans(t, mem)[earlier.Key()]
-	require.Equal(t, "Saisi pendant l'import.", got.Synthesis, "the edit made during the import was overwritten")
-	require.Contains(t, rep.String(), "celui de LSU est en saisie directe")
+}
+
+// failing is a store whose writes of one class fail.
+type failing struct {
+	*memory.Store
+	class string
+}
+
+var errDisk = errors.New("disk full")
+
+func (f *failing) fails(cs lsusync.ChangeSet) bool {
+	for _, b := range cs.Bilans {
+		if strings.HasPrefix(b.Student, f.class) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *failing) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
+	b, err := f.Store.BeginBatch(ctx)
+	return &failingBatch{Batch: b, f: f}, err
+}
+
+type failingBatch struct {
+	lsusync.Batch
+	f *failing
+}
+
+func (b *failingBatch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
+	if b.f.fails(cs) {
+		return errDisk
+	}
+	return b.Batch.Apply(ctx, cs)
+}
+
+// TestImportStoreFails checks that a store that fails to write one class
+// makes a batched import write nothing at all, a batch with a class
+// written in part being never committed.
+func TestImportStoreFails(t *testing.T) {
+	src := goldenStore()
+	src.Classes = append(src.Classes, lsusync.Class{Code: "4EME2", Periods: lsusync.Trimesters(2025)})
+	src.Students = append(src.Students, lsusync.Student{ID: "2001", Class: "4EME2"})
+	extra := goldenStore().Bilans[0]
+	extra.Student = "2001"
+	src.Bilans = append(src.Bilans, extra)
+	path, _ := export(t, newStore(t, src), lsufile.ExportOptions{})
+	dst := withoutBilans(src)
+	mem := newStore(t, dst)
+	st := &failing{Store: mem, class: "2"}
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = lsufile.Import(context.Background(), st, f, "bilans.xml", lsufile.ImportOptions{})
+	require.ErrorIs(t, err, errDisk)
+	require.Empty(t, storedBilans(t, mem), "an import that failed wrote")
 }
 
 // TestImportUnfit reads a file of version 7.0 whose two disciplines of
