@@ -126,9 +126,9 @@ type importer struct {
 	file *File
 
 	batch    lsusync.Batch
-	chunk    classImport              // the bilans taken, of one class, with a batch
+	chunk    classImport             // the bilans taken, of one class, with a batch
 	held     map[string][]*FileBilan // by class, without a batch
-	done     int                      // the chunks imported
+	done     int                     // the chunks imported
 	counts   map[countKey]int
 	items    []Item // the bilans not imported
 	failErr  error
