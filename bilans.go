@@ -359,11 +359,16 @@ func growInts(buf []int, n int) []int {
 // "Acquis[030201/S].Teachers", or "Acquis[030201/S]" for the acquis
 // itself.
 func acquisField(k SubjectKey, sub string) string {
-	s := "Acquis[" + k.String() + "]"
-	if sub != "" {
-		s += "." + sub
+	b := make([]byte, 0, 16+len(k.Code)+len(k.Modality)+len(sub))
+	b = append(append(b, "Acquis["...), k.Code...)
+	if k.Modality != "" {
+		b = append(append(b, '/'), k.Modality...)
 	}
-	return s
+	b = append(b, ']')
+	if sub != "" {
+		b = append(append(b, '.'), sub...)
+	}
+	return string(b)
 }
 
 // subjectTarget is a subject a pupil should have, with its teachers,

@@ -276,7 +276,7 @@ type classSync struct {
 	current    map[string]*Enrolment // whose bilans this sync keeps up to date
 	moved      []string              // of current, those who came from another class
 	movedFrom  map[string]string     // their former class
-	kept       []Bilan               // the stored bilans of current, for the class's periods
+	kept       []*Bilan              // the stored bilans of current, for the class's periods
 
 	movedIn bool // a pupil moved in from another class
 }
@@ -470,9 +470,9 @@ func (c *classSync) unlistedPupils() {
 // those of the class's periods of its present pupils, and of the pupils
 // who moved here (rule 5).
 func (c *classSync) bilansOfCurrent(ctx context.Context) *stepError {
-	c.kept = c.stored[:0:0]
-	for _, b := range c.stored {
-		if c.current[b.Student] != nil && slices.Contains(c.periods, b.Period) {
+	c.kept = make([]*Bilan, 0, len(c.stored))
+	for i := range c.stored {
+		if b := &c.stored[i]; c.current[b.Student] != nil && slices.Contains(c.periods, b.Period) {
 			c.kept = append(c.kept, b)
 		}
 	}
@@ -481,8 +481,8 @@ func (c *classSync) bilansOfCurrent(ctx context.Context) *stepError {
 		if err != nil {
 			return &stepError{"reading the store bilans", err}
 		}
-		for _, b := range from {
-			if b.Student == id && slices.Contains(c.periods, b.Period) {
+		for i := range from {
+			if b := &from[i]; b.Student == id && slices.Contains(c.periods, b.Period) {
 				c.kept = append(c.kept, b)
 			}
 		}
@@ -496,8 +496,7 @@ func (c *classSync) bilansOfCurrent(ctx context.Context) *stepError {
 func (c *classSync) mergeBilans() {
 	targets := make(map[string]subjectList, len(c.current)) // each pupil's, for their bilans
 	c.bilans = slices.Grow(c.bilans, max(len(c.kept), len(c.current)*len(c.periods)))
-	for i := range c.kept {
-		b := &c.kept[i]
+	for _, b := range c.kept {
 		it := Item{Kind: KindBilan, Class: c.class.Code, Key: b.Key().String()}
 		switch {
 		case b.Locked:
@@ -524,8 +523,8 @@ func (c *classSync) mergeBilans() {
 // (rule 11).
 func (c *classSync) missingBilans() {
 	has := make(map[BilanKey]bool, len(c.kept))
-	for i := range c.kept {
-		has[c.kept[i].Key()] = true
+	for _, b := range c.kept {
+		has[b.Key()] = true
 	}
 	for i := range c.enrolments {
 		id := c.enrolments[i].Student.ID

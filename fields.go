@@ -446,28 +446,29 @@ func (it *Item) mergeRecord(fs []Field, dst, src any, carried func(string) bool)
 func (it *Item) mergeFields(prefix string, fs []Field, dst, src any, carried func(string) bool) {
 	for i := range fs {
 		f := &fs[i]
-		var before, after string
-		var set func()
+		var same, empty bool
+		var set func() (before, after string)
 		switch {
 		case f.text != nil:
 			d, s := f.text(dst), f.text(src)
-			before, after, set = *d, *s, func() { *d = *s }
+			same, empty = *d == *s, *s == ""
+			set = func() (string, string) { before := *d; *d = *s; return before, *s }
 		case f.date != nil:
 			d, s := f.date(dst), f.date(src)
-			before, after, set = d.String(), s.String(), func() { *d = *s }
+			same, empty = *d == *s, s.IsZero()
+			set = func() (string, string) { before := d.String(); *d = *s; return before, s.String() }
 		case f.Fields != nil && f.Role == RoleSynced:
 			it.mergeFields(prefix+f.Name+".", f.Fields, dst, src, carried)
 			continue
 		default:
 			continue
 		}
-		name := prefix + f.Name
-		switch {
-		case after == before:
-		case after != "":
+		switch name := prefix + f.Name; {
+		case same:
+		case !empty:
+			before, after := set()
 			it.change(name, before, after)
-			set()
-		case f.Carried == CarriedWarn || f.Carried == CarriedBySource && carried(name):
+		case f.Carried == CarriedWarn || f.Carried == CarriedBySource && carried != nil && carried(name):
 			it.Kept = append(it.Kept, name)
 		case f.Carried != CarriedSilently:
 			it.Uncarried = append(it.Uncarried, name)
@@ -475,23 +476,21 @@ func (it *Item) mergeFields(prefix string, fs []Field, dst, src any, carried fun
 	}
 }
 
-// syncedValues calls fn with the name and the value, as text, of each
-// field of rec that a synchronisation copies from the source, as
-// declared in fs: what the carried fields and a class's memo are made of.
-func syncedValues(fs []Field, rec any, fn func(name, value string)) {
-	syncedFields("", fs, rec, fn)
-}
-
-func syncedFields(prefix string, fs []Field, rec any, fn func(name, value string)) {
+// syncedValues calls fn with each field of rec that a synchronisation
+// copies from the source, as declared in fs, and its value: a text, or a
+// date (text is then ""). The carried fields and a class's memo are made
+// of them. The fields of a nested struct are given by their own name: the
+// records whose carried fields are counted (pupils, teachers) have none.
+func syncedValues(fs []Field, rec any, fn func(f *Field, text string, date Date)) {
 	for i := range fs {
 		f := &fs[i]
 		switch {
 		case f.text != nil:
-			fn(prefix+f.Name, *f.text(rec))
+			fn(f, *f.text(rec), Date{})
 		case f.date != nil:
-			fn(prefix+f.Name, f.date(rec).String())
+			fn(f, "", *f.date(rec))
 		case f.Fields != nil && f.Role == RoleSynced:
-			syncedFields(prefix+f.Name+".", f.Fields, rec, fn)
+			syncedValues(f.Fields, rec, fn)
 		}
 	}
 }

@@ -15,11 +15,15 @@
 //     an empty bilan per period, pupils who changed class are moved with
 //     their bilans, pupils who left are reported and kept;
 //   - the non-locked bilans en saisie directe of its pupils: the list of
-//     subjects, the teachers of each subject, the professeurs principaux.
+//     acquis (a subject with its modalité d'élection), the teachers of each,
+//     the professeurs principaux.
 //
 // Everything else is never touched: the UAI, class codes and periods,
 // locked bilans, bilans imported from other software, and every piece of
-// content of a bilan (appreciations, positionings, averages, synthesis...).
+// content of a bilan ([BilanContent] and each acquis's [AcquisContent]:
+// appreciations, positionings, averages, synthesis, vie scolaire...).
+// [Fields] declares every field of every record, with what a
+// synchronisation does with it.
 // A value that the source leaves empty never erases a stored one. A
 // subject that leaves the services but whose acquis holds content is kept.
 // The project's docs/rules.md states every rule with its reason.
@@ -39,8 +43,8 @@
 // # During a synchronisation
 //
 // Records are matched by stable keys, never by name: pupils by ELEVE_ID,
-// teachers by (type, id), classes by code, subjects by code, bilans by
-// (pupil, period). The changes of one class are applied atomically; a
+// teachers by (type, id), classes by code, bilans by (pupil, period), the
+// acquis of a bilan by subject code and modalité ([SubjectKey]). The changes of one class are applied atomically; a
 // class that fails is reported and the others complete. A record that
 // changed in the store since the synchronizer read it is never overwritten:
 // the store refuses the change set with [ErrConflict], and the class is
@@ -515,9 +519,9 @@ func (s *Synchronizer) readSourceClasses(ctx context.Context, p *plan, codes []s
 			if e.Student.INE != "" {
 				byINE[e.Student.INE] = append(byINE[e.Student.INE], e.Student.ID)
 			}
-			syncedValues(studentFields, &e.Student, func(name, v string) {
-				if v != "" {
-					p.carried[name] = true
+			syncedValues(studentFields, &e.Student, func(f *Field, text string, date Date) {
+				if text != "" || !date.IsZero() {
+					p.carried[f.Name] = true
 				}
 			})
 		}

@@ -27,6 +27,7 @@ func (p *plan) memoText(data *ClassData, today Date) string {
 		b = append(b, s...)
 	}
 	num := func(n int) { b = binary.AppendVarint(b, int64(n)) }
+	date := func(d Date) { num(d.Year); num(int(d.Month)); num(d.Day) }
 	key := func(k TeacherKey) { str(k.Type); str(k.ID) }
 	flag := func(v bool) {
 		if v {
@@ -41,7 +42,10 @@ func (p *plan) memoText(data *ClassData, today Date) string {
 	for i := range data.Enrolments {
 		e := &data.Enrolments[i]
 		st := &e.Student
-		syncedValues(studentFields, st, func(_, v string) { str(v) })
+		syncedValues(studentFields, st, func(_ *Field, text string, d Date) {
+			str(text)
+			date(d)
+		})
 		str(st.ID)
 		str(st.Class)
 		num(len(e.Groups))

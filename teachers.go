@@ -93,9 +93,9 @@ func mergeTeachers(stored, src []Teacher) ([]Item, []Teacher, error) {
 		if i > 0 && src[i-1].Key == src[i].Key {
 			return nil, nil, fmt.Errorf("lsusync: %w: the source lists teacher %s twice", ErrInvalid, src[i].Key)
 		}
-		syncedValues(teacherFields, &src[i], func(name, v string) {
-			if v != "" {
-				carried[name] = true
+		syncedValues(teacherFields, &src[i], func(f *Field, text string, _ Date) {
+			if text != "" {
+				carried[f.Name] = true
 			}
 		})
 	}

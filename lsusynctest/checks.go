@@ -34,6 +34,7 @@ var checks = []check{
 	{"Memos", checkMemos},
 	{"SyncKeepsConcurrentEdits", checkSyncKeepsConcurrentEdits},
 	{"EveryField", checkEveryField},
+	{"SampleBilans", checkSampleBilans},
 }
 
 func runChecks(e *env) {

@@ -2,6 +2,8 @@ package lsusynctest
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/lsusync/lsusync"
@@ -89,16 +91,27 @@ func checkEveryFieldSync(e *env) {
 	if rep.Counts().BilansUpdated == 0 {
 		e.r.Fatalf("the Sync updated no bilan: the check needs a sync that writes them")
 	}
-	after := e.dump(st)
-	want, got := contentOf(seed), contentOf(after)
-	for k, w := range want {
+	e.expectContentKept(seed, e.dump(st), "after the Sync")
+}
+
+// expectContentKept fails the check when the content of a bilan of
+// before, or of one of its acquis, is not the same in after, or is gone.
+// It reports whether it found nothing wrong.
+func (e *env) expectContentKept(before, after lsusync.Snapshot, what string) bool {
+	e.r.Helper()
+	kept := true
+	want, got := contentOf(before), contentOf(after)
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		g, ok := got[k]
 		if !ok {
-			e.r.Errorf("after the Sync: %s is gone", k)
+			e.r.Errorf("%s: %s is gone", what, k)
+			kept = false
 			continue
 		}
-		if d := diff(w, g); d != "" {
-			e.r.Errorf("after the Sync: the content of %s changed (-before +after):\n%s", k, d)
+		if d := diff(want[k], g); d != "" {
+			e.r.Errorf("%s: the content of %s changed (-before +after):\n%s", what, k, d)
+			kept = false
 		}
 	}
+	return kept
 }

@@ -36,8 +36,8 @@
 //     record with a Version that is not zero, the same whichever method
 //     returns it and however often.
 //   - ReturnsCopies: modifying a value returned by a read method (a
-//     slice element, a class's periods, a bilan's acquis, teachers or
-//     content map) does not change the store.
+//     slice element, a class's periods, any value a bilan holds, in its
+//     acquis, lists, maps and pointers) does not change the store.
 //   - EmptyStore: a store made from the zero Snapshot has no
 //     establishment (Establishment returns an error wrapping
 //     [lsusync.ErrNotFound]) and no records, and refuses to replace the
@@ -129,6 +129,17 @@
 //     sync's batch to end (a database with a single writer) skips these
 //     checks: with it, no write comes between a read and a write of the
 //     sync.
+//   - EveryField/...: bilans with every field of [lsusync.Fields] set, at
+//     LSU's limits ([FullBilanContent], [FullAcquisContent]: the longest
+//     texts, accented, every value of every enumeration among them), are
+//     read back as they were seeded and as Apply wrote them; a
+//     synchronisation that rewrites their subjects and teachers leaves
+//     every field of their content as it was.
+//   - SampleBilans/...: the bilans of the sample of LSU's import file
+//     ([SampleSnapshot]: one subject with two modalités, EPI and AP
+//     groups, texts over several lines) are read back as seeded, and a
+//     synchronisation that gives each subject other teachers changes
+//     those and nothing of their content.
 //
 // Concurrency checks can miss a bug but never report a correct store:
 // run the suite under the race detector (go test -race).
@@ -138,9 +149,9 @@
 // equal, so a store backed by a file or a database need not tell them
 // apart. Read methods may return records in any order, and a bilan's
 // acquis and teacher keys (of an acquis, or its professeurs principaux)
-// in any order too: acquis are keyed by subject code, and the synchronizer
-// compares teacher keys as sets. Every other value must come back as it
-// was written.
+// in any order too: acquis are keyed by subject code and modalité, and
+// the synchronizer compares teacher keys as sets. Every other value must
+// come back as it was written.
 package lsusynctest
 
 import (
@@ -151,7 +162,6 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -357,8 +367,8 @@ func (e *env) expectSnapshot(got, want lsusync.Snapshot, what string) {
 // normalize returns a sorted copy of s without versions, in which empty
 // slices and maps are nil, as cmpOpts consider them, and the acquis and
 // teacher keys of each bilan are sorted: their order is not significant
-// (acquis are keyed by subject code, and the synchronizer compares
-// teacher keys as sets).
+// (acquis are keyed by subject code and modalité, and the synchronizer
+// compares teacher keys as sets).
 func normalize(s lsusync.Snapshot) lsusync.Snapshot {
 	s = cloneSnapshot(s)
 	s.Sort()
@@ -388,7 +398,7 @@ func normalizeBilan(b *lsusync.Bilan) {
 	b.Version = ""
 	b.HeadTeachers = sortKeys(nilIfEmpty(b.HeadTeachers))
 	b.Acquis = nilIfEmpty(b.Acquis)
-	slices.SortStableFunc(b.Acquis, func(x, y lsusync.Acquis) int { return strings.Compare(x.Subject.Code, y.Subject.Code) })
+	slices.SortStableFunc(b.Acquis, func(x, y lsusync.Acquis) int { return x.Subject.Key().Compare(y.Subject.Key()) })
 	if len(b.Content) == 0 {
 		b.Content = nil
 	}

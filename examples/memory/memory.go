@@ -356,7 +356,11 @@ func (s *Store) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, erro
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := []lsusync.Bilan{}
+	n := 0
+	for _, p := range s.members[class] {
+		n += len(p.bilans)
+	}
+	out := make([]lsusync.Bilan, 0, n)
 	nAcquis, nKeys := 0, 0
 	for _, p := range s.members[class] {
 		for _, b := range p.bilans {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/personaldata"
 )
 
 // The notices of the unchanged fixtures (see testdata/golden/full.json).
@@ -206,12 +207,10 @@ func TestNotices(t *testing.T) {
 					t.Errorf("notices (-want +got):\n%s", diff)
 				}
 			}
+			random := personaldata.Options{Random: personaldata.TempDirs(t)}
 			for _, n := range got {
-				for _, v := range personal {
-					if strings.Contains(n.Message, v) || strings.Contains(n.Where, v) {
-						t.Errorf("notice %+v holds personal data %q", n, v)
-					}
-				}
+				personaldata.Check(t, "the notice's message", n.Message, personal, random)
+				personaldata.Check(t, "the notice's place", n.Where, personal, random)
 			}
 			if tc.verify != nil {
 				tc.verify(t, src)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/personaldata"
 )
 
 // edit returns a fixture transformation replacing old by new in file,
@@ -76,6 +77,19 @@ func personalValues(t *testing.T) []string {
 	return slices.DeleteFunc(vals, func(v string) bool { return v == "" })
 }
 
+// checkMessage reports each personal value that a refusal's message
+// shows, as a word: the test's temporary folders, which name the files,
+// are not searched, for their random digits may hold a value.
+func checkMessage(t personaldata.TB, msg string, personal, tempDirs []string) {
+	t.Helper()
+	personaldata.Check(t, "the message", msg, personal, personaldata.Options{Random: tempDirs})
+}
+
+// refusalFolder is the name of a folder that holds the temporary folders
+// of TestRefusals: the paths of its messages hold the years and the date
+// that its cases must not show.
+const refusalFolder = "2011_2012_2014-03-12"
+
 // TestRefusals checks one refusal per rule: the error is an *Error that
 // matches lsusync.ErrInvalid and its sentinel, and its message names the
 // file, the element and the offending value, unless it is personal data:
@@ -83,6 +97,7 @@ func personalValues(t *testing.T) []string {
 // values a case puts where the error is.
 func TestRefusals(t *testing.T) {
 	ctx := context.Background()
+	personaldata.TempDirsIn(t, refusalFolder)
 	personal := personalValues(t)
 	open := func(t *testing.T, tr func(string, []byte) []byte) error {
 		_, f := fixtureDir(t, tr)
@@ -115,7 +130,7 @@ func TestRefusals(t *testing.T) {
 		run      func(t *testing.T) error
 		sentinel error
 		want     []string // substrings of the message: file, element, value, explanation
-		not      []string // must not appear: personal data
+		not      []string // must not appear, as words: personal data
 	}{
 		{"EDT_STS root", func(t *testing.T) error {
 			return open(t, func(n string, b []byte) []byte {
@@ -412,7 +427,7 @@ func TestRefusals(t *testing.T) {
 		{"NUMEN twice", numen("type,id,numen\r\nepp,4189,12E0123456ABC\r\nepp,4189,12E0123456ABD\r\n"),
 			ErrValue, []string{fxNUMEN + ":3:", `"epp:4189"`, "twice"}, []string{"12E0123456ABD"}},
 		{"NUMEN twice as dir and epp", numen("type,id,numen\ndir,3,12E0123456ABD\nepp,3,12E0123456ABE\n"),
-			ErrValue, []string{fxNUMEN + ":3:", `"epp:3"`, "twice (first at line 2)", "dir is read as epp"}, []string{"12E0123456AB"}},
+			ErrValue, []string{fxNUMEN + ":3:", `"epp:3"`, "twice (first at line 2)", "dir is read as epp"}, []string{"12E0123456ABD", "12E0123456ABE"}},
 		{"NUMEN header missing", numen("epp,4189,12E0123456ABC\n"),
 			ErrValue, []string{fxNUMEN + ":1:", "header type,id,numen", "the header is missing"}, nil},
 		{"NUMEN in the id column", numen("type;id;numen\nepp;12E0123456ABC;4189\n"),
@@ -434,13 +449,41 @@ func TestRefusals(t *testing.T) {
 					t.Errorf("message %q does not name %q", msg, w)
 				}
 			}
-			for _, n := range append(tc.not, personal...) {
-				if strings.Contains(msg, n) {
-					t.Errorf("message %q holds personal data %q", msg, n)
-				}
-			}
+			checkMessage(t, msg, append(tc.not, personal...), personaldata.TempDirs(t))
 		})
 	}
+}
+
+// TestRefusalCheck checks the check of TestRefusals on the refusal of a
+// birth date written YYYY-MM-DD, from a folder named after the date: it
+// passes on the message, which names the folder, and fails on a message
+// that shows the date.
+func TestRefusalCheck(t *testing.T) {
+	personaldata.TempDirsIn(t, refusalFolder)
+	not := []string{"2014-03-12", "2014", "12/03/2014"}
+	t.Run("ISO birth date", func(t *testing.T) {
+		_, f := fixtureDir(t, edit(t, fxEleves, "<DATE_NAISS>12/03/2014<", "<DATE_NAISS>2014-03-12<"))
+		_, err := Open(context.Background(), f, numenOpts(f))
+		require.ErrorIs(t, err, ErrValue)
+		msg := err.Error()
+		require.Contains(t, msg, string(filepath.Separator)+refusalFolder+string(filepath.Separator), "the message names the file in its folder")
+		var r personaldata.Recorder
+		checkMessage(&r, msg, not, personaldata.TempDirs(t))
+		if len(r.Errors) != 0 {
+			t.Errorf("the check fails on a message that shows no personal value: %s", r.Errors)
+		}
+		for _, shown := range []string{
+			msg + `: value "2014-03-12"`,
+			strings.Replace(msg, "instead of", "(2014) instead of", 1),
+			"12/03/2014: " + msg,
+		} {
+			r = personaldata.Recorder{}
+			checkMessage(&r, shown, not, personaldata.TempDirs(t))
+			if len(r.Errors) == 0 {
+				t.Errorf("the check passes a message that shows the date: %s", shown)
+			}
+		}
+	})
 }
 
 // TestSyntaxMessages checks the whole message of the syntax errors that

@@ -23,6 +23,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
 	"github.com/lsusync/lsusync/examples/siecle"
+	"github.com/lsusync/lsusync/internal/personaldata"
 )
 
 // envRunMain makes the test binary run the command's main, so that the
@@ -294,12 +295,30 @@ func storeVariant(t *testing.T, edit func(*lsusync.Snapshot)) string {
 	return path
 }
 
+// checkRefusalOutput reports each personal value that a refused sync's
+// output shows, as a word: the tests' temporary folders, which name the
+// store and the exports, are not searched, for their random digits may
+// hold a value.
+func checkRefusalOutput(t personaldata.TB, r result, personal, tempDirs []string) {
+	t.Helper()
+	opts := personaldata.Options{Random: tempDirs}
+	personaldata.Check(t, "stdout", r.stdout, personal, opts)
+	personaldata.Check(t, "stderr", r.stderr, personal, opts)
+}
+
+// refusalFolder is the name of a folder that holds the temporary folders
+// of TestRefusals: the paths of its output hold the years and the date
+// that its cases must not show.
+const refusalFolder = "2012_2014-07-10"
+
 // TestRefusals runs one refused sync per refusal: the command exits 3,
 // prints no report, says why on stderr, shows none of the personal values
 // of the sample exports nor those a case puts in them, and leaves the
 // store file as it was, byte for byte.
 func TestRefusals(t *testing.T) {
+	personaldata.TempDirsIn(t, refusalFolder)
 	personal := samplePersonalValues(t)
+	tempDirs := personaldata.TempDirs(t) // of the exports the cases edit
 	for _, tc := range []struct {
 		name  string
 		store func(t *testing.T) string
@@ -307,7 +326,7 @@ func TestRefusals(t *testing.T) {
 		first bool     // select the sample's first class
 		exec  bool     // run a process, as a user does (else run in this process)
 		want  []string // in stderr
-		not   []string // in neither stdout nor stderr: the personal values the case puts in the exports
+		not   []string // in neither stdout nor stderr, as words: the personal values the case puts in the exports
 	}{
 		{
 			name: "periods missing",
@@ -463,15 +482,40 @@ func TestRefusals(t *testing.T) {
 					t.Errorf("stderr %q does not contain %q", r.stderr, w)
 				}
 			}
-			for _, v := range append(tc.not, personal...) {
-				if strings.Contains(r.stdout+r.stderr, v) {
-					t.Errorf("the output shows the personal value %q:\nstdout: %s\nstderr: %s", v, r.stdout, r.stderr)
-				}
-			}
+			checkRefusalOutput(t, r, append(tc.not, personal...), append(personaldata.TempDirs(t), tempDirs...))
 			if after := storeState(t, store); after != before {
 				t.Errorf("a refused sync changed the store's folder:\nbefore %s\nafter  %s", before, after)
 			}
 		})
+	}
+}
+
+// TestRefusalCheck checks the check of TestRefusals on the refusal of a
+// birth date written YYYY-MM-DD, from a folder named after the date: it
+// passes on the output, which names the exports' folder, and fails on an
+// output that shows the date.
+func TestRefusalCheck(t *testing.T) {
+	personaldata.TempDirsIn(t, refusalFolder)
+	exports := editedExports(t, elevesZip, "<DATE_NAISS>02/01/2014<", "<DATE_NAISS>2014-07-10<")
+	r := lsusyncRun(t, "sync", "-store", sampleCopy(t), "-dir", exports)
+	r.require(t, 3)
+	require.Contains(t, r.stderr, string(filepath.Separator)+refusalFolder+string(filepath.Separator), "stderr names the exports' folder")
+	not := []string{"2014-07-10", "10/07/2014", "2014"}
+	var rec personaldata.Recorder
+	checkRefusalOutput(&rec, r, not, personaldata.TempDirs(t))
+	if len(rec.Errors) != 0 {
+		t.Errorf("the check fails on an output that shows no personal value: %s", rec.Errors)
+	}
+	for _, shown := range []result{
+		{stderr: r.stderr + "  valeur : 2014-07-10\n"},
+		{stderr: strings.Replace(r.stderr, "instead of", "(2014) instead of", 1)},
+		{stdout: "⚠      | 10/07/2014\n", stderr: r.stderr},
+	} {
+		rec = personaldata.Recorder{}
+		checkRefusalOutput(&rec, shown, not, personaldata.TempDirs(t))
+		if len(rec.Errors) == 0 {
+			t.Errorf("the check passes an output that shows the date:\nstdout: %s\nstderr: %s", shown.stdout, shown.stderr)
+		}
 	}
 }
 
