@@ -2,6 +2,7 @@ package lsufile_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,11 +13,16 @@ import (
 	"github.com/lsusync/lsusync/examples/lsufile"
 )
 
-// demoStore opens the project's demo store, examples/testdata/lsu.json,
-// read-only.
+// demoStore opens a copy of the project's demo store,
+// examples/testdata/lsu.json, read-only: opening a store makes its lock
+// file, which must not appear in the source tree.
 func demoStore(t testing.TB) *filestore.Store {
 	t.Helper()
-	st, err := filestore.Open(filepath.Join("..", "testdata", "lsu.json"), filestore.Options{ReadOnly: true})
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "lsu.json"))
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	require.NoError(t, os.WriteFile(path, b, 0o600))
+	st, err := filestore.Open(path, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	return st

@@ -9,6 +9,8 @@
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
+//	lsusync import    -store lsu.json [-dry-run] [-all | -json] [-progress] BILANS.xml
+//	lsusync export    -store lsu.json [-classes 3EME1,3EME2] [-periods T1,T2] [-imported] [-schema 7.0|3.0] [-strict] -o BILANS.xml
 //	lsusync -version
 //
 // init creates a store from the exports: the establishment, every class
@@ -19,7 +21,9 @@
 // field-level changes (personal data), -json the typed report. classes
 // lists the store's classes with their periods, and with -dir the classes
 // of the exports still to set up; add-class sets them up, as LSU's period
-// settings do. serve serves the same in a browser, as LSU's screen. Run
+// settings do. serve serves the same in a browser, as LSU's screen.
+// import and export read and write LSU's import file (lsun-bilans), as
+// LSU's Échanges de données > Import does, with the report. Run
 // "lsusync COMMAND -h" for a command's flags, examples and exit statuses.
 //
 // -store names the LSU store: a file (lsu.json, the file store), an
@@ -92,6 +96,8 @@ Usage:
   lsusync classes   -store lsu.json [-dir EXPORTS]
   lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
   lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
+  lsusync import    -store lsu.json [-dry-run] [-all | -json] [-progress] BILANS.xml
+  lsusync export    -store lsu.json [-classes 3EME1,3EME2] [-periods T1,T2] [-imported] [-schema 7.0|3.0] [-strict] -o BILANS.xml
   lsusync -version
 
 Run "lsusync COMMAND -h" for the flags, examples and exit statuses of a command.
@@ -176,6 +182,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.runAddClass(args[1:])
 	case "serve":
 		return c.runServe(args[1:])
+	case "import":
+		return c.runImport(args[1:])
+	case "export":
+		return c.runExport(args[1:])
 	case "-version", "--version", "version":
 		fmt.Fprintln(stdout, "lsusync", version())
 		return exitOK
