@@ -372,9 +372,9 @@ func (r *Report) Write(w io.Writer, opts TextOptions) error {
 	bw.WriteString(r.Title() + "\n\n" + r.Heading() + "\n")
 	if r.DryRun || r.Strict {
 		bw.WriteString("Aucune modification n'a été enregistrée.\n")
-		if r.Operation == OpExport {
-			bw.WriteString("Aucun fichier n'a été écrit.\n")
-		}
+	}
+	if r.Operation == OpExport && (r.Strict || r.Counts().Exported == 0) {
+		bw.WriteString("Aucun fichier n'a été écrit.\n")
 	}
 	bw.WriteString("\nStatut | Message\n-------+--------------------------------------------\n")
 	for _, l := range r.Lines(opts) {
@@ -420,6 +420,8 @@ func (r *Report) closing() string {
 		subject = "L'import"
 	}
 	switch {
+	case r.Operation == OpExport && c.Exported == 0:
+		return subject + " est refusé : aucun bilan ne peut être écrit ; aucun fichier n'a été écrit."
 	case r.Strict:
 		return subject + " est refusé : " + plural(c.Invalid, "bilan ne peut pas être valide", "bilans ne peuvent pas être valides", true) +
 			" (option stricte) ; aucun fichier n'a été écrit."
