@@ -117,9 +117,9 @@ type counter struct{ n int64 }
 
 func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
-// meter measures an operation: its CPU time (the Go runtime's user and
-// garbage collector time, every goroutine) and the peak of the heap above
-// what it held before, sampled every millisecond.
+// meter measures an operation: the process's CPU time (every goroutine,
+// the garbage collector's included) and the peak of the heap above what
+// it held before, sampled every millisecond.
 type meter struct {
 	base, peak uint64
 	cpu0       float64
@@ -136,11 +136,7 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
-func cpuSeconds() float64 {
-	s := []metrics.Sample{{Name: "/cpu/classes/user:cpu-seconds"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}}
-	metrics.Read(s)
-	return s[0].Value.Float64() + s[1].Value.Float64()
-}
+func cpuSeconds() float64 { return processCPU() }
 
 func (m *meter) start() {
 	runtime.GC()

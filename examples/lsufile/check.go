@@ -123,9 +123,13 @@ func repeated[K comparable](n int, key func(int) K) []bool {
 	}
 	rep := make([]bool, n)
 	if n <= 8 {
+		var keys [8]K
+		for i := range n {
+			keys[i] = key(i)
+		}
 		for i := range n {
 			for j := range i {
-				if key(i) == key(j) {
+				if keys[i] == keys[j] {
 					rep[i] = true
 					break
 				}
@@ -221,12 +225,21 @@ func (c *checker) subject(field string, s lsusync.Subject) {
 // short cuts a title to situate an element in a reason: its first 40
 // characters, on one line.
 func short(s string) string {
+	// Only the start is shown: a long text is cut before it is cleaned.
+	cut := false
+	if len(s) > 400 {
+		i := 400
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s, cut = s[:i], true
+	}
 	s = strings.Join(strings.Fields(cleaned(s)), " ")
-	if utf8.RuneCountInString(s) <= 40 {
+	if !cut && utf8.RuneCountInString(s) <= 40 {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:39]) + "…"
+	return string(r[:min(len(r), 39)]) + "…"
 }
 
 // ofThe returns a noun after "of the", as French says it: « de l'EPI »,

@@ -34,37 +34,48 @@ const (
 // reports the first character XML cannot hold, or invalid UTF-8; the
 // text returned is then s.
 func clean(s string) (string, textProblem, rune) {
-	ascii := true
-	for i := 0; i < len(s); i++ {
+	stable := true // every character is one that NFC never changes
+	cr := false
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\r':
+				cr = true
+			case c < 0x20 && c != '\t' && c != '\n':
+				return s, textChar, rune(c)
+			}
+			i++
 			continue
 		}
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return s, textChar, rune(c)
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return s, textUTF8, 0
 		}
-	}
-	if !ascii {
-		for i := 0; i < len(s); {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				return s, textUTF8, 0
-			}
-			if !xmlChar(r) {
-				return s, textChar, r
-			}
-			i += n
+		if !xmlChar(r) {
+			return s, textChar, r
 		}
+		stable = stable && stableNFC(r)
+		i += n
 	}
-	if strings.IndexByte(s, '\r') >= 0 {
+	if cr {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		s = strings.ReplaceAll(s, "\r", "\n")
 	}
-	if !ascii && !norm.NFC.IsNormalString(s) {
+	if !stable && !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
 	return s, textOK, 0
+}
+
+// stableNFC reports whether r is a character that NFC keeps as it is
+// whatever surrounds it, for the fast path of French texts: the Latin
+// letters (é, œ, ç...) and the spacing marks before U+0300, where the
+// combining accents begin, and the dashes and quotes of typography (’,
+// –, …, the narrow no-break space) and €. A test checks the set against
+// the norm package.
+func stableNFC(r rune) bool {
+	return r < 0x300 || r >= 0x2010 && r <= 0x2027 || r == 0x202F || r == 0x20AC
 }
 
 // xmlChar reports whether XML 1.0 allows r in a document.
