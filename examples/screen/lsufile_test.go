@@ -5,11 +5,14 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
@@ -194,4 +197,50 @@ func TestExportDownload(t *testing.T) {
 	require.Contains(t, text(r.body), "Export des bilans vers LSU")
 	require.Contains(t, text(r.body), "aucun fichier n'a été écrit")
 	require.NotContains(t, r.body, `enctype="multipart/form-data"`)
+}
+
+// TestImportInABrowser sends an import file from the Import page in
+// Chromium, simulates then imports it and reads the reports; then
+// downloads the export of a store whose bilans are entered, from the
+// selection page's link. Nothing is written to the console.
+func TestImportInABrowser(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bilans.xml")
+	require.NoError(t, os.WriteFile(path, importFile(t), 0o600))
+	ctx, con := browser(t)
+	f := newFixture(t, setup{token: token})
+	do(t, ctx, chromedp.Navigate(f.srv.URL+"/?token="+token), chromedp.WaitVisible(chromedp.CSS("h1")))
+	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="import"]`)))
+	require.NoError(t, err)
+	require.Equal(t, "Import des bilans", run(t, ctx, chromedp.Text(chromedp.CSS("h1"))))
+	ax := accessible(t, ctx)
+	require.Equal(t, []string{"Fichier d'import LSU", "Importer", "Simuler"}, ax["button"], "the buttons, the file's named by its label")
+
+	before := importedBilans(t, f.mem)
+	for _, step := range []struct{ button, closing string }{
+		{"simuler", "La simulation de l'import s'est déroulée avec succès"},
+		{"importer", "L'import s'est déroulé avec succès"},
+	} {
+		do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS("#fichier"), []string{path}))
+		_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`button[value="`+step.button+`"]`)))
+		require.NoError(t, err)
+		rs := pageRows(t, ctx)
+		require.NotEmpty(t, rs)
+		require.Contains(t, rs[len(rs)-1].Message, step.closing)
+		if step.button == "simuler" {
+			require.Equal(t, before, importedBilans(t, f.mem), "a simulation wrote the store")
+		}
+	}
+	require.Greater(t, importedBilans(t, f.mem), before)
+	con.check(t)
+
+	g := newFixture(t, setup{token: token, edit: filled})
+	do(t, ctx, chromedp.Navigate(g.srv.URL+"/?token="+token), chromedp.WaitVisible(chromedp.CSS("h1")))
+	href := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('nav a[href="bilans.xml"]').href`))
+	require.Equal(t, g.srv.URL+"/bilans.xml", href)
+	got := run(t, ctx, chromedp.Evaluate[[2]string](`fetch("bilans.xml").then(async (r) => [r.headers.get("Content-Disposition"), await r.text()])`, chromedp.EvalAwaitPromise))
+	require.Contains(t, got[0], "attachment")
+	file, err := lsufile.Read(context.Background(), strings.NewReader(got[1]), "bilans.xml", lsufile.ReadOptions{}, nil)
+	require.NoError(t, err)
+	require.NotZero(t, file.Bilans)
+	con.check(t)
 }
