@@ -30,7 +30,6 @@ var (
 	local7 = lsusync.TeacherKey{Type: lsusync.TypeLocal, ID: "7"}
 	t1     = lsusync.Period{Year: 2025, Index: 1, Count: 3}
 	t2     = lsusync.Period{Year: 2025, Index: 2, Count: 3}
-	t3     = lsusync.Period{Year: 2025, Index: 3, Count: 3}
 )
 
 func epiGroupOf(title string) lsusync.EPIGroup {

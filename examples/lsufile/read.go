@@ -182,11 +182,6 @@ type discEntry struct {
 	idLV string
 }
 
-type sharedEntry struct {
-	used bool
-	line int
-}
-
 // decoder reads one file.
 type decoder struct {
 	t    *tokenizer

@@ -152,9 +152,6 @@ var (
 	fPathwayCode = named("Pathways.Code")
 	fPathwayText = field("Pathways.Text")
 
-	fEPIs = named("EPIs")
-	fAPs  = named("APs")
-
 	fDigital       = named("Digital")
 	fDigitalAppr   = named("Digital.Appreciation")
 	fLevels        = named("Digital.Levels")

@@ -541,12 +541,11 @@ func (t *tokenizer) pi() error {
 // bang reads a comment, a CDATA section (appended to t.text; it reports
 // true), or refuses a DOCTYPE.
 func (t *tokenizer) bang() (bool, error) {
-	start := t.pos
 	ok, err := t.need(9)
 	if err != nil {
 		return false, err
 	}
-	start = t.tokStart
+	start := t.tokStart
 	rest := t.buf[start:t.end]
 	switch {
 	case bytes.HasPrefix(rest, []byte("<!--")):
