@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
@@ -17,12 +18,13 @@ import (
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/lsufile"
 	"github.com/lsusync/lsusync/examples/memory"
+	"github.com/lsusync/lsusync/examples/sqlstore"
 	"github.com/lsusync/lsusync/internal/personaldata"
 )
 
 // lsuFile writes, with the package, the import file of a generated
 // establishment whose bilans are filled as at the end of the year, from
-// a memory store (the command's stores keep no content yet), and creates
+// a memory store (the file store keeps no content yet), and creates
 // a file store of the same pupils and periods with empty bilans, as LSU
 // is before an import. The generator's subjects without a modalité (its
 // programmes of modalité N, which LSU's file refuses) take S: the school
@@ -60,14 +62,73 @@ func lsuFile(t *testing.T) (file, store string, snap lsusync.Snapshot) {
 	return file, store, snap
 }
 
-// keepsContent reports whether the file store keeps a bilan's content:
-// the file store's format does not hold the content of the model yet.
+// sqliteCopy creates an SQLite store holding what the file store at path
+// holds, and returns its -store.
+func sqliteCopy(t *testing.T, path string) string {
+	t.Helper()
+	fs, err := filestore.Open(path, filestore.Options{ReadOnly: true})
+	require.NoError(t, err)
+	snap := fs.Snapshot()
+	require.NoError(t, fs.Close())
+	db := filepath.Join(t.TempDir(), "lsu.db")
+	conn, err := sqlstore.Connect(context.Background(), "sqlite:"+db)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = sqlstore.Create(context.Background(), conn, snap, sqlstore.Options{})
+	require.NoError(t, err)
+	return db
+}
+
+// storeBilans returns every bilan of the store that -store names, a file
+// store or an SQLite database, with its version (what an import writes
+// changes it), by pupil and period.
+func storeBilans(t *testing.T, store string) []lsusync.Bilan {
+	t.Helper()
+	ctx := context.Background()
+	var st lsusync.Store
+	if strings.HasSuffix(store, ".db") {
+		conn, err := sqlstore.Connect(ctx, "sqlite:"+store)
+		require.NoError(t, err)
+		defer conn.Close()
+		s, err := sqlstore.Open(ctx, conn, "", sqlstore.Options{})
+		require.NoError(t, err)
+		st = s
+	} else {
+		fs, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+		require.NoError(t, err)
+		defer fs.Close()
+		st = fs
+	}
+	classes, err := st.Classes(ctx)
+	require.NoError(t, err)
+	var all []lsusync.Bilan
+	for _, c := range classes {
+		bilans, err := st.Bilans(ctx, c.Code)
+		require.NoError(t, err)
+		all = append(all, bilans...)
+	}
+	slices.SortFunc(all, func(a, b lsusync.Bilan) int {
+		return cmp.Or(strings.Compare(a.Student, b.Student), cmp.Compare(a.Period.Index, b.Period.Index))
+	})
+	return all
+}
+
+// importState is what an import writes to the store that -store names:
+// the file store's file, byte for byte (its versions change each time it
+// is opened), or an SQLite store's bilans with their versions.
+func importState(t *testing.T, store string) any {
+	t.Helper()
+	if strings.HasSuffix(store, ".db") {
+		return storeBilans(t, store)
+	}
+	return storeState(t, store)
+}
+
+// keepsContent reports whether the store keeps a bilan's content: the
+// file store's format does not hold the content of the model yet.
 func keepsContent(t *testing.T, store string) bool {
 	t.Helper()
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
-	require.NoError(t, err)
-	defer st.Close()
-	for _, b := range st.Snapshot().Bilans {
+	for _, b := range storeBilans(t, store) {
 		if b.Imported && !b.BilanContent.IsZero() {
 			return true
 		}
@@ -84,50 +145,55 @@ func jsonReport(t *testing.T, r result) *lsufile.Report {
 }
 
 // TestImportThenExport imports a file with the command into a store of
-// the same pupils: a dry run writes nothing, the import writes every
-// bilan the file holds as imported, a second import writes nothing, and
-// the store's export, twice, gives the same file back.
+// the same pupils, a file store and an SQLite one: a dry run writes
+// nothing, the import writes every bilan the file holds as imported, a
+// second import writes nothing, and the store's export, twice, gives the
+// same file. The last two need a store that keeps the content: the file
+// store does not yet, and skips them.
 func TestImportThenExport(t *testing.T) {
-	file, store, _ := lsuFile(t)
+	file, fileStore, _ := lsuFile(t)
+	for _, store := range []string{fileStore, sqliteCopy(t, fileStore)} {
+		t.Run(filepath.Ext(store), func(t *testing.T) { importThenExport(t, file, store) })
+	}
+}
+
+func importThenExport(t *testing.T, file, store string) {
 	f, err := os.Open(file)
 	require.NoError(t, err)
 	header, err := lsufile.Read(context.Background(), f, file, lsufile.ReadOptions{}, nil)
 	f.Close()
 	require.NoError(t, err)
 
-	before := storeState(t, store)
+	before := importState(t, store)
 	r := lsusyncCmd(t, "import", "-store", store, "-dry-run", file)
 	r.require(t, 0)
 	require.True(t, strings.HasPrefix(r.stdout, "Simulation de l'import des bilans\n"), "stdout:\n%s", r.stdout)
 	require.Contains(t, r.stdout, "Aucune modification n'a été enregistrée.")
-	require.Equal(t, before, storeState(t, store), "a dry run wrote the store")
+	require.Equal(t, before, importState(t, store), "a dry run wrote the store")
 
 	// The file given before the flags, as after them.
 	r = lsusyncCmd(t, "import", file, "-store", store, "-json")
 	r.require(t, 0)
 	c := jsonReport(t, r).Counts()
 	require.Equal(t, header.Bilans, c.Imported, "every bilan of the file is imported")
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
-	require.NoError(t, err)
 	imported := 0
-	for _, b := range st.Snapshot().Bilans {
+	for _, b := range storeBilans(t, store) {
 		if b.Imported {
 			imported++
 		}
 	}
-	require.NoError(t, st.Close())
 	require.Equal(t, c.Imported, imported)
 
 	if !keepsContent(t, store) {
-		t.Skip("the file store keeps no bilan content yet: the second import and the export need it")
+		t.Skip("the store keeps no bilan content (the file store's format does not hold it yet): the second import and the export need it")
 	}
-	after := storeState(t, store)
+	after := importState(t, store)
 	r = lsusyncCmd(t, "import", "-store", store, "-json", file)
 	r.require(t, 0)
 	c2 := jsonReport(t, r).Counts()
 	require.Zero(t, c2.Imported+c2.Replaced, "a second import of the same file wrote bilans")
 	require.Equal(t, c.Imported, c2.Unchanged)
-	require.Equal(t, after, storeState(t, store), "a second import of the same file wrote the store")
+	require.Equal(t, after, importState(t, store), "a second import of the same file wrote the store")
 
 	out := filepath.Join(t.TempDir(), "export.xml")
 	r = lsusyncCmd(t, "export", "-store", store, "-imported", "-o", out)
