@@ -1,6 +1,7 @@
 package lsufile_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -22,7 +23,7 @@ func demoStore(t testing.TB) *filestore.Store {
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, b, 0o600))
-	st, err := filestore.Open(path, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), path, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	return st

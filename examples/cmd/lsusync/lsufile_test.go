@@ -56,7 +56,7 @@ func lsuFile(t *testing.T) (file, store string, snap lsusync.Snapshot) {
 
 	cfg.Content = gen.ContentNone
 	store = filepath.Join(dir, "lsu.json")
-	st, err := filestore.Create(store, gen.New(cfg).StoreSnapshot())
+	st, err := filestore.Create(context.Background(), store, gen.New(cfg).StoreSnapshot())
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 	return file, store, snap
@@ -66,7 +66,7 @@ func lsuFile(t *testing.T) (file, store string, snap lsusync.Snapshot) {
 // holds, and returns its -store.
 func sqliteCopy(t *testing.T, path string) string {
 	t.Helper()
-	fs, err := filestore.Open(path, filestore.Options{ReadOnly: true})
+	fs, err := filestore.Open(context.Background(), path, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	snap := fs.Snapshot()
 	require.NoError(t, fs.Close())
@@ -94,7 +94,7 @@ func storeBilans(t *testing.T, store string) []lsusync.Bilan {
 		require.NoError(t, err)
 		st = s
 	} else {
-		fs, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+		fs, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 		require.NoError(t, err)
 		defer fs.Close()
 		st = fs
@@ -282,7 +282,7 @@ func TestImportExportUsage(t *testing.T) {
 		{[]string{"import", "-store", "lsu.json"}, "donnez le fichier à importer"},
 		{[]string{"import", "bilans.xml"}, "-store est obligatoire"},
 		{[]string{"import", "-store", "lsu.json", "-json", "-all", "bilans.xml"}, "-all ne va pas avec -json"},
-		{[]string{"import", "-store", "lsu.json", "a.xml", "b.xml"}, "unexpected arguments"},
+		{[]string{"import", "-store", "lsu.json", "a.xml", "b.xml"}, "arguments inattendus : b.xml"},
 		{[]string{"export", "-store", "lsu.json"}, "-o est obligatoire"},
 		{[]string{"export", "-o", "bilans.xml"}, "-store est obligatoire"},
 		{[]string{"export", "-store", "lsu.json", "-schema", "5.0", "-o", "bilans.xml"}, `-schema "5.0"`},
