@@ -18,6 +18,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/lsufile"
+	"github.com/lsusync/lsusync/internal/testkit"
 	"github.com/lsusync/lsusync/lsusynctest"
 )
 
@@ -137,7 +138,12 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
-func cpuSeconds() float64 { return processCPU() }
+// cpuSeconds returns the CPU seconds the process used, as the kernel
+// counts them (0 where it is not read: no cpu-MB/s then).
+func cpuSeconds() float64 {
+	d, _ := testkit.CPUTime()
+	return d.Seconds()
+}
 
 func (m *meter) start() {
 	runtime.GC()
