@@ -74,6 +74,15 @@ func compareFields(t reflect.Type, fs []lsusync.Field, path string, problems *[]
 			for ft.Kind() == reflect.Slice || ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
+			if (f.MinCount > 0 || f.MaxCount > 0) && sf.Type.Kind() != reflect.Slice {
+				*problems = append(*problems, path+"."+sf.Name+" bounds a count and is no list")
+			}
+			if (f.Blank || f.Digits) && sf.Type.Kind() != reflect.String {
+				*problems = append(*problems, path+"."+sf.Name+" is Blank or Digits and is no text")
+			}
+			if f.Blank && f.MinLen == 0 && f.MaxLen == 0 {
+				*problems = append(*problems, path+"."+sf.Name+" is Blank and has no length bound")
+			}
 			switch {
 			case ft.Kind() == reflect.Struct && !slices.Contains(leafTypes, ft):
 				compareFields(ft, f.Fields, path+"."+sf.Name, problems)

@@ -93,10 +93,11 @@ type fixture struct {
 // before the handler starts, open replaces the sample source, wrap wraps
 // the memory store.
 type setup struct {
-	edit  func(*lsusync.Snapshot)
-	open  screen.OpenSource
-	wrap  func(*memory.Store) lsusync.Store
-	token string
+	edit      func(*lsusync.Snapshot)
+	open      screen.OpenSource
+	wrap      func(*memory.Store) lsusync.Store
+	token     string
+	maxUpload int64 // Options.MaxUpload
 }
 
 func newFixture(t *testing.T, s setup) *fixture {
@@ -115,7 +116,7 @@ func newFixture(t *testing.T, s setup) *fixture {
 		s.open = fixed(sampleSource(t))
 	}
 	logger := slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f.h = screen.New(f.st, s.open, screen.Options{Token: s.token, Now: clock, Logger: logger})
+	f.h = screen.New(f.st, s.open, screen.Options{Token: s.token, Now: clock, Logger: logger, MaxUpload: s.maxUpload})
 	f.srv = newServer(t, f.h)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -27,7 +27,7 @@ var pages = func() map[string]*template.Template {
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
 	m := make(map[string]*template.Template)
-	for _, name := range []string{"selection", "run", "setup", "message"} {
+	for _, name := range []string{"selection", "run", "setup", "message", "import"} {
 		m[name] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+name+".html"))
 	}
 	return m

@@ -98,6 +98,7 @@ import (
 	"time"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/lsufile"
 )
 
 // Options configures a [Handler]. The zero Options is valid: no token,
@@ -124,6 +125,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Concurrency is the synchronisation's [lsusync.Options].Concurrency.
 	Concurrency int
+	// Identity is the header of the LSU import files the export download
+	// writes: the application that mounts the screen. Empty, it is
+	// lsusync's.
+	Identity lsufile.Identity
+	// MaxUpload is the largest import file the Import page takes, in
+	// bytes; 0 means 256 MiB.
+	MaxUpload int64
 }
 
 // OpenSource opens the Source of one synchronisation: typically the SIECLE
@@ -194,6 +202,9 @@ func New(st lsusync.Store, open OpenSource, opts Options) *Handler {
 		{http.MethodGet, "/rapport.json", h.reportJSON},
 		{http.MethodGet, "/progression", h.progressJSON},
 		{http.MethodPost, "/parametrer", h.setUp},
+		{http.MethodGet, "/import", h.importPage},
+		{http.MethodPost, "/import", h.importFile},
+		{http.MethodGet, "/bilans.xml", h.exportFile},
 	}
 	for _, name := range staticFiles {
 		routes = append(routes, route{http.MethodGet, "/static/" + name, staticFile(name)})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // The child processes of BenchmarkNight run TestNightWorkerProcess with
@@ -68,7 +69,7 @@ func TestNightWorkerProcess(t *testing.T) {
 			Open: func(context.Context) (lsusync.Source, error) {
 				g := gen.New(cfg)
 				if variant == "changed" {
-					return changeEverything(g.Source()), nil
+					return testkit.ChangeEverything(g.Source()), nil
 				}
 				return g.Source(), nil
 			},

@@ -36,6 +36,10 @@ func commands() []command {
 			[]int{exitOK, exitUsage, exitRefused, exitInterrupted}, (*cli).runAddClass, nil},
 		{"serve", "-store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]",
 			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runServe, nil},
+		{"import", "-store lsu.json [-dry-run] [-all | -json] [-progress] BILANS.xml",
+			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runImport, nil},
+		{"export", "-store lsu.json [-classes 3EME1,3EME2] [-periods T1,T2] [-imported] [-schema 7.0|3.0] [-strict] -o BILANS.xml",
+			[]int{exitOK, exitErrors, exitUsage, exitRefused, exitInterrupted}, (*cli).runExport, nil},
 	}
 }
 

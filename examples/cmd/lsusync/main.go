@@ -10,6 +10,8 @@
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
 //	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year AAAA]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
+//	lsusync import    -store lsu.json [-dry-run] [-all | -json] [-progress] BILANS.xml
+//	lsusync export    -store lsu.json [-classes 3EME1,3EME2] [-periods T1,T2] [-imported] [-schema 7.0|3.0] [-strict] -o BILANS.xml
 //	lsusync -version
 //
 // init creates a store from the exports: the establishment, every class
@@ -24,10 +26,11 @@
 // of the exports still to set up; add-class sets them up, as LSU's period
 // settings do. sync-all synchronises many establishments of one
 // database, one sub-folder of exports each, several at once, and may be
-// run by several processes sharing the night (see "lsusync sync-all -h"
-// for its exit statuses). serve serves the same in a browser, as LSU's
-// screen. Run "lsusync COMMAND -h" for a command's flags, examples and
-// exit statuses.
+// run by several processes sharing the night. serve serves the same in a
+// browser, as LSU's screen. import and export read and write LSU's import
+// file (lsun-bilans), as LSU's Échanges de données > Import does, with
+// the report. Run "lsusync COMMAND -h" for a command's flags, examples
+// and exit statuses.
 //
 // -store names the LSU store: a file (lsu.json, the file store), an
 // SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL

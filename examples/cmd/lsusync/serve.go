@@ -100,7 +100,7 @@ func (c *cli) runServe(args []string) int {
 		return siecle.OpenDir(ctx, dir, siecle.Options{NUMEN: numen})
 	}
 	token := rand.Text()
-	h := screen.New(st, open, screen.Options{Token: token, Now: today.now, Logger: log})
+	h := screen.New(st, open, screen.Options{Token: token, Now: today.now, Logger: log, Identity: commandIdentity()})
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
