@@ -3,6 +3,8 @@ package lsusync_test
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sync"
 	"testing"
@@ -14,46 +16,74 @@ import (
 )
 
 // benchEstablishment is a generated establishment ready to sync: its
-// source, the store `lsusync init` makes of it, and a variant of the
-// source in which every synchronised value differs.
+// source, the generator that makes the store `lsusync init` makes of it
+// (its bilans filled or not), and a variant of the source in which every
+// synchronised value differs.
 type benchEstablishment struct {
 	cfg     gen.Config
-	src     *memory.Source // what the store was initialised from
+	src     *memory.Source // what the store is initialised from
 	changed *memory.Source // every record of src changed
-	store   lsusync.Snapshot
+	gen     *gen.Establishment
 	pupils  int // pupils of the establishment (Config.Pupils)
 	now     func() time.Time
 }
 
+// benchSize is an establishment the benchmarks run on: its number of
+// pupils, and what its bilans hold.
+type benchSize struct {
+	pupils  int
+	content gen.Content
+}
+
+func (s benchSize) String() string {
+	c := "empty"
+	if s.content == gen.ContentEndOfYear {
+		c = "content"
+	}
+	return fmt.Sprintf("pupils=%d/%s", s.pupils, c)
+}
+
+// benchSizes are the establishments of BenchmarkSync: empty stores, as
+// lsusync init makes them, of 2,000 and 100,000 pupils, and stores whose
+// bilans are filled as at the end of the year, of 2,000 and 20,000.
+var benchSizes = []benchSize{
+	{2_000, gen.ContentNone}, {100_000, gen.ContentNone},
+	{2_000, gen.ContentEndOfYear}, {20_000, gen.ContentEndOfYear},
+}
+
 var (
-	benchMu    sync.Mutex
-	benchCache = map[int]*benchEstablishment{}
+	benchMu   sync.Mutex
+	benchLast *benchEstablishment // the last one made: one is held at a time
+	benchOf   benchSize
 )
 
-// establishmentOf generates, once per size, an establishment of the given
-// number of pupils with the generator's proportions: 25 pupils a class,
-// 3 teachers for 40 pupils (80 classes and 150 teachers for 2,000 pupils),
-// 3 trimesters, about 12 subjects per bilan.
-func establishmentOf(b *testing.B, pupils int) *benchEstablishment {
+// establishmentOf generates an establishment of the given size with the
+// generator's proportions: 25 pupils a class, 3 teachers for 40 pupils
+// (80 classes and 150 teachers for 2,000 pupils), 3 trimesters, about 12
+// subjects per bilan. It keeps the last one, which the sub-benchmarks of
+// one size share.
+func establishmentOf(b *testing.B, size benchSize) *benchEstablishment {
 	benchMu.Lock()
 	defer benchMu.Unlock()
-	if e, ok := benchCache[pupils]; ok {
-		return e
+	if benchLast != nil && benchOf == size {
+		return benchLast
 	}
-	cfg := gen.Config{Seed: 1, Pupils: pupils, Periods: 3, SubjectsPerClass: 12}.Normalize()
+	benchLast = nil
+	runtime.GC() // the last one's memory, before making the next
+	cfg := gen.Config{Seed: 1, Pupils: size.pupils, Periods: 3, SubjectsPerClass: 12, Content: size.content}.Normalize()
 	g := gen.New(cfg)
 	today := cfg.Today
 	e := &benchEstablishment{
-		cfg:   cfg,
-		src:   g.Source(),
-		store: g.StoreSnapshot(),
+		cfg: cfg,
+		src: g.Source(),
+		gen: g,
 		now: func() time.Time {
 			return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
 		},
 	}
 	e.pupils = cfg.Pupils
 	e.changed = changeEverything(e.src)
-	benchCache[pupils] = e
+	benchLast, benchOf = e, size
 	return e
 }
 
@@ -103,7 +133,10 @@ func changeEverything(src *memory.Source) *memory.Source {
 }
 
 // BenchmarkSync syncs a generated establishment into the memory store
-// (with its Batcher: one Commit per sync), for 2,000 and 100,000 pupils:
+// (with its Batcher: one Commit per sync), for the sizes of benchSizes:
+// empty stores of 2,000 and 100,000 pupils, and stores filled as at the
+// end of the year (gen.ContentEndOfYear: appreciations, syntheses, vie
+// scolaire, past periods locked in part...) of 2,000 and 20,000 pupils.
 //
 //   - unchanged: the store is the one `lsusync init` makes of the source,
 //     so the sync reads everything, compares everything and writes nothing
@@ -112,27 +145,39 @@ func changeEverything(src *memory.Source) *memory.Source {
 //     source: each iteration syncs alternately the changed variant of the
 //     source (see changeEverything) and the original, so that each one
 //     updates the establishment, every teacher, class, present pupil and
-//     bilan of the store, and commits.
+//     bilan of the store but the locked and imported ones, and commits.
 //
-// It reports pupils/s and ns/pupil, to compare the two sizes: the cost
-// must grow linearly with the number of pupils; and cpu-ns/pupil, the CPU
-// time of the process (every goroutine, the garbage collector included)
-// per pupil, which the load of other processes does not inflate.
+// It reports pupils/s and ns/pupil, to compare the sizes: the cost must
+// grow linearly with the number of pupils; cpu-ns/pupil, the CPU time of
+// the process (every goroutine, the garbage collector included) per
+// pupil, which the load of other processes does not inflate; and the
+// memory: store-MB, what the store holds (the heap it adds, after a
+// collection, the snapshot it was made of dropped); live-heap-MB, the
+// heap after a collection before the syncs (the store, the source and
+// its changed variant, the generator's model); and peak-heap-MB, the
+// largest heap sampled during them, garbage not yet collected included.
 func BenchmarkSync(b *testing.B) {
-	for _, pupils := range []int{2_000, 100_000} {
-		b.Run(fmt.Sprintf("pupils=%d/changed", pupils), func(b *testing.B) { benchSync(b, pupils, true) })
-		b.Run(fmt.Sprintf("pupils=%d/unchanged", pupils), func(b *testing.B) { benchSync(b, pupils, false) })
+	for _, size := range benchSizes {
+		b.Run(size.String()+"/changed", func(b *testing.B) { benchSync(b, size, true) })
+		b.Run(size.String()+"/unchanged", func(b *testing.B) { benchSync(b, size, false) })
 	}
 }
 
 // benchSync measures the sync of an establishment of the given size; see
 // BenchmarkSync.
-func benchSync(b *testing.B, pupils int, changed bool) {
-	e := establishmentOf(b, pupils)
-	st, err := memory.New(e.store)
+func benchSync(b *testing.B, size benchSize, changed bool) {
+	e := establishmentOf(b, size)
+	// The store is made anew for each benchmark, and the snapshot it is
+	// made of dropped: the heap holds the store and the sources, as in a
+	// program that synchronises.
+	runtime.GC()
+	base := heapBytes()
+	st, err := memory.New(e.gen.StoreSnapshot())
 	if err != nil {
 		b.Fatal(err)
 	}
+	runtime.GC()
+	stored := heapBytes() - base
 	ctx := context.Background()
 	sources := []*memory.Source{e.src}
 	if changed {
@@ -144,9 +189,13 @@ func benchSync(b *testing.B, pupils int, changed bool) {
 	}
 	// Check once, outside the measure, that the benchmark measures what
 	// it says.
-	checkBenchSync(b, ctx, syncs, changed)
+	checkBenchSync(b, ctx, st, sources, e, changed)
 
 	b.ReportAllocs()
+	runtime.GC()
+	live := heapBytes()
+	var peak peakHeap
+	peak.start()
 	cpu0, cpuOK := cpuTime()
 	b.ResetTimer()
 	i := 0
@@ -160,20 +209,27 @@ func benchSync(b *testing.B, pupils int, changed bool) {
 		}
 		i++
 	}
+	b.StopTimer()
+	peak.stop()
 	perOp := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
 	b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
 	if cpu1, ok := cpuTime(); ok && cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(e.pupils), "cpu-ns/pupil")
 	}
+	b.ReportMetric(float64(stored)/(1<<20), "store-MB")
+	b.ReportMetric(float64(live)/(1<<20), "live-heap-MB")
+	b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MB")
 }
 
-// checkBenchSync runs each synchronizer once, checks that it updated (or
-// did not update) the records, and leaves the store as it found it.
-func checkBenchSync(b *testing.B, ctx context.Context, syncs []*lsusync.Synchronizer, changed bool) {
+// checkBenchSync runs a sync of each source into st once, through a
+// store that counts the writes, checks that it updated (or did not
+// update, nor write) the records, and leaves the store as it found it.
+func checkBenchSync(b *testing.B, ctx context.Context, st *memory.Store, sources []*memory.Source, e *benchEstablishment, changed bool) {
 	b.Helper()
-	for _, s := range syncs {
-		rep, err := s.Sync(ctx)
+	for _, src := range sources {
+		counted := &countingStore{Store: st}
+		rep, err := lsusync.New(src, batchingStore{counted}, lsusync.Options{Now: e.now}).Sync(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -186,8 +242,44 @@ func checkBenchSync(b *testing.B, ctx context.Context, syncs []*lsusync.Synchron
 		if changed && (c.Updated == 0 || c.Unchanged*100 > c.Updated) {
 			b.Fatalf("the changed sync left records unchanged: %+v", c)
 		}
-		if !changed && (c.Updated > 0 || c.Added > 0) {
-			b.Fatalf("the unchanged sync changed records: %+v", c)
+		if !changed && (c.Updated > 0 || c.Added > 0 || counted.counts().writes() > 0) {
+			b.Fatalf("the unchanged sync changed records: %+v, writes %+v", c, counted.counts())
 		}
 	}
+}
+
+// peakHeap samples the Go heap while the benchmark runs.
+type peakHeap struct {
+	max  uint64
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+func (p *peakHeap) start() {
+	p.done = make(chan struct{})
+	p.wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			p.max = max(p.max, heapBytes())
+			select {
+			case <-p.done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+}
+
+func (p *peakHeap) stop() {
+	close(p.done)
+	p.wg.Wait()
+}
+
+// heapBytes returns the bytes of the heap's objects, garbage not yet
+// collected included.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }

@@ -83,3 +83,21 @@ func domainOf(t *testing.T, src lsusync.Source) lsusynctest.SourceContent {
 	require.NoError(t, err)
 	return d
 }
+
+// TestFillContentOfExports: the store that gen.Init makes of the
+// exports, as lsusync init does, filled by FillContent, is the store
+// StoreSnapshot gives.
+func TestFillContentOfExports(t *testing.T) {
+	ctx := context.Background()
+	e := gen.New(gen.Config{Seed: 8, Pupils: 120, Classes: 8, Teachers: 24, Content: gen.ContentEndOfYear})
+	f, err := e.WriteExports(t.TempDir(), gen.ExportOptions{Zip: true})
+	require.NoError(t, err)
+	src, err := siecle.Open(ctx, siecle.Files{Eleves: f.Eleves, Communs: f.Communs, Structures: f.Structures, Nomenclature: f.Nomenclature, STS: f.STS}, siecle.Options{})
+	require.NoError(t, err)
+	snap, err := gen.Init(ctx, src, e.Config.PeriodList(), e.Config.Today)
+	require.NoError(t, err)
+	e.FillContent(&snap)
+	if diff := gocmp.Diff(e.StoreSnapshot(), snap); diff != "" {
+		t.Errorf("FillContent of the exports' store differs from StoreSnapshot (-want +got):\n%s", diff)
+	}
+}

@@ -95,6 +95,9 @@ var (
 		NomShort: "ALLEMAND LV2", NomLong: "ALLEMAND LV2", NomEdition: "Allemand LV2"}, dAllemand, 2.5, "O"}
 	subjEspagnol = subjectDef{Subject{Code: "030602", Management: "ESP2", Short: "ESPAGNOL LV2", Long: "ESPAGNOL LV2", Edition: "Espagnol LV2",
 		NomShort: "ESPAGNOL LV2", NomLong: "ESPAGNOL LV2", NomEdition: "Espagnol LV2"}, dEspagnol, 2.5, "O"}
+	// The section européenne's English: the subject of the class's
+	// English, the option facultative of the pupils who chose it.
+	subjEuro = coreSubjects[3]
 	// Absent from the STS MATIERES: the Nomenclature.xml label is used.
 	subjLatin = subjectDef{Subject{Code: "020300", Management: "LCALA", NotInSTS: true,
 		NomShort: "LCA LATIN", NomLong: "LANGUES & CULTURES ANTIQUES LATIN", NomEdition: "Langues et cultures de l'Antiquité : latin"}, dClassiques, 2, "F"}

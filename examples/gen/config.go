@@ -52,6 +52,12 @@ type Config struct {
 	// DATE_FIN is before it are no longer. It is also the export date.
 	// Default: 1 December of Year.
 	Today lsusync.Date
+	// Content is what the bilans of [Establishment.StoreSnapshot] hold:
+	// [ContentNone], the zero value, leaves them empty, as lsusync init
+	// creates them; [ContentEndOfYear] fills them as at the end of the
+	// school year (see [Establishment.FillContent]). It changes nothing
+	// in the exports.
+	Content Content
 }
 
 // Normalize returns c with every zero field set to its default, and out
@@ -78,6 +84,9 @@ func (c Config) Normalize() Config {
 	}
 	if c.UAI == "" {
 		c.UAI = DefaultUAI
+	}
+	if c.Content != ContentEndOfYear {
+		c.Content = ContentNone
 	}
 	if c.Today.IsZero() {
 		c.Today = lsusync.Date{Year: c.Year, Month: time.December, Day: 1}

@@ -18,7 +18,10 @@
 //     (docs/mapping.md);
 //   - [Establishment.StoreSnapshot] gives the store `lsusync init` creates
 //     from them, built by [Init], which any Source can use: syncing the
-//     Source into that store changes nothing.
+//     Source into that store changes nothing. With [Config].Content set
+//     to [ContentEndOfYear], its bilans are filled as at the end of the
+//     school year ([Establishment.FillContent], which fills alike a store
+//     that lsusync init made of the exports).
 //
 // Tests simulate a later export by modifying the Establishment (rename a
 // class, correct a pupil's name, add a teacher to a service, appoint a
@@ -39,9 +42,16 @@
 //     STS MATIERES; programmes with modalités S, O, F and N (not accepted
 //     by LSU), a programme with no hours, a subject with no programme;
 //   - division services and groups: LV2 and Latin groups spanning up to
-//     three divisions, half-classes carrying a subject that the division
-//     has not, and the same subject and teacher in a division and a group;
-//     a service with no teacher, a co-taught service;
+//     three divisions, a section européenne (English again, to a group
+//     of two or three divisions of 4e or 3e), half-classes carrying a
+//     subject that the division has not, and the same subject and teacher
+//     in a division and a group; a service with no teacher, a co-taught
+//     service;
+//   - the pupils' OPTIONS: English (O, and F for the section
+//     européenne, beside the class's English: two acquis of one subject),
+//     the LV2 (O) and Latin (F, where the programme of a class's MEF
+//     without hours says O), which give the group services their
+//     modalité;
 //   - teachers of TYPE epp, local (no FONCTION, some without SEXE or
 //     NOM_PATRONYMIQUE) and dir, a local ID equal to an epp ID, CIVILITE
 //     1, 2, 3 or empty (the SEXE decides), NOM_USAGE empty for some,
@@ -60,6 +70,18 @@
 //     few in the "Inactifs" pseudo-division or with G structures only;
 //   - an establishment name with an ampersand and apostrophes, so that
 //     exports use entities (&amp; &apos;).
+//
+// # Content
+//
+// [ContentEndOfYear] fills the bilans as a collège has them in June:
+// appreciations of 200 to 600 characters in most acquis, positionnements,
+// averages, éléments de programme, the synthèse, the vie scolaire, the
+// council and schooling dates, the signatory, and at realistic rates
+// devoirs faits, modalités d'accompagnement, parcours, EPI and AP groups,
+// compétences numériques, the socle of 3e and the responsables; past
+// periods locked in most classes, a class's first period imported. Every
+// value is within LSU's limits, read from lsusync.Fields. The zero
+// [ContentNone] keeps the empty store of lsusync init.
 //
 // # Determinism
 //

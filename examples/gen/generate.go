@@ -47,6 +47,7 @@ type generator struct {
 	divLevel []int          // division index -> level index
 	lv2      map[int][2]int // division index -> indexes of its ALL and ESP groups
 	latin    map[int]int    // division index -> index of its Latin group
+	euro     map[int]int    // division index -> index of its section européenne group
 	halves   map[int][2]int // division index -> indexes of its half-class groups
 
 	upper, upperSpecial []string // the family names in capitals, as SIECLE writes them
@@ -326,6 +327,7 @@ func (g *generator) services() {
 	e := g.e
 	g.lv2 = make(map[int][2]int)
 	g.latin = make(map[int]int)
+	g.euro = make(map[int]int)
 	g.halves = make(map[int][2]int)
 	for i := range e.Divisions {
 		d := &e.Divisions[i]
@@ -396,6 +398,18 @@ func (g *generator) services() {
 					g.latin[i] = len(e.Groups)
 				}
 				e.Groups = append(e.Groups, lat)
+			}
+			// A section européenne in 4e and 3e, drawn from two or three
+			// divisions: English taught again to the group, which its
+			// pupils chose as an option facultative, beside the English
+			// of their class.
+			if lvl >= 2 && len(chunk) >= 2 {
+				euro := Group{Code: l.digit + "EURO" + n, Label: "Section européenne anglais " + l.digit + "e " + n, Divisions: codes,
+					Services: []Service{{Subject: subjEuro.Code, Course: "CG", Teachers: []lsusync.TeacherKey{g.other(dAnglais, first)}}}}
+				for _, i := range chunk {
+					g.euro[i] = len(e.Groups)
+				}
+				e.Groups = append(e.Groups, euro)
 			}
 		}
 	}
@@ -493,9 +507,19 @@ func (g *generator) pupils() {
 			p.Groups = append(p.Groups, e.Groups[k].Code)
 			p.Options = append(p.Options, PupilOption{Subject: sub, Modality: "O"})
 		}
+		latin := false
 		if k, ok := g.latin[div]; ok && r.IntN(100) < 15 {
 			p.Groups = append(p.Groups, e.Groups[k].Code)
 			p.Options = append(p.Options, PupilOption{Subject: subjLatin.Code, Modality: "F"})
+			latin = true
+		}
+		// A fifth of the class in the section européenne, but for the
+		// Latinists, whose timetable clashes: chosen by rank in the class,
+		// not drawn, so that the rest of the establishment does not
+		// depend on it. Their English option is the option facultative.
+		if k, ok := g.euro[div]; ok && !latin && (j/nd)%5 == 2 {
+			p.Groups = append(p.Groups, e.Groups[k].Code)
+			p.Options[0].Modality = "F"
 		}
 		if gs, ok := g.halves[div]; ok {
 			p.Groups = append(p.Groups, e.Groups[gs[(j/nd)%2]].Code)

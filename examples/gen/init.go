@@ -139,8 +139,9 @@ func compareIDs(a, b string) int {
 
 // StoreSnapshot returns the store `lsusync init` would create from the
 // establishment's exports: Init of e.Source() with e.Config's periods
-// (PeriodList) and reference date (Today). Synchronising e.Source() into
-// it changes nothing.
+// (PeriodList) and reference date (Today), its bilans filled as
+// e.Config.Content says ([Establishment.FillContent]). Synchronising
+// e.Source() into it changes nothing.
 func (e *Establishment) StoreSnapshot() lsusync.Snapshot {
 	snap, err := Init(context.Background(), e.Source(), e.cfg().PeriodList(), e.cfg().Today)
 	if err != nil {
@@ -148,5 +149,6 @@ func (e *Establishment) StoreSnapshot() lsusync.Snapshot {
 		// in two classes, a teacher twice, an empty UAI or ELEVE_ID.
 		panic(fmt.Sprintf("gen: StoreSnapshot: %v", err))
 	}
+	e.FillContent(&snap)
 	return snap
 }

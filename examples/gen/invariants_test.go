@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/examples/memory"
 	"github.com/lsusync/lsusync/internal/personaldata"
 )
 
@@ -402,4 +406,320 @@ func TestUnencodable(t *testing.T) {
 	if _, err := e.WriteExports(t.TempDir(), ExportOptions{UTF8: true}); err != nil {
 		t.Errorf("UTF-8: %v", err)
 	}
+}
+
+// syncConfigs are the establishments the invariants of a synchronisation
+// are checked on: with empty bilans, as lsusync init makes them, and with
+// bilans filled as at the end of the year.
+var syncConfigs = []struct {
+	name string
+	cfg  Config
+}{
+	{"empty", Config{Seed: 12, Pupils: 400}},
+	{"content", Config{Seed: 12, Pupils: 400, Content: ContentEndOfYear}},
+}
+
+// laterExport changes e as a later export does, in every way a
+// synchronisation copies: every class renamed, every pupil's name
+// corrected, every service taught by the next teacher, a new professeur
+// principal in every class, a subject removed from a division, a pupil
+// moved to another class of the level, one who left, and the programme
+// of EMC corrected from N to S (its acquis change modalité). It returns
+// the code of the removed subject, its division, and the moved pupil.
+func laterExport(t *testing.T, e *Establishment) (subject, division, moved string) {
+	t.Helper()
+	keys := make([]lsusync.TeacherKey, 0, len(e.Teachers))
+	for _, tc := range e.Teachers {
+		keys = append(keys, tc.Key)
+	}
+	next := func(k lsusync.TeacherKey) lsusync.TeacherKey { return keys[(slices.Index(keys, k)+1)%len(keys)] }
+	rotate := func(svs []Service) {
+		for i := range svs {
+			for j, k := range svs[i].Teachers {
+				svs[i].Teachers[j] = next(k)
+			}
+		}
+	}
+	for i := range e.Divisions {
+		d := &e.Divisions[i]
+		d.STSLabel, d.Label = d.Code+" (B)", d.Label+" (B)"
+		rotate(d.Services)
+		e.Teachers[i%len(e.Teachers)].HeadOf = append(e.Teachers[i%len(e.Teachers)].HeadOf, HeadAppointment{Division: d.Code, Start: e.Config.Today})
+	}
+	for i := range e.Groups {
+		rotate(e.Groups[i].Services)
+	}
+	for i := range e.Pupils {
+		e.Pupils[i].LastName += "-B"
+	}
+	d := &e.Divisions[0]
+	subject, division = "062900", d.Code // SVT: taught to the division only
+	n := len(d.Services)
+	d.Services = slices.DeleteFunc(d.Services, func(s Service) bool { return s.Subject == subject })
+	require.Less(t, len(d.Services), n, "division %s has no SVT", d.Code)
+	var present []*Pupil
+	for _, p := range e.PupilsOf(d.Code) {
+		if p.Present(e.Config.Today) {
+			present = append(present, p)
+		}
+	}
+	require.GreaterOrEqual(t, len(present), 2)
+	present[0].Division = e.Divisions[len(levels)].Code // the next division of the level
+	moved = present[0].ID
+	present[1].ExitDate = addDays(e.Config.Today, -3)
+	for i := range e.Programmes {
+		if e.Programmes[i].Subject == "040800" {
+			e.Programmes[i].Modality = "S"
+		}
+	}
+	return subject, division, moved
+}
+
+// TestSyncInvariants synchronises a store, empty or full of content,
+// from an export in which everything a synchronisation copies changed,
+// and checks the rules that lose nothing: every bilan is still there;
+// locked and imported bilans are as they were; every other bilan keeps
+// its content, and each acquis with content is kept whole, under its
+// new modalité or, when its subject left the services, as it was
+// (reported); no acquis gains content; a second synchronisation writes
+// nothing.
+func TestSyncInvariants(t *testing.T) {
+	for _, tc := range syncConfigs {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(tc.cfg)
+			before := e.StoreSnapshot()
+			st, err := memory.New(before)
+			require.NoError(t, err)
+			subject, division, moved := laterExport(t, e)
+			rep := syncOf(t, e, st)
+			after := st.Snapshot()
+			checkKept(t, before, after, e)
+
+			kept, modality, movedItems := 0, 0, 0
+			for _, it := range rep.Items {
+				if slices.Contains(it.KeptSubjects, subject+"/S") {
+					kept++
+					if it.Class != division {
+						t.Errorf("bilan %s of %s: SVT kept for its content", it.Key, it.Class)
+					}
+				}
+				for _, c := range it.Changes {
+					if c.Field == "Acquis[040800/S].Modality" && c.Before == "" && c.After == "S" {
+						modality++
+					}
+				}
+				if it.Action == lsusync.ActionMoved && it.Key == moved {
+					movedItems++
+				}
+			}
+			if movedItems != 1 {
+				t.Errorf("%d items of the move of pupil %s", movedItems, moved)
+			}
+			if modality == 0 {
+				t.Error("no acquis of EMC took the modalité S")
+			}
+			if tc.cfg.Content == ContentEndOfYear && kept == 0 {
+				t.Errorf("no bilan of %s kept SVT for its content", division)
+			}
+			if tc.cfg.Content == ContentNone && kept > 0 {
+				t.Errorf("%d bilans kept SVT without content", kept)
+			}
+			checkQuiet(t, e, st)
+		})
+	}
+}
+
+// TestSyncGainedNomenclature: a store made from exports without
+// Nomenclature.xml, whose acquis have no modalité but those the pupils'
+// options give, is synchronised from exports with it: every acquis takes
+// its modalité, content kept and reported as updated, and none is
+// stranded beside a new empty acquis of its subject.
+func TestSyncGainedNomenclature(t *testing.T) {
+	for _, tc := range syncConfigs {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(tc.cfg)
+			programmes := e.Programmes
+			e.Programmes = nil
+			before := e.StoreSnapshot()
+			st, err := memory.New(before)
+			require.NoError(t, err)
+			e.Programmes = programmes
+			rep := syncOf(t, e, st)
+			after := st.Snapshot()
+			checkKept(t, before, after, e)
+			updated := 0
+			for _, it := range rep.Items {
+				if it.Kind == lsusync.KindBilan && it.Action == lsusync.ActionUpdated {
+					updated++
+				}
+			}
+			if updated == 0 {
+				t.Error("no bilan updated")
+			}
+			checkQuiet(t, e, st)
+		})
+	}
+}
+
+// syncOf synchronises e's Source into st on e's day.
+func syncOf(t *testing.T, e *Establishment, st lsusync.Store) *lsusync.Report {
+	t.Helper()
+	today := e.Config.Today
+	now := func() time.Time { return time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, time.UTC) }
+	rep, err := lsusync.New(e.Source(), st, lsusync.Options{Now: now}).Sync(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, rep.Err())
+	return rep
+}
+
+// checkQuiet checks that a second synchronisation writes nothing.
+func checkQuiet(t *testing.T, e *Establishment, st *memory.Store) {
+	t.Helper()
+	rs := &recordingStore{Store: st}
+	rep := syncOf(t, e, rs)
+	if rs.applied > 0 {
+		t.Errorf("the second sync applied %d change sets", rs.applied)
+	}
+	for _, it := range rep.Items {
+		if it.Action == lsusync.ActionUpdated || it.Action == lsusync.ActionAdded {
+			t.Errorf("the second sync: %v %v %s %v", it.Kind, it.Action, it.Key, it.Changes)
+		}
+	}
+}
+
+// checkKept checks that after holds every bilan of before, locked and
+// imported ones as they were, the others with their content and the
+// content of each of their acquis, none stranded: an acquis with content
+// whose subject and modalité the pupil's services no longer give stays
+// only when no acquis of its subject was added beside it.
+func checkKept(t *testing.T, before, after lsusync.Snapshot, e *Establishment) {
+	t.Helper()
+	src := e.Source()
+	classOf := make(map[string]string)
+	for _, s := range after.Students {
+		classOf[s.ID] = s.Class
+	}
+	enrolments := make(map[string]lsusync.Enrolment)
+	templates := make(map[string]*lsusync.BilanTemplate)
+	for _, c := range src.Classes {
+		for _, en := range c.Enrolments {
+			enrolments[en.Student.ID] = en
+		}
+		templates[c.Code] = lsusync.NewBilanTemplate(c, e.Config.Today)
+	}
+	stored := make(map[lsusync.BilanKey]*lsusync.Bilan, len(after.Bilans))
+	for i := range after.Bilans {
+		stored[after.Bilans[i].Key()] = &after.Bilans[i]
+	}
+	ignoreVersion := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Version" }, cmp.Ignore())
+	withContent := 0
+	for i := range before.Bilans {
+		b := &before.Bilans[i]
+		a, ok := stored[b.Key()]
+		if !ok {
+			t.Errorf("bilan %s lost", b.Key())
+			continue
+		}
+		if b.Locked || b.Imported {
+			if diff := cmp.Diff(*b, *a, ignoreVersion); diff != "" {
+				t.Errorf("locked or imported bilan %s changed (-before +after):\n%s", b.Key(), diff)
+			}
+			continue
+		}
+		if diff := cmp.Diff(b.BilanContent, a.BilanContent); diff != "" {
+			t.Errorf("bilan %s: content changed (-before +after):\n%s", b.Key(), diff)
+		}
+		if diff := cmp.Diff(acquisContents(b), acquisContents(a)); diff != "" {
+			t.Errorf("bilan %s: the content of its acquis changed (-before +after):\n%s", b.Key(), diff)
+		}
+		for _, aq := range b.Acquis {
+			if aq.HasContent() {
+				withContent++
+			}
+		}
+		// None stranded: an acquis with content of a key the pupil's
+		// services do not give, beside an empty one of its subject that
+		// they do.
+		tmpl, en := templates[classOf[b.Student]], enrolments[b.Student]
+		if tmpl == nil || en.Student.ID == "" {
+			continue
+		}
+		wanted := map[lsusync.SubjectKey]bool{}
+		for _, w := range tmpl.Bilan(en, b.Period).Acquis {
+			wanted[w.Subject.Key()] = true
+		}
+		for _, x := range a.Acquis {
+			if !x.HasContent() || wanted[x.Subject.Key()] {
+				continue
+			}
+			for _, y := range a.Acquis {
+				if y.Subject.Code == x.Subject.Code && !y.HasContent() && wanted[y.Subject.Key()] {
+					t.Errorf("bilan %s: acquis %s with content stranded beside the empty %s", a.Key(), x.Subject.Key(), y.Subject.Key())
+				}
+			}
+		}
+	}
+	if e.Config.Content == ContentEndOfYear && withContent == 0 {
+		t.Error("no acquis with content in the bilans the sync may change")
+	}
+}
+
+// acquisContents returns the content of the acquis of b that hold one,
+// by subject code, in order: what a synchronisation must keep, whatever
+// modalité it gives them.
+func acquisContents(b *lsusync.Bilan) map[string][]lsusync.AcquisContent {
+	out := make(map[string][]lsusync.AcquisContent)
+	for _, a := range b.Acquis {
+		if a.HasContent() {
+			out[a.Subject.Code] = append(out[a.Subject.Code], a.AcquisContent)
+		}
+	}
+	return out
+}
+
+// TestOptionsGiveModalities checks that the default establishment
+// exercises rule 6 of docs/rules.md on the pupils' options: the Latin
+// group takes the option facultative of its pupils over the programme of
+// a class whose MEF lists Latin without hours (O); the LV2 groups their
+// option obligatoire; the pupils of the section européenne have English
+// twice, with the class (S) and as the option facultative of their group
+// (F).
+func TestOptionsGiveModalities(t *testing.T) {
+	e := New(Config{Seed: 1})
+	snap := e.StoreSnapshot()
+	groupsOf := make(map[string][]string)
+	for _, p := range e.Pupils {
+		groupsOf[p.ID] = p.Groups
+	}
+	count := map[string]int{}
+	for _, b := range snap.Bilans {
+		keys := map[lsusync.SubjectKey]bool{}
+		for _, a := range b.Acquis {
+			keys[a.Subject.Key()] = true
+		}
+		euro := slices.ContainsFunc(groupsOf[b.Student], func(g string) bool { return strings.Contains(g, "EURO") })
+		english := keys[lsusync.SubjectKey{Code: "030201", Modality: "S"}] && keys[lsusync.SubjectKey{Code: "030201", Modality: "F"}]
+		if euro != english {
+			t.Errorf("bilan %s: in the section européenne %v, English as S and F %v", b.Key(), euro, english)
+		}
+		if english {
+			count["English twice"]++
+		}
+		for k := range keys {
+			switch k.Code {
+			case subjLatin.Code, subjAllemand.Code, subjEspagnol.Code:
+				count[k.String()]++
+			}
+		}
+	}
+	// Latin: F from the options in every class, where the standard MEF's
+	// programme (no hours) says O.
+	if count[subjLatin.Code+"/O"] > 0 || count[subjLatin.Code+"/F"] == 0 {
+		t.Errorf("Latin acquis: %v", count)
+	}
+	require.Equal(t, "O", e.Modality([]string{levels[1].mef}, subjLatin.Code), "the programme of Latin in the standard MEF")
+	if count[subjEspagnol.Code+"/O"] == 0 || count[subjAllemand.Code+"/O"] == 0 || count["English twice"] == 0 {
+		t.Errorf("LV2 and section européenne: %v", count)
+	}
+	t.Logf("%v", count)
 }

@@ -17,8 +17,9 @@ import (
 //     STS; label: STS LIBELLE_LONG, else Structures.xml LIBELLE_LONG, else
 //     the code;
 //   - pupils: those whose D structure is the class, with their G
-//     structures in file order and their DATE_SORTIE, pupils who left
-//     included; INE: ID_NATIONAL, else INE_RNIE, else INE_BEA;
+//     structures in file order, their DATE_SORTIE, pupils who left
+//     included, and their OPTIONS (those of a modalité LSU accepts, N
+//     left out); INE: ID_NATIONAL, else INE_RNIE, else INE_BEA;
 //   - services: the division's, then those of every group whose divisions
 //     include the class; subject label: STS LIBELLE_EDITION, LIBELLE_LONG,
 //     LIBELLE_COURT, then the same from Nomenclature.xml; modality: the
@@ -257,10 +258,46 @@ func (e *Establishment) domainClasses() []lsusync.ClassData {
 			Student:  p.student(),
 			Groups:   cloneStrings(p.Groups),
 			ExitDate: p.ExitDate,
+			Options:  p.options(),
 		})
 	}
 	return out
 }
+
+// options returns the pupil's options by the mapping: in the order of
+// the OPTIONS_ELEVE (WriteExports numbers them in that order), each with
+// a subject code and a modalité LSU accepts; nil when none is.
+func (p *Pupil) options() []lsusync.SubjectKey {
+	var out []lsusync.SubjectKey
+	for _, o := range p.Options {
+		k := lsusync.SubjectKey{Code: trim(o.Subject), Modality: trim(o.Modality)}
+		if k.Code != "" && slices.Contains(lsuModalities, k.Modality) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// lsuModalities are the modalités d'élection LSU accepts, as package
+// lsusync declares them (Subject.Modality): SIECLE's N is not one.
+var lsuModalities = func() []string {
+	for _, f := range lsusync.Fields(lsusync.KindBilan) {
+		if f.Name != "Acquis" {
+			continue
+		}
+		for _, f := range f.Fields {
+			if f.Name != "Subject" {
+				continue
+			}
+			for _, f := range f.Fields {
+				if f.Name == "Modality" {
+					return f.Values
+				}
+			}
+		}
+	}
+	panic("gen: lsusync declares no Acquis.Subject.Modality")
+}()
 
 // student returns the pupil's domain identity.
 func (p *Pupil) student() lsusync.Student {

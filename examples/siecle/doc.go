@@ -36,7 +36,10 @@
 // classes are the STS-Web divisions plus the Structures.xml ones,
 // labelled by STS LIBELLE_LONG, else Structures.xml LIBELLE_LONG, else
 // the code; pupils belong to the class of their STRUCTURE of type D, with
-// their groups (type G) in file order and their DATE_SORTIE; INE is
+// their groups (type G) in file order, their DATE_SORTIE and their OPTIONS
+// (the subjects they chose with the modalité of their choice, in
+// NUM_OPTION order, N left out), which give the services of their groups
+// their modalité in a synchronisation; INE is
 // ID_NATIONAL, else INE_RNIE, else INE_BEA; the last name is
 // NOM_DE_FAMILLE, else NOM (files before 2016); the services of a class
 // are the division's and those of every group whose
@@ -45,7 +48,8 @@
 // Nomenclature.xml; the modality of a subject in a class is the
 // CODE_MODALITE_ELECT of the first Nomenclature.xml PROGRAMME of one of
 // the class's MEFs with HORAIRE > 0, else of the first with any HORAIRE
-// (real files list options such as Latin with 0.00), "N" giving none;
+// (real files list options such as Latin with 0.00), "N" giving none:
+// the modality of the services of the division;
 // professeurs principaux come from INDIVIDU/PROFS_PRINC with their dates.
 // Empty elements mean absent, and values are trimmed; codes stay text,
 // leading zeros and inner spaces kept.
@@ -154,7 +158,8 @@
 //
 // Refused: malformed or truncated XML, a DOCTYPE (there is no DTD and no
 // entity expansion), an unknown root, duplicate ELEVE_IDs, a pupil in two
-// divisions, services naming a teacher or a subject that the file does
+// divisions or with two OPTION elements, a NUM_OPTION that is not a
+// number, services naming a teacher or a subject that the file does
 // not list, a dir and an epp person of the same ID, malformed dates
 // (DD/MM/YYYY in SIECLE, YYYY-MM-DD in STS-Web, real calendar dates) and
 // codes (ELEVE_ID a positive integer, UAI seven digits and a letter,

@@ -154,8 +154,11 @@ func TestEndToEnd(t *testing.T) {
 		line{Kind: lsusync.KindStudent, Action: lsusync.ActionLeft, Class: code, Key: left.ID},
 	)
 	// Every bilan of the class's present pupils gets the new teacher
-	// (a division service reaches every pupil) and the new PP.
-	subject := div.Services[0].Subject
+	// (a division service reaches every pupil) and the new PP. The
+	// service is French, whose programme gives the class its modalité:
+	// a division's service keeps it whatever the pupils' options.
+	subject := lsusync.SubjectKey{Code: div.Services[0].Subject, Modality: e.Modality(div.MEFs, div.Services[0].Subject)}
+	require.Equal(t, lsusync.SubjectKey{Code: "020700", Modality: "S"}, subject)
 	for _, p := range pupils {
 		if p == left {
 			continue
@@ -163,7 +166,7 @@ func TestEndToEnd(t *testing.T) {
 		for _, per := range cfg.PeriodList() {
 			key := lsusync.BilanKey{Student: p.ID, Period: per}.String()
 			want = append(want, line{Kind: lsusync.KindBilan, Action: lsusync.ActionUpdated, Class: code, Key: key,
-				Changed: "Acquis[" + subject + "].Teachers;HeadTeachers;"})
+				Changed: "Acquis[" + subject.String() + "].Teachers;HeadTeachers;"})
 		}
 	}
 	t.Logf("class %s: %d baseline lines, %d expected lines", code, len(baseline), len(want))
@@ -239,7 +242,9 @@ func TestZeroHourOptionScenario(t *testing.T) {
 		if it.Kind != lsusync.KindBilan || it.Action == lsusync.ActionUnchanged {
 			continue
 		}
-		want := []lsusync.Change{{Field: "Acquis[020700].Modality", Before: "", After: "F"}}
+		// The acquis is named by its new key: the stored one, 020700
+		// without a modalité, took the subject's.
+		want := []lsusync.Change{{Field: "Acquis[020700/F].Modality", Before: "", After: "F"}}
 		if diff := gocmp.Diff(want, it.Changes); it.Action != lsusync.ActionUpdated || diff != "" {
 			t.Errorf("bilan %s: %v (-want +got):\n%s", it.Key, it.Action, diff)
 		}

@@ -293,7 +293,10 @@ const (
 		`<DONNEES><ELEVES><ELEVE ELEVE_ID="012"><ID_NATIONAL>1</ID_NATIONAL><INE_RNIE>2</INE_RNIE><INE_BEA> 3 </INE_BEA>` +
 		`<NOM>N</NOM><NOM_DE_FAMILLE>C` + "\xbc" + `UR</NOM_DE_FAMILLE><NOM_USAGE/><PRENOM>L&apos;` + "\xe9" + `</PRENOM><PRENOM2><![CDATA[&<]]></PRENOM2>` +
 		`<PRENOM3></PRENOM3><DATE_NAISS>9/7/2012</DATE_NAISS><CODE_SEXE>2</CODE_SEXE><DATE_SORTIE>29/02/2024</DATE_SORTIE></ELEVE>` +
-		`<ELEVE ELEVE_ID="7"><!-- c --></ELEVE></ELEVES><STRUCTURES><STRUCTURES_ELEVE ELEVE_ID="012"><STRUCTURE>` +
+		`<ELEVE ELEVE_ID="7"><!-- c --></ELEVE></ELEVES><OPTIONS><OPTION ELEVE_ID="012"><OPTIONS_ELEVE><NUM_OPTION>2</NUM_OPTION>` +
+		`<CODE_MODALITE_ELECT>F</CODE_MODALITE_ELECT><CODE_MATIERE>020300</CODE_MATIERE></OPTIONS_ELEVE><OPTIONS_ELEVE>` +
+		`<CODE_MODALITE_ELECT>N</CODE_MODALITE_ELECT><CODE_MATIERE>040800</CODE_MATIERE></OPTIONS_ELEVE><OPTIONS_ELEVE><NUM_OPTION>1</NUM_OPTION>` +
+		`<CODE_MODALITE_ELECT>O</CODE_MODALITE_ELECT><CODE_MATIERE>030201</CODE_MATIERE></OPTIONS_ELEVE></OPTION><OPTION ELEVE_ID="9"/></OPTIONS><STRUCTURES><STRUCTURES_ELEVE ELEVE_ID="012"><STRUCTURE>` +
 		`<CODE_STRUCTURE>4e 1</CODE_STRUCTURE><TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE><STRUCTURE><CODE_STRUCTURE>G</CODE_STRUCTURE>` +
 		`<TYPE_STRUCTURE>G</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE><STRUCTURES_ELEVE ELEVE_ID="9"/></STRUCTURES></DONNEES></BEE_ELEVES>`
 
@@ -347,6 +350,10 @@ func TestSeedsRead(t *testing.T) {
 	if got := p.eleves.pupils.at(0).st.LastName; got != "CŒUR" {
 		t.Errorf("NOM_DE_FAMILLE of the seed: %q, want CŒUR", got)
 	}
+	want := []lsusync.SubjectKey{{Code: "030201", Modality: "O"}, {Code: "020300", Modality: "F"}}
+	if got := p.eleves.options["012"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("options of the seed: %v, want %v", got, want)
+	}
 }
 
 // fuzzKind is the fuzz target of the reader of one kind of file, seeded
@@ -372,6 +379,16 @@ func fuzzKind(f *testing.F, seed string, kind Kind) {
 			for i := range p.eleves.pupils.len() {
 				if !isPositiveInt([]byte(p.eleves.pupils.at(i).st.ID)) {
 					t.Fatalf("pupil with ELEVE_ID %q accepted", p.eleves.pupils.at(i).st.ID)
+				}
+			}
+			for id, opts := range p.eleves.options {
+				if !isPositiveInt([]byte(id)) || opts != nil && len(opts) == 0 {
+					t.Fatalf("options of ELEVE_ID %q accepted: %v", id, opts)
+				}
+				for _, o := range opts {
+					if !isSubjectCode([]byte(o.Code)) || lsuModality([]byte(o.Modality)) == "" {
+						t.Fatalf("option %v of ELEVE_ID %q accepted", o, id)
+					}
 				}
 			}
 		}

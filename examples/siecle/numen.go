@@ -179,8 +179,9 @@ type Pupils struct {
 	UAI string
 	// Year is PARAMETRES/ANNEE_SCOLAIRE, or "".
 	Year string
-	// Enrolments are the pupils in file order; Student.Class is the code
-	// of their division (STRUCTURE of type D), or "" when they have none.
+	// Enrolments are the pupils in file order, with their groups and
+	// options; Student.Class is the code of their division (STRUCTURE of
+	// type D), or "" when they have none.
 	Enrolments []lsusync.Enrolment
 	// OrphanStructures counts STRUCTURES_ELEVE entries naming no pupil.
 	OrphanStructures int
@@ -204,7 +205,7 @@ func ReadEleves(ctx context.Context, r io.Reader, name string, opts Options) (*P
 		pp := p.eleves.pupils.at(i)
 		st := pp.st
 		st.Class = pp.division
-		out.Enrolments[i] = lsusync.Enrolment{Student: st, Groups: pp.groups, ExitDate: pp.exit}
+		out.Enrolments[i] = lsusync.Enrolment{Student: st, Groups: pp.groups, ExitDate: pp.exit, Options: p.eleves.options[st.ID]}
 	}
 	return out, nil
 }

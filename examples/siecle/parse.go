@@ -571,14 +571,20 @@ func (r *fileReader) readPupil(d *elevesData) error {
 }
 
 // readPupilOptions reads the options of a pupil (OPTION), the subjects
-// they chose with the modalité d'élection of their choice. An option of
-// the modalité N, which LSU does not accept, or of none, gives no
-// modalité: it is left out. A pupil's choices are theirs: values are
-// never shown in errors.
+// they chose with the modalité d'élection of their choice, in NUM_OPTION
+// order: an OPTIONS_ELEVE without NUM_OPTION comes after those that have
+// one, and those of equal rank in file order. An option without a subject
+// code, or of a modalité LSU does not accept (SIECLE's N, or none), gives
+// nothing: it is left out. The OPTION of a pupil the file does not list
+// is kept by ELEVE_ID and concerns no one. A pupil's choices are theirs:
+// errors show the ELEVE_ID, never a value.
 func (r *fileReader) readPupilOptions(d *elevesData) error {
 	idb, ok := r.t.attr("ELEVE_ID")
 	if !ok || !isPositiveInt(idb) {
 		return r.errf(ErrValue, "OPTION@ELEVE_ID", "", string(idb), "ELEVE_ID must be a positive integer")
+	}
+	if _, dup := d.options[string(idb)]; dup {
+		return r.errf(ErrValue, "OPTION@ELEVE_ID", pupilRecord(string(idb)), "", "two OPTION elements for one pupil")
 	}
 	id := string(idb)
 	type option struct {
@@ -586,11 +592,11 @@ func (r *fileReader) readPupilOptions(d *elevesData) error {
 		key  lsusync.SubjectKey
 	}
 	var opts []option
+	read := 0
 	err := r.list("OPTION", "OPTIONS_ELEVE", func() string { return pupilRecord(id) }, func() error {
-		var o option
-		o.rank = len(opts) + 1<<20 // no NUM_OPTION: after those that have one, in file order
+		o := option{rank: 1<<20 + read} // no NUM_OPTION: after those that have one, in file order
+		read++
 		err := r.t.children(func(n []byte) error {
-			var err error
 			switch string(n) {
 			case "NUM_OPTION":
 				v, err := r.t.value()
@@ -599,23 +605,34 @@ func (r *fileReader) readPupilOptions(d *elevesData) error {
 				}
 				if len(v) > 0 {
 					if !isDigits(v) || len(v) > 6 {
-						return r.errf(ErrValue, "NUM_OPTION", pupilRecord(id), "", "NUM_OPTION must be a number: %s", shapeOf(v))
+						return r.errf(ErrValue, "NUM_OPTION", pupilRecord(id), "", "NUM_OPTION must be a number of at most 6 digits: %s", shapeOf(v))
 					}
 					o.rank, _ = strconv.Atoi(string(v))
 				}
 			case "CODE_MATIERE":
-				o.key.Code, err = r.code()
+				v, err := r.t.value()
+				if err != nil {
+					return err
+				}
+				if len(v) > 0 && !isSubjectCode(v) {
+					return r.errf(ErrValue, "OPTIONS_ELEVE/CODE_MATIERE", pupilRecord(id), "", "a subject code has 6 digits: %s", shapeOf(v))
+				}
+				o.key.Code = r.in.get(v)
 			case "CODE_MODALITE_ELECT":
-				o.key.Modality, err = r.code()
+				v, err := r.t.value()
+				if err != nil {
+					return err
+				}
+				o.key.Modality = lsuModality(v)
 			default:
 				return r.t.skip()
 			}
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if o.key.Code != "" && validModality(o.key.Modality) {
+		if o.key.Code != "" && o.key.Modality != "" {
 			opts = append(opts, o)
 		}
 		return nil
@@ -623,13 +640,13 @@ func (r *fileReader) readPupilOptions(d *elevesData) error {
 	if err != nil {
 		return err
 	}
-	if _, dup := d.options[id]; dup {
-		return r.errf(ErrValue, "OPTION@ELEVE_ID", pupilRecord(id), "", "two OPTION elements for one pupil")
-	}
 	slices.SortStableFunc(opts, func(a, b option) int { return cmp.Compare(a.rank, b.rank) })
-	keys := make([]lsusync.SubjectKey, len(opts))
-	for i, o := range opts {
-		keys[i] = o.key
+	var keys []lsusync.SubjectKey // nil when none is kept, as for a pupil without OPTION
+	if len(opts) > 0 {
+		keys = make([]lsusync.SubjectKey, len(opts))
+		for i, o := range opts {
+			keys[i] = o.key
+		}
 	}
 	if d.options == nil {
 		d.options = make(map[string][]lsusync.SubjectKey)
@@ -638,14 +655,37 @@ func (r *fileReader) readPupilOptions(d *elevesData) error {
 	return nil
 }
 
-// validModality reports a modalité d'élection that LSU accepts.
-func validModality(m string) bool {
-	switch m {
-	case "S", "O", "F", "L", "R", "X", "D":
-		return true
+// lsuModality returns the modalité d'élection v as LSU accepts it, or ""
+// for another value: SIECLE's N, which LSU does not know, or none.
+func lsuModality(v []byte) string {
+	for _, m := range lsuModalities {
+		if string(v) == m {
+			return m
+		}
 	}
-	return false
+	return ""
 }
+
+// lsuModalities are the modalités d'élection LSU accepts, as package
+// lsusync declares them (Subject.Modality).
+var lsuModalities = func() []string {
+	for _, f := range lsusync.Fields(lsusync.KindBilan) {
+		if f.Name != "Acquis" {
+			continue
+		}
+		for _, f := range f.Fields {
+			if f.Name != "Subject" {
+				continue
+			}
+			for _, f := range f.Fields {
+				if f.Name == "Modality" {
+					return f.Values
+				}
+			}
+		}
+	}
+	panic("siecle: lsusync declares no Acquis.Subject.Modality")
+}()
 
 func (r *fileReader) readPupilStructures(d *elevesData) error {
 	idb, ok := r.t.attr("ELEVE_ID")
