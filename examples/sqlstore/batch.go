@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/lsusync/lsusync"
 )
@@ -46,7 +47,7 @@ func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 		conn.Close()
 		return nil, s.beginErr(ctx, err)
 	}
-	return &batch{s: s, conn: conn, w: &writer{s: s, q: s.d.on(conn)}}, nil
+	return &batch{s: s, conn: conn, w: &writer{s: s, q: s.d.on(conn), conn: conn}}, nil
 }
 
 func (s *Store) beginErr(ctx context.Context, err error) error {
@@ -73,6 +74,9 @@ type batch struct {
 	// its last write, before COMMIT: the benchmarks count there the rows
 	// the database wrote.
 	beforeCommit func(ctx context.Context, q queryer) error
+	// busy is the time Apply and Commit held the transaction, writing:
+	// the benchmarks report it.
+	busy time.Duration
 }
 
 func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
@@ -84,6 +88,7 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer b.held(time.Now())
 	switch {
 	case b.conn == nil:
 		return ErrClosed
@@ -120,15 +125,20 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	return nil
 }
 
+// held adds the time since start to b.busy; b.mu is held.
+func (b *batch) held(start time.Time) { b.busy += time.Since(start) }
+
 func (b *batch) Commit(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer b.held(time.Now())
 	if b.conn == nil {
 		return ErrClosed
 	}
 	conn := b.conn
 	b.conn = nil
 	defer conn.Close()
+	defer b.w.close()
 	if b.broken != nil {
 		rollback(ctx, conn)
 		return fmt.Errorf("sqlstore: %s: committing: the batch failed, nothing was written: %w", b.s.uai, b.broken)
@@ -162,6 +172,7 @@ func (b *batch) Discard() {
 	if b.conn == nil {
 		return
 	}
+	b.w.close()
 	rollback(context.Background(), b.conn)
 	b.conn.Close()
 	b.conn = nil

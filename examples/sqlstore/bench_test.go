@@ -33,14 +33,22 @@ func benchPupils() []int {
 
 // BenchmarkStore measures, on each engine and for each size of
 // establishment (25 pupils a class, 3 trimesters, about 12 subjects a
-// bilan):
+// bilan, every bilan with its end-of-year content, the generator's
+// gen.ContentEndOfYear, or empty with LSUSYNC_BENCH_CONTENT=none):
 //
-//   - init: Create of the store `lsusync init` makes, in a new database;
+//   - init: Create of the store, content included, in a new database;
 //   - changed: a sync in which every synchronised value differs, so that
-//     every record but the locked and imported bilans is written: the
-//     iterations sync the changed source and the original in turn;
+//     every record is written: the iterations sync the changed source and
+//     the original in turn;
+//   - floor: the rows the changed sync writes, written through the
+//     engine's fastest path into tables of the same shape, in one
+//     transaction (see benchFloor); it reports the changed sync's time
+//     as a multiple of its own (changed/floor), and the time the sync
+//     spent writing, its batch's Apply and Commit holding its
+//     transaction (writing/floor);
 //   - unchanged: a sync of the source the store was made from, which
-//     writes nothing.
+//     writes nothing; it reports its time as a percentage of the changed
+//     sync's (of-changed-%).
 //
 // Each reports records and rows written per sync (records-w/op, rows-w/op)
 // and the peak of the Go heap during the operation (peak-heap-MB), with
@@ -57,15 +65,47 @@ func BenchmarkStore(b *testing.B) {
 			b.Run(fmt.Sprintf("engine=%s/pupils=%d", e, n), func(b *testing.B) {
 				b.Run("init", func(b *testing.B) { benchInit(b, e, n) })
 				// One store for the syncs, made in this benchmark's scope.
-				st, err := Create(context.Background(), testDB(b, e), benchGenerated(n).est.StoreSnapshot(), Options{})
+				st, err := Create(context.Background(), testDB(b, e), benchSnapshot(n), Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				b.Run("changed", func(b *testing.B) { benchSync(b, st, n, true) })
-				b.Run("unchanged", func(b *testing.B) { benchSync(b, st, n, false) })
+				// Every class has its row of class_memos, as in a store
+				// synchronised before: the syncs measured write none
+				// but their updates.
+				if _, err := st.db.ExecContext(context.Background(), st.d.q(
+					"INSERT INTO class_memos (uai, class, stamp, memo) SELECT uai, code, 0, '' FROM classes WHERE uai = ?"), st.uai); err != nil {
+					b.Fatal(err)
+				}
+				var m measures
+				b.Run("changed", func(b *testing.B) { benchSync(b, st, n, true, &m) })
+				b.Run("floor", func(b *testing.B) { benchFloor(b, st, &m) })
+				b.Run("unchanged", func(b *testing.B) { benchSync(b, st, n, false, &m) })
 			})
 		}
 	}
+}
+
+// measures are what the changed sync of BenchmarkStore measured, for the
+// cases after it.
+type measures struct {
+	changedNs float64 // per sync
+	writingNs float64 // per sync, in the batch's Apply and Commit
+	rows      int64   // rows written per sync
+}
+
+// benchSnapshot returns the store of the establishment of n pupils, with
+// its end-of-year content; with LSUSYNC_BENCH_CONTENT=none, its bilans
+// empty, as lsusync init makes them.
+func benchSnapshot(n int) lsusync.Snapshot {
+	return benchGenerated(n).est.StoreSnapshot()
+}
+
+// benchContent is the content of the benchmarks' bilans.
+func benchContent() gen.Content {
+	if os.Getenv("LSUSYNC_BENCH_CONTENT") == "none" {
+		return gen.ContentNone
+	}
+	return gen.ContentEndOfYear
 }
 
 var (
@@ -80,14 +120,14 @@ func benchGenerated(n int) *generated {
 	if g, ok := benchGens[n]; ok {
 		return g
 	}
-	g := generate(gen.Config{Seed: 1, Pupils: n, Periods: 3, SubjectsPerClass: 12})
+	g := generate(gen.Config{Seed: 1, Pupils: n, Periods: 3, SubjectsPerClass: 12, Content: benchContent()})
 	g.snap = lsusync.Snapshot{} // made again when needed: 1 GB at 100,000 pupils
 	benchGens[n] = g
 	return g
 }
 
 func benchInit(b *testing.B, e Engine, n int) {
-	snap := benchGenerated(n).est.StoreSnapshot()
+	snap := benchSnapshot(n)
 	ctx := context.Background()
 	var peak peakHeap
 	b.ReportAllocs()
@@ -133,7 +173,7 @@ func reportCPU(b *testing.B, cpu time.Duration) {
 	}
 }
 
-func benchSync(b *testing.B, sqlStore *Store, n int, changed bool) {
+func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) {
 	g := benchGenerated(n)
 	ctx := context.Background()
 	sources := []lsusync.Source{g.src}
@@ -198,6 +238,14 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool) {
 	b.ReportMetric(float64(recordsChanged)/float64(i), "changed/op")
 	b.ReportMetric(float64(records)/float64(i), "records-w/op")
 	b.ReportMetric(float64(rows)/float64(i), "rows-w/op")
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	if changed {
+		m.changedNs, m.rows = ns, rows/int64(i)
+		m.writingNs = float64(st.writing.Load()) / float64(i)
+		b.ReportMetric(m.writingNs/1e6, "writing-ms/op")
+	} else if m.changedNs > 0 {
+		b.ReportMetric(100*ns/m.changedNs, "of-changed-%")
+	}
 	b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), "pupils/s")
 	reportCPU(b, cpu)
 	peak.report(b)
@@ -205,10 +253,12 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool) {
 
 // countingStore is a Store whose batches count the rows the database
 // writes in their transaction, as the database counts them (see
-// dbCount), just before they commit.
+// dbCount), just before they commit, and the time they held their
+// transaction, writing (batch.busy).
 type countingStore struct {
 	*Store
-	rows atomic.Int64 // rows written by the batches that reached their commit
+	rows    atomic.Int64 // rows written by the batches that reached their commit
+	writing atomic.Int64 // nanoseconds the batches spent writing
 }
 
 func (c *countingStore) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
@@ -227,7 +277,20 @@ func (c *countingStore) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 		c.rows.Add(n - base)
 		return err
 	}
-	return lb, nil
+	return countedBatch{bt, c}, nil
+}
+
+// countedBatch adds, once committed, the time its batch held its
+// transaction, its commit included, to its store's count.
+type countedBatch struct {
+	*batch
+	c *countingStore
+}
+
+func (b countedBatch) Commit(ctx context.Context) error {
+	err := b.batch.Commit(ctx)
+	b.c.writing.Add(int64(b.batch.busy))
+	return err
 }
 
 // dbCount returns the database's count of the rows inserted, updated or
@@ -271,7 +334,7 @@ func versionSum(ctx context.Context, s *Store) (int64, error) {
 func tableRows(ctx context.Context, s *Store) (Written, error) {
 	var w Written
 	for _, t := range []string{"establishments", "teachers", "classes", "class_periods", "students", "bilans",
-		"bilan_head_teachers", "bilan_content", "acquis", "acquis_teachers", "acquis_content", "class_memos"} {
+		"bilan_documents", "class_memos"} {
 		var n int64
 		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
 			return w, err

@@ -34,26 +34,19 @@ var (
 		cols:  []string{"uai", "id", "class", "ine", "last_name", "usage_name", "first_name", "first_name2", "first_name3", "birth_date", "sex"},
 		kinds: []kind{text, text, text, text, text, text, text, text, text, date, text}}
 	tBilans = &table{name: "bilans", nkey: 1,
-		cols:  []string{"id", "locked", "imported"},
-		kinds: []kind{integer, boolean, boolean}}
+		cols:  []string{"id", "locked", "imported", "acquis", "head_teachers"},
+		kinds: []kind{integer, boolean, boolean, jsonText, jsonText}}
 	tBilanKeys = &table{name: "bilans", nkey: 5,
-		cols:  []string{"uai", "student", "year", "period_count", "period_index", "locked", "imported"},
-		kinds: []kind{text, text, integer, integer, integer, boolean, boolean}}
-	tHeadTeachers = &table{name: "bilan_head_teachers", nkey: 3,
-		cols:  []string{"bilan", "teacher_type", "teacher_id"},
-		kinds: []kind{integer, text, text}}
-	tBilanContent = &table{name: "bilan_content", nkey: 2,
-		cols:  []string{"bilan", "name", "value"},
-		kinds: []kind{integer, text, text}}
-	tAcquis = &table{name: "acquis", nkey: 2,
-		cols:  []string{"bilan", "subject", "subject_label", "modality", "appreciation", "positioning", "average"},
-		kinds: []kind{integer, text, text, text, text, text, text}}
-	tAcquisTeachers = &table{name: "acquis_teachers", nkey: 4,
-		cols:  []string{"bilan", "subject", "teacher_type", "teacher_id"},
-		kinds: []kind{integer, text, text, text}}
-	tAcquisContent = &table{name: "acquis_content", nkey: 3,
-		cols:  []string{"bilan", "subject", "name", "value"},
-		kinds: []kind{integer, text, text, text}}
+		cols:  []string{"uai", "student", "year", "period_count", "period_index", "locked", "imported", "acquis", "head_teachers"},
+		kinds: []kind{text, text, integer, integer, integer, boolean, boolean, jsonText, jsonText}}
+	// tBilanSynced is the JSON columns of bilans, which the migration to
+	// schema version 3 fills.
+	tBilanSynced = &table{name: "bilans", nkey: 1,
+		cols:  []string{"id", "acquis", "head_teachers"},
+		kinds: []kind{integer, jsonText, jsonText}}
+	tBilanDocuments = &table{name: "bilan_documents", nkey: 1,
+		cols:  []string{"bilan", "content", "digest"},
+		kinds: []kind{integer, jsonText, text}}
 	tClassMemos = &table{name: "class_memos", nkey: 2,
 		cols:  []string{"uai", "class", "stamp", "memo"},
 		kinds: []kind{text, text, integer, text}}
@@ -211,7 +204,8 @@ type queryer interface {
 
 // exec runs the operation and returns the number of rows it wrote. For
 // opAddReturn, each returned row is passed to scan.
-func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.Rows) error) (int64, error) {
+func (w *writer) exec(ctx context.Context, r *rows, scan func(*sql.Rows) error) (int64, error) {
+	d := w.s.d
 	if r.len() == 0 {
 		return 0, nil
 	}
@@ -223,7 +217,7 @@ func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.R
 		args := r.vals[off*r.n : (off+k)*r.n]
 		off += k
 		if r.op == opAddReturn {
-			rs, err := q.QueryContext(ctx, query, args...)
+			rs, err := w.query(ctx, query, args)
 			if err != nil {
 				return total, err
 			}
@@ -234,15 +228,12 @@ func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.R
 				}
 				total++
 			}
-			if err := rs.Close(); err != nil {
-				return total, err
-			}
-			if err := rs.Err(); err != nil {
+			if err := closeRows(rs); err != nil {
 				return total, err
 			}
 			continue
 		}
-		res, err := q.ExecContext(ctx, query, args...)
+		res, err := w.execute(ctx, query, args)
 		if err != nil {
 			return total, err
 		}
@@ -253,6 +244,59 @@ func (d *dialect) exec(ctx context.Context, q queryer, r *rows, scan func(*sql.R
 		total += n
 	}
 	return total, nil
+}
+
+// prepared returns the statement of query prepared on the writer's
+// connection, once per transaction, or nil: on SQLite, which parses a
+// statement of a thousand rows at each run otherwise. PostgreSQL's
+// statements go unnamed (see dialect.on).
+func (w *writer) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if w.s.d.engine != SQLite || w.conn == nil {
+		return nil, nil
+	}
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if w.stmts == nil {
+		w.stmts = make(map[string]*sql.Stmt)
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *writer) execute(ctx context.Context, query string, args []any) (sql.Result, error) {
+	st, err := w.prepared(ctx, query)
+	if err != nil || st == nil {
+		if err == nil {
+			return w.q.ExecContext(ctx, query, args...)
+		}
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writer) query(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	st, err := w.prepared(ctx, query)
+	if err != nil || st == nil {
+		if err == nil {
+			return w.q.QueryContext(ctx, query, args...)
+		}
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// close closes the writer's prepared statements, at the end of its
+// transaction.
+func (w *writer) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	w.stmts = nil
 }
 
 // statement returns the cached statement of r's table and operation for

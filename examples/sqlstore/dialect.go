@@ -39,6 +39,7 @@ const (
 	integer
 	boolean
 	date
+	jsonText // JSON: jsonb on PostgreSQL, TEXT on SQLite
 )
 
 // dialect is what differs between the engines: everything else, every
@@ -57,7 +58,7 @@ type dialect struct {
 	// it (a batch, at its commit, for the row of class_memos it added).
 	forUpdate string
 	// types names the cast of each kind.
-	types [4]string
+	types [5]string
 	// studentsByClass is the students table read through its index by
 	// class. SQLite, which keeps no statistics unless asked, otherwise
 	// reads a class's pupils by scanning every pupil of the
@@ -74,12 +75,12 @@ func newDialect(e Engine) *dialect {
 	switch e {
 	case SQLite:
 		d.maxParams = 32766
-		d.types = [4]string{"TEXT", "INTEGER", "INTEGER", "TEXT"}
+		d.types = [5]string{"TEXT", "INTEGER", "INTEGER", "TEXT", "TEXT"}
 		d.studentsByClass = "students INDEXED BY students_by_class"
 	case Postgres:
 		d.maxParams = 65535
 		d.forUpdate = " FOR NO KEY UPDATE"
-		d.types = [4]string{"text", "bigint", "boolean", "date"}
+		d.types = [5]string{"text", "bigint", "boolean", "date", "jsonb"}
 		d.studentsByClass = "students"
 	}
 	return d

@@ -18,8 +18,21 @@
 // database lacks (they are embedded in the package, versioned, and
 // recorded in the table lsusync_schema), and refuse a database that a
 // newer program migrated ([ErrSchemaVersion]); a store opened with
-// Options.ReadOnly reads the database as it is. The schema is normalised
-// and documented in SCHEMA.md, so that other programs can read it.
+// Options.ReadOnly reads the database as it is, of an older version
+// included. The schema is documented in SCHEMA.md, so that other programs
+// can read it.
+//
+// # Every field
+//
+// A bilan's row holds what a synchronisation reads and writes: its keys,
+// locked and imported, its acquis (subjects with their modalité, and
+// teachers) and professeurs principaux, as JSON (jsonb on PostgreSQL).
+// Its content, lsusync.BilanContent and each acquis's
+// lsusync.AcquisContent by subject key, is one JSON document in a table
+// of its own, which a synchronisation never writes. Both are the JSON form
+// of the lsusync types (their json tags, encoding/json): a content field
+// added to those types is stored with no change to the schema or to this
+// package.
 //
 // # Versions, conflicts and what is written
 //
@@ -29,12 +42,13 @@
 // row (SELECT ... FOR NO KEY UPDATE on PostgreSQL; SQLite's write
 // transaction holds the whole database), and refuses the change set with
 // lsusync.ErrConflict when it differs from the record's, or when a record
-// to add exists. Then it compares each bilan with the stored one and
-// writes only the rows that differ: the record rows of the change set
-// with their new versions, and the acquis, teachers, professeurs
-// principaux, periods and content rows that changed, in a few bulk
-// statements per table. A synchronisation that changes nothing writes no
-// row; [Store.Written] counts what was written.
+// to add exists. Then it writes the record rows of the change set with
+// their new versions, the periods that changed, and a bilan's content
+// document only when it differs from the stored one (their SHA-256
+// digests tell), in a few bulk statements per table: a synchronisation,
+// which never changes content, writes one row per bilan, and never its
+// kilobytes of appreciations. A synchronisation that changes nothing
+// writes no row; [Store.Written] counts what was written.
 //
 // # Memos
 //

@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/lsusynctest"
 )
 
 // FuzzParseURL checks that ParseURL never panics, and that what it
@@ -59,6 +63,58 @@ func FuzzDateValue(f *testing.F) {
 		}
 		if arg := dateArg(dv.d); arg != s {
 			t.Errorf("dateArg(%v) = %v, want %q", dv.d, arg, s)
+		}
+	})
+}
+
+// FuzzDocument checks the decoders of a bilan's JSON columns and content
+// document, as another program may have written them: they never panic,
+// and what they accept encodes to columns and a document that decode to
+// the same bilan.
+func FuzzDocument(f *testing.F) {
+	full := lsusync.Bilan{Student: "1", Period: lsusync.Period{Year: 2025, Index: 1, Count: 3},
+		Acquis: []lsusync.Acquis{{Subject: lsusync.Subject{Code: "030201", Label: "ANGLAIS", Modality: "S"},
+			Teachers: []lsusync.TeacherKey{{Type: "epp", ID: "1"}}, AcquisContent: lsusynctest.FullAcquisContent(1)}},
+		HeadTeachers: []lsusync.TeacherKey{{Type: "epp", ID: "2"}}, BilanContent: lsusynctest.FullBilanContent(1)}
+	acquis, heads, err := encodeSynced(&full)
+	if err != nil {
+		f.Fatal(err)
+	}
+	doc, _, _, err := encodeDocument(&full)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(acquis, heads, doc)
+	f.Add("[]", "[]", `{"acquis": [{"subject": {"code": "061300"}, "positioning": 2}]}`)
+	f.Add(`[{"subject": {"code": "1"}}, {"subject": {"code": "1"}}]`, `null`, `{"content": {"a": ""}}`)
+	f.Add(`[{"subject": 1}]`, `[{}]`, `{"schoolLife": {"late": "x"}}`)
+	f.Fuzz(func(t *testing.T, acquis, heads, doc string) {
+		var b lsusync.Bilan
+		if err := newSyncedCache().decode(&b, []byte(acquis), []byte(heads)); err != nil {
+			return
+		}
+		if err := decodeDocument(&b, []byte(doc)); err != nil {
+			return
+		}
+		a2, h2, err := encodeSynced(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2, _, ok, err := encodeDocument(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again lsusync.Bilan
+		if err := newSyncedCache().decode(&again, []byte(a2), []byte(h2)); err != nil {
+			t.Fatalf("decoding what was encoded: %v", err)
+		}
+		if ok {
+			if err := decodeDocument(&again, []byte(d2)); err != nil {
+				t.Fatalf("decoding what was encoded: %v", err)
+			}
+		}
+		if d := cmp.Diff(b, again, equateEmpty); d != "" {
+			t.Errorf("encoded and decoded again (-first +again):\n%s", d)
 		}
 	})
 }

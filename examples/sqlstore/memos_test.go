@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -114,18 +115,18 @@ func TestSkipUnchanged(t *testing.T) {
 }
 
 // TestMemosMigration opens a database of schema version 1, which has no
-// memos: read only, it is read as it is, every class without a memo;
-// opened for writing, it is migrated to version 2, and its classes' memos
-// are kept from the next sync on.
+// memos (the v0.1.0 store without its table class_memos): read only, it is
+// read as it is, every class without a memo; opened for writing, it is
+// migrated to the current version, and its classes' memos are kept from
+// the next sync on.
 func TestMemosMigration(t *testing.T) {
-	g := generate(gen.Config{Seed: 6, Pupils: 50, Classes: 2})
+	src := v010Source(v010Snapshot())
+	now := func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) }
 	forEngines(t, func(t *testing.T, e Engine) {
 		ctx := t.Context()
-		db := testDB(t, e)
-		_, err := Create(ctx, db, g.snap, Options{})
-		require.NoError(t, err)
+		db := v010DB(t, e)
 		// What a program of version 1 left.
-		_, err = db.ExecContext(ctx, "DROP TABLE class_memos")
+		_, err := db.ExecContext(ctx, "DROP TABLE class_memos")
 		require.NoError(t, err)
 		_, err = db.ExecContext(ctx, "UPDATE lsusync_schema SET version = 1")
 		require.NoError(t, err)
@@ -135,17 +136,17 @@ func TestMemosMigration(t *testing.T) {
 			return v
 		}
 
-		ro, err := Open(ctx, db, "", Options{ReadOnly: true})
+		ro, err := Open(ctx, db, "0750001A", Options{ReadOnly: true})
 		require.NoError(t, err)
 		memos, err := ro.ClassMemos(ctx)
 		require.NoError(t, err)
-		require.Len(t, memos, len(g.snap.Classes))
+		require.Len(t, memos, len(src.Classes))
 		for _, m := range memos {
 			if m.Text != "" || m.Stamp != "0" {
 				t.Errorf("read-only store of schema 1: class %q has memo %q, stamp %q; want none, \"0\"", m.Class, m.Text, m.Stamp)
 			}
 		}
-		rep, err := lsusync.New(g.changed, ro, lsusync.Options{Now: g.now, SkipUnchanged: true, DryRun: true}).Sync(ctx)
+		rep, err := lsusync.New(src, ro, lsusync.Options{Now: now, SkipUnchanged: true, DryRun: true}).Sync(ctx)
 		require.NoError(t, err)
 		require.NoError(t, rep.Err())
 		if err := ro.Apply(ctx, lsusync.ChangeSet{}); !errors.Is(err, ErrReadOnly) {
@@ -158,13 +159,13 @@ func TestMemosMigration(t *testing.T) {
 			t.Fatalf("a read-only Open left schema version %d, want 1", v)
 		}
 
-		st, err := Open(ctx, db, "", Options{})
+		st, err := Open(ctx, db, "0750001A", Options{})
 		require.NoError(t, err)
-		if v := schema(); v != SchemaVersion() || v != 2 {
-			t.Fatalf("Open migrated to schema version %d, want %d = 2", v, SchemaVersion())
+		if v := schema(); v != SchemaVersion() || v != 3 {
+			t.Fatalf("Open migrated to schema version %d, want %d = 3", v, SchemaVersion())
 		}
 		syncOnce := func() *lsusync.Report {
-			rep, err := lsusync.New(g.changed, st, lsusync.Options{Now: g.now, SkipUnchanged: true}).Sync(ctx)
+			rep, err := lsusync.New(src, st, lsusync.Options{Now: now, SkipUnchanged: true}).Sync(ctx)
 			require.NoError(t, err)
 			require.NoError(t, rep.Err())
 			return rep
@@ -172,8 +173,8 @@ func TestMemosMigration(t *testing.T) {
 		if n := skipped(syncOnce()); n != 0 {
 			t.Errorf("the first sync after the migration skipped %d classes", n)
 		}
-		if n := skipped(syncOnce()); n != len(g.snap.Classes) {
-			t.Errorf("the second sync skipped %d classes, want all %d", n, len(g.snap.Classes))
+		if n := skipped(syncOnce()); n != len(src.Classes) {
+			t.Errorf("the second sync skipped %d classes, want all %d", n, len(src.Classes))
 		}
 	})
 }

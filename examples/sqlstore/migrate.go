@@ -141,6 +141,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := w.q.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
 			}
+			if m.version == documentsSchema {
+				if err := w.migrateDocuments(ctx); err != nil {
+					return fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
+				}
+			}
 			if m.version == 1 {
 				_, err = w.q.ExecContext(ctx, "INSERT INTO lsusync_schema (version) VALUES (1)")
 			} else {

@@ -288,10 +288,10 @@ func expectLine(t *testing.T, ch <-chan line, want string) line {
 // A kill within a commit comes after the process printed "commit", just
 // before it calls Commit, and before it prints "committed", once Commit
 // returned: the kills that come later are not counted, and the test goes
-// on until 50 were. The delay of each kill is drawn within the commit
-// times measured in a first run, up to their median: most kills land
-// within the commit, at any point of the shorter ones. (10 and 2 kills
-// with -short or the race detector.)
+// on until 50 were and both contents were seen. The delay of each kill
+// is drawn within the commit times measured in a first run, up to their
+// median: most kills land within the commit, at any point of the shorter
+// ones. (10 and 2 kills with -short or the race detector.)
 func TestCrash(t *testing.T) {
 	path := t.TempDir() + "/lsu.db"
 	url := "sqlite:" + path
@@ -400,9 +400,13 @@ func TestCrash(t *testing.T) {
 	t.Logf("a sync takes %v, its commit %v to %v (median %v): the kills within a commit come 0 to %v after it starts",
 		syncTime, commits[0], commits[len(commits)-1], commits[len(commits)/2], bound)
 
-	for inCommit < commitKills {
+	// The kills within a commit go on until both sides of one were seen:
+	// on a loaded machine, the kills of a short run may all come after
+	// the commit reached the disk.
+	for inCommit < commitKills || sawA == 0 || sawB == 0 {
 		if runs > maxRuns {
-			t.Fatalf("%d runs, %d kills within a commit, %d after it: the commits are too short to be hit", runs, inCommit, late)
+			t.Fatalf("%d runs, %d kills within a commit, %d after it, the old content left %d times, the new %d times: the commits are too short to be hit",
+				runs, inCommit, late, sawA, sawB)
 		}
 		cmd, ch := start()
 		expectLine(t, ch, "commit")
@@ -424,9 +428,6 @@ func TestCrash(t *testing.T) {
 	}
 	t.Logf("%d kills in %v, %d within a commit, %d just after one: the store held the old content %d times, the new %d times",
 		runs, time.Since(began).Round(time.Millisecond), inCommit, late, sawA, sawB)
-	if sawA == 0 || sawB == 0 {
-		t.Errorf("the kills always left the %s content: they did not test both sides of a commit", map[bool]string{true: "old", false: "new"}[sawB == 0])
-	}
 }
 
 // classOf returns the pupils and bilans of class in s.

@@ -232,10 +232,9 @@ type Written struct {
 	// establishments, teachers, classes, students and bilans tables.
 	Records int64
 	// Rows is the number of rows inserted, updated or deleted in every
-	// table: the records, the rows of their periods, acquis, teachers,
-	// professeurs principaux and content that changed, and the rows of
-	// class_memos of the classes written (one each, two at the first
-	// write of a class).
+	// table: the records, the rows of their periods and of the bilans'
+	// content documents that changed, and the rows of class_memos of the
+	// classes written (one each, two at the first write of a class).
 	Rows int64
 }
 

@@ -133,16 +133,17 @@ func validateBilans(bs []lsusync.Bilan) error {
 		if err := validateKeys(b.HeadTeachers, k.String()+" professeurs principaux"); err != nil {
 			return err
 		}
-		subjects := make(map[string]bool, len(b.Acquis))
+		subjects := make(map[lsusync.SubjectKey]bool, len(b.Acquis))
 		for _, a := range b.Acquis {
 			if a.Subject.Code == "" {
 				return invalid("bilan %s: acquis with an empty subject code", k)
 			}
-			if subjects[a.Subject.Code] {
-				return invalid("bilan %s: subject %s twice", k, a.Subject.Code)
+			sk := a.Subject.Key()
+			if subjects[sk] {
+				return invalid("bilan %s: subject %s twice", k, sk)
 			}
-			subjects[a.Subject.Code] = true
-			if err := validateKeys(a.Teachers, k.String()+" subject "+a.Subject.Code); err != nil {
+			subjects[sk] = true
+			if err := validateKeys(a.Teachers, k.String()+" subject "+sk.String()); err != nil {
 				return err
 			}
 		}
@@ -173,7 +174,7 @@ func (w *writer) create(ctx context.Context, s *lsusync.Snapshot) error {
 	r := newRows(tEstablishments, opAdd)
 	a := &e.Address
 	r.add(uai, e.Name, a.Line1, a.Line2, a.Line3, a.Line4, a.PostalCode, a.City, a.Country, e.HeadName, e.Phone, e.Email)
-	n, err := w.s.d.exec(ctx, w.q, r, nil)
+	n, err := w.exec(ctx, r, nil)
 	if err != nil {
 		return err
 	}

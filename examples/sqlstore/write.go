@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/lsusync/lsusync"
@@ -51,7 +49,8 @@ func (s *Store) writeOn(ctx context.Context, conn *sql.Conn, f func(*writer) err
 	if err := s.d.begin(ctx, conn, true, s.wait); err != nil {
 		return s.writeErr(ctx, err)
 	}
-	w := &writer{s: s, q: s.d.on(conn)}
+	w := &writer{s: s, q: s.d.on(conn), conn: conn}
+	defer w.close()
 	if err := f(w); err != nil {
 		rollback(ctx, conn)
 		return s.writeErr(ctx, err)
@@ -95,6 +94,8 @@ func (s *Store) writeErr(ctx context.Context, err error) error {
 type writer struct {
 	s             *Store
 	q             queryer
+	conn          *sql.Conn
+	stmts         map[string]*sql.Stmt // prepared on conn, by query
 	records, rows int64
 	// events are what the change sets applied so far do to the
 	// classes' memos, in order; finishMemos writes them.
@@ -116,7 +117,7 @@ type writer struct {
 // run executes a bulk operation. When want >= 0, the operation must
 // write exactly want rows, or another writer came first.
 func (w *writer) run(ctx context.Context, r *rows, want int, what string) error {
-	n, err := w.s.d.exec(ctx, w.q, r, nil)
+	n, err := w.exec(ctx, r, nil)
 	w.rows += n
 	if err != nil {
 		return err
@@ -540,10 +541,16 @@ type storedBilan struct {
 	locked   bool
 	imported bool
 	version  int64
+	// hasDocument reports a row of bilan_documents, whose digest is
+	// digest: "" when another program wrote it.
+	hasDocument bool
+	digest      string
 }
 
-// bilans adds and replaces bilans: a replaced bilan is compared with the
-// stored one, and only its rows that differ are written.
+// bilans adds and replaces bilans: a bilan's row, which holds its acquis
+// and professeurs principaux, is written whole; its content document only
+// when it differs from the stored one, as their digests tell, so that a
+// synchronisation, which never changes content, never writes it.
 func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
 	stored := map[lsusync.BilanKey]storedBilan{}
 	if !w.creating {
@@ -552,8 +559,14 @@ func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
 			return err
 		}
 	}
-	l := &loaded{index: make(map[int64]int)}
-	for _, b := range bs {
+	rep := newRows(tBilans, opReplace)
+	insDocs, updDocs, delDocs := newRows(tBilanDocuments, opInsert), newRows(tBilanDocuments, opUpdate), newRows(tBilanDocuments, opDelete)
+	var adds []*lsusync.Bilan
+	type doc struct{ content, digest string }
+	var addDocs map[lsusync.BilanKey]doc
+	addRows := newRows(tBilanKeys, opAdd)
+	for i := range bs {
+		b := &bs[i]
 		sb, ok := stored[b.Key()]
 		what := "bilan " + b.Key().String()
 		var v int64
@@ -563,64 +576,61 @@ func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
 		if err := check(what, b.Version, v); err != nil {
 			return err
 		}
-		if b.Version == "" {
-			continue
+		if b.Version != "" {
+			if sb.locked {
+				return fmt.Errorf("sqlstore: replacing %s: %w", what, lsusync.ErrLocked)
+			}
+			if b.Locked {
+				return fmt.Errorf("sqlstore: locking %s: %w: a bilan is locked when it is added only", what, lsusync.ErrLocked)
+			}
 		}
-		if sb.locked {
-			return fmt.Errorf("sqlstore: replacing %s: %w", what, lsusync.ErrLocked)
-		}
-		if b.Locked {
-			return fmt.Errorf("sqlstore: locking %s: %w: a bilan is locked when it is added only", what, lsusync.ErrLocked)
-		}
-		l.index[sb.id] = len(l.bilans)
-		l.bilans = append(l.bilans, lsusync.Bilan{Student: b.Student, Period: b.Period, Imported: sb.imported})
-		l.ids = append(l.ids, sb.id)
-	}
-	for _, k := range chunks(len(l.ids), 512) {
-		ids, rest := l.ids[:k], l.ids[k:]
-		args := make([]any, len(ids))
-		for i, id := range ids {
-			args[i] = id
-		}
-		if err := w.s.loadChildren(ctx, w.q, l, " x WHERE x.bilan IN "+inList(len(ids)), args); err != nil {
+		acquis, heads, err := encodeSynced(b)
+		if err != nil {
 			return err
 		}
-		l.ids = rest
-	}
-
-	d := newBilanDiff()
-	var adds []*lsusync.Bilan
-	addRows := newRows(tBilanKeys, opAddReturn)
-	for i := range bs {
-		b := &bs[i]
+		content, digest, hasContent, err := encodeDocument(b)
+		if err != nil {
+			return err
+		}
 		if b.Version == "" {
 			adds = append(adds, b)
-			addRows.add(w.s.uai, b.Student, b.Period.Year, b.Period.Count, b.Period.Index, b.Locked, b.Imported)
+			addRows.add(w.s.uai, b.Student, b.Period.Year, b.Period.Count, b.Period.Index, b.Locked, b.Imported, acquis, heads)
+			if hasContent {
+				if addDocs == nil {
+					addDocs = make(map[lsusync.BilanKey]doc)
+				}
+				addDocs[b.Key()] = doc{content, digest}
+			}
 			continue
 		}
-		sb := stored[b.Key()]
-		d.rep.add(sb.id, b.Locked, b.Imported, sb.version)
-		d.bilan(sb.id, &l.bilans[l.index[sb.id]], b)
-	}
-	// Deletions first, children before parents; then the bilan rows;
-	// then insertions, parents before children.
-	for _, r := range []*rows{d.delAcquisContent, d.delAcquisTeachers, d.delAcquis, d.delHeadTeachers, d.delContent} {
-		if err := w.run(ctx, r, r.len(), "removing from bilans"); err != nil {
-			return err
+		rep.add(sb.id, b.Locked, b.Imported, acquis, heads, sb.version)
+		switch {
+		case !hasContent && sb.hasDocument:
+			delDocs.add(sb.id)
+		case !hasContent:
+		case !sb.hasDocument:
+			insDocs.add(sb.id, content, digest)
+		case sb.digest != digest:
+			updDocs.add(sb.id, content, digest)
 		}
 	}
-	if err := w.run(ctx, d.rep, d.rep.len(), "replacing bilans"); err != nil {
+	if err := w.run(ctx, rep, rep.len(), "replacing bilans"); err != nil {
 		return err
 	}
 	if len(adds) > 0 {
-		ids := make(map[lsusync.BilanKey]int64, len(adds))
-		n, err := w.s.d.exec(ctx, w.q, addRows, func(rs *sql.Rows) error {
+		if addDocs != nil {
+			// The documents need the ids of their bilans.
+			addRows.op = opAddReturn
+		}
+		n, err := w.exec(ctx, addRows, func(rs *sql.Rows) error {
 			var id int64
 			var k lsusync.BilanKey
 			if err := rs.Scan(&id, &k.Student, &k.Period.Year, &k.Period.Count, &k.Period.Index); err != nil {
 				return err
 			}
-			ids[k] = id
+			if d, ok := addDocs[k]; ok {
+				insDocs.add(id, d.content, d.digest)
+			}
 			return nil
 		})
 		w.rows += n
@@ -630,13 +640,9 @@ func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
 		if int(n) != len(adds) {
 			return fmt.Errorf("sqlstore: adding bilans: %w: one exists", lsusync.ErrConflict)
 		}
-		for _, b := range adds {
-			d.bilan(ids[b.Key()], nil, b)
-		}
 	}
-	for _, r := range []*rows{d.insAcquis, d.updAcquis, d.insAcquisTeachers, d.insAcquisContent, d.updAcquisContent,
-		d.insHeadTeachers, d.insContent, d.updContent} {
-		if err := w.run(ctx, r, r.len(), "writing bilans"); err != nil {
+	for _, r := range []*rows{delDocs, updDocs, insDocs} {
+		if err := w.run(ctx, r, r.len(), "writing the content of bilans"); err != nil {
 			return err
 		}
 	}
@@ -644,7 +650,8 @@ func (w *writer) bilans(ctx context.Context, bs []lsusync.Bilan) error {
 	return nil
 }
 
-// lockBilans reads, and locks, the stored bilans of the pupils of bs.
+// lockBilans reads, and locks, the stored bilans of the pupils of bs,
+// with the digests of their documents.
 func (w *writer) lockBilans(ctx context.Context, bs []lsusync.Bilan) (map[lsusync.BilanKey]storedBilan, error) {
 	seen := map[string]bool{}
 	var pupils []string
@@ -655,170 +662,34 @@ func (w *writer) lockBilans(ctx context.Context, bs []lsusync.Bilan) (map[lsusyn
 		}
 	}
 	stored := make(map[lsusync.BilanKey]storedBilan, len(bs))
+	lock := ""
+	if w.s.d.forUpdate != "" {
+		lock = w.s.d.forUpdate + " OF b"
+	}
 	err := forChunks(len(pupils), 1000, func(lo, hi int) error {
 		args := make([]any, 0, 1+hi-lo)
 		args = append(args, w.s.uai)
 		for _, id := range pupils[lo:hi] {
 			args = append(args, id)
 		}
-		rs, err := w.q.QueryContext(ctx, w.s.d.q(`SELECT id, student, year, period_count, period_index, locked, imported, version
-			FROM bilans WHERE uai = ? AND student IN `+inList(hi-lo)+` ORDER BY id`+w.s.d.forUpdate), args...)
+		rs, err := w.q.QueryContext(ctx, w.s.d.q(`SELECT b.id, b.student, b.year, b.period_count, b.period_index, b.locked, b.imported, b.version, d.digest
+			FROM bilans b LEFT JOIN bilan_documents d ON d.bilan = b.id
+			WHERE b.uai = ? AND b.student IN `+inList(hi-lo)+` ORDER BY b.id`+lock), args...)
 		if err != nil {
 			return err
 		}
 		for rs.Next() {
 			var sb storedBilan
 			var k lsusync.BilanKey
-			if err := rs.Scan(&sb.id, &k.Student, &k.Period.Year, &k.Period.Count, &k.Period.Index, &sb.locked, &sb.imported, &sb.version); err != nil {
+			var digest sql.NullString
+			if err := rs.Scan(&sb.id, &k.Student, &k.Period.Year, &k.Period.Count, &k.Period.Index, &sb.locked, &sb.imported, &sb.version, &digest); err != nil {
 				rs.Close()
 				return err
 			}
+			sb.hasDocument, sb.digest = digest.Valid, digest.String
 			stored[k] = sb
 		}
 		return closeRows(rs)
 	})
 	return stored, err
-}
-
-// bilanDiff collects the rows that make stored bilans into new ones.
-type bilanDiff struct {
-	rep                                            *rows
-	delAcquis, delAcquisTeachers, delAcquisContent *rows
-	delHeadTeachers, delContent                    *rows
-	insAcquis, updAcquis, insAcquisTeachers        *rows
-	insAcquisContent, updAcquisContent             *rows
-	insHeadTeachers, insContent, updContent        *rows
-}
-
-func newBilanDiff() *bilanDiff {
-	return &bilanDiff{
-		rep:               newRows(tBilans, opReplace),
-		delAcquis:         newRows(tAcquis, opDelete),
-		delAcquisTeachers: newRows(tAcquisTeachers, opDelete),
-		delAcquisContent:  newRows(tAcquisContent, opDelete),
-		delHeadTeachers:   newRows(tHeadTeachers, opDelete),
-		delContent:        newRows(tBilanContent, opDelete),
-		insAcquis:         newRows(tAcquis, opInsert),
-		updAcquis:         newRows(tAcquis, opUpdate),
-		insAcquisTeachers: newRows(tAcquisTeachers, opInsert),
-		insAcquisContent:  newRows(tAcquisContent, opInsert),
-		updAcquisContent:  newRows(tAcquisContent, opUpdate),
-		insHeadTeachers:   newRows(tHeadTeachers, opInsert),
-		insContent:        newRows(tBilanContent, opInsert),
-		updContent:        newRows(tBilanContent, opUpdate),
-	}
-}
-
-// bilan adds the rows that make old, the stored bilan id (nil for a new
-// one), into b.
-func (d *bilanDiff) bilan(id int64, old, b *lsusync.Bilan) {
-	var oldAcquis []lsusync.Acquis
-	var oldHeads []lsusync.TeacherKey
-	var oldContent map[string]string
-	if old != nil {
-		oldAcquis, oldHeads, oldContent = old.Acquis, old.HeadTeachers, old.Content
-	}
-	byCode := make(map[string]*lsusync.Acquis, len(oldAcquis))
-	for i := range oldAcquis {
-		byCode[oldAcquis[i].Subject.Code] = &oldAcquis[i]
-	}
-	for i := range b.Acquis {
-		a := &b.Acquis[i]
-		code := a.Subject.Code
-		o := byCode[code]
-		delete(byCode, code)
-		if o == nil {
-			d.insAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, positioning(a.Positioning), a.Average)
-			o = &lsusync.Acquis{}
-		} else if o.Subject.Label != a.Subject.Label || o.Subject.Modality != a.Subject.Modality ||
-			o.Appreciation != a.Appreciation || o.Positioning != a.Positioning || o.Average != a.Average {
-			d.updAcquis.add(id, code, a.Subject.Label, a.Subject.Modality, a.Appreciation, positioning(a.Positioning), a.Average)
-		}
-		keyDiff(o.Teachers, a.Teachers,
-			func(k lsusync.TeacherKey) { d.insAcquisTeachers.add(id, code, k.Type, k.ID) },
-			func(k lsusync.TeacherKey) { d.delAcquisTeachers.add(id, code, k.Type, k.ID) })
-		mapDiff(o.Content, a.Content,
-			func(n, v string) { d.insAcquisContent.add(id, code, n, v) },
-			func(n, v string) { d.updAcquisContent.add(id, code, n, v) },
-			func(n string) { d.delAcquisContent.add(id, code, n) })
-	}
-	for code, o := range byCode { // acquis removed, with their children
-		for _, k := range o.Teachers {
-			d.delAcquisTeachers.add(id, code, k.Type, k.ID)
-		}
-		for n := range o.Content {
-			d.delAcquisContent.add(id, code, n)
-		}
-		d.delAcquis.add(id, code)
-	}
-	keyDiff(oldHeads, b.HeadTeachers,
-		func(k lsusync.TeacherKey) { d.insHeadTeachers.add(id, k.Type, k.ID) },
-		func(k lsusync.TeacherKey) { d.delHeadTeachers.add(id, k.Type, k.ID) })
-	mapDiff(oldContent, b.Content,
-		func(n, v string) { d.insContent.add(id, n, v) },
-		func(n, v string) { d.updContent.add(id, n, v) },
-		func(n string) { d.delContent.add(id, n) })
-}
-
-// keyDiff calls add for the keys of b not in a, and del for those of a
-// not in b.
-func keyDiff(a, b []lsusync.TeacherKey, add, del func(lsusync.TeacherKey)) {
-	if len(a) == len(b) {
-		same := true
-		for i := range a {
-			if a[i] != b[i] {
-				same = false
-				break
-			}
-		}
-		if same {
-			return
-		}
-	}
-	in := make(map[lsusync.TeacherKey]bool, len(a))
-	for _, k := range a {
-		in[k] = true
-	}
-	for _, k := range b {
-		if !in[k] {
-			add(k)
-		}
-		delete(in, k)
-	}
-	for _, k := range a {
-		if in[k] {
-			del(k)
-		}
-	}
-}
-
-// mapDiff calls ins, upd and del for the names that b adds to a, changes
-// and removes.
-func mapDiff(a, b map[string]string, ins, upd func(name, value string), del func(name string)) {
-	if len(a) == 0 && len(b) == 0 || maps.Equal(a, b) {
-		return
-	}
-	for n, v := range b {
-		old, ok := a[n]
-		switch {
-		case !ok:
-			ins(n, v)
-		case old != v:
-			upd(n, v)
-		}
-	}
-	for n := range a {
-		if _, ok := b[n]; !ok {
-			del(n)
-		}
-	}
-}
-
-// positioning is the text of a positioning, "" for none. Temporary: schema
-// version 3 holds content as a document.
-func positioning(p int) string {
-	if p == 0 {
-		return ""
-	}
-	return strconv.Itoa(p)
 }
