@@ -2,10 +2,11 @@ package lsusync_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/metrics"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/memory"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // benchEstablishment is a generated establishment ready to sync: its
@@ -82,54 +84,9 @@ func establishmentOf(b *testing.B, size benchSize) *benchEstablishment {
 		},
 	}
 	e.pupils = cfg.Pupils
-	e.changed = changeEverything(e.src)
+	e.changed = testkit.ChangeEverything(e.src)
 	benchLast, benchOf = e, size
 	return e
-}
-
-// changeEverything returns a copy of src in which every value a sync
-// copies differs: the establishment's name, every teacher's last name,
-// every class label, every pupil's last name, and the teachers of every
-// service and the professeurs principaux, each teacher replaced by the
-// next one in key order (so that every bilan's subjects' teachers and PP
-// change).
-func changeEverything(src *memory.Source) *memory.Source {
-	out := &memory.Source{School: src.School}
-	out.School.Name += " (B)"
-	sorted := slices.Clone(src.Staff)
-	slices.SortFunc(sorted, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
-	next := make(map[lsusync.TeacherKey]lsusync.TeacherKey, len(sorted))
-	for i, t := range sorted {
-		next[t.Key] = sorted[(i+1)%len(sorted)].Key
-	}
-	rotate := func(ks []lsusync.TeacherKey) []lsusync.TeacherKey {
-		out := make([]lsusync.TeacherKey, len(ks))
-		for i, k := range ks {
-			out[i] = next[k]
-		}
-		return out
-	}
-	for _, t := range src.Staff {
-		t.LastName += "-B"
-		out.Staff = append(out.Staff, t)
-	}
-	for _, c := range src.Classes {
-		c.Label += " B"
-		c.Enrolments = slices.Clone(c.Enrolments)
-		for i := range c.Enrolments {
-			c.Enrolments[i].Student.LastName += "-B"
-		}
-		c.Services = slices.Clone(c.Services)
-		for i := range c.Services {
-			c.Services[i].Teachers = rotate(c.Services[i].Teachers)
-		}
-		c.HeadTeachers = slices.Clone(c.HeadTeachers)
-		for i := range c.HeadTeachers {
-			c.HeadTeachers[i].Teacher = next[c.HeadTeachers[i].Teacher]
-		}
-		out.Classes = append(out.Classes, c)
-	}
-	return out
 }
 
 // BenchmarkSync syncs a generated establishment into the memory store
@@ -196,7 +153,7 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 	live := heapBytes()
 	var peak peakHeap
 	peak.start()
-	cpu0, cpuOK := cpuTime()
+	cpu0, cpuOK := testkit.CPUTime()
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
@@ -214,7 +171,7 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 	perOp := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
 	b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
-	if cpu1, ok := cpuTime(); ok && cpuOK {
+	if cpu1, ok := testkit.CPUTime(); ok && cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(e.pupils), "cpu-ns/pupil")
 	}
 	b.ReportMetric(float64(stored)/(1<<20), "store-MB")
@@ -246,6 +203,63 @@ func checkBenchSync(b *testing.B, ctx context.Context, st *memory.Store, sources
 			b.Fatalf("the unchanged sync changed records: %+v, writes %+v", c, counted.counts())
 		}
 	}
+}
+
+// BenchmarkReport renders the report of a changed sync (every record
+// updated, for 2,000 and 100,000 pupils) in each form a user asks for:
+// the default text (one row per pupil and teacher, the bilans of a class
+// that changed alike on one), the grouped text, the details (the names of
+// the pupils and teachers, the bilans that changed alike said once with
+// their pupils) and the JSON. It reports the bytes written and the time
+// per item of the report.
+func BenchmarkReport(b *testing.B) {
+	for _, pupils := range []int{2_000, 100_000} {
+		e := establishmentOf(b, benchSize{pupils, gen.ContentNone})
+		st, err := memory.New(e.gen.StoreSnapshot())
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := lsusync.New(e.changed, st, lsusync.Options{Now: e.now, DryRun: true}).Sync(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		forms := []struct {
+			name  string
+			write func(w io.Writer) error
+		}{
+			{"text", rep.WriteText},
+			{"grouped", func(w io.Writer) error { return rep.Write(w, lsusync.TextOptions{Group: true}) }},
+			{"details", rep.WriteDetails},
+			{"json", func(w io.Writer) error { return json.NewEncoder(w).Encode(rep) }},
+		}
+		for _, f := range forms {
+			b.Run(fmt.Sprintf("pupils=%d/%s", pupils, f.name), func(b *testing.B) {
+				var size countingWriter
+				if err := f.write(&size); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					if err := f.write(io.Discard); err != nil {
+						b.Fatal(err)
+					}
+				}
+				perOp := b.Elapsed().Seconds() / float64(b.N)
+				b.ReportMetric(perOp*1e9/float64(len(rep.Items)), "ns/item")
+				b.ReportMetric(float64(size)/(1<<20), "output-MB")
+				b.ReportMetric(float64(len(rep.Items)), "items")
+			})
+		}
+	}
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // peakHeap samples the Go heap while the benchmark runs.

@@ -359,11 +359,11 @@ func (c *classSync) listedPupils(ctx context.Context) *stepError {
 		old, isHere := byID[id]
 		if e.left(c.today) {
 			if isHere { // said only of a pupil the store holds
-				c.addPupil(Item{Kind: KindStudent, Action: ActionLeft, Class: code, Key: id})
+				c.addPupil(Item{Kind: KindStudent, Action: ActionLeft, Class: code, Key: id, Name: old.displayName()})
 			}
 			continue
 		}
-		it := Item{Kind: KindStudent, Class: code, Key: id}
+		it := Item{Kind: KindStudent, Class: code, Key: id, Name: e.Student.displayName()}
 		src := e.Student
 		it.Rejected = c.p.rejectINE(&src)
 		if other, ok := storeOnlyINE[src.INE]; ok && it.Rejected == nil && src.INE != "" {
@@ -444,15 +444,16 @@ func (c *classSync) storeOnlyINEs() map[string]string {
 // sync, which says so.
 func (c *classSync) unlistedPupils() {
 	code := c.class.Code
-	var gone []string
-	for _, s := range c.students {
-		if !c.present[s.ID] {
-			gone = append(gone, s.ID)
+	var gone []*Student
+	for i := range c.students {
+		if !c.present[c.students[i].ID] {
+			gone = append(gone, &c.students[i])
 		}
 	}
-	slices.SortFunc(gone, compareIDs)
-	for _, id := range gone {
-		it := Item{Kind: KindStudent, Action: ActionGone, Class: code, Key: id}
+	slices.SortFunc(gone, func(a, b *Student) int { return compareIDs(a.ID, b.ID) })
+	for _, s := range gone {
+		id := s.ID
+		it := Item{Kind: KindStudent, Action: ActionGone, Class: code, Key: id, Name: s.displayName()}
 		switch e, ok := c.p.pupils[id]; {
 		case !ok:
 		case e.left:

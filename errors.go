@@ -42,7 +42,24 @@ var (
 	// classes: an LSU store holds one school year. It is returned as a
 	// [*YearError].
 	ErrSchoolYear = errors.New("lsusync: periods of another school year")
+	// ErrReadOnly reports a write to a Store that cannot be written: one
+	// opened for reading only, or whose file or database was made
+	// read-only. Nothing was written. The file store and the SQL store
+	// of the examples both refuse such a write with an error that
+	// matches it, whatever made the store read-only.
+	ErrReadOnly = errors.New("lsusync: store is read-only")
 )
+
+// ReadOnlyError is a store's sentinel error that matches [ErrReadOnly]
+// with [errors.Is] and says it in the store's words: "sqlstore: database
+// is read-only".
+type ReadOnlyError string
+
+// Error returns the store's words.
+func (e ReadOnlyError) Error() string { return string(e) }
+
+// Is reports whether target is [ErrReadOnly].
+func (e ReadOnlyError) Is(target error) bool { return target == ErrReadOnly }
 
 // YearError reports periods of another school year than the store's. It
 // wraps [ErrSchoolYear].
@@ -103,20 +120,36 @@ func (e *EstablishmentError) Unwrap() error { return ErrWrongEstablishment }
 
 func quote(s string) string { return `"` + s + `"` }
 
+// FrenchError is an error that says in French, for the head of the
+// establishment, what is wrong and what to do: a [Source] or a [Store]
+// returns one so that [RefusalText] words its cause, as the siecle
+// package's errors do for the exports (the file missing, given twice,
+// truncated...).
+type FrenchError interface {
+	error
+	// FrenchText says it in one or a few sentences, without personal
+	// data, and without saying that nothing was written.
+	FrenchText() string
+}
+
 // RefusalText returns in French, as LSU would say it to the head of the
 // establishment, why [Synchronizer.Sync] or [Synchronizer.SetUpClass]
-// refused to start or stopped before writing anything. The text names
-// classes by their codes and establishments by their UAI, never a person;
-// it does not repeat err's technical detail, which a caller may show
-// after it. RefusalText returns "" for a nil err.
+// refused to start or stopped before writing anything: with the text of
+// the [FrenchError] that err holds, if any. The text names classes by
+// their codes and establishments by their UAI, never a person; it does
+// not repeat err's technical detail, which a caller may show after it.
+// RefusalText returns "" for a nil err.
 func RefusalText(err error) string {
 	var ce *ClassesError
 	var ee *EstablishmentError
 	var ye *YearError
+	var fe FrenchError
 	const nothing = " Aucune modification n'a été enregistrée."
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &fe):
+		return sentence(fe.FrenchText()) + nothing
 	case errors.As(err, &ce) && errors.Is(err, ErrPeriodsNotConfigured):
 		what := "Classe dont les périodes ne sont pas paramétrées : "
 		if len(ce.Classes) > 1 {

@@ -29,7 +29,7 @@ func Example_siecleExports() {
 	}
 	defer os.Remove(path)
 	defer os.Remove(path + ".lock")
-	store, err := filestore.Open(path, filestore.Options{})
+	store, err := filestore.Open(context.Background(), path, filestore.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

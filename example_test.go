@@ -124,18 +124,18 @@ func ExampleOptions_dryRun() {
 	//        |     Établissement 0750001A
 	//        |     nom : COLLEGE JEAN MOULIN → COLLÈGE JEAN MOULIN
 	// ✓      | L'enseignant (epp:4190) serait ajouté.
-	//        |     Enseignant epp:4190
+	//        |     Enseignant Mme MARTIN Claire (epp:4190)
 	// ✓      | L'élève (3EME1) serait mis à jour.
-	//        |     Élève 1001
+	//        |     Élève DUPOND Marie (1001)
 	//        |     nom : DUPONT → DUPOND
 	// ✓      | L'élève (3EME1) serait ajouté.
-	//        |     Élève 1002
+	//        |     Élève LEROY Hugo (1002)
 	// ✓      | Le bilan d'un élève (3EME1, T1) serait mis à jour.
-	//        |     Bilan 1001/2025-T1
-	//        |     enseignants de la matière 020700 (S) : epp:4189 → epp:4190
-	//        |     professeurs principaux : (vide) → epp:4190
+	//        |     Bilan 2025-T1 de DUPOND Marie (1001)
+	//        |     enseignants de la matière 020700 (S) : M. DURAND Paul (epp:4189) → Mme MARTIN Claire (epp:4190)
+	//        |     professeurs principaux : (vide) → Mme MARTIN Claire (epp:4190)
 	// ✓      | Le bilan d'un élève (3EME1, T1) serait créé.
-	//        |     Bilan 1002/2025-T1
+	//        |     Bilan 2025-T1 de LEROY Hugo (1002)
 	// ✓      | La simulation s'est déroulée avec succès.
 	//
 	// Pupils in the store: 1

@@ -225,7 +225,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 	for _, r := range results {
 		n += max(len(r.items), 1)
 	}
-	rep.Items = make([]Item, 0, n) // half a million items at 100,000 pupils
+	rep.Items = make([]Item, 0, n) // once: the items of every class
 	rep.Items = append(rep.Items, p.notices...)
 	rep.Items = append(rep.Items, head...)
 
@@ -250,7 +250,7 @@ func (s *Synchronizer) Sync(ctx context.Context, classes ...string) (*Report, er
 		}
 		written = written || r.written
 		rep.Items = append(rep.Items, r.items...)
-		results[i].items = nil // copied: half a million items at 100,000 pupils
+		results[i].items = nil // copied: freed as the report grows
 	}
 	rep.Items = append(rep.Items, p.notInSource...)
 

@@ -105,6 +105,11 @@ type Item struct {
 	// Key identifies the record: the UAI, a teacher key ("epp:4189"), a
 	// class code, a pupil ID, or a bilan key ("1234/2025-T1").
 	Key string `json:"key"`
+	// Name is the name of the person the record is: a pupil's ("DUPONT
+	// Marie") or a teacher's ("M. ROUX Marc"), "" for the other kinds. It
+	// is personal data: the details and the JSON form show it, the
+	// default text never does.
+	Name string `json:"name,omitempty"`
 	// Changes are the field-level changes, in field order. Their values
 	// may be personal data. For ActionMoved, the first change is the
 	// field "Class", from the old class to the new one. For ActionGone, a
@@ -145,7 +150,8 @@ type Item struct {
 type Rejection struct {
 	// Field names the field, such as "INE".
 	Field string `json:"field"`
-	// Reason tells why: [ReasonDuplicate] or [ReasonFormat].
+	// Reason tells why: [ReasonType], [ReasonDuplicate] or
+	// [ReasonFormat].
 	Reason string `json:"reason"`
 	// Others are the keys of the other records that hold the same value,
 	// for ReasonDuplicate.
@@ -191,7 +197,9 @@ type Change struct {
 //     parts to a caller that renders them itself, as a web page does;
 //   - encoding/json gives the fields below, with Status, Kind and Action as
 //     lowercase words ("warning", "student", "not-in-source") and each
-//     item's Err as the string field "error";
+//     item's Err as the string field "error", after the field "format"
+//     ([ReportFormat]) and followed by "skipped", the classes passed over
+//     as unchanged ([Report.Skipped]), and "counts" ([Report.Counts]);
 //   - [Report.Err] joins the items' errors, and [Report.Counts] counts them.
 //
 // A Report's default text never holds a pupil's personal data: pupils are
@@ -218,6 +226,60 @@ type Report struct {
 	// asked for, with its class item, its pupils by ID and its bilans by
 	// pupil and period; last, the stored classes the source no longer has.
 	Items []Item `json:"items"`
+}
+
+// ReportFormat is the version of the JSON form of a [Report], which its
+// field "format" carries. It is raised when a field is removed or changes
+// meaning, not when one is added: a reader checks it before it reads the
+// rest.
+const ReportFormat = 1
+
+// reportJSON is the JSON form of a Report.
+type reportJSON struct {
+	Format int `json:"format"`
+	plainReport
+	Skipped []string `json:"skipped,omitempty"`
+	Counts  *Counts  `json:"counts,omitempty"`
+}
+
+// plainReport is Report without its JSON methods.
+type plainReport Report
+
+// MarshalJSON encodes the report's fields after the field "format"
+// ([ReportFormat]), followed by the classes passed over as unchanged
+// ("skipped", absent when there are none) and the counts ("counts").
+func (r *Report) MarshalJSON() ([]byte, error) {
+	c := r.Counts()
+	return json.Marshal(reportJSON{Format: ReportFormat, plainReport: plainReport(*r), Skipped: r.Skipped(), Counts: &c})
+}
+
+// UnmarshalJSON decodes what [Report.MarshalJSON] encodes, and a report
+// encoded before the field "format" existed. It refuses a format newer
+// than [ReportFormat]. The skipped classes and the counts are not read:
+// [Report.Skipped] and [Report.Counts] give them from the items.
+func (r *Report) UnmarshalJSON(b []byte) error {
+	var j reportJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if j.Format > ReportFormat {
+		return fmt.Errorf("lsusync: %w: report of format %d, newer than this version's (%d)", ErrInvalid, j.Format, ReportFormat)
+	}
+	*r = Report(j.plainReport)
+	return nil
+}
+
+// Skipped returns the codes of the classes that the synchronisation passed
+// over as unchanged since their last synchronisation ([ActionSkipped]),
+// in the report's order, or nil.
+func (r *Report) Skipped() []string {
+	var codes []string
+	for i := range r.Items {
+		if it := &r.Items[i]; it.Kind == KindClass && it.Action == ActionSkipped {
+			codes = append(codes, it.Key)
+		}
+	}
+	return codes
 }
 
 var (
@@ -279,7 +341,7 @@ func (s *Status) UnmarshalText(b []byte) error {
 }
 
 // String returns the kind as a lowercase word: "establishment",
-// "teacher", "class", "student" or "bilan".
+// "teacher", "class", "student", "bilan" or "source".
 func (k Kind) String() string { return enumName(kindNames[:], "Kind", int(k)) }
 
 // MarshalText implements [encoding.TextMarshaler] with the word of
@@ -296,7 +358,8 @@ func (k *Kind) UnmarshalText(b []byte) error {
 
 // String returns the action as a lowercase word: "unchanged", "updated",
 // "added", "gone", "left", "locked", "imported", "failed",
-// "not-in-source" or "other-class".
+// "not-in-source", "moved", "not-in-store", "noticed", "skipped" or
+// "rejected".
 func (a Action) String() string { return enumName(actionNames[:], "Action", int(a)) }
 
 // MarshalText implements [encoding.TextMarshaler] with the word of

@@ -214,6 +214,11 @@ func TestReportGolden(t *testing.T) {
 			require.Len(t, r.Lines(lsusync.TextOptions{}), 4, "three rows and the closing one")
 			return r
 		}},
+		// The seed's example, line for line: a sync launched for four
+		// classes where the establishment and two pupils of 3EME1
+		// changed shows the establishment's row, one row per pupil,
+		// and the closing row.
+		{"seed_example", func(t *testing.T) *lsusync.Report { return seedExample(t) }},
 		{"success", func(t *testing.T) *lsusync.Report {
 			r, err := lsusync.New(fixtureSource(), newStore(t, fixtureStore()), lsusync.Options{Now: fixedNow}).
 				Sync(context.Background(), "3EME2")
@@ -239,6 +244,10 @@ func TestReportGolden(t *testing.T) {
 			require.NoError(t, rep.Write(&all, lsusync.TextOptions{Unchanged: true}))
 			golden(t, tc.name+".unchanged.txt", all.Bytes())
 
+			var grouped bytes.Buffer
+			require.NoError(t, rep.Write(&grouped, lsusync.TextOptions{Group: true}))
+			golden(t, tc.name+".grouped.txt", grouped.Bytes())
+
 			js, err := json.MarshalIndent(rep, "", "  ")
 			require.NoError(t, err)
 			golden(t, tc.name+".json", append(js, '\n'))
@@ -252,6 +261,92 @@ func TestReportGolden(t *testing.T) {
 				t.Errorf("JSON round trip (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// seedExample is the synchronisation of the seed's example: four classes,
+// 3EME1 to 3EME4, of which the establishment and two pupils of 3EME1
+// changed in the exports.
+func seedExample(t *testing.T) *lsusync.Report {
+	t.Helper()
+	store, src := fixtureStore(), fixtureSource()
+	for _, code := range []string{"3EME3", "3EME4"} {
+		store.Classes = append(store.Classes, lsusync.Class{Code: code, Label: code, Periods: []lsusync.Period{t1, t2}})
+		src.Classes = append(src.Classes, lsusync.ClassData{Code: code, Label: code,
+			Services: []lsusync.Service{{Subject: francais, Teachers: keys(epp100)}}})
+	}
+	src.School.Name = "COLLÈGE JEAN MOULIN"
+	c := class(src, "3EME1")
+	c.Enrolments[0].Student.LastName = "DUPOND"
+	c.Enrolments[1].Student.FirstName2 = "Jean-Louis"
+	rep, err := lsusync.New(src, newStore(t, store), lsusync.Options{Now: fixedNow}).Sync(context.Background(), "3EME1", "3EME2", "3EME3", "3EME4")
+	require.NoError(t, err)
+	return rep
+}
+
+// TestSeedExample checks the rows of the seed's example as the seed shows
+// them; TestReportGolden has the whole text.
+func TestSeedExample(t *testing.T) {
+	var got []string
+	for _, l := range seedExample(t).Lines(lsusync.TextOptions{}) {
+		got = append(got, l.Message)
+	}
+	want := []string{
+		"L'établissement a bien été mis à jour",
+		"L'élève (3EME1) a été mis à jour.",
+		"L'élève (3EME1) a été mis à jour.",
+		"La synchronisation s'est déroulée avec succès.",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+// TestItemNames checks that each item of a pupil or a teacher carries the
+// name of its person, whatever happened to the record, and the other
+// items none.
+func TestItemNames(t *testing.T) {
+	before := fixtureStore()
+	before.Students = append(before.Students, lsusync.Student{ID: "1009", Class: "3EME1", LastName: "ANCIEN", FirstName: "Léo"})
+	src := fixtureSource()
+	src.Staff = append(src.Staff, lsusync.Teacher{Key: lsusync.TeacherKey{Type: "local", ID: "7"}, LastName: "NEUF", FirstName: "Zoé"},
+		lsusync.Teacher{Key: lsusync.TeacherKey{Type: "vacataire", ID: "8"}, Civility: "M", LastName: "REFUSÉ"})
+	c := class(src, "3EME1")
+	c.Enrolments[0].Student.LastName = "DUPOND"
+	c.Enrolments = append(c.Enrolments, lsusync.Enrolment{Student: lsusync.Student{ID: "1003", Class: "3EME1", LastName: "NOUVEAU", FirstName: "Noé"}})
+	c2 := class(src, "3EME2")
+	c2.Enrolments[0].ExitDate = date(2025, 10, 1)
+	rep, err := lsusync.New(src, newStore(t, before), lsusync.Options{Now: fixedNow}).Sync(context.Background())
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, it := range rep.Items {
+		got[it.Kind.String()+" "+it.Key+" "+it.Action.String()] = it.Name
+	}
+	want := map[string]string{
+		"establishment 0750001A unchanged": "",
+		"teacher epp:100 unchanged":        "M. DURAND Paul",
+		"teacher epp:101 unchanged":        "Mme MARTIN Claire",
+		"teacher epp:102 unchanged":        "Mme LOPEZ Ana",
+		"teacher local:7 added":            "NEUF Zoé",
+		"teacher vacataire:8 rejected":     "M. REFUSÉ",
+		"class 3EME1 unchanged":            "",
+		"student 1001 updated":             "DUPOND Marie",
+		"student 1002 unchanged":           "LEROY Hugo",
+		"student 1003 added":               "NOUVEAU Noé",
+		"student 1009 gone":                "ANCIEN Léo",
+		"class 3EME2 unchanged":            "",
+		"student 2001 left":                "PETIT Lina",
+	}
+	for k, v := range got {
+		if strings.HasPrefix(k, "bilan ") && v != "" {
+			t.Errorf("%s: name %q, want none", k, v)
+		}
+		if strings.HasPrefix(k, "bilan ") {
+			delete(got, k)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
 	}
 }
 

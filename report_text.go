@@ -35,12 +35,23 @@ type TextOptions struct {
 	// default text leaves out: it is the list of everything the
 	// synchronisation looked at.
 	Unchanged bool
-	// Details gives each item its own row, followed by its key and its
-	// field-level changes, each field by its French name ("nom : DUPONT
-	// → DUPOND"; the JSON keeps the Go field path), the values it
-	// kept and the values it rejected. The details hold personal data:
-	// show them only to those entitled to read the pupils' records.
+	// Details follows each row with its details (Line.Details): the
+	// record's key and the name of its pupil or teacher, its field-level
+	// changes, each field by its French name ("nom : DUPONT → DUPOND";
+	// the JSON keeps the Go field path) and each teacher by name beside
+	// their key, the values kept and the values rejected. Each record
+	// has its own row, but the bilans whose details are the same share
+	// one, which says their changes once, with the pupils concerned. The
+	// details hold personal data: show them only to those entitled to
+	// read the pupils' records.
 	Details bool
+	// Group merges the rows of the pupils and of the teachers that say
+	// the same thing into one row with their count ("3 élèves (3EME1)
+	// ont été mis à jour."), as the bilans' rows always are: for a
+	// synchronisation of hundreds of rows. Without it, each pupil and
+	// each teacher has a row of their own, as in LSU. Details ignores
+	// it.
+	Group bool
 }
 
 // Line is one row of the Statut | Message table of a [Report].
@@ -54,6 +65,9 @@ type Line struct {
 	// the closing row and for the summary of the values kept because no
 	// export carries them.
 	Items []int `json:"items,omitempty"`
+	// Details are the lines that follow the row with [TextOptions]
+	// Details, in French: personal data. Nil without it.
+	Details []string `json:"details,omitempty"`
 }
 
 // String returns the report's French rendering; see [Report.WriteText].
@@ -71,8 +85,10 @@ func (r *Report) String() string {
 // (error).
 //
 // The table lists what happened, not everything that was looked at:
-// records already up to date are left out, identical rows are merged with
-// a count ("3 élèves (3EME1) ont été mis à jour."), and a value kept
+// records already up to date are left out, each pupil, teacher and class
+// that changed has a row, as in LSU ("L'élève (3EME1) a été mis à
+// jour."), the bilans of a class that changed alike share one with their
+// count ("75 bilans (4e 1) ont été mis à jour."), and a value kept
 // because no export carries it (the NUMEN) is said once, with a count. The
 // text holds no personal data: pupils and bilans are named by their class
 // (and period), never by name, INE or ID; kept values are named by their
@@ -81,9 +97,10 @@ func (r *Report) String() string {
 // message, which comes from the store or the source.
 func (r *Report) WriteText(w io.Writer) error { return r.Write(w, TextOptions{}) }
 
-// WriteDetails writes the report with [TextOptions] Details: every item
-// on its own row, with its key and its field-level changes. It holds
-// personal data.
+// WriteDetails writes the report with [TextOptions] Details: every
+// record on its own row (the bilans that changed alike on one), with its
+// key, its pupil's or teacher's name and its field-level changes. It
+// holds personal data.
 func (r *Report) WriteDetails(w io.Writer) error { return r.Write(w, TextOptions{Details: true}) }
 
 // Write writes the report's French text as opts choose; see
@@ -97,12 +114,8 @@ func (r *Report) Write(w io.Writer, opts TextOptions) error {
 	bw.WriteString("\n" + tableHead + "\n" + tableRule + "\n")
 	for _, l := range r.Lines(opts) {
 		bw.WriteString(statusSymbol(l.Status) + cellPad + l.Message + "\n")
-		if opts.Details {
-			for _, i := range l.Items {
-				for _, d := range r.Items[i].DetailLines() {
-					bw.WriteString(detailPad + d + "\n")
-				}
-			}
+		for _, d := range l.Details {
+			bw.WriteString(detailPad + d + "\n")
 		}
 	}
 	if r.Status != StatusSuccess {
@@ -153,6 +166,10 @@ func (r *Report) Lines(opts TextOptions) []Line {
 	var lines []Line
 	index := make(map[string]int) // row key -> index in lines
 	counts := make(map[string]int)
+	var names *detailNames
+	if opts.Details {
+		names = r.detailNames()
+	}
 	uncarried := make(map[string][]int) // "kind\x00field" -> items
 	var uncarriedOrder []string
 	for i := range r.Items {
@@ -168,11 +185,15 @@ func (r *Report) Lines(opts TextOptions) []Line {
 			continue
 		}
 		p := it.phrase(r.DryRun)
-		if opts.Details {
-			lines = append(lines, Line{Status: it.Status, Message: p.one, Items: []int{i}})
-			continue
-		}
 		key := itoa(int(it.Status)) + "\x00" + p.key
+		switch {
+		case opts.Details && it.Kind == KindBilan:
+			// Bilans that changed alike share a row, which says their
+			// changes once.
+			key += "\x00" + names.same(it)
+		case opts.Details, !opts.Group && it.Kind != KindBilan:
+			key += "\x00" + itoa(i) // a row of its own
+		}
 		if j, ok := index[key]; ok {
 			counts[key]++
 			lines[j].Items = append(lines[j].Items, i)
@@ -204,6 +225,11 @@ func (r *Report) Lines(opts TextOptions) []Line {
 		lines = slices.Insert(lines, r.after(lines, KindSource, KindEstablishment), Line{Status: StatusSuccess, Message: msg})
 	}
 	lines = slices.Insert(lines, r.after(lines, KindSource, KindEstablishment, KindTeacher), summary...)
+	if opts.Details {
+		for i := range lines {
+			lines[i].Details = names.rowLines(lines[i].Items, r.Items)
+		}
+	}
 	return append(lines, Line{Status: r.Status, Message: r.closing()})
 }
 
@@ -232,20 +258,176 @@ func statusSymbol(s Status) string {
 
 // DetailLines returns the details of the item as the detailed text
 // ([TextOptions.Details]) writes them under its row, in French: its
-// record's key, each field-level change ("nom : DUPONT → DUPOND"), the
-// values kept and rejected, the subjects kept for their content, the
-// records concerned, the error. An embedding tool that shows the details
-// in its own layout uses them so as to say the same words. They hold
-// personal data: show them only to those entitled to read the pupils'
-// records.
-func (it *Item) DetailLines() []string {
+// record's key with the item's Name, each field-level change ("nom :
+// DUPONT → DUPOND"), the values kept and rejected, the subjects kept for
+// their content, the records concerned, the error. A row's details
+// (Line.Details) say more: the names of the teachers and of the pupils
+// of the report. They hold personal data: show them only to those
+// entitled to read the pupils' records.
+func (it *Item) DetailLines() []string { return (*detailNames)(nil).itemLines(it, true) }
+
+// detailNames are the names that the details write beside keys: the
+// pupils' by ID and the teachers' by key, from the report's items. A nil
+// *detailNames knows none.
+type detailNames struct {
+	pupils, teachers map[string]string
+	// changes keeps the text of the lists of changes that bilans share
+	// (see [Report]), made once for each.
+	changes map[changeList]string
+	buf     strings.Builder
+}
+
+// changeList identifies a list of changes that items share.
+type changeList struct {
+	first *Change
+	n     int
+}
+
+// same returns a text that two bilans' items share exactly when their
+// details, but for their keys, are the same.
+func (n *detailNames) same(it *Item) string {
+	var list changeList
+	if len(it.Changes) > 0 {
+		list = changeList{&it.Changes[0], len(it.Changes)}
+		if s, ok := n.changes[list]; ok && len(it.Kept)+len(it.Rejected)+len(it.KeptSubjects) == 0 && it.Err == nil {
+			return s
+		}
+	}
+	b := &n.buf
+	b.Reset()
+	for _, c := range it.Changes {
+		b.WriteString(c.Field + "\x00" + c.Before + "\x00" + c.After + "\x00")
+	}
+	plain := b.String()
+	if list.first != nil {
+		n.changes[list] = plain
+	}
+	if len(it.Kept)+len(it.Rejected)+len(it.KeptSubjects) == 0 && it.Err == nil {
+		return plain
+	}
+	b.WriteString("\x01" + strings.Join(it.Kept, "\x00") + "\x01" + strings.Join(it.KeptSubjects, "\x00") + "\x01")
+	for _, rj := range it.Rejected {
+		b.WriteString(rj.Field + "\x00" + rj.Reason + "\x00" + strings.Join(rj.Others, ",") + "\x00")
+	}
+	if it.Err != nil {
+		b.WriteString("\x01" + it.Err.Error())
+	}
+	return b.String()
+}
+
+// detailNames gathers the names of the report's pupils and teachers.
+func (r *Report) detailNames() *detailNames {
+	n := &detailNames{pupils: make(map[string]string), teachers: make(map[string]string), changes: make(map[changeList]string)}
+	for i := range r.Items {
+		switch it := &r.Items[i]; {
+		case it.Name == "":
+		case it.Kind == KindStudent:
+			n.pupils[it.Key] = it.Name
+		case it.Kind == KindTeacher:
+			n.teachers[it.Key] = it.Name
+		}
+	}
+	return n
+}
+
+// pupil returns the name of the pupil of ID id, or "".
+func (n *detailNames) pupil(id string) string {
+	if n == nil {
+		return ""
+	}
+	return n.pupils[id]
+}
+
+// teachers writes a list of teacher keys ("epp:1, epp:2") with each
+// teacher's name before their key: "M. ROUX Marc (epp:1), epp:2".
+func (n *detailNames) teacherList(list string) string {
+	if n == nil || list == "" {
+		return list
+	}
+	keys := strings.Split(list, ", ")
+	for i, k := range keys {
+		keys[i] = named(n.teachers[k], k)
+	}
+	return strings.Join(keys, ", ")
+}
+
+// named writes a key after the name of its person, "DUPONT Marie
+// (1234)", or the key alone when the name is unknown.
+func named(name, key string) string {
+	if name == "" {
+		return key
+	}
+	return name + " (" + key + ")"
+}
+
+// rowLines returns the details of the row of the items: an item's own,
+// or those that the bilans of a merged row share, once, followed by their
+// pupils.
+func (n *detailNames) rowLines(items []int, all []Item) []string {
+	switch len(items) {
+	case 0:
+		return nil
+	case 1:
+		return n.itemLines(&all[items[0]], true)
+	}
+	lines := n.itemLines(&all[items[0]], false)
+	var ids []string
+	periods := make(map[string][]string)
+	for _, i := range items {
+		id, period, _ := strings.Cut(all[i].Key, "/")
+		if periods[id] == nil {
+			ids = append(ids, id)
+		}
+		periods[id] = append(periods[id], period)
+	}
+	same := true
+	for _, id := range ids {
+		same = same && slices.Equal(periods[id], periods[ids[0]])
+	}
+	pupils := make([]string, len(ids))
+	for i, id := range ids {
+		key := id
+		if !same {
+			key += " : " + strings.Join(periods[id], ", ")
+		}
+		pupils[i] = named(n.pupil(id), key)
+	}
+	head := plural(len(ids), "élève", "élèves")
+	if same {
+		word := " période "
+		if len(periods[ids[0]]) > 1 {
+			word = " périodes "
+		}
+		head += "," + word + strings.Join(periods[ids[0]], ", ")
+	}
+	return append(lines, head+" : "+strings.Join(pupils, ", "))
+}
+
+// itemLines returns the item's details, beginning with its key when
+// withKey is set.
+func (n *detailNames) itemLines(it *Item, withKey bool) []string {
 	var lines []string
 	line := func(s string) { lines = append(lines, s) }
-	if it.Key != "" {
-		line(kindLabel(it.Kind) + " " + it.Key)
+	if withKey && it.Key != "" {
+		switch it.Kind {
+		case KindBilan:
+			id, p, _ := strings.Cut(it.Key, "/")
+			name := n.pupil(id)
+			if name == "" {
+				line("Bilan " + p + " de l'élève " + id)
+			} else {
+				line("Bilan " + p + " de " + named(name, id))
+			}
+		default:
+			line(kindLabel(it.Kind) + " " + named(it.Name, it.Key))
+		}
 	}
 	for _, c := range it.Changes {
-		line(fieldLabel(c.Field) + " : " + orEmpty(c.Before) + " → " + orEmpty(c.After))
+		before, after := c.Before, c.After
+		if c.Field == "HeadTeachers" || strings.HasSuffix(c.Field, ".Teachers") {
+			before, after = n.teacherList(before), n.teacherList(after)
+		}
+		line(fieldLabel(c.Field) + " : " + orEmpty(before) + " → " + orEmpty(after))
 	}
 	if len(it.Kept) > 0 {
 		line("Conservé (absent de la source) : " + joinFieldLabels(it.Kept))
@@ -265,7 +447,11 @@ func (it *Item) DetailLines() []string {
 		}
 		s := "Rejeté : " + fieldLabel(rj.Field) + " (" + reason + ")"
 		if len(rj.Others) > 0 {
-			s += ", aussi chez " + strings.Join(rj.Others, ", ")
+			others := make([]string, len(rj.Others))
+			for i, id := range rj.Others {
+				others[i] = named(n.pupil(id), id)
+			}
+			s += ", aussi chez " + strings.Join(others, ", ")
 		}
 		line(s)
 	}

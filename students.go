@@ -1,5 +1,7 @@
 package lsusync
 
+import "strings"
+
 // Student is a pupil (élève), identified by their SIECLE ELEVE_ID.
 //
 // A synchronisation updates the names, birth date, sex and INE of the
@@ -30,6 +32,10 @@ type Student struct {
 	// Source leaves it zero.
 	Version Version `json:"-"`
 }
+
+// displayName is the pupil's name as the details write it: "DUPONT
+// Marie".
+func (s *Student) displayName() string { return strings.TrimSpace(s.LastName + " " + s.FirstName) }
 
 // Sex is a pupil's sex as SIECLE records it (CODE_SEXE 1 or 2).
 type Sex string

@@ -75,6 +75,19 @@ const (
 	Madame   = "MME"
 )
 
+// displayName is the teacher's name as the details write it: "M. ROUX
+// Marc", "Mme MARTIN Claire".
+func (t *Teacher) displayName() string {
+	civility := t.Civility
+	switch civility {
+	case Monsieur:
+		civility = "M."
+	case Madame:
+		civility = "Mme"
+	}
+	return strings.Join(strings.Fields(civility+" "+t.LastName+" "+t.FirstName), " ")
+}
+
 // mergeTeachers merges the source's teachers into the stored ones. It
 // returns an item per source teacher, sorted by key, and the teachers to
 // write: the changed ones with their stored Version, the new ones with
@@ -102,7 +115,7 @@ func mergeTeachers(stored, src []Teacher) ([]Item, []Teacher, error) {
 	items := make([]Item, 0, len(src))
 	var write []Teacher
 	for _, t := range src {
-		it := Item{Kind: KindTeacher, Key: t.Key.String()}
+		it := Item{Kind: KindTeacher, Key: t.Key.String(), Name: t.displayName()}
 		if !t.Key.Accepted() {
 			it.Action = ActionRejected
 			it.Rejected = []Rejection{{Field: "Type", Reason: ReasonType}}

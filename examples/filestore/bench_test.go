@@ -11,6 +11,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/siecle"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // benchSizes are the establishments of the benchmarks: a large collège,
@@ -23,7 +24,7 @@ func benchStore(b *testing.B, pupils int) (string, int64, lsusync.Snapshot) {
 	b.Helper()
 	snap := gen.New(gen.Config{Seed: 1, Pupils: pupils}).StoreSnapshot()
 	path := filepath.Join(b.TempDir(), "lsu.json")
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,9 +45,9 @@ func BenchmarkLoad(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0, _ := testkit.CPUTime()
 			for b.Loop() {
-				s, err := Open(path, Options{})
+				s, err := Open(context.Background(), path, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -68,7 +69,7 @@ func BenchmarkSave(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0, _ := testkit.CPUTime()
 			for b.Loop() {
 				if err := writeFile(path, &snap, true); err != nil {
 					b.Fatal(err)
@@ -120,7 +121,7 @@ func BenchmarkSyncFromExports(b *testing.B) {
 				total += fi.Size()
 			}
 			path := filepath.Join(dir, "lsu.json")
-			s, err := Create(path, e.StoreSnapshot())
+			s, err := Create(context.Background(), path, e.StoreSnapshot())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -132,14 +133,14 @@ func BenchmarkSyncFromExports(b *testing.B) {
 			b.SetBytes(total)
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0, _ := testkit.CPUTime()
 			i := 0
 			for b.Loop() {
 				src, err := siecle.OpenDir(ctx, exports[i%2], siecle.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				st, err := Open(path, Options{})
+				st, err := Open(context.Background(), path, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -163,7 +164,7 @@ func BenchmarkSyncFromExports(b *testing.B) {
 // machine does not inflate as it does the elapsed time. It includes the
 // garbage collector's work on every core.
 func reportCPU(b *testing.B, cpu0 time.Duration) {
-	if cpu0 >= 0 {
-		b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+	if cpu, ok := testkit.CPUTime(); ok {
+		b.ReportMetric(float64(cpu-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 	}
 }

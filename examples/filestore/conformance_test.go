@@ -1,6 +1,7 @@
 package filestore
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 
 func TestConformance(t *testing.T) {
 	lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
-		s, err := Create(filepath.Join(t.TempDir(), "lsu.json"), seed)
+		s, err := Create(context.Background(), filepath.Join(t.TempDir(), "lsu.json"), seed)
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		return s
@@ -24,10 +25,10 @@ func TestConformance(t *testing.T) {
 func TestConformanceReopened(t *testing.T) {
 	lsusynctest.TestStore(t, func(t *testing.T, seed lsusync.Snapshot) lsusync.Store {
 		path := filepath.Join(t.TempDir(), "lsu.json")
-		s, err := Create(path, seed)
+		s, err := Create(context.Background(), path, seed)
 		require.NoError(t, err)
 		require.NoError(t, s.Close())
-		s, err = Open(path, Options{})
+		s, err = Open(context.Background(), path, Options{})
 		require.NoError(t, err)
 		t.Cleanup(func() { s.Close() })
 		return s

@@ -23,7 +23,7 @@ func TestRenameOverOpenFile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	snap := testSnapshot(5, 1)
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	defer s.Close()
 	est := snap.Establishment

@@ -23,11 +23,12 @@ func Example() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "lsu.json")
+	ctx := context.Background()
 
 	// A store as `lsusync init` makes it, then a later export with a
 	// corrected name.
 	e := gen.New(gen.Config{Seed: 1, Pupils: 100})
-	st, err := filestore.Create(path, e.StoreSnapshot())
+	st, err := filestore.Create(ctx, path, e.StoreSnapshot())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -40,13 +41,13 @@ func Example() {
 		}
 	}
 
-	st, err = filestore.Open(path, filestore.Options{})
+	st, err = filestore.Open(ctx, path, filestore.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer st.Close()
 	// A second process is refused while this one holds the store.
-	if _, err := filestore.Open(path, filestore.Options{}); errors.Is(err, filestore.ErrBusy) {
+	if _, err := filestore.Open(ctx, path, filestore.Options{}); errors.Is(err, filestore.ErrBusy) {
 		fmt.Println("second open:", "store is in use by another process")
 	}
 	today := e.Config.Today

@@ -20,8 +20,11 @@
 //     any moment leaves the old file or the new one, whole, never a mix;
 //   - an advisory lock on a sidecar file, path + ".lock", held from Open
 //     to Close, keeps two Stores, in two processes or in one, from using
-//     one store file at once; the second gets [ErrBusy]. Writers take it
-//     exclusive, readers shared. It is flock(2) on Unix systems and
+//     one store file at once; the second gets [ErrBusy], as a
+//     [*BusyError] that names the holder when it said who it is
+//     (Options.Holder). Writers take it exclusive, readers shared; a
+//     reader that a writer keeps out reads the file without the lock, as
+//     below. It is flock(2) on Unix systems and
 //     LockFileEx on Windows, and the system releases it when the process
 //     ends, however it ends. The lock file is left in place: removing it
 //     would let two processes lock two different files;
@@ -56,6 +59,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofrs/flock"
 
@@ -72,8 +76,10 @@ var (
 	// ErrReadOnly reports a store file opened for writing that its user
 	// made read-only, or that this user may not write: it is not
 	// replaced. Open it with Options.ReadOnly to read it. A store whose
-	// folder is read-only matches it too, with ErrFolderReadOnly.
-	ErrReadOnly = errors.New("filestore: store file is read-only")
+	// folder is read-only matches it too, with ErrFolderReadOnly, and so
+	// does a write to a Store opened with Options.ReadOnly. It matches
+	// lsusync.ErrReadOnly, as the SQL store's does.
+	ErrReadOnly error = lsusync.ReadOnlyError("filestore: store file is read-only")
 	// ErrFolderReadOnly reports a store opened or created for writing in
 	// a folder that this user may not write, or on a file system mounted
 	// read-only: the store file cannot be replaced by a new one there,
@@ -87,8 +93,7 @@ var (
 	// ErrVersion reports a file written in a format version newer than
 	// this package reads.
 	ErrVersion = errors.New("unsupported store format version")
-	// ErrClosed reports the use of a closed Store, or of a Store opened
-	// read only for a write.
+	// ErrClosed reports a write to a closed Store.
 	ErrClosed = errors.New("filestore: store closed or read only")
 )
 
@@ -96,15 +101,22 @@ var (
 type Options struct {
 	// ReadOnly opens the store for reading: the lock is shared, so that
 	// several readers may hold it at once but no writer, and every write
-	// fails with ErrClosed. When the lock file does not exist and cannot
-	// be created, the folder or its file system being read-only, the
-	// store is read without the lock (see the package documentation).
+	// fails with ErrReadOnly. When a writer holds the lock (lsusync serve,
+	// a synchronisation), or the lock file does not exist and cannot be
+	// created, the folder or its file system being read-only, the store
+	// is read without the lock, as the file is when Open reads it (see
+	// the package documentation).
 	ReadOnly bool
+	// Holder says who opens the store for writing, such as "serve": the
+	// Opens refused while it holds the store get it in their
+	// [*BusyError], with the time of this Open, and can say to their user
+	// who holds the store. It is written in the lock file, and must hold
+	// neither a tab nor a newline.
+	Holder string
 	// Progress, when not nil, is called from time to time while Open
 	// decodes the file, with the bytes decoded so far and the file's
-	// size, from the goroutine that called Open. A store of 100,000
-	// pupils decodes in a second; in version 1 of the format, in a
-	// quarter of a minute.
+	// size, from the goroutine that called Open, so that a large store
+	// can show how far its opening has gone.
 	Progress func(done, total int64)
 }
 
@@ -117,6 +129,7 @@ type Store struct {
 	mu       sync.Mutex   // guards the fields below and the file writes
 	lock     *flock.Flock // nil once closed, or for a reader without a lock
 	readOnly bool
+	holder   bool  // the lock file says who holds the store
 	broken   error // a write failed after the rename: reopen the store
 	writes   int   // files written since Open, for the tests
 }
@@ -143,7 +156,14 @@ var (
 //
 // An exclusive Open removes the temporary files that a writer killed
 // during a save may have left next to the store file.
-func Open(path string, opts Options) (*Store, error) {
+//
+// Open returns ctx's error, holding no lock, when ctx is done before it
+// takes the lock or once it has read the file; the reading itself is not
+// interrupted.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
 	// A symbolic link is followed: the file it points to is replaced at
 	// each write, next to its lock file, and the link stays a link.
 	if real, err := filepath.EvalSymlinks(path); err == nil {
@@ -154,17 +174,24 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	lock, err := lockFile(path, !opts.ReadOnly)
 	switch {
-	case err != nil && opts.ReadOnly && lockDenied(path, err):
-		lock = nil // a read-only folder: read without the lock
+	case err != nil && opts.ReadOnly && (lockDenied(path, err) || errors.Is(err, ErrBusy)):
+		lock = nil // a read-only folder, or a writer at work: read without the lock
 	case err != nil:
 		return nil, err
 	}
 	s, err := open(path, lock, opts)
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("filestore: %s: %w", path, ctx.Err())
+	}
 	if err != nil {
 		if lock != nil {
 			lock.Close()
 		}
 		return nil, err
+	}
+	if !opts.ReadOnly {
+		s.holder = opts.Holder != ""
+		sayHolder(path, opts.Holder, time.Now())
 	}
 	return s, nil
 }
@@ -263,7 +290,12 @@ func open(path string, lock *flock.Flock, opts Options) (*Store, error) {
 // returns an error
 // wrapping lsusync.ErrInvalid when snap is not a valid store content
 // (duplicate keys, a pupil of an unknown class, an invalid period...).
-func Create(path string, snap lsusync.Snapshot) (*Store, error) {
+// It returns ctx's error, and makes no file, when ctx is done before it
+// writes the file.
+func Create(ctx context.Context, path string, snap lsusync.Snapshot) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
 	if err := validate(snap); err != nil {
 		return nil, fmt.Errorf("filestore: %s: %w", path, err)
 	}
@@ -294,6 +326,10 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 		return nil, fmt.Errorf("filestore: %s: %w", path, fs.ErrExist)
 	}
 	sorted := mem.Snapshot()
+	if err := ctx.Err(); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("filestore: %s: %w", path, err)
+	}
 	if err := writeFile(path, &sorted, false); err != nil {
 		lock.Close()
 		return nil, err
@@ -307,12 +343,16 @@ func Create(path string, snap lsusync.Snapshot) (*Store, error) {
 func (s *Store) Path() string { return s.path }
 
 // Close releases the lock. Reads still work on the content in memory;
-// writes fail with ErrClosed. Close is idempotent.
+// writes fail with ErrClosed (ErrReadOnly for a Store opened read only).
+// Close is idempotent.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.lock == nil {
 		return nil
+	}
+	if s.holder {
+		unsayHolder(s.path)
 	}
 	err := s.lock.Close() // releases the lock and closes the lock file
 	s.lock = nil
@@ -328,7 +368,9 @@ func (s *Store) persist(ctx context.Context, snap lsusync.Snapshot, memos map[st
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
-	case s.lock == nil || s.readOnly:
+	case s.readOnly:
+		return fmt.Errorf("filestore: %s: %w: the store was opened read only", s.path, ErrReadOnly)
+	case s.lock == nil:
 		return fmt.Errorf("filestore: %s: %w", s.path, ErrClosed)
 	case s.broken != nil:
 		return fmt.Errorf("filestore: %s: a previous write failed, close and reopen the store: %w", s.path, s.broken)

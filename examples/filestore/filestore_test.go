@@ -21,6 +21,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/internal/personaldata"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // equateEmpty makes nil and empty slices and maps equal: the file does
@@ -35,31 +36,6 @@ var ignoreVersions = cmp.Options{
 	cmpopts.IgnoreFields(lsusync.Class{}, "Version"),
 	cmpopts.IgnoreFields(lsusync.Student{}, "Version"),
 	cmpopts.IgnoreFields(lsusync.Bilan{}, "Version"),
-}
-
-// stored returns the content of s as its read methods return it, with the
-// records' versions, sorted.
-func stored(t testing.TB, s *Store) lsusync.Snapshot {
-	t.Helper()
-	ctx := context.Background()
-	var d lsusync.Snapshot
-	var err error
-	d.Establishment, err = s.Establishment(ctx)
-	require.NoError(t, err)
-	d.Teachers, err = s.Teachers(ctx)
-	require.NoError(t, err)
-	d.Classes, err = s.Classes(ctx)
-	require.NoError(t, err)
-	for _, c := range d.Classes {
-		students, err := s.Students(ctx, c.Code)
-		require.NoError(t, err)
-		bilans, err := s.Bilans(ctx, c.Code)
-		require.NoError(t, err)
-		d.Students = append(d.Students, students...)
-		d.Bilans = append(d.Bilans, bilans...)
-	}
-	d.Sort()
-	return d
 }
 
 // testSnapshot returns a deterministic store content with pupils pupils in
@@ -137,11 +113,11 @@ func TestRoundTrip(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
-			s, err := Create(path, tc.snap)
+			s, err := Create(context.Background(), path, tc.snap)
 			require.NoError(t, err)
 			require.NoError(t, s.Close())
 
-			got, err := Open(path, Options{})
+			got, err := Open(context.Background(), path, Options{})
 			require.NoError(t, err)
 			defer got.Close()
 			if diff := cmp.Diff(tc.snap, got.Snapshot(), equateEmpty); diff != "" {
@@ -162,10 +138,10 @@ func TestApplyPersists(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	snap := testSnapshot(50, 1)
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 
-	cur := stored(t, s) // snap, with versions
+	cur := testkit.Stored(t, s) // snap, with versions
 	st := cur.Students[3]
 	st.LastName = "CORRIGÉ"
 	est := cur.Establishment
@@ -198,11 +174,11 @@ func TestApplyPersists(t *testing.T) {
 	}
 
 	// A refused change set writes nothing.
-	s, err = Open(path, Options{})
+	s, err = Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	before = readBytes(t, path)
-	locked := stored(t, s).Bilans[0]
+	locked := testkit.Stored(t, s).Bilans[0]
 	require.True(t, locked.Locked)
 	err = s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{locked}})
 	require.ErrorIs(t, err, lsusync.ErrLocked)
@@ -217,22 +193,22 @@ func TestApplyPersists(t *testing.T) {
 func TestStaleVersionAfterReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(10, 1))
+	s, err := Create(context.Background(), path, testSnapshot(10, 1))
 	require.NoError(t, err)
-	stale := stored(t, s).Bilans[4] // read by a teacher's screen...
+	stale := testkit.Stored(t, s).Bilans[4] // read by a teacher's screen...
 	require.False(t, stale.Locked)
 	edit := stale
 	edit.Content = map[string]string{"synthese": "Saisie par un autre enseignant."}
 	require.NoError(t, s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{edit}})) // ...edited by another...
 	require.NoError(t, s.Close())
 
-	s, err = Open(path, Options{}) // ...the store reopened...
+	s, err = Open(context.Background(), path, Options{}) // ...the store reopened...
 	require.NoError(t, err)
 	defer s.Close()
 	stale.Content = map[string]string{"synthese": "Saisie périmée."}
 	err = s.Apply(ctx, lsusync.ChangeSet{Bilans: []lsusync.Bilan{stale}}) // ...then the first screen saves
 	require.ErrorIs(t, err, lsusync.ErrConflict)
-	if got := stored(t, s).Bilans[4].Content["synthese"]; got != "Saisie par un autre enseignant." {
+	if got := testkit.Stored(t, s).Bilans[4].Content["synthese"]; got != "Saisie par un autre enseignant." {
 		t.Errorf("synthese %q after the stale write, want the other teacher's", got)
 	}
 }
@@ -241,7 +217,7 @@ func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	snap := testSnapshot(10, 1)
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close()) // idempotent
@@ -256,19 +232,19 @@ func TestClosedAndReadOnlyRefuseWrites(t *testing.T) {
 		t.Errorf("a failed write is visible: %+v", got)
 	}
 
-	r1, err := Open(path, Options{ReadOnly: true})
+	r1, err := Open(context.Background(), path, Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer r1.Close()
-	r2, err := Open(path, Options{ReadOnly: true})
+	r2, err := Open(context.Background(), path, Options{ReadOnly: true})
 	require.NoError(t, err, "two readers share the lock")
 	defer r2.Close()
 	est, err = r1.Establishment(ctx)
 	require.NoError(t, err)
 	est.Name = "X"
-	if err := r1.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrClosed) {
-		t.Errorf("Apply on a read-only store: %v, want ErrClosed", err)
+	if err := r1.Apply(ctx, lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrReadOnly) || !errors.Is(err, lsusync.ErrReadOnly) {
+		t.Errorf("Apply on a read-only store: %v, want ErrReadOnly and lsusync.ErrReadOnly", err)
 	}
-	if _, err := Open(path, Options{}); !errors.Is(err, ErrBusy) {
+	if _, err := Open(context.Background(), path, Options{}); !errors.Is(err, ErrBusy) {
 		t.Errorf("Open for writing while readers hold the store: %v, want ErrBusy", err)
 	}
 }
@@ -277,7 +253,7 @@ func TestCreateRefusesExisting(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lsu.json")
 	require.NoError(t, os.WriteFile(path, []byte("not mine"), 0o600))
-	_, err := Create(path, testSnapshot(5, 1))
+	_, err := Create(context.Background(), path, testSnapshot(5, 1))
 	if !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("Create over an existing file: %v, want fs.ErrExist", err)
 	}
@@ -286,7 +262,7 @@ func TestCreateRefusesExisting(t *testing.T) {
 	}
 	bad := testSnapshot(5, 1)
 	bad.Students = append(bad.Students, bad.Students[0])
-	if _, err := Create(filepath.Join(dir, "dup.json"), bad); !errors.Is(err, lsusync.ErrInvalid) {
+	if _, err := Create(context.Background(), filepath.Join(dir, "dup.json"), bad); !errors.Is(err, lsusync.ErrInvalid) {
 		t.Errorf("Create with a duplicate pupil: %v, want ErrInvalid", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "dup.json")); !errors.Is(err, fs.ErrNotExist) {
@@ -305,7 +281,7 @@ func TestPermissions(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lsu.json")
 	snap := testSnapshot(10, 1)
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	defer s.Close()
 	check := func(when string) {
@@ -338,21 +314,22 @@ func TestPermissions(t *testing.T) {
 
 func TestSecondOpenFails(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(5, 1))
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
 	require.NoError(t, err)
-	_, err = Open(path, Options{})
+	_, err = Open(context.Background(), path, Options{})
 	if !errors.Is(err, ErrBusy) {
 		t.Fatalf("second Open: %v, want ErrBusy", err)
 	}
 	if !strings.Contains(err.Error(), "store is in use by another process") {
 		t.Errorf("second Open's message %q does not say the store is in use", err)
 	}
-	_, err = Open(path, Options{ReadOnly: true})
-	require.ErrorIs(t, err, ErrBusy)
-	_, err = Create(path, testSnapshot(5, 1))
+	r, err := Open(context.Background(), path, Options{ReadOnly: true})
+	require.NoError(t, err, "a reader while a writer holds the store reads it without the lock")
+	require.NoError(t, r.Close())
+	_, err = Create(context.Background(), path, testSnapshot(5, 1))
 	require.ErrorIs(t, err, fs.ErrExist)
 	require.NoError(t, s.Close())
-	s2, err := Open(path, Options{})
+	s2, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err, "Open after Close")
 	require.NoError(t, s2.Close())
 
@@ -361,7 +338,7 @@ func TestSecondOpenFails(t *testing.T) {
 	fresh := filepath.Join(t.TempDir(), "new.json")
 	l, err := lockFile(fresh, true)
 	require.NoError(t, err)
-	_, err = Create(fresh, testSnapshot(5, 1))
+	_, err = Create(context.Background(), fresh, testSnapshot(5, 1))
 	require.ErrorIs(t, err, ErrBusy)
 	require.NoError(t, l.Close())
 	if _, err := os.Stat(fresh); !errors.Is(err, fs.ErrNotExist) {
@@ -370,11 +347,12 @@ func TestSecondOpenFails(t *testing.T) {
 }
 
 // TestLockSemantics opens one store twice in this process, in every
-// order of writers and readers: readers share the store, a writer has it
-// alone, and Close releases it.
+// order of writers and readers: readers share the store, a writer keeps
+// other writers out and readers read without the lock, and Close
+// releases it.
 func TestLockSemantics(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, testSnapshot(5, 1))
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	for _, tc := range []struct {
@@ -382,7 +360,7 @@ func TestLockSemantics(t *testing.T) {
 		busy          bool
 	}{
 		{first: false, second: false, busy: true},
-		{first: false, second: true, busy: true},
+		{first: false, second: true, busy: false},
 		{first: true, second: false, busy: true},
 		{first: true, second: true, busy: false},
 	} {
@@ -393,9 +371,9 @@ func TestLockSemantics(t *testing.T) {
 			return "writer"
 		}
 		t.Run(name(tc.first)+" then "+name(tc.second), func(t *testing.T) {
-			first, err := Open(path, Options{ReadOnly: tc.first})
+			first, err := Open(context.Background(), path, Options{ReadOnly: tc.first})
 			require.NoError(t, err)
-			second, err := Open(path, Options{ReadOnly: tc.second})
+			second, err := Open(context.Background(), path, Options{ReadOnly: tc.second})
 			if tc.busy {
 				if !errors.Is(err, ErrBusy) {
 					t.Fatalf("second Open: %v, want ErrBusy", err)
@@ -408,24 +386,58 @@ func TestLockSemantics(t *testing.T) {
 				require.NoError(t, second.Close())
 			}
 			require.NoError(t, first.Close())
-			again, err := Open(path, Options{ReadOnly: tc.second})
+			again, err := Open(context.Background(), path, Options{ReadOnly: tc.second})
 			require.NoError(t, err, "Open after Close")
 			require.NoError(t, again.Close())
 		})
 	}
 }
 
+// TestBusyErrorNamesTheHolder checks that a writer refused while another
+// writer holds the store learns who holds it and since when, and nothing
+// when readers hold it or once the holder closed it.
+func TestBusyErrorNamesTheHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	before := time.Now().Truncate(time.Second)
+	holder, err := Open(context.Background(), path, Options{Holder: "serve"})
+	require.NoError(t, err)
+	_, err = Open(context.Background(), path, Options{})
+	var be *BusyError
+	require.ErrorAs(t, err, &be)
+	require.ErrorIs(t, err, ErrBusy)
+	if be.Holder != "serve" || be.Since.Before(before) || be.Since.After(time.Now()) || be.Path != path {
+		t.Errorf("BusyError %+v, want the holder serve since its Open, after %v", be, before)
+	}
+	if want := "filestore: store is in use by another process: " + path + " (held by serve since "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message %q, want it to start %q", err, want)
+	}
+	require.NoError(t, holder.Close())
+
+	reader, err := Open(context.Background(), path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	_, err = Open(context.Background(), path, Options{})
+	require.ErrorAs(t, err, &be)
+	if be.Holder != "" || !be.Since.IsZero() {
+		t.Errorf("BusyError %+v while a reader holds the store, want no holder", be)
+	}
+	require.NoError(t, reader.Close())
+}
+
 func TestOpenRemovesStaleTemps(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lsu.json")
-	s, err := Create(path, testSnapshot(5, 1))
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	stale := filepath.Join(dir, ".lsu.json.tmp-123456")
 	other := filepath.Join(dir, ".other.json.tmp-1")
 	require.NoError(t, os.WriteFile(stale, []byte(`{"format":`), 0o600))
 	require.NoError(t, os.WriteFile(other, nil, 0o600))
-	s, err = Open(path, Options{})
+	s, err = Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
@@ -461,7 +473,7 @@ const validFile = `{
 func TestOpenValidFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, []byte(validFile), 0o600))
-	s, err := Open(path, Options{})
+	s, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	want := lsusync.Snapshot{
@@ -518,7 +530,7 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
 			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := Open(path, Options{})
+			_, err := Open(context.Background(), path, Options{})
 			if !errors.Is(err, tc.is) {
 				t.Fatalf("Open: %v, want %v", err, tc.is)
 			}
@@ -538,7 +550,7 @@ func TestBadFilesRefusedAndKept(t *testing.T) {
 				t.Errorf("the refused file was changed")
 			}
 			// Nothing may replace it: Create refuses, and the lock is free.
-			_, err = Create(path, testSnapshot(1, 1))
+			_, err = Create(context.Background(), path, testSnapshot(1, 1))
 			require.ErrorIs(t, err, fs.ErrExist)
 			if got := string(readBytes(t, path)); got != tc.content {
 				t.Errorf("the refused file was changed by Create")
@@ -564,7 +576,7 @@ func TestOpenMissing(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/ReadOnly=%v", tc.name, ro), func(t *testing.T) {
 				dir := t.TempDir()
 				path := filepath.Join(dir, filepath.FromSlash(tc.path))
-				_, err := Open(path, Options{ReadOnly: ro})
+				_, err := Open(context.Background(), path, Options{ReadOnly: ro})
 				if !errors.Is(err, fs.ErrNotExist) {
 					t.Fatalf("Open: %v, want fs.ErrNotExist", err)
 				}
@@ -584,14 +596,14 @@ func TestOpenMissing(t *testing.T) {
 	t.Run("Create in a missing folder", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "gone")
 		path := filepath.Join(dir, "lsu.json")
-		_, err := Create(path, testSnapshot(1, 1))
+		_, err := Create(context.Background(), path, testSnapshot(1, 1))
 		if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "folder "+dir+": ") || strings.Contains(err.Error(), ".lock") {
 			t.Errorf("Create: %v, want fs.ErrNotExist naming the folder %s", err, dir)
 		}
 	})
 	t.Run("a folder", func(t *testing.T) {
 		dir := t.TempDir()
-		_, err := Open(dir, Options{})
+		_, err := Open(context.Background(), dir, Options{})
 		if err == nil || !strings.Contains(err.Error(), "not a store file") {
 			t.Errorf("Open of a folder: %v, want \"not a store file\"", err)
 		}
@@ -623,7 +635,7 @@ func TestReadOnlyFile(t *testing.T) {
 	} {
 		t.Run(tc.mode.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
-			s, err := Create(path, snap)
+			s, err := Create(context.Background(), path, snap)
 			require.NoError(t, err)
 			require.NoError(t, s.Close())
 			require.NoError(t, os.Remove(path+".lock"))
@@ -631,7 +643,7 @@ func TestReadOnlyFile(t *testing.T) {
 			t.Cleanup(func() { os.Chmod(path, 0o600) }) // Windows removes no read-only file
 			before, fi := readBytes(t, path), stat(t, path)
 
-			s, err = Open(path, Options{})
+			s, err = Open(context.Background(), path, Options{})
 			if !tc.readOnly {
 				require.NoError(t, err)
 				require.NoError(t, s.Close())
@@ -649,7 +661,7 @@ func TestReadOnlyFile(t *testing.T) {
 			if _, err := os.Lstat(path + ".lock"); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("a refused Open made a lock file (%v)", err)
 			}
-			ro, err := Open(path, Options{ReadOnly: true})
+			ro, err := Open(context.Background(), path, Options{ReadOnly: true})
 			require.NoError(t, err, "read-only Open of a read-only file")
 			defer ro.Close()
 			if diff := cmp.Diff(snap, ro.Snapshot(), equateEmpty); diff != "" {
@@ -660,7 +672,7 @@ func TestReadOnlyFile(t *testing.T) {
 
 	t.Run("made read-only while open", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "lsu.json")
-		s, err := Create(path, snap)
+		s, err := Create(context.Background(), path, snap)
 		require.NoError(t, err)
 		defer s.Close()
 		require.NoError(t, os.Chmod(path, 0o400))
@@ -737,7 +749,7 @@ func TestFormatExample(t *testing.T) {
 	require.GreaterOrEqual(t, end, 0)
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, []byte(doc[:end]), 0o600))
-	s, err := Open(path, Options{})
+	s, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	snap := s.Snapshot()
@@ -758,7 +770,7 @@ func TestOpenThroughSymlink(t *testing.T) {
 	real := filepath.Join(dir, "data", "lsu.json")
 	require.NoError(t, os.Mkdir(filepath.Dir(real), 0o700))
 	snap := testSnapshot(5, 1)
-	s, err := Create(real, snap)
+	s, err := Create(context.Background(), real, snap)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	link := filepath.Join(dir, "current.json")
@@ -768,10 +780,10 @@ func TestOpenThroughSymlink(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	s, err = Open(link, Options{})
+	s, err = Open(context.Background(), link, Options{})
 	require.NoError(t, err)
 	defer s.Close()
-	if _, err := Open(real, Options{}); !errors.Is(err, ErrBusy) {
+	if _, err := Open(context.Background(), real, Options{}); !errors.Is(err, ErrBusy) {
 		t.Errorf("Open of the real file while its link is open: %v, want ErrBusy", err)
 	}
 	est, err := s.Establishment(ctx)
@@ -804,7 +816,7 @@ func TestReadsVersion1(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	require.NoError(t, os.WriteFile(path, readBytes(t, filepath.Join("testdata", "sample-v1.json")), 0o600))
-	s, err := Open(path, Options{})
+	s, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	est, err := s.Establishment(t.Context())
@@ -868,7 +880,7 @@ func TestBadVersion2Files(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "lsu.json")
 			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := Open(path, Options{})
+			_, err := Open(context.Background(), path, Options{})
 			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("Open: %v, want %v", err, ErrCorrupt)
 			}
@@ -922,7 +934,7 @@ func TestMemosPersist(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lsu.json")
 	snap := e.StoreSnapshot()
 	snap.Establishment.Name = "ANCIEN NOM" // so that the first sync writes
-	s, err := Create(path, snap)
+	s, err := Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	today := e.Config.Today
 	opts := lsusync.Options{SkipUnchanged: true, Now: func() time.Time { return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC) }}
@@ -936,7 +948,7 @@ func TestMemosPersist(t *testing.T) {
 		t.Fatal("the file holds no memo")
 	}
 
-	s, err = Open(path, Options{})
+	s, err = Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	after, err := s.ClassMemos(ctx)
@@ -981,7 +993,7 @@ func TestOpenProgress(t *testing.T) {
 		data := readBytes(t, src)
 		require.NoError(t, os.WriteFile(path, data, 0o600))
 		var calls [][2]int64
-		s, err := Open(path, Options{ReadOnly: true, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
+		s, err := Open(context.Background(), path, Options{ReadOnly: true, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
 		require.NoError(t, err)
 		s.Close()
 		if len(calls) == 0 || calls[len(calls)-1] != [2]int64{int64(len(data)), int64(len(data))} {
@@ -993,4 +1005,28 @@ func TestOpenProgress(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpenAndCreateHonourTheContext opens and creates a store with a
+// cancelled context: both return its error, Create makes no file, and
+// neither keeps the lock.
+func TestOpenAndCreateHonourTheContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	path := filepath.Join(t.TempDir(), "lsu.json")
+	_, err := Create(ctx, path, testSnapshot(5, 1))
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = os.Stat(path)
+	require.ErrorIs(t, err, fs.ErrNotExist, "a cancelled Create makes no file")
+
+	s, err := Create(context.Background(), path, testSnapshot(5, 1))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	for _, ro := range []bool{false, true} {
+		_, err = Open(ctx, path, Options{ReadOnly: ro})
+		require.ErrorIs(t, err, context.Canceled)
+	}
+	s, err = Open(context.Background(), path, Options{})
+	require.NoError(t, err, "no lock kept by the cancelled Opens")
+	require.NoError(t, s.Close())
 }

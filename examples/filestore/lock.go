@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/gofrs/flock"
 )
@@ -39,10 +41,76 @@ func lockFile(path string, exclusive bool) (*flock.Flock, error) {
 	case err != nil:
 		return nil, fmt.Errorf("filestore: %s: taking the lock on %s: %w", path, l.Path(), err)
 	case !ok:
-		return nil, fmt.Errorf("%w: %s", ErrBusy, path)
+		return nil, busyError(path, exclusive)
 	}
 	return l, nil
 }
+
+// BusyError reports a store file that another Store holds open. It
+// matches [ErrBusy], and says who holds the store when the holder said it
+// ([Options.Holder]).
+type BusyError struct {
+	// Path is the store file.
+	Path string
+	// Holder is the Options.Holder of the Store that holds the file open
+	// for writing, or "" when readers hold it or the writer said nothing.
+	Holder string
+	// Since is when the holder opened it; zero with an empty Holder.
+	Since time.Time
+}
+
+// Error says that the store is in use, and by whom when it is known.
+func (e *BusyError) Error() string {
+	s := ErrBusy.Error() + ": " + e.Path
+	if e.Holder != "" {
+		s += " (held by " + e.Holder + " since " + e.Since.Format(time.RFC3339) + ")"
+	}
+	return s
+}
+
+// Is reports whether target is [ErrBusy].
+func (e *BusyError) Is(target error) bool { return target == ErrBusy }
+
+// busyError is the error of a lock of path that another Store holds:
+// with the holder that its lock file names, when a writer holds it. A
+// writer refused while only readers hold the store gets no holder: the
+// lock file names the last writer, who may have gone.
+func busyError(path string, exclusive bool) error {
+	e := &BusyError{Path: path}
+	if exclusive {
+		if l := flock.New(path + ".lock"); func() bool { ok, err := l.TryRLock(); return ok && err == nil }() {
+			l.Close() // readers hold it
+			return e
+		}
+	}
+	b, err := os.ReadFile(path + ".lock")
+	if err != nil || len(b) > maxHolder {
+		return e
+	}
+	holder, since, ok := strings.Cut(strings.TrimSuffix(string(b), "\n"), "\t")
+	t, terr := time.Parse(time.RFC3339, since)
+	if ok && terr == nil && holder != "" {
+		e.Holder, e.Since = holder, t
+	}
+	return e
+}
+
+// maxHolder bounds the lock file that busyError reads.
+const maxHolder = 1 << 10
+
+// sayHolder writes in the lock file of path, which this process holds
+// for writing, who holds it and since when, for the Opens it refuses to
+// say. It is best effort: where the lock keeps the file from being
+// written (Windows), the refusals name no holder.
+func sayHolder(path, holder string, since time.Time) {
+	if holder == "" || len(holder) > maxHolder/2 || strings.ContainsAny(holder, "\t\n") {
+		return
+	}
+	_ = os.WriteFile(path+".lock", []byte(holder+"\t"+since.Format(time.RFC3339)+"\n"), 0o600)
+}
+
+// unsayHolder empties the lock file of path before its lock is released.
+func unsayHolder(path string) { _ = os.Truncate(path+".lock", 0) }
 
 // lockDenied reports whether err, the failure to take the lock of the
 // store file at path, is the refusal of its folder or file system to

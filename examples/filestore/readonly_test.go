@@ -42,7 +42,7 @@ func TestReadOnlyFolder(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				dir := t.TempDir()
 				path := filepath.Join(dir, "lsu.json")
-				s, err := Create(path, snap)
+				s, err := Create(context.Background(), path, snap)
 				require.NoError(t, err)
 				require.NoError(t, s.Close())
 				if !withLock {
@@ -52,7 +52,7 @@ func TestReadOnlyFolder(t *testing.T) {
 				before := folderContent(t, dir)
 
 				// Read: the content, then no write.
-				ro, err := Open(path, Options{ReadOnly: true})
+				ro, err := Open(context.Background(), path, Options{ReadOnly: true})
 				require.NoError(t, err, "read-only Open in a read-only folder")
 				if diff := cmp.Diff(snap, ro.Snapshot(), equateEmpty); diff != "" {
 					t.Errorf("content (-want +got):\n%s", diff)
@@ -60,15 +60,15 @@ func TestReadOnlyFolder(t *testing.T) {
 				est, err := ro.Establishment(context.Background())
 				require.NoError(t, err)
 				est.Name = "Autre"
-				if err := ro.Apply(context.Background(), lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, ErrClosed) {
-					t.Errorf("Apply on a read-only store: %v, want ErrClosed", err)
+				if err := ro.Apply(context.Background(), lsusync.ChangeSet{Establishment: &est}); !errors.Is(err, lsusync.ErrReadOnly) {
+					t.Errorf("Apply on a read-only store: %v, want lsusync.ErrReadOnly", err)
 				}
 				require.NoError(t, ro.Close())
 
 				// Write: refused, naming the folder.
-				_, err = Open(path, Options{})
+				_, err = Open(context.Background(), path, Options{})
 				checkFolderError(t, "Open", err, path, dir, how.reason)
-				_, err = Create(filepath.Join(dir, "new.json"), snap)
+				_, err = Create(context.Background(), filepath.Join(dir, "new.json"), snap)
 				checkFolderError(t, "Create", err, filepath.Join(dir, "new.json"), dir, how.reason)
 
 				if diff := cmp.Diff(before, folderContent(t, dir)); diff != "" {

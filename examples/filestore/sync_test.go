@@ -32,7 +32,7 @@ func TestSyncWritesOnce(t *testing.T) {
 		}
 	}
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	s, err := Create(path, e.StoreSnapshot())
+	s, err := Create(context.Background(), path, e.StoreSnapshot())
 	require.NoError(t, err)
 	defer s.Close()
 	today := e.Config.Today

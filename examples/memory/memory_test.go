@@ -13,6 +13,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/memory"
+	"github.com/lsusync/lsusync/internal/testkit"
 	"github.com/lsusync/lsusync/lsusynctest"
 )
 
@@ -128,30 +129,6 @@ func changes(s lsusync.Snapshot) (head, class lsusync.ChangeSet) {
 	return head, class
 }
 
-// read returns the content of s as its read methods return it, with the
-// records' versions.
-func read(t *testing.T, s lsusync.Store) lsusync.Snapshot {
-	t.Helper()
-	ctx := t.Context()
-	var d lsusync.Snapshot
-	var err error
-	d.Establishment, err = s.Establishment(ctx)
-	require.NoError(t, err)
-	d.Teachers, err = s.Teachers(ctx)
-	require.NoError(t, err)
-	d.Classes, err = s.Classes(ctx)
-	require.NoError(t, err)
-	for _, c := range d.Classes {
-		students, err := s.Students(ctx, c.Code)
-		require.NoError(t, err)
-		bilans, err := s.Bilans(ctx, c.Code)
-		require.NoError(t, err)
-		d.Students = append(d.Students, students...)
-		d.Bilans = append(d.Bilans, bilans...)
-	}
-	return d
-}
-
 // recorder is a persist function that records what it is given and
 // fails while fail is set.
 type recorder struct {
@@ -174,7 +151,7 @@ func TestNewPersistentApply(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, rec.calls, "NewPersistent must not persist")
 
-	head, class := changes(read(t, s))
+	head, class := changes(testkit.Stored(t, s))
 	require.NoError(t, s.Apply(ctx, head))
 	require.NoError(t, s.Apply(ctx, class))
 	if len(rec.calls) != 2 {
@@ -218,7 +195,7 @@ func TestNewPersistentBatch(t *testing.T) {
 	rec := &recorder{}
 	s, err := memory.NewPersistent(lsusynctest.Seed(), nil, rec.persist)
 	require.NoError(t, err)
-	head, class := changes(read(t, s))
+	head, class := changes(testkit.Stored(t, s))
 
 	b, err := s.BeginBatch(ctx)
 	require.NoError(t, err)
@@ -237,7 +214,7 @@ func TestNewPersistentBatch(t *testing.T) {
 	}
 	b.Discard()
 
-	head, _ = changes(read(t, s))
+	head, _ = changes(testkit.Stored(t, s))
 	b, err = s.BeginBatch(ctx)
 	require.NoError(t, err)
 	require.NoError(t, b.Apply(ctx, lsusync.ChangeSet{Establishment: head.Establishment}))
@@ -341,7 +318,7 @@ func TestPersistFailure(t *testing.T) {
 			s, err := memory.NewPersistent(lsusynctest.Seed(), nil, rec.persist)
 			require.NoError(t, err)
 			before := s.Snapshot()
-			current := read(t, s)
+			current := testkit.Stored(t, s)
 			head, class := changes(current)
 			// One change set holding both, for Apply; two for Commit.
 			all := class

@@ -49,7 +49,7 @@ func clock() time.Time { return today }
 func sampleSnapshot(t *testing.T) lsusync.Snapshot {
 	t.Helper()
 	path := copySample(t)
-	st, err := filestore.Open(path, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), path, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	return st.Snapshot()

@@ -147,7 +147,7 @@ func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int
 		}
 	}
 	if err != nil {
-		v.SourceProblem, v.SourceDetail = sourceProblem, err.Error()
+		v.SourceProblem, v.SourceDetail = sourceProblemOf(err), err.Error()
 	}
 
 	var missing []string
@@ -167,9 +167,12 @@ func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int
 		v.Classes = append(v.Classes, row)
 	}
 	if missing != nil {
+		fix := "Paramétrez-les ci-dessous, dans « Classes à paramétrer »."
+		if len(missing) == 1 {
+			fix = "Paramétrez-la ci-dessous, dans « Classes à paramétrer »."
+		}
 		v.Blocked = append(v.Blocked, blocked{
-			lsusync.RefusalText(&lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: missing}),
-			"Paramétrez-les ci-dessous, dans « Classes à paramétrer ».",
+			lsusync.RefusalText(&lsusync.ClassesError{Err: lsusync.ErrPeriodsNotConfigured, Classes: missing}), fix,
 		})
 	}
 	for _, code := range slices.Sorted(maps.Keys(inSource)) {
@@ -184,7 +187,7 @@ func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int
 	v.Years = schoolYears(stored, h.now())
 
 	if last := h.latest(); last != nil {
-		link := &runLink{URL: runURL(last.id, false, false), Text: last.title()}
+		link := &runLink{URL: runURL(last.id, lsusync.TextOptions{}), Text: last.title()}
 		if last.running() {
 			v.Running = link
 		} else {
@@ -192,6 +195,17 @@ func (h *Handler) showSelection(w http.ResponseWriter, r *http.Request, code int
 		}
 	}
 	h.render(w, r, code, "selection", page{Title: "Synchronisation Base Élèves", Data: v})
+}
+
+// sourceProblemOf says why the exports could not be read: the file and
+// its problem, when the source says it in French (lsusync.FrenchError,
+// as the siecle package's errors do), else sourceProblem.
+func sourceProblemOf(err error) string {
+	var fe lsusync.FrenchError
+	if errors.As(err, &fe) {
+		return lsusync.RefusalText(err)
+	}
+	return sourceProblem
 }
 
 // sourceProblem says that the exports could not be read.
@@ -295,7 +309,9 @@ func (h *Handler) startSync(w http.ResponseWriter, r *http.Request) {
 		h.message(w, r, http.StatusBadRequest, "Demande incomplète", "Choisissez « Simuler » ou « Synchroniser ».")
 		return
 	}
-	classes := r.PostForm["classe"]
+	// The classes in the page's order, which is the command's: the
+	// report's heading lists them so whatever order the form sent.
+	classes := slices.Compact(slices.Sorted(slices.Values(r.PostForm["classe"])))
 	if len(classes) == 0 {
 		h.showSelection(w, r, http.StatusBadRequest, false, "Sélectionnez au moins une classe à synchroniser.")
 		return

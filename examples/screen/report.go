@@ -16,13 +16,16 @@ import (
 
 // runURL is the address of a run's page, relative to the handler's root,
 // with the details and what was already up to date, or not.
-func runURL(id int, details, all bool) string {
+func runURL(id int, o lsusync.TextOptions) string {
 	q := url.Values{"n": {strconv.Itoa(id)}}
-	if details {
+	if o.Details {
 		q.Set("detail", "1")
 	}
-	if all {
+	if o.Unchanged {
 		q.Set("tout", "1")
+	}
+	if o.Group {
+		q.Set("regrouper", "1")
 	}
 	return "rapport?" + q.Encode()
 }
@@ -61,7 +64,9 @@ type runView struct {
 	Report                   *reportView
 	Classes                  []string // a simulation's, to synchronise them next
 	DetailURL, AllURL        string
-	Details, All             bool
+	GroupURL                 string
+	Details, All, Group      bool
+	SetUpURL                 string // the set-up of classes, when the report or the refusal calls for it
 	JSONURL                  string
 	Ended                    string
 }
@@ -106,14 +111,15 @@ func (h *Handler) runPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) showRun(w http.ResponseWriter, r *http.Request, code int, run *run, busy bool) {
 	q := r.URL.Query()
-	v := runView{Name: "Synchronisation", Busy: busy, Status: run.status(), Details: q.Has("detail"), All: q.Has("tout")}
+	v := runView{Name: "Synchronisation", Busy: busy, Status: run.status(), Details: q.Has("detail"), All: q.Has("tout"), Group: q.Has("regrouper")}
+	opts := lsusync.TextOptions{Details: v.Details, Unchanged: v.All, Group: v.Group}
 	if run.dryRun {
 		v.Name = "Simulation"
 	}
 	v.Started, v.ClassList = frenchTime(run.started), strings.Join(run.classes, ", ")
 	v.Running = v.Status.Running
 	id := strconv.Itoa(run.id)
-	v.RunURL = runURL(run.id, false, false)
+	v.RunURL = runURL(run.id, lsusync.TextOptions{})
 	if !busy {
 		v.ProgressURL = "progression?n=" + id
 		v.ManualURL = "rapport?" + url.Values{"n": {id}, "manuel": {"1"}}.Encode()
@@ -128,15 +134,25 @@ func (h *Handler) showRun(w http.ResponseWriter, r *http.Request, code int, run 
 		switch {
 		case res.report == nil && res.source:
 			title = v.Name + " refusée"
-			v.Refusal, v.Detail = sourceProblem, res.err.Error()
+			v.Refusal, v.Detail = sourceProblemOf(res.err), res.err.Error()
 		case res.report == nil:
 			title = v.Name + " refusée"
 			v.Refusal, v.Detail = lsusync.RefusalText(res.err), res.err.Error()
+			if errors.Is(res.err, lsusync.ErrPeriodsNotConfigured) {
+				v.SetUpURL = setUpURL
+			}
 		default:
-			v.Report = newReportView(res.report, lsusync.TextOptions{Unchanged: v.All, Details: v.Details})
+			v.Report = newReportView(res.report, opts)
 			v.JSONURL = "rapport.json?n=" + id
-			v.DetailURL = runURL(run.id, !v.Details, v.All)
-			v.AllURL = runURL(run.id, v.Details, !v.All)
+			toggled := func(f func(*lsusync.TextOptions)) string { o := opts; f(&o); return runURL(run.id, o) }
+			v.DetailURL = toggled(func(o *lsusync.TextOptions) { o.Details = !o.Details })
+			v.AllURL = toggled(func(o *lsusync.TextOptions) { o.Unchanged = !o.Unchanged })
+			v.GroupURL = toggled(func(o *lsusync.TextOptions) { o.Group = !o.Group })
+			for _, it := range res.report.Items {
+				if it.Kind == lsusync.KindClass && it.Action == lsusync.ActionNotInStore {
+					v.SetUpURL = setUpURL
+				}
+			}
 			if run.dryRun && res.err == nil {
 				v.Classes = run.classes
 			}
@@ -163,27 +179,37 @@ func stoppedText(err error) string {
 		"Le rapport indique en erreur ce qui n'a pas été écrit ; relancez la synchronisation."
 }
 
+// setUpURL is the set-up of classes, on the selection page.
+const setUpURL = "./#titre-parametrer"
+
 func newReportView(rep *lsusync.Report, opts lsusync.TextOptions) *reportView {
 	v := &reportView{Title: rep.Title(), Heading: rep.Heading(), Summary: rep.Summary(), DryRun: rep.DryRun}
-	for _, l := range rep.Lines(opts) {
-		row := rowView{Message: l.Message}
-		switch l.Status {
-		case lsusync.StatusSuccess:
+	lines := rep.Lines(opts)
+	for n, l := range lines {
+		row := rowView{Message: l.Message, Details: l.Details}
+		switch {
+		case l.Status == lsusync.StatusSuccess && n < len(lines)-1 && information(rep, l):
+			row.Symbol, row.Label, row.Class = "ℹ", "Information", "information"
+		case l.Status == lsusync.StatusSuccess:
 			row.Symbol, row.Label, row.Class = "✓", "Succès", "succes"
-		case lsusync.StatusWarning:
+		case l.Status == lsusync.StatusWarning:
 			row.Symbol, row.Label, row.Class = "⚠", "Avertissement", "avertissement"
 		default:
 			row.Symbol, row.Label, row.Class = "✗", "Erreur", "erreur"
-		}
-		if opts.Details {
-			for _, i := range l.Items {
-				row.Details = append(row.Details, rep.Items[i].DetailLines()...)
-			}
 		}
 		v.Rows = append(v.Rows, row)
 	}
 	v.Rows[len(v.Rows)-1].Closing = true
 	return v
+}
+
+// information reports a row that tells, rather than says what was done:
+// a source's notice, the values kept because no export carries them.
+func information(rep *lsusync.Report, l lsusync.Line) bool {
+	if len(l.Items) == 0 {
+		return true // the summary of the values no export carries
+	}
+	return rep.Items[l.Items[0]].Kind == lsusync.KindSource
 }
 
 // reportJSON serves the report of run ?n= as a JSON file to download.

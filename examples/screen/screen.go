@@ -13,7 +13,7 @@
 // read politely by a screen reader and without reloading, and ticks every
 // class in place.
 //
-//	st, _ := filestore.Open("lsu.json", filestore.Options{})
+//	st, _ := filestore.Open(ctx, "lsu.json", filestore.Options{})
 //	open := func(ctx context.Context) (lsusync.Source, error) {
 //		return siecle.OpenDir(ctx, "exports", siecle.Options{})
 //	}

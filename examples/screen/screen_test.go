@@ -9,6 +9,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/memory"
 	"github.com/lsusync/lsusync/examples/screen"
+	"github.com/lsusync/lsusync/examples/siecle"
 	"github.com/lsusync/lsusync/internal/personaldata"
 )
 
@@ -36,12 +39,19 @@ func reference(t *testing.T, snap lsusync.Snapshot, dryRun bool, classes ...stri
 	return rep, mem.Snapshot()
 }
 
-// wantRows are the rows of the table of rep, as the page must show them.
+// wantRows are the rows of the table of rep, as the page must show them:
+// a success that is a notice of the source, or the values that no export
+// carries, is information.
 func wantRows(rep *lsusync.Report, opts lsusync.TextOptions) []row {
 	labels := map[lsusync.Status]string{lsusync.StatusSuccess: "Succès", lsusync.StatusWarning: "Avertissement", lsusync.StatusError: "Erreur"}
 	var rs []row
-	for _, l := range rep.Lines(opts) {
-		rs = append(rs, row{Status: labels[l.Status], Message: l.Message})
+	lines := rep.Lines(opts)
+	for n, l := range lines {
+		label := labels[l.Status]
+		if l.Status == lsusync.StatusSuccess && n < len(lines)-1 && (len(l.Items) == 0 || rep.Items[l.Items[0]].Kind == lsusync.KindSource) {
+			label = "Information"
+		}
+		rs = append(rs, row{Status: label, Message: l.Message})
 	}
 	return rs
 }
@@ -157,8 +167,8 @@ func TestSimulateThenSynchronise(t *testing.T) {
 		}
 	}
 	details := text(c.get(run + "&detail=1").body)
-	require.Contains(t, details, "Élève 148807 nom : MARCHAND → MARCHANE")
-	personaldata.Check(t, "the default report", page, []string{"MARCHAND", "MARCHANE"}, personaldata.Options{}) // no name
+	require.Contains(t, details, "Élève MARCHANE Hélène (148807) nom : MARCHAND → MARCHANE")
+	personaldata.Check(t, "the default report", page, []string{"MARCHAND", "MARCHANE", "Hélène"}, personaldata.Options{}) // no name
 
 	// The report as JSON, to download.
 	j := c.get(strings.Replace(run, "rapport?", "rapport.json?", 1))
@@ -406,6 +416,24 @@ func TestSourceFails(t *testing.T) {
 	require.NotContains(t, f.log.String(), "BEE_ELEVES", "the log holds no error text")
 }
 
+// TestSourceRefusedInFrench gives the screen a folder of exports without
+// the STS-Web file: the selection page and the refused run say so, naming
+// the folder and the file that is missing.
+func TestSourceRefusedInFrench(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(changedDir, "ExportXML_ElevesSansAdresses.zip"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ExportXML_ElevesSansAdresses.zip"), b, 0o600))
+	open := func(ctx context.Context) (lsusync.Source, error) { return siecle.OpenDir(ctx, dir, siecle.Options{}) }
+	f := newFixture(t, setup{open: open})
+	c := f.client(t)
+	want := "Le dossier " + dir + " ne contient pas l'export de STS-Web pour les emplois du temps (sts_emp_UAI_ANNÉE.xml)"
+	require.Contains(t, text(c.get("").body), want)
+	r := c.wait(c.start("synchroniser", "6B"))
+	require.Contains(t, text(r.body), "Synchronisation refusée")
+	require.Contains(t, text(r.body), want)
+}
+
 // otherSchool is a source of another establishment.
 type otherSchool struct{ lsusync.Source }
 
@@ -483,7 +511,9 @@ func TestSetUpClasses(t *testing.T) {
 	students, err := f.mem.Students(context.Background(), "6B")
 	require.NoError(t, err)
 	require.NotEmpty(t, students)
-	require.Contains(t, text(r.body), fmt.Sprintf("%d élèves (6B) ont été ajoutés", len(students)))
+	if n := strings.Count(text(r.body), "L'élève (6B) a été ajouté."); n != len(students) {
+		t.Errorf("%d rows of a pupil added, want one per pupil (%d)", n, len(students))
+	}
 }
 
 func TestToken(t *testing.T) {

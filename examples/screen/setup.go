@@ -64,7 +64,7 @@ func (h *Handler) setUp(w http.ResponseWriter, r *http.Request) {
 	src, closeSrc, err := h.openSource(ctx)
 	if err != nil {
 		h.render(w, r, http.StatusServiceUnavailable, "message", page{Title: "Exports illisibles", Data: messageView{
-			Title: "Exports illisibles", Text: sourceProblem, Detail: err.Error(), Back: true,
+			Title: "Exports illisibles", Text: sourceProblemOf(err), Detail: err.Error(), Back: true,
 		}})
 		return
 	}

@@ -64,6 +64,17 @@ type Error struct {
 	Err error
 
 	strict bool // see isStrict
+
+	// What FrenchText says, beyond the sentinel: the problem, the kind
+	// of export concerned (missing, given twice, expected in a slot), the
+	// kind found instead, and the other file concerned with its value
+	// (the first of two copies; the file of another establishment or
+	// school year, and its UAI or year).
+	problem    problem
+	kind       Kind
+	found      Kind
+	other      string
+	otherValue string
 }
 
 // Error returns the message: file, line, element, record, value, and

@@ -127,7 +127,7 @@ func openInput(f file, p string, o *Options) (*input, error) {
 func openZip(f file, size int64, p string, o *Options) (*input, error) {
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
-		return nil, &Error{File: p, Msg: "not a readable zip archive (" + err.Error() + "): re-download the export", Err: ErrWrongFile}
+		return nil, &Error{File: p, Msg: "not a readable zip archive (" + err.Error() + "): re-download the export", Err: ErrWrongFile, problem: problemDamaged}
 	}
 	var xmls []*zip.File
 	var names []string
@@ -151,12 +151,12 @@ func openZip(f file, size int64, p string, o *Options) (*input, error) {
 		if len(list) > 300 {
 			list = list[:300] + "..."
 		}
-		return nil, &Error{File: p, Value: list, Msg: msg + ": give the export zip as downloaded, or the XML file itself", Err: ErrWrongFile}
+		return nil, &Error{File: p, Value: list, Msg: msg + ": give the export zip as downloaded, or the XML file itself", Err: ErrWrongFile, problem: problemZipCount}
 	}
 	zf := xmls[0]
 	rc, err := zf.Open()
 	if err != nil {
-		return nil, &Error{File: p + ":" + zf.Name, Msg: "cannot read the zip entry (" + err.Error() + ")", Err: ErrWrongFile}
+		return nil, &Error{File: p + ":" + zf.Name, Msg: "cannot read the zip entry (" + err.Error() + ")", Err: ErrWrongFile, problem: problemDamaged}
 	}
 	name := p + ":" + zf.Name
 	lr := &limitReader{r: rc, n: o.maxUncompressed(), file: name, what: "decompressed size larger than %d bytes (Options.MaxUncompressedSize)"}
@@ -177,7 +177,7 @@ func (z *zipEntryReader) Read(b []byte) (int, error) {
 	n, err := z.r.Read(b)
 	if err != nil && err != io.EOF {
 		if _, ok := err.(*Error); !ok {
-			err = &Error{File: z.name, Msg: "cannot decompress the zip entry (" + err.Error() + "): re-download the export", Err: ErrWrongFile}
+			err = &Error{File: z.name, Msg: "cannot decompress the zip entry (" + err.Error() + "): re-download the export", Err: ErrWrongFile, problem: problemDamaged}
 		}
 	}
 	return n, err

@@ -450,6 +450,16 @@ func TestRefusals(t *testing.T) {
 				}
 			}
 			checkMessage(t, msg, append(tc.not, personal...), personaldata.TempDirs(t))
+			// The French text names the file, and holds no personal
+			// data either.
+			fr := lsusync.RefusalText(err)
+			if e.File != "" && !strings.Contains(fr, e.File) {
+				t.Errorf("French text %q does not name the file %q", fr, e.File)
+			}
+			if !strings.HasSuffix(fr, " Aucune modification n'a été enregistrée.") || strings.Contains(fr, "n'a pas pu être lancée") {
+				t.Errorf("French text %q is not the export's", fr)
+			}
+			checkMessage(t, fr, append(tc.not, personal...), personaldata.TempDirs(t))
 		})
 	}
 }

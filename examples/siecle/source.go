@@ -116,10 +116,12 @@ func (s *Source) Notices(ctx context.Context) ([]lsusync.Notice, error) {
 // package documentation for the checks.
 func Open(ctx context.Context, f Files, opts Options) (*Source, error) {
 	if f.Eleves == "" {
-		return nil, &Error{Msg: "no pupils file: Files.Eleves (ElevesSansAdresses.xml, root BEE_ELEVES) is required", Err: ErrWrongFile}
+		return nil, &Error{Msg: "no pupils file: Files.Eleves (ElevesSansAdresses.xml, root BEE_ELEVES) is required", Err: ErrWrongFile,
+			problem: problemMissing, kind: KindEleves}
 	}
 	if f.STS == "" {
-		return nil, &Error{Msg: "no STS-Web file: Files.STS (sts_emp_<UAI>_<YEAR>.xml, root STS_EDT) is required", Err: ErrWrongFile}
+		return nil, &Error{Msg: "no STS-Web file: Files.STS (sts_emp_<UAI>_<YEAR>.xml, root STS_EDT) is required", Err: ErrWrongFile,
+			problem: problemMissing, kind: KindSTS}
 	}
 	slots := []struct {
 		kind Kind
@@ -149,7 +151,8 @@ func Open(ctx context.Context, f Files, opts Options) (*Source, error) {
 				what = "a " + p.kind.String() + " file (" + kindFiles[p.kind] + ")"
 			}
 			return nil, &Error{File: p.file, Element: p.root, Err: ErrWrongFile,
-				Msg: fmt.Sprintf("this is %s, given as the %s file (%s)", what, s.kind, kindFiles[s.kind])}
+				Msg:     fmt.Sprintf("this is %s, given as the %s file (%s)", what, s.kind, kindFiles[s.kind]),
+				problem: problemWrongSlot, kind: s.kind, found: p.kind}
 		}
 		byKind[s.kind] = p
 	}
@@ -200,14 +203,16 @@ func OpenDir(ctx context.Context, dir string, opts Options) (*Source, error) {
 		}
 		if o, dup := byKind[p.kind]; dup {
 			return nil, &Error{File: p.file, Element: p.root, Value: o.file, Err: ErrWrongFile,
-				Msg: fmt.Sprintf("two %s files in the folder (%s and %s): keep only one", p.kind, o.file, p.file)}
+				Msg:     fmt.Sprintf("two %s files in the folder (%s and %s): keep only one", p.kind, o.file, p.file),
+				problem: problemTwice, kind: p.kind, other: o.file}
 		}
 		byKind[p.kind] = p
 	}
 	for _, k := range []Kind{KindEleves, KindSTS} {
 		if byKind[k] == nil {
 			return nil, &Error{File: dir, Err: ErrWrongFile,
-				Msg: fmt.Sprintf("no %s file in the folder (%s, root %s), which is required", k, kindFiles[k], k)}
+				Msg:     fmt.Sprintf("no %s file in the folder (%s, root %s), which is required", k, kindFiles[k], k),
+				problem: problemMissing, kind: k}
 		}
 	}
 	return build(byKind, numen, skipped, &opts)
@@ -266,7 +271,8 @@ func build(files map[Kind]*parsed, numenPath string, skipped []*parsed, o *Optio
 		}
 		if p.uai != ref.uai {
 			return nil, &Error{File: p.file, Line: p.uaiLine, Element: p.uaiElem, Value: p.uai, Err: ErrMismatch,
-				Msg: fmt.Sprintf("files of two establishments: %s is for UAI %s: give the exports of one establishment", ref.file, ref.uai)}
+				Msg:     fmt.Sprintf("files of two establishments: %s is for UAI %s: give the exports of one establishment", ref.file, ref.uai),
+				problem: problemEstablishment, other: ref.file, otherValue: ref.uai}
 		}
 	}
 	var yref *parsed
@@ -282,7 +288,8 @@ func build(files map[Kind]*parsed, numenPath string, skipped []*parsed, o *Optio
 		}
 		if p.year != yref.year {
 			return nil, &Error{File: p.file, Line: p.yearLine, Element: p.yearElem, Value: p.year, Err: ErrMismatch,
-				Msg: fmt.Sprintf("files of two school years: %s is for %s: give the exports of the same year", yref.file, yref.year)}
+				Msg:     fmt.Sprintf("files of two school years: %s is for %s: give the exports of the same year", yref.file, yref.year),
+				problem: problemSchoolYear, other: yref.file, otherValue: yref.year}
 		}
 	}
 

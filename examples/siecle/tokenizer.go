@@ -534,16 +534,22 @@ func (t *tokenizer) pop() {
 }
 
 func (t *tokenizer) truncated() error {
+	var e *Error
 	if len(t.stack) > 0 {
-		return t.errAt(t.tokStart, ErrSyntax, t.openElem(), "", "unexpected end of file: the file is truncated (re-download it)")
+		e = t.errAt(t.tokStart, ErrSyntax, t.openElem(), "", "unexpected end of file: the file is truncated (re-download it)")
+	} else {
+		e = t.errAt(t.tokStart, ErrSyntax, "", "", "unexpected end of file inside markup: the file is truncated (re-download it)")
 	}
-	return t.errAt(t.tokStart, ErrSyntax, "", "", "unexpected end of file inside markup: the file is truncated (re-download it)")
+	e.problem = problemTruncated
+	return e
 }
 
 func (t *tokenizer) atEOF() error {
 	t.tokStart = t.end
 	if len(t.stack) > 0 {
-		return t.errAt(t.end, ErrSyntax, t.openElem(), "", "unexpected end of file: element not closed, the file is truncated (re-download it)")
+		e := t.errAt(t.end, ErrSyntax, t.openElem(), "", "unexpected end of file: element not closed, the file is truncated (re-download it)")
+		e.problem = problemTruncated
+		return e
 	}
 	if !t.rootSeen {
 		return t.errAt(t.end, ErrSyntax, "", "", "no root element: the file is empty or is not XML")

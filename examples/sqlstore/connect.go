@@ -90,10 +90,30 @@ func connect(ctx context.Context, url string, readOnly bool) (*sql.DB, error) {
 	db.SetMaxIdleConns(idleConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlstore: connecting to %s: %w", redact(engine, target), err)
+		return nil, fmt.Errorf("sqlstore: connecting to %s: %w", redact(engine, target), onceEach{err})
 	}
 	return db, nil
 }
+
+// onceEach is an error whose message says each of its lines once: pgx
+// tries a server with TLS, then without, and its error lists both
+// attempts, the same dial error twice.
+type onceEach struct{ err error }
+
+func (e onceEach) Error() string {
+	lines := strings.Split(e.err.Error(), "\n")
+	seen := make(map[string]bool, len(lines))
+	kept := lines[:0]
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+func (e onceEach) Unwrap() error { return e.err }
 
 // sqliteDSN returns the modernc.org/sqlite data source name of the SQLite
 // file at path, for Connect or ConnectReadOnly, after it checked the

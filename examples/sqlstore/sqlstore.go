@@ -35,8 +35,9 @@ var (
 	// write permission removed, for the superuser too), or that this
 	// user may not write, which [Connect] refuses to open and a Store
 	// refuses to write; or a Store opened with Options.ReadOnly. Nothing
-	// is written. Open the file with [ConnectReadOnly] to read it.
-	ErrReadOnly = errors.New("sqlstore: database is read-only")
+	// is written. Open the file with [ConnectReadOnly] to read it. It
+	// matches lsusync.ErrReadOnly, as the file store's does.
+	ErrReadOnly error = lsusync.ReadOnlyError("sqlstore: database is read-only")
 )
 
 // SQLiteMemory is the most memory that SQLite's page caches take in a

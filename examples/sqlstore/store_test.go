@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/testkit"
 	"github.com/lsusync/lsusync/lsusynctest"
 )
 
@@ -19,24 +20,7 @@ import (
 // unless keepVersions.
 func dump(t testing.TB, st lsusync.Store, keepVersions bool) lsusync.Snapshot {
 	t.Helper()
-	ctx := context.Background()
-	var d lsusync.Snapshot
-	var err error
-	d.Establishment, err = st.Establishment(ctx)
-	require.NoError(t, err)
-	d.Teachers, err = st.Teachers(ctx)
-	require.NoError(t, err)
-	d.Classes, err = st.Classes(ctx)
-	require.NoError(t, err)
-	for _, c := range d.Classes {
-		students, err := st.Students(ctx, c.Code)
-		require.NoError(t, err)
-		bilans, err := st.Bilans(ctx, c.Code)
-		require.NoError(t, err)
-		d.Students = append(d.Students, students...)
-		d.Bilans = append(d.Bilans, bilans...)
-	}
-	return normalize(d, keepVersions)
+	return normalize(testkit.Stored(t, st), keepVersions)
 }
 
 func normalize(d lsusync.Snapshot, keepVersions bool) lsusync.Snapshot {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/memory"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // generated is a generated establishment ready to sync: its source, the
@@ -31,52 +31,7 @@ func generate(cfg gen.Config) *generated {
 	today := cfg.Today
 	noon := time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.UTC)
 	src := g.Source()
-	return &generated{est: g, src: src, changed: changeEverything(src), snap: g.StoreSnapshot(), now: func() time.Time { return noon }}
-}
-
-// changeEverything returns a copy of src in which every value a sync
-// copies differs: the establishment's name, every teacher's last name,
-// every class label, every pupil's last name, and the teachers of every
-// service and the professeurs principaux, each teacher replaced by the
-// next one in key order (so that every bilan's subjects' teachers and PP
-// change).
-func changeEverything(src *memory.Source) *memory.Source {
-	out := &memory.Source{School: src.School}
-	out.School.Name += " (B)"
-	sorted := slices.Clone(src.Staff)
-	slices.SortFunc(sorted, func(a, b lsusync.Teacher) int { return a.Key.Compare(b.Key) })
-	next := make(map[lsusync.TeacherKey]lsusync.TeacherKey, len(sorted))
-	for i, t := range sorted {
-		next[t.Key] = sorted[(i+1)%len(sorted)].Key
-	}
-	rotate := func(ks []lsusync.TeacherKey) []lsusync.TeacherKey {
-		out := make([]lsusync.TeacherKey, len(ks))
-		for i, k := range ks {
-			out[i] = next[k]
-		}
-		return out
-	}
-	for _, t := range src.Staff {
-		t.LastName += "-B"
-		out.Staff = append(out.Staff, t)
-	}
-	for _, c := range src.Classes {
-		c.Label += " B"
-		c.Enrolments = slices.Clone(c.Enrolments)
-		for i := range c.Enrolments {
-			c.Enrolments[i].Student.LastName += "-B"
-		}
-		c.Services = slices.Clone(c.Services)
-		for i := range c.Services {
-			c.Services[i].Teachers = rotate(c.Services[i].Teachers)
-		}
-		c.HeadTeachers = slices.Clone(c.HeadTeachers)
-		for i := range c.HeadTeachers {
-			c.HeadTeachers[i].Teacher = next[c.HeadTeachers[i].Teacher]
-		}
-		out.Classes = append(out.Classes, c)
-	}
-	return out
+	return &generated{est: g, src: src, changed: testkit.ChangeEverything(src), snap: g.StoreSnapshot(), now: func() time.Time { return noon }}
 }
 
 // syncOnce syncs every class of src into st and fails the test on error.

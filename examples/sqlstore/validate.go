@@ -179,7 +179,7 @@ func (w *writer) create(ctx context.Context, s *lsusync.Snapshot) error {
 		return err
 	}
 	if n != 1 {
-		return fmt.Errorf("sqlstore: %q: %w", uai, ErrExist)
+		return ErrExist // Create names the establishment
 	}
 	w.rows++
 	w.records++

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -200,7 +201,7 @@ func tail(s string) string {
 // every bilan: the floor of a store kept in it, as the store files were
 // before version 2.
 func writeVersion1(path, store string) error {
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}

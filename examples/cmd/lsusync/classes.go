@@ -11,18 +11,20 @@ import (
 	"github.com/lsusync/lsusync"
 )
 
-const classesHelp = `lsusync classes: list the classes of LSU with their periods.
+const classesHelp = `lsusync classes : liste les classes de LSU avec leurs périodes.
 
-Usage:
+Utilisation :
   lsusync classes -store lsu.json [-dir EXPORTS]
 
-It lists the store's classes with their label and periods. A class
-without periods blocks every synchronisation, as in LSU: set its periods up
-with add-class. With the exports, it also lists the classes of the base
-élèves that LSU does not have yet, to set up with add-class, and the
-classes of LSU that the base élèves no longer has. It writes nothing.
+Elle liste les classes de LSU avec leur libellé et leurs périodes. Une
+classe sans périodes bloque toute synchronisation, comme dans LSU :
+paramétrez ses périodes avec add-class. Avec les exports, elle liste
+aussi les classes de la base élèves que LSU n'a pas encore, à paramétrer
+avec add-class, et les classes de LSU que la base élèves n'a plus. Elle
+n'enregistre rien, et lit LSU même pendant qu'une autre commande
+(serve, sync) s'en sert.
 
-Examples:
+Exemples :
   lsusync classes -store lsu.json
   lsusync classes -store lsu.json -dir ~/Téléchargements/exports
 `
@@ -32,14 +34,14 @@ func (c *cli) runClasses(args []string) int {
 	var (
 		exports   exportFlags
 		storePath = fset.String("store", "", storeFlagHelp)
-		uai       = fset.String("uai", "", "with a database of several establishments and no exports: the establishment's UAI")
+		uai       = fset.String("uai", "", "avec une base de données de plusieurs établissements et sans les exports : l'`UAI` de l'établissement")
 	)
 	exports.register(fset, true)
 	if code, ok := c.parse(fset, classesHelp, args); !ok {
 		return code
 	}
 	if *storePath == "" {
-		return c.usageErr("classes", "-store is required")
+		return c.usageErr("classes", "-store est obligatoire")
 	}
 	withExports := exports.dir != "" || exports.files.Eleves != "" || exports.files.STS != ""
 	if withExports && exports.check() != "" {
@@ -116,26 +118,27 @@ func (c *cli) runClasses(args []string) int {
 			plural(missing, "classe", "classes"))
 	}
 	if len(toSetUp) > 0 {
-		fmt.Fprintf(c.stdout, "\n%s de la base élèves à paramétrer : lsusync add-class -store %s -dir … -class \"%s\" (ou -new pour toutes).\n",
-			plural(len(toSetUp), "classe", "classes"), storeName(*storePath), strings.Join(toSetUp, ","))
+		fmt.Fprintf(c.stdout, "\n%s de la base élèves à paramétrer : %s (ou -new pour toutes).\n",
+			plural(len(toSetUp), "classe", "classes"), addClassCommand(*storePath, &exports, toSetUp))
 	}
 	return exitOK
 }
 
-const addClassHelp = `lsusync add-class: set up classes of the base élèves in LSU, with their periods.
+const addClassHelp = `lsusync add-class : paramètre dans LSU des classes de la base élèves, avec leurs périodes.
 
-Usage:
-  lsusync add-class -store lsu.json -dir EXPORTS -class 3EME5[,3EME6] [-periods 3|2] [-year YYYY]
-  lsusync add-class -store lsu.json -dir EXPORTS -new [-periods 3|2] [-year YYYY]
+Utilisation :
+  lsusync add-class -store lsu.json -dir EXPORTS -class 3EME5[,3EME6] [-periods 3|2] [-year AAAA]
+  lsusync add-class -store lsu.json -dir EXPORTS -new [-periods 3|2] [-year AAAA]
 
-As LSU's period settings do, it adds each class that the exports have and
-LSU lacks, with its label from the exports and the periods of the school
-year (trimesters, or semesters with -periods 2); a class that LSU has
-without periods gets them. The next sync fills the class with its pupils
-and their bilans. -new sets up every class of the exports that LSU lacks.
-A class already set up is refused, and its periods are left as they are.
+Comme le paramétrage des périodes de LSU, elle ajoute chaque classe que
+les exports ont et que LSU n'a pas, avec son libellé des exports et les
+périodes de l'année scolaire (trimestres, ou semestres avec -periods 2) ;
+une classe que LSU a sans périodes les reçoit. La synchronisation suivante
+remplit la classe de ses élèves et de leurs bilans. -new paramètre chaque
+classe des exports que LSU n'a pas. Une classe déjà paramétrée est
+refusée, et ses périodes restent telles qu'elles sont.
 
-Examples:
+Exemples :
   lsusync add-class -store lsu.json -dir exports -class 3EME5
   lsusync add-class -store lsu.json -dir exports -new -periods 2
 `
@@ -146,8 +149,8 @@ func (c *cli) runAddClass(args []string) int {
 		exports   exportFlags
 		periods   periodFlags
 		storePath = fset.String("store", "", storeFlagHelp)
-		classes   = fset.String("class", "", "classes to set up, comma-separated")
-		all       = fset.Bool("new", false, "set up every class of the exports that LSU lacks")
+		classes   = fset.String("class", "", "`CLASSES` à paramétrer, séparées par des virgules")
+		all       = fset.Bool("new", false, "paramétrer chaque classe des exports que LSU n'a pas")
 	)
 	exports.register(fset, true)
 	periods.register(fset)
@@ -162,11 +165,11 @@ func (c *cli) runAddClass(args []string) int {
 	}
 	switch {
 	case *storePath == "":
-		return c.usageErr("add-class", "-store is required")
+		return c.usageErr("add-class", "-store est obligatoire")
 	case exports.check() != "":
 		return c.usageErr("add-class", "%s", exports.check())
 	case len(codes) == 0 && !*all, len(codes) > 0 && *all:
-		return c.usageErr("add-class", "give the classes with -class, or -new for every new class")
+		return c.usageErr("add-class", "donnez les classes avec -class, ou -new pour chaque classe nouvelle")
 	case periods.check() != "":
 		return c.usageErr("add-class", "%s", periods.check())
 	}

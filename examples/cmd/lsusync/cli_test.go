@@ -19,22 +19,49 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
+	"github.com/lsusync/lsusync/examples/gen"
 )
 
 // TestHelp checks that every command's -h prints, on standard output and
-// with status 0, a description, its flags, examples and the exit statuses.
+// with status 0 and in French, a description, its flags, examples and the
+// exit statuses it can return, those only.
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"init", "sync", "classes", "add-class", "serve"} {
-		t.Run(cmd, func(t *testing.T) {
-			r := lsusyncCmd(t, cmd, "-h")
+	for _, tc := range []struct {
+		cmd   string
+		exits []int
+	}{
+		{"init", []int{0, 1, 2, 3, 130}},
+		{"sync", []int{0, 1, 2, 3, 4, 130}},
+		{"classes", []int{0, 1, 2, 3, 130}},
+		{"add-class", []int{0, 2, 3, 130}},
+		{"serve", []int{0, 1, 2, 3, 130}},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			r := lsusyncCmd(t, tc.cmd, "-h")
 			r.require(t, 0)
 			if r.stderr != "" {
 				t.Errorf("stderr %q, want nothing", r.stderr)
 			}
-			for _, want := range []string{"lsusync " + cmd + ": ", "Usage:", "Examples:", "Flags:", "-store", "Exit status:", "130"} {
+			for _, want := range []string{"lsusync " + tc.cmd + " : ", "Utilisation :", "Exemples :", "Options :", "-store", "Statuts de sortie :"} {
 				if !strings.Contains(r.stdout, want) {
-					t.Errorf("lsusync %s -h does not say %q:\n%s", cmd, want, r.stdout)
+					t.Errorf("lsusync %s -h does not say %q:\n%s", tc.cmd, want, r.stdout)
 				}
+			}
+			for _, english := range []string{"Usage:", "Flags:", "default", "required", "Exit status"} {
+				if strings.Contains(r.stdout, english) {
+					t.Errorf("lsusync %s -h says %q in English:\n%s", tc.cmd, english, r.stdout)
+				}
+			}
+			_, statuses, _ := strings.Cut(r.stdout, "Statuts de sortie :\n")
+			var got []int
+			for line := range strings.Lines(statuses) {
+				var code int
+				if _, err := fmt.Sscanf(line, "%d", &code); err == nil {
+					got = append(got, code)
+				}
+			}
+			if diff := cmp.Diff(tc.exits, got); diff != "" {
+				t.Errorf("lsusync %s -h: exit statuses (-want +got):\n%s", tc.cmd, diff)
 			}
 		})
 	}
@@ -46,17 +73,17 @@ func TestHelp(t *testing.T) {
 	// A usage error says where the help is, on standard error.
 	r = lsusyncCmd(t, "sync", "-dry-runn")
 	r.require(t, 2)
-	if r.stdout != "" || !strings.Contains(r.stderr, `Run "lsusync sync -h" for help.`) {
+	if r.stdout != "" || !strings.Contains(r.stderr, `« lsusync sync -h » décrit la commande.`) {
 		t.Errorf("usage error: stdout %q, stderr %q", r.stdout, r.stderr)
 	}
 	// The flag's error is said once, by the command.
-	want := "lsusync sync: flag provided but not defined: -dry-runn\nRun \"lsusync sync -h\" for help.\n"
+	want := "lsusync sync : option inconnue : -dry-runn\n« lsusync sync -h » décrit la commande.\n"
 	if r.stderr != want {
 		t.Errorf("usage error: stderr %q, want %q", r.stderr, want)
 	}
 	r = lsusyncRun(t, "init", "-periods", "x")
 	r.require(t, 2)
-	if n := strings.Count(r.stderr, "invalid value"); n != 1 {
+	if n := strings.Count(r.stderr, "valeur « x » invalide pour l'option -periods"); n != 1 {
 		t.Errorf("a bad flag value is said %d times, want once:\n%s", n, r.stderr)
 	}
 }
@@ -262,7 +289,7 @@ func TestClassesAndAddClass(t *testing.T) {
 
 	r = lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-classes", dropped)
 	r.require(t, 0)
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	pupils, err := st.Students(context.Background(), dropped)
@@ -290,7 +317,7 @@ func TestClassesAndAddClass(t *testing.T) {
 func TestInitMatchesTheGenerator(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "lsu.json")
 	lsusyncRun(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday).require(t, 0)
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	want := sampleEstablishment(t).StoreSnapshot()
@@ -422,5 +449,37 @@ func TestReadOnlyFolder(t *testing.T) {
 	}
 	if !bytes.Equal(readFile(t, sampleStore), readFile(t, store)) {
 		t.Error("the store changed")
+	}
+}
+
+// TestInitSaysItsWarnings runs init on exports with a pupil in no
+// division, then on exports of one class, one pupil and one teacher: it
+// prints the warnings of its first synchronisation, and its counts agree
+// in number.
+func TestInitSaysItsWarnings(t *testing.T) {
+	r := lsusyncRun(t, "init", "-store", filepath.Join(t.TempDir(), "lsu.json"), "-dir", exportsDir, "-today", sampleToday)
+	r.require(t, exitOK)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	want := []string{
+		"",
+		"La première synchronisation signale 1 avertissement :",
+		"⚠ 1 élève de SIECLE n'a pas de division (pas de STRUCTURE de type D) : il n'est dans aucune classe et n'est pas synchronisé.",
+		"« lsusync sync » le signale de nouveau tant qu'il n'est pas corrigé dans la base élèves ou STS-Web.",
+	}
+	require.Greater(t, len(lines), len(want), r.stdout)
+	if diff := cmp.Diff(want, lines[1:]); diff != "" {
+		t.Errorf("init's warnings (-want +got):\n%s", diff)
+	}
+
+	dir := filepath.Join(t.TempDir(), "exports")
+	e := gen.New(gen.Config{Seed: 3, Pupils: 1, Classes: 1, Year: 2025})
+	_, err := e.WriteExports(dir, gen.ExportOptions{})
+	require.NoError(t, err)
+	store := filepath.Join(t.TempDir(), "lsu.json")
+	r = lsusyncRun(t, "init", "-store", store, "-dir", dir, "-today", sampleToday)
+	r.require(t, exitOK)
+	first, _, _ := strings.Cut(r.stdout, "\n")
+	if want := regexp.MustCompile(`^` + regexp.QuoteMeta(store) + ` créé : établissement 0750001A, 1 classe \(3 trimestres de 2025-2026\), 1 élève, (?:1 enseignant|(?:[2-9]|[1-9][0-9]+) enseignants), 3 bilans\.$`); !want.MatchString(first) {
+		t.Errorf("init's first line %q does not agree in number", first)
 	}
 }

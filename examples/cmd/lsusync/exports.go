@@ -21,16 +21,16 @@ type exportFlags struct {
 // register defines the flags on fset; oneByOne adds the flags of the files
 // given one by one.
 func (e *exportFlags) register(fset *flag.FlagSet, oneByOne bool) {
-	fset.StringVar(&e.dir, "dir", "", "folder of the SIECLE and STS-Web exports, zipped or not")
-	fset.StringVar(&e.numen, "numen", "", "CSV file of the teachers' NUMEN: a header line type;id;numen, then one line per teacher, separated by ';' or ',' (optional; with -dir, instead of the folder's numen.csv)")
+	fset.StringVar(&e.dir, "dir", "", "`DOSSIER` des exports de SIECLE et de STS-Web, zippés ou non")
+	fset.StringVar(&e.numen, "numen", "", "`FICHIER` CSV des NUMEN des enseignants : une ligne d'en-tête type;id;numen, puis une ligne par enseignant, séparées par « ; » ou « , » (facultatif ; avec -dir, à la place du numen.csv du dossier)")
 	if !oneByOne {
 		return
 	}
-	fset.StringVar(&e.files.Eleves, "bee", "", "ElevesSansAdresses.xml or its zip (root BEE_ELEVES), instead of -dir")
-	fset.StringVar(&e.files.STS, "sts", "", "sts_emp_<UAI>_<YEAR>.xml (root STS_EDT), with -bee")
-	fset.StringVar(&e.files.Communs, "communs", "", "Communs.xml or ExportCommuns.zip (optional, with -bee)")
-	fset.StringVar(&e.files.Structures, "structures", "", "Structures.xml or its zip (optional, with -bee)")
-	fset.StringVar(&e.files.Nomenclature, "nomenclature", "", "Nomenclature.xml or its zip (optional, with -bee)")
+	fset.StringVar(&e.files.Eleves, "bee", "", "`FICHIER` ElevesSansAdresses.xml ou son zip (racine BEE_ELEVES), à la place de -dir")
+	fset.StringVar(&e.files.STS, "sts", "", "`FICHIER` sts_emp_UAI_ANNÉE.xml (racine STS_EDT), avec -bee")
+	fset.StringVar(&e.files.Communs, "communs", "", "`FICHIER` Communs.xml ou ExportCommuns.zip (facultatif, avec -bee)")
+	fset.StringVar(&e.files.Structures, "structures", "", "`FICHIER` Structures.xml ou son zip (facultatif, avec -bee)")
+	fset.StringVar(&e.files.Nomenclature, "nomenclature", "", "`FICHIER` Nomenclature.xml ou son zip (facultatif, avec -bee)")
 }
 
 // check returns the usage error of the flags, or "".
@@ -39,11 +39,11 @@ func (e *exportFlags) check() string {
 		e.files.Structures != "" || e.files.Nomenclature != ""
 	switch {
 	case e.dir == "" && !oneByOne:
-		return "give the exports: -dir FOLDER, or -bee FILE -sts FILE"
+		return "donnez les exports : -dir DOSSIER, ou -bee FICHIER -sts FICHIER"
 	case e.dir != "" && oneByOne:
-		return "give either -dir or the files one by one, not both"
+		return "donnez -dir ou les fichiers un par un, pas les deux"
 	case oneByOne && (e.files.Eleves == "" || e.files.STS == ""):
-		return "-bee and -sts are required when the files are given one by one"
+		return "-bee et -sts sont obligatoires quand les fichiers sont donnés un par un"
 	}
 	return ""
 }
@@ -62,10 +62,15 @@ func (c *cli) openExports(e *exportFlags) (*siecle.Source, string, error) {
 	if err == nil {
 		return src, "", nil
 	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués. Aucune modification n'a été enregistrée.", err
+	var se *siecle.Error
+	switch {
+	case errors.As(err, &se):
+		// The file and what is wrong with it, in French.
+		return nil, lsusync.RefusalText(err), err
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, "les exports sont introuvables : vérifiez le dossier ou les fichiers indiqués." + nothing, err
 	}
-	return nil, "les exports de la base élèves et de STS-Web ont été refusés : corrigez-les ou téléchargez-les de nouveau. Aucune modification n'a été enregistrée.", err
+	return nil, "les exports de la base élèves et de STS-Web n'ont pas pu être lus." + nothing, err
 }
 
 // periodsOf returns the periods of the school year for -periods and
@@ -75,7 +80,7 @@ func periodsOf(count, year int, src *siecle.Source) ([]lsusync.Period, string) {
 	if year == 0 {
 		y, err := strconv.Atoi(src.SchoolYear())
 		if err != nil || y <= 0 {
-			return nil, "the exports do not give the school year (ANNEE_SCOLAIRE): give it with -year"
+			return nil, "les exports ne donnent pas l'année scolaire (ANNEE_SCOLAIRE) : donnez-la avec -year"
 		}
 		year = y
 	}
@@ -89,16 +94,16 @@ func periodsOf(count, year int, src *siecle.Source) ([]lsusync.Period, string) {
 type periodFlags struct{ count, year int }
 
 func (p *periodFlags) register(fset *flag.FlagSet) {
-	fset.IntVar(&p.count, "periods", 3, "periods of the school year: 3 (trimesters) or 2 (semesters)")
-	fset.IntVar(&p.year, "year", 0, "first year of the school year, 2025 for 2025-2026 (default: the exports' year)")
+	fset.IntVar(&p.count, "periods", 3, "`N` périodes de l'année scolaire : 3 (trimestres) ou 2 (semestres)")
+	fset.IntVar(&p.year, "year", 0, "`ANNÉE` où commence l'année scolaire, 2025 pour 2025-2026 (par défaut : celle des exports)")
 }
 
 func (p *periodFlags) check() string {
 	switch {
 	case p.count != 3 && p.count != 2:
-		return "-periods " + strconv.Itoa(p.count) + ": want 3 (trimesters) or 2 (semesters)"
+		return "-periods " + strconv.Itoa(p.count) + " : 3 (trimestres) ou 2 (semestres) attendu"
 	case p.year < 0:
-		return "-year " + strconv.Itoa(p.year) + " is not a year"
+		return "-year " + strconv.Itoa(p.year) + " n'est pas une année"
 	}
 	return ""
 }

@@ -12,27 +12,33 @@ import (
 	"github.com/lsusync/lsusync/examples/filestore"
 )
 
-const initHelp = `lsusync init: create an LSU store from the SIECLE and STS-Web exports.
+const initHelp = `lsusync init : crée LSU à partir des exports de SIECLE et de STS-Web.
 
-Usage:
-  lsusync init -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
+Utilisation :
+  lsusync init -store lsu.json -dir EXPORTS [-periods 3|2] [-year AAAA] [-progress]
 
-It creates the store file with the establishment and every class of the
-exports, set up with the periods of the school year (trimesters, or
-semesters with -periods 2), then runs a first synchronisation: it adds the
-teachers, the pupils who have not left, and for each pupil and period an
-empty bilan en saisie directe with its subjects, their teachers and the
-professeurs principaux. init never replaces an existing file. The file is
-created readable and writable by its owner only: it holds personal data.
+Elle crée LSU avec l'établissement et chaque classe des exports,
+paramétrée avec les périodes de l'année scolaire (trimestres, ou
+semestres avec -periods 2), puis lance une première synchronisation :
+elle ajoute les enseignants, les élèves qui n'ont pas quitté
+l'établissement et, pour chaque élève et chaque période, un bilan vide en
+saisie directe avec ses matières, leurs enseignants et les professeurs
+principaux. Elle affiche ensuite ce qu'elle a créé et les avertissements
+de cette synchronisation (INE en double, élèves sans division, éléments
+non lus). init ne remplace jamais un fichier existant, et n'ajoute pas un
+second établissement à une base de données qui en a déjà un, sauf avec
+-add-establishment. Le fichier est créé lisible et modifiable par son seul
+propriétaire : il contient des données personnelles.
 
-On a terminal, it says on standard error what it is doing; -progress
-says it there in any case, one line per step, for logs. Interrupted
-(Ctrl-C, SIGTERM) before its end, init leaves no store file behind (a
-database keeps the establishment and its classes, which sync fills).
+Sur un terminal, elle dit sur la sortie d'erreur ce qu'elle fait ;
+-progress le dit dans tous les cas, pour les journaux. Interrompue
+(Ctrl-C, SIGTERM) avant sa fin, init ne laisse pas de fichier LSU (une
+base de données garde l'établissement et ses classes, que sync remplit).
 
-Examples:
+Exemples :
   lsusync init -store lsu.json -dir ~/Téléchargements/exports
   lsusync init -store lsu.json -dir exports -periods 2 -year 2025
+  lsusync init -store postgres://lsu@serveur/lsu -dir exports-0750002B -add-establishment
 `
 
 func (c *cli) runInit(args []string) int {
@@ -40,19 +46,22 @@ func (c *cli) runInit(args []string) int {
 	var (
 		exports   exportFlags
 		periods   periodFlags
-		storePath = fset.String("store", "", "LSU store to create: a file (lsu.json), an SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL (postgres://…) (required)")
+		storePath = fset.String("store", "", "`LSU` à créer : un fichier (lsu.json), une base SQLite (lsu.db, lsu.sqlite, sqlite:CHEMIN) ou une adresse PostgreSQL (postgres://…) (obligatoire)")
+		addEst    = fset.Bool("add-establishment", false, "ajouter l'établissement des exports à une base de données qui en contient déjà un autre")
 		progress  = c.progressFlag(fset)
 		today     dateFlag
 	)
 	exports.register(fset, false)
 	periods.register(fset)
-	fset.Var(&today, "today", "date against which exit dates and end dates of professeurs principaux are judged, YYYY-MM-DD (default: today)")
+	fset.Var(&today, "today", todayFlagHelp)
 	if code, ok := c.parse(fset, initHelp, args); !ok {
 		return code
 	}
 	switch {
 	case *storePath == "" || exports.dir == "":
-		return c.usageErr("init", "-store and -dir are required")
+		return c.usageErr("init", "-store et -dir sont obligatoires")
+	case *addEst && !isDatabase(*storePath):
+		return c.usageErr("init", "-add-establishment va avec une base de données (un fichier LSU n'a qu'un établissement)")
 	case periods.check() != "":
 		return c.usageErr("init", "%s", periods.check())
 	}
@@ -103,13 +112,13 @@ func (c *cli) runInit(args []string) int {
 	var st store
 	var lockExisted bool // the file store's lock file was there before init
 	if isDatabase(*storePath) {
-		if st, msg, err = createDatabase(c.ctx, *storePath, snap); err != nil {
+		if st, msg, err = createDatabase(c.ctx, *storePath, snap, *addEst); err != nil {
 			return c.refuse(msg, err)
 		}
 	} else {
 		_, lerr := os.Lstat(*storePath + ".lock")
 		lockExisted = lerr == nil
-		if st, err = filestore.Create(*storePath, snap); err != nil {
+		if st, err = filestore.Create(c.ctx, *storePath, snap); err != nil {
 			return c.refuse(createRefusal(*storePath, err), err)
 		}
 	}
@@ -148,9 +157,29 @@ func (c *cli) runInit(args []string) int {
 	if len(list) == 2 {
 		kind = "semestres"
 	}
-	fmt.Fprintf(c.stdout, "%s créé : établissement %s, %d classes (%d %s de %d-%d), %d élèves, %d enseignants, %d bilans.\n",
-		storeName(*storePath), snap.Establishment.UAI, len(snap.Classes), len(list), kind, list[0].Year, list[0].Year+1,
-		n.StudentsAdded, n.TeachersAdded, n.BilansAdded)
+	fmt.Fprintf(c.stdout, "%s créé : établissement %s, %s (%d %s de %d-%d), %s, %s, %s.\n",
+		storeName(*storePath), snap.Establishment.UAI, plural(len(snap.Classes), "classe", "classes"), len(list), kind, list[0].Year, list[0].Year+1,
+		plural(n.StudentsAdded, "élève", "élèves"), plural(n.TeachersAdded, "enseignant", "enseignants"), plural(n.BilansAdded, "bilan", "bilans"))
+	// What the first synchronisation warns of (an INE two pupils share, a
+	// pupil in no division, an element not read) is said now, not only
+	// at the next sync.
+	var warnings []lsusync.Line
+	for _, l := range rep.Lines(lsusync.TextOptions{}) {
+		if l.Status == lsusync.StatusWarning && len(l.Items) > 0 {
+			warnings = append(warnings, l)
+		}
+	}
+	if len(warnings) > 0 {
+		fmt.Fprintf(c.stdout, "\nLa première synchronisation signale %s :\n", plural(len(warnings), "avertissement", "avertissements"))
+		for _, l := range warnings {
+			fmt.Fprintln(c.stdout, "⚠ "+l.Message)
+		}
+		again := "« lsusync sync » les signale de nouveau tant qu'ils ne sont pas corrigés dans la base élèves ou STS-Web."
+		if len(warnings) == 1 {
+			again = "« lsusync sync » le signale de nouveau tant qu'il n'est pas corrigé dans la base élèves ou STS-Web."
+		}
+		fmt.Fprintln(c.stdout, again)
+	}
 	return exitOK
 }
 

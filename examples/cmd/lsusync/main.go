@@ -4,19 +4,21 @@
 //
 // Usage:
 //
-//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
-//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
+//	lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year AAAA] [-progress]
+//	lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-group] [-details | -json] [-progress]
 //	lsusync classes   -store lsu.json [-dir EXPORTS]
-//	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
+//	lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year AAAA]
 //	lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
 //	lsusync -version
 //
 // init creates a store from the exports: the establishment, every class
 // with its periods, then a first synchronisation adds the teachers, the
 // pupils who have not left and an empty bilan per pupil and period. sync
-// synchronises the store and prints the report: what changed, without
-// personal data; -all adds what was already up to date, -details the
-// field-level changes (personal data), -json the typed report. classes
+// synchronises the store and prints the report: what changed, a row per
+// pupil and teacher, without personal data; -all adds what was already up
+// to date, -group merges the rows that say the same thing, -details the
+// field-level changes with the pupils' and teachers' names (personal
+// data), -json the typed report. classes
 // lists the store's classes with their periods, and with -dir the classes
 // of the exports still to set up; add-class sets them up, as LSU's period
 // settings do. serve serves the same in a browser, as LSU's screen. Run
@@ -27,8 +29,10 @@
 // (postgres://…), where the establishment is the one of the exports. Every
 // command works on each, with the same reports and exit statuses.
 //
-// Refusals are printed in French, as LSU words them, followed by their
-// technical detail; nothing is written. When standard error is a
+// The command speaks French: its help, usage errors and refusals (flag
+// names aside). Refusals are printed as LSU words them, the file and its
+// problem first for refused exports, followed by their technical detail;
+// nothing is written. When standard error is a
 // terminal, the command says what it is doing while it works, on one line
 // that it rewrites; with -progress (init and sync), it says it on
 // standard error whatever it is, one line per step, for logs.
@@ -74,29 +78,6 @@ const (
 	exitInterrupted = 130 // 128 + SIGINT
 )
 
-const exitStatuses = `Exit status:
-  0    success, warnings included
-  1    the report has errors (some classes failed), or the store could not be written
-  2    usage error
-  3    refused: nothing was written (wrong exports, periods not configured, store in use...)
-  4    with -dry-run -exit-code: the synchronisation would change the store
-  130  interrupted (Ctrl-C); 143 for SIGTERM
-`
-
-const usage = `lsusync performs the LSU "Synchronisation Base Élèves" from the SIECLE and
-STS-Web exports of an establishment.
-
-Usage:
-  lsusync init      -store lsu.json -dir EXPORTS [-periods 3|2] [-year YYYY] [-progress]
-  lsusync sync      -store lsu.json -dir EXPORTS [-classes 3EME1,3EME2] [-dry-run [-exit-code]] [-all] [-details | -json] [-progress]
-  lsusync classes   -store lsu.json [-dir EXPORTS]
-  lsusync add-class -store lsu.json -dir EXPORTS (-class 3EME5 | -new) [-periods 3|2] [-year YYYY]
-  lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
-  lsusync -version
-
-Run "lsusync COMMAND -h" for the flags, examples and exit statuses of a command.
-`
-
 // interrupted is the cause of a context cancelled by a signal.
 type interrupted struct{ sig os.Signal }
 
@@ -113,11 +94,8 @@ func (e *interrupted) code() int {
 // The garbage collector's settings, unless the GOGC and GOMEMLIMIT
 // environment variables set them. The command runs once and ends: the
 // heap may grow to five times what it holds (gcPercent) before a
-// collection, which halves the collector's work, but never beyond
-// memoryLimit: a synchronisation of 100,000 pupils that changes
-// everything holds about 600 MB at its commit (the report, the store, the
-// changes), and stays under 1 GiB, at the price of a few more collections
-// near the end.
+// collection, for less collecting, but never beyond memoryLimit, so that
+// the process stays under 1 GiB (BENCHMARKS.md has the figures).
 const (
 	gcPercent   = 400
 	memoryLimit = 960 << 20
@@ -158,32 +136,25 @@ func mainStatus() int {
 // run runs the command with its arguments and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return exitUsage
 	}
 	c := &cli{ctx: ctx, stdout: stdout, stderr: stderr, cmd: args[0]}
 	if isTerminal(stderr) {
 		c.progress = progressTerminal
 	}
+	if cmd := commandNamed(args[0]); cmd != nil {
+		return cmd.run(c, args[1:])
+	}
 	switch args[0] {
-	case "init":
-		return c.runInit(args[1:])
-	case "sync":
-		return c.runSync(args[1:])
-	case "classes":
-		return c.runClasses(args[1:])
-	case "add-class":
-		return c.runAddClass(args[1:])
-	case "serve":
-		return c.runServe(args[1:])
 	case "-version", "--version", "version":
 		fmt.Fprintln(stdout, "lsusync", version())
 		return exitOK
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "lsusync: unknown command %q\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "lsusync : commande inconnue « %s »\n%s", args[0], usage())
 	return exitUsage
 }
 
@@ -192,7 +163,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func version() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "(unknown version)"
+		return "(version inconnue)"
 	}
 	return versionOf(bi)
 }
@@ -220,6 +191,8 @@ type cli struct {
 	stdout, stderr io.Writer
 	cmd            string       // the command: init, sync...
 	progress       progressMode // how to say what is being done
+	said           string       // the last line said in lines, and when
+	saidAt         time.Time
 }
 
 // progressMode is how the command says what it is doing, on stderr.
@@ -233,7 +206,7 @@ const (
 
 // progressFlag defines the -progress flag of init and sync on fset.
 func (c *cli) progressFlag(fset *flag.FlagSet) *bool {
-	return fset.Bool("progress", false, "say what is being done on standard error even when it is not a terminal, one line per step (for logs)")
+	return fset.Bool("progress", false, "dire ce qui est fait sur la sortie d'erreur même si ce n'est pas un terminal, en quelques lignes (pour les journaux)")
 }
 
 // setProgress applies the -progress flag: lines, unless stderr is a
@@ -242,12 +215,6 @@ func (c *cli) setProgress(on bool) {
 	if on && c.progress == progressNone {
 		c.progress = progressLines
 	}
-}
-
-// usageErr prints a usage error of a command and returns exitUsage.
-func (c *cli) usageErr(cmd, format string, args ...any) int {
-	fmt.Fprintf(c.stderr, "lsusync %s: %s\nRun \"lsusync %s -h\" for help.\n", cmd, fmt.Sprintf(format, args...), cmd)
-	return exitUsage
 }
 
 // refuse prints a refusal, in French then its technical detail, and
@@ -304,30 +271,6 @@ func (c *cli) interrupted() (int, bool) {
 	return 0, false
 }
 
-// parse parses the flags of a command. On -h it prints help to stdout;
-// ok false means stop with code.
-func (c *cli) parse(fset *flag.FlagSet, help string, args []string) (code int, ok bool) {
-	// The flag package prints a parsing error before returning it: it
-	// would be printed twice.
-	fset.SetOutput(io.Discard)
-	fset.Usage = func() {}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(c.stdout, help)
-			fmt.Fprintln(c.stdout, "\nFlags:")
-			fset.SetOutput(c.stdout)
-			fset.PrintDefaults()
-			fmt.Fprint(c.stdout, "\n"+exitStatuses)
-			return exitOK, false
-		}
-		return c.usageErr(fset.Name(), "%v", err), false
-	}
-	if fset.NArg() > 0 {
-		return c.usageErr(fset.Name(), "unexpected arguments: %q", fset.Args()), false
-	}
-	return 0, true
-}
-
 // say tells the user what the command is doing: on a terminal, on the
 // line it rewrites; with -progress, on a line of its own.
 func (c *cli) say(format string, args ...any) {
@@ -335,9 +278,20 @@ func (c *cli) say(format string, args ...any) {
 	case progressTerminal:
 		fmt.Fprintf(c.stderr, "\r\x1b[K"+format, args...)
 	case progressLines:
-		fmt.Fprintf(c.stderr, format+"\n", args...)
+		// A log gets a line again only when it says something new, or
+		// every repeatEvery while it waits.
+		line := fmt.Sprintf(format, args...)
+		if line == c.said && time.Since(c.saidAt) < repeatEvery {
+			return
+		}
+		c.said, c.saidAt = line, time.Now()
+		fmt.Fprintln(c.stderr, line)
 	}
 }
+
+// repeatEvery is how often a log says again what the command is still
+// doing, such as waiting for a store in use.
+const repeatEvery = 10 * time.Second
 
 // clearProgress erases the progress line of a terminal.
 func (c *cli) clearProgress() {
@@ -381,6 +335,9 @@ func (c *cli) syncProgress() func(lsusync.Progress) {
 	}
 }
 
+// todayFlagHelp is the help of the -today flag.
+const todayFlagHelp = "`DATE` AAAA-MM-JJ à laquelle sont jugées les dates de sortie des élèves et de fin des professeurs principaux (par défaut : aujourd'hui)"
+
 // dateFlag is a -today flag: a date, the current date by default.
 type dateFlag struct{ d lsusync.Date }
 
@@ -389,7 +346,7 @@ func (f *dateFlag) String() string { return f.d.String() }
 func (f *dateFlag) Set(s string) error {
 	d, err := lsusync.ParseDate(s)
 	if err != nil || d.IsZero() {
-		return fmt.Errorf("want a date YYYY-MM-DD")
+		return errors.New("une date AAAA-MM-JJ est attendue")
 	}
 	f.d = d
 	return nil

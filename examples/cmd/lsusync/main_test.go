@@ -13,12 +13,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
@@ -181,7 +183,7 @@ func TestInitThenSync(t *testing.T) {
 func TestInitSemesters(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "lsu.json")
 	lsusyncCmd(t, "init", "-store", store, "-dir", exportsDir, "-periods", "2").require(t, 0)
-	st, err := filestore.Open(store, filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	want := []lsusync.Period{{Year: 2025, Index: 1, Count: 2}, {Year: 2025, Index: 2, Count: 2}}
@@ -266,20 +268,39 @@ func TestJSONOutput(t *testing.T) {
 		t.Errorf("counts %+v: want 1 teacher added, 1 locked bilan, some updates", c)
 	}
 
-	// After a sync, the classes are unchanged since it: the text skips
-	// them, the JSON still holds every record.
+	// The JSON carries its format and the counts.
+	var head struct {
+		Format  int             `json:"format"`
+		Skipped []string        `json:"skipped"`
+		Counts  *lsusync.Counts `json:"counts"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &head))
+	if head.Format != lsusync.ReportFormat || head.Counts == nil || *head.Counts != c || head.Skipped != nil {
+		t.Errorf("JSON report: format %d, counts %+v, skipped %q; want format %d, the counts %+v, none skipped", head.Format, head.Counts, head.Skipped, lsusync.ReportFormat, c)
+	}
+
+	// After a sync, the classes are unchanged since it: the JSON names
+	// those it passed over, with -all it holds every record.
 	store := sampleCopy(t)
 	lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir).require(t, 0)
 	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-json")
 	r.require(t, 0)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &head))
 	var again lsusync.Report
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &again))
+	if diff := cmp.Diff(again.Skipped(), head.Skipped); diff != "" || len(head.Skipped) == 0 {
+		t.Errorf("JSON of a sync with nothing to change: skipped %q, want the classes skipped (-items +skipped):\n%s", head.Skipped, diff)
+	}
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-json", "-all")
+	r.require(t, 0)
+	var all lsusync.Report
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &all))
 	kinds := map[lsusync.Action]int{}
-	for _, it := range again.Items {
+	for _, it := range all.Items {
 		kinds[it.Action]++
 	}
 	if kinds[lsusync.ActionSkipped] != 0 || kinds[lsusync.ActionUnchanged] < len(rep.Items)/2 {
-		t.Errorf("JSON of a sync with nothing to change: actions %v, want every record unchanged and none skipped", kinds)
+		t.Errorf("JSON of sync -all with nothing to change: actions %v, want every record unchanged and none skipped", kinds)
 	}
 }
 
@@ -289,7 +310,7 @@ func storeVariant(t *testing.T, edit func(*lsusync.Snapshot)) string {
 	snap := sampleSnapshot(t)
 	edit(&snap)
 	path := filepath.Join(t.TempDir(), "lsu.json")
-	st, err := filestore.Create(path, snap)
+	st, err := filestore.Create(context.Background(), path, snap)
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 	return path
@@ -326,6 +347,7 @@ func TestRefusals(t *testing.T) {
 		first bool     // select the sample's first class
 		exec  bool     // run a process, as a user does (else run in this process)
 		want  []string // in stderr
+		line  []string // in stderr's first line, the French one
 		not   []string // in neither stdout nor stderr, as words: the personal values the case puts in the exports
 	}{
 		{
@@ -403,35 +425,114 @@ func TestRefusals(t *testing.T) {
 			name:  "bad exports folder",
 			store: sampleCopy,
 			args:  []string{"-dir", testdataDir},
-			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "détail : "},
+			line:  []string{"Le dossier ../../testdata ne contient pas l'export des élèves", "ElevesSansAdresses.xml"},
+			want:  []string{"détail : "},
 		},
 		{
 			name:  "damaged export in the folder",
 			store: sampleCopy,
 			args:  []string{"-dir", "../../siecle/testdata/damaged"},
-			want:  []string{"les exports de la base élèves et de STS-Web ont été refusés", "Communs.xml:2: <BEE_COMMUNX>: unknown root element", "BEE_COMMUN, BEE_STRUCTURES"},
+			line:  []string{"Communs.xml n'est pas un export que la synchronisation lit", "BEE_COMMUNX"},
+			want:  []string{"Communs.xml:2: <BEE_COMMUNX>: unknown root element", "BEE_COMMUN, BEE_STRUCTURES"},
 		},
 		{
 			name:  "damaged Structures.xml in the folder",
 			store: sampleCopy,
 			args:  []string{"-dir", editedExports(t, "Structures.zip", "BEE_STRUCTURES", "BEE_STRUCTURESX")},
-			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
-				"Structures.zip:Structures.xml:2: <BEE_STRUCTURESX>: unknown root element", "re-download it"},
+			line:  []string{"Structures.zip:Structures.xml n'est pas un export que la synchronisation lit"},
+			want:  []string{"Structures.zip:Structures.xml:2: <BEE_STRUCTURESX>: unknown root element", "re-download it"},
 		},
 		{
 			name:  "damaged Nomenclature.xml in the folder",
 			store: sampleCopy,
 			args:  []string{"-dir", editedExports(t, "Nomenclature.zip", "BEE_NOMENCLATURES", "BEE_NOMENCLATURESX")},
-			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
-				"Nomenclature.zip:Nomenclature.xml:2: <BEE_NOMENCLATURESX>: unknown root element", "re-download it"},
+			line:  []string{"Nomenclature.zip:Nomenclature.xml n'est pas un export que la synchronisation lit"},
+			want:  []string{"Nomenclature.zip:Nomenclature.xml:2: <BEE_NOMENCLATURESX>: unknown root element", "re-download it"},
+		},
+		{
+			name:  "STS-Web file missing",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				require.NoError(t, os.Remove(filepath.Join(dir, "sts_emp_0750001A_2025.xml")))
+			})},
+			exec: true,
+			line: []string{"ne contient pas l'export de STS-Web", "sts_emp_UAI_ANNÉE.xml"},
+			want: []string{"no STS_EDT file in the folder"},
+		},
+		{
+			name:  "two copies of one export",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				copyFile(t, filepath.Join(dir, elevesZip), filepath.Join(dir, "ExportXML_ElevesSansAdresses (1).zip"))
+			})},
+			line: []string{"contient deux fois l'export des élèves", "ExportXML_ElevesSansAdresses (1).zip", "second téléchargement", "Gardez-en un seul"},
+			want: []string{"two BEE_ELEVES files in the folder"},
+		},
+		{
+			name:  "export re-saved in another encoding",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				zipPath := filepath.Join(dir, "Structures.zip")
+				latin, err := charmap.ISO8859_15.NewDecoder().Bytes(unzipped(t, zipPath))
+				require.NoError(t, err)
+				require.NoError(t, os.Remove(zipPath))
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "Structures.xml"), latin, 0o644))
+			})},
+			line: []string{"Structures.xml n'est pas dans le codage de caractères des exports", "ré-enregistré"},
+			want: []string{"declares ISO-8859-15 but its content is UTF-8"},
+		},
+		{
+			name:  "exports of two establishments",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, "Structures.zip", "<UAJ>0750001A</UAJ>", "<UAJ>0690001B</UAJ>")},
+			line:  []string{"Structures.zip:Structures.xml", "sont de deux établissements", "0690001B"},
+			want:  []string{"files of two establishments"},
+		},
+		{
+			name:  "exports of two school years",
+			store: sampleCopy,
+			args:  []string{"-dir", editedExports(t, "Structures.zip", "<ANNEE_SCOLAIRE>2025</ANNEE_SCOLAIRE>", "<ANNEE_SCOLAIRE>2024</ANNEE_SCOLAIRE>")},
+			line:  []string{"Structures.zip:Structures.xml", "sont de deux années scolaires", "2024"},
+			want:  []string{"files of two school years"},
+		},
+		{
+			name:  "truncated export",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				rewriteZip(t, filepath.Join(dir, "Nomenclature.zip"), func(b []byte) []byte { return b[:len(b)/2] })
+			})},
+			line: []string{"Nomenclature.zip:Nomenclature.xml est incomplet", "tronqué", "Téléchargez-le de nouveau"},
+			want: []string{"the file is truncated"},
+		},
+		{
+			name:  "damaged zip",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				path := filepath.Join(dir, "Nomenclature.zip")
+				require.NoError(t, os.WriteFile(path, readFile(t, path)[:1000], 0o644))
+			})},
+			line: []string{"L'archive", "Nomenclature.zip est endommagée", "téléchargez-la de nouveau"},
+			want: []string{"not a readable zip archive"},
+		},
+		{
+			name:  "export of the wrong direction",
+			store: sampleCopy,
+			args: []string{"-dir", exportsWith(t, func(dir string) {
+				path := filepath.Join(dir, "sts_emp_0750001A_2025.xml")
+				b := bytes.ReplaceAll(readFile(t, path), []byte("STS_EDT>"), []byte("EDT_STS>"))
+				require.NoError(t, os.WriteFile(path, b, 0o644))
+			})},
+			line: []string{"sts_emp_0750001A_2025.xml est celui qu'un logiciel d'emploi du temps envoie à STS-Web, pas l'export de STS-Web"},
+			want: []string{"the import direction"},
 		},
 		{
 			name:  "birth date written YYYY-MM-DD",
 			store: sampleCopy,
 			args:  []string{"-dir", editedExports(t, elevesZip, "<DATE_NAISS>02/01/2014<", "<DATE_NAISS>2014-07-10<")},
 			exec:  true,
-			want: []string{"les exports de la base élèves et de STS-Web ont été refusés",
-				elevesZip + ":ElevesSansAdresses.xml:19: <DATE_NAISS> (ELEVE_ID=\"148799\")", "written YYYY-MM-DD (the STS-Web form) instead of DD/MM/YYYY"},
+			line:  []string{elevesZip + ":ElevesSansAdresses.xml contient une donnée incorrecte (ligne 19, élément DATE_NAISS)"},
+			want: []string{elevesZip + ":ElevesSansAdresses.xml:19: <DATE_NAISS> (ELEVE_ID=\"148799\")",
+				"written YYYY-MM-DD (the STS-Web form) instead of DD/MM/YYYY"},
 			not: []string{"2014-07-10", "10/07/2014", "2014"},
 		},
 		{
@@ -480,6 +581,12 @@ func TestRefusals(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(r.stderr, w) {
 					t.Errorf("stderr %q does not contain %q", r.stderr, w)
+				}
+			}
+			first, _, _ := strings.Cut(r.stderr, "\n")
+			for _, w := range tc.line {
+				if !strings.Contains(first, w) {
+					t.Errorf("the first line %q does not contain %q", first, w)
 				}
 			}
 			checkRefusalOutput(t, r, append(tc.not, personal...), append(personaldata.TempDirs(t), tempDirs...))
@@ -550,27 +657,44 @@ func storeState(t *testing.T, store string) string {
 // new, which must be there. It returns the folder.
 func editedExports(t *testing.T, zipName, old, new string) string {
 	t.Helper()
+	return exportsWith(t, func(dir string) {
+		rewriteZip(t, filepath.Join(dir, zipName), func(b []byte) []byte {
+			require.True(t, bytes.Contains(b, []byte(old)), "%s holds no %q", zipName, old)
+			return bytes.Replace(b, []byte(old), []byte(new), 1)
+		})
+	})
+}
+
+// exportsWith copies the sample exports of changedDir into a new folder,
+// lets edit change it, and returns the folder.
+func exportsWith(t *testing.T, edit func(dir string)) string {
+	t.Helper()
 	dir := t.TempDir()
 	entries, err := os.ReadDir(changedDir)
 	require.NoError(t, err)
 	for _, e := range entries {
 		copyFile(t, filepath.Join(changedDir, e.Name()), filepath.Join(dir, e.Name()))
 	}
-	path := filepath.Join(dir, zipName)
+	edit(dir)
+	return dir
+}
+
+// rewriteZip rewrites the zip at path, its XML file changed by edit.
+func rewriteZip(t *testing.T, path string, edit func([]byte) []byte) {
+	t.Helper()
 	zr, err := zip.OpenReader(path)
 	require.NoError(t, err)
 	defer zr.Close()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	edited := false
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		require.NoError(t, err)
 		b, err := io.ReadAll(rc)
 		require.NoError(t, err)
 		require.NoError(t, rc.Close())
-		if strings.HasSuffix(f.Name, ".xml") && bytes.Contains(b, []byte(old)) {
-			b, edited = bytes.Replace(b, []byte(old), []byte(new), 1), true
+		if strings.HasSuffix(f.Name, ".xml") {
+			b = edit(b)
 		}
 		w, err := zw.Create(f.Name)
 		require.NoError(t, err)
@@ -578,9 +702,22 @@ func editedExports(t *testing.T, zipName, old, new string) string {
 		require.NoError(t, err)
 	}
 	require.NoError(t, zw.Close())
-	require.True(t, edited, "%s holds no %q", zipName, old)
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
-	return dir
+}
+
+// unzipped returns the XML file of the zip at path.
+func unzipped(t *testing.T, path string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	require.NoError(t, err)
+	defer zr.Close()
+	require.Len(t, zr.File, 1)
+	rc, err := zr.File[0].Open()
+	require.NoError(t, err)
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return b
 }
 
 // samplePersonalValues returns the personal data of the sample exports of
@@ -633,7 +770,7 @@ func firstClass(t *testing.T) string {
 // the source tree.
 func sampleSnapshot(t *testing.T) lsusync.Snapshot {
 	t.Helper()
-	st, err := filestore.Open(sampleCopy(t), filestore.Options{ReadOnly: true})
+	st, err := filestore.Open(context.Background(), sampleCopy(t), filestore.Options{ReadOnly: true})
 	require.NoError(t, err)
 	defer st.Close()
 	return st.Snapshot()
@@ -641,13 +778,32 @@ func sampleSnapshot(t *testing.T) lsusync.Snapshot {
 
 func TestStoreInUse(t *testing.T) {
 	store := sampleCopy(t)
-	st, err := filestore.Open(store, filestore.Options{})
+	st, err := filestore.Open(context.Background(), store, filestore.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	r := lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
 	r.require(t, 3)
 	if !strings.Contains(r.stderr, "en cours d'utilisation par une autre synchronisation") {
 		t.Errorf("stderr %q", r.stderr)
+	}
+
+	// A log gets the wait once, not at each try.
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "1s", "-progress")
+	r.require(t, 3)
+	if n := strings.Count(r.stderr, "attente de la fin de l'autre synchronisation"); n != 1 {
+		t.Errorf("the wait is said %d times in the log, want once:\n%s", n, r.stderr)
+	}
+
+	// A holder that said who it is is named, with the time it opened the
+	// store.
+	require.NoError(t, st.Close())
+	held, err := filestore.Open(context.Background(), store, filestore.Options{Holder: "sync"})
+	require.NoError(t, err)
+	defer held.Close()
+	r = lsusyncCmd(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
+	r.require(t, 3)
+	if !regexp.MustCompile(`est en cours d'utilisation par une autre synchronisation \(lsusync sync, depuis (?:[0-9/]+ à )?[0-9]{2}:[0-9]{2}\)`).MatchString(r.stderr) {
+		t.Errorf("stderr %q does not name the holder", r.stderr)
 	}
 }
 
@@ -660,27 +816,31 @@ func TestUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{nil, 2, "Usage:"},
-		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{nil, 2, "Utilisation :"},
+		{[]string{"frobnicate"}, 2, `commande inconnue « frobnicate »`},
 		{[]string{"help"}, 0, ""},
 		{[]string{"sync", "-h"}, 0, "-dry-run"},
-		{[]string{"sync", "-nope"}, 2, "flag provided but not defined: -nope"},
-		{[]string{"sync", "-dir", "x"}, 2, "-store is required"},
-		{[]string{"sync", "-store", "s"}, 2, "give the exports"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-bee", "b"}, 2, "not both"},
-		{[]string{"sync", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "give one of them"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-exit-code"}, 2, "-exit-code goes with -dry-run"},
-		{[]string{"classes"}, 2, "-store is required"},
-		{[]string{"classes", "-store", "s", "-bee", "b"}, 2, "-bee and -sts are required"},
-		{[]string{"add-class", "-store", "s", "-dir", "x"}, 2, "give the classes with -class, or -new"},
-		{[]string{"add-class", "-store", "s", "-dir", "x", "-class", "3A", "-new"}, 2, "give the classes with -class, or -new"},
-		{[]string{"add-class", "-store", "s", "-dir", "x", "-new", "-periods", "5"}, 2, "want 3 (trimesters) or 2"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-concurrency", "-1"}, 2, "negative"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "-today", "2025-13-01"}, 2, "want a date"},
-		{[]string{"sync", "-store", "s", "-dir", "x", "extra"}, 2, "unexpected arguments"},
-		{[]string{"init", "-store", "s"}, 2, "-store and -dir are required"},
-		{[]string{"init", "-store", "s", "-dir", "x", "-periods", "4"}, 2, "want 3 (trimesters) or 2"},
+		{[]string{"sync", "-nope"}, 2, "lsusync sync : option inconnue : -nope"},
+		{[]string{"sync", "-store"}, 2, "l'option -store attend une valeur"},
+		{[]string{"sync", "-dry-run=oui"}, 2, "valeur « oui » invalide pour l'option -dry-run : true ou false attendu"},
+		{[]string{"sync", "-wait", "trente"}, 2, "valeur « trente » invalide pour l'option -wait"},
+		{[]string{"sync", "-dir", "x"}, 2, "-store est obligatoire"},
+		{[]string{"sync", "-store", "s"}, 2, "donnez les exports"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-bee", "b"}, 2, "pas les deux"},
+		{[]string{"sync", "-store", "s", "-bee", "b"}, 2, "-bee et -sts sont obligatoires"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-json", "-details"}, 2, "donnez l'une ou l'autre"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-exit-code"}, 2, "-exit-code va avec -dry-run"},
+		{[]string{"classes"}, 2, "-store est obligatoire"},
+		{[]string{"classes", "-store", "s", "-bee", "b"}, 2, "-bee et -sts sont obligatoires"},
+		{[]string{"add-class", "-store", "s", "-dir", "x"}, 2, "donnez les classes avec -class, ou -new"},
+		{[]string{"add-class", "-store", "s", "-dir", "x", "-class", "3A", "-new"}, 2, "donnez les classes avec -class, ou -new"},
+		{[]string{"add-class", "-store", "s", "-dir", "x", "-new", "-periods", "5"}, 2, "3 (trimestres) ou 2 (semestres) attendu"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-concurrency", "-1"}, 2, "est négatif"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "-today", "2025-13-01"}, 2, "une date AAAA-MM-JJ est attendue"},
+		{[]string{"sync", "-store", "s", "-dir", "x", "extra"}, 2, "arguments inattendus : extra"},
+		{[]string{"init", "-store", "s"}, 2, "-store et -dir sont obligatoires"},
+		{[]string{"init", "-store", "lsu.json", "-dir", "x", "-add-establishment"}, 2, "-add-establishment va avec une base de données"},
+		{[]string{"init", "-store", "s", "-dir", "x", "-periods", "4"}, 2, "3 (trimestres) ou 2 (semestres) attendu"},
 		{[]string{"init", "-store", existing, "-dir", "x"}, 3, "existe déjà"},
 	} {
 		var stdout, stderr bytes.Buffer

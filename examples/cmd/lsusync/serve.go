@@ -19,27 +19,30 @@ import (
 	"github.com/lsusync/lsusync/examples/siecle"
 )
 
-const serveHelp = `lsusync serve: the Synchronisation Base Élèves screen, in a browser.
+const serveHelp = `lsusync serve : l'écran Synchronisation Base Élèves, dans un navigateur.
 
-Usage:
+Utilisation :
   lsusync serve -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]
 
-It serves LSU's "Synchronisation Base Élèves" screen: tick the classes,
-click « Simuler » or « Synchroniser », follow the progress, read the report
-as LSU shows it, download it as JSON. Classes without periods, and classes
-new in the exports, can be set up from the screen. The exports are read
-anew at each synchronisation: a new export put in the folder is used by the
-next one. The store stays open, and locked, until the server stops.
+Elle sert l'écran « Synchronisation Base Élèves » de LSU : cochez les
+classes, cliquez sur « Simuler » ou « Synchroniser », suivez la
+progression, lisez le rapport comme LSU le montre, téléchargez-le en
+JSON. Les classes sans périodes et les classes nouvelles dans les exports
+se paramètrent depuis l'écran. L'établissement est celui des exports. Les
+exports sont relus à chaque synchronisation : un nouvel export déposé dans
+le dossier sert à la suivante. LSU reste ouvert tant que le serveur
+tourne ; les autres commandes peuvent le lire (classes, sync -dry-run),
+et une autre synchronisation attend la fin de celle de l'écran.
 
-The pages hold personal data. The server listens on this machine only
-(127.0.0.1) unless -addr says otherwise, and prints an address holding a
-random access token, which every page requires: open it in a browser of
-this machine, and do not share it. The token is never written to the log,
-which holds class codes and counts only. Ctrl-C stops the server; a
-synchronisation that is running is cancelled, and nothing of it is
-written.
+Les pages contiennent des données personnelles. Le serveur n'écoute que
+sur cette machine (127.0.0.1), sauf si -addr dit autre chose, et affiche
+une adresse qui porte un jeton d'accès aléatoire, que chaque page exige :
+ouvrez-la dans un navigateur de cette machine, et ne la communiquez pas.
+Le jeton n'est jamais écrit dans le journal, qui ne contient que des codes
+de classes et des nombres. Ctrl-C arrête le serveur ; une synchronisation
+en cours est annulée, et rien n'en est enregistré.
 
-Examples:
+Exemples :
   lsusync serve -store lsu.json -dir ~/Téléchargements/exports
   lsusync serve -store lsu.json -dir exports -addr 127.0.0.1:9000
 `
@@ -53,25 +56,34 @@ func (c *cli) runServe(args []string) int {
 	var (
 		exports   exportFlags
 		storePath = fset.String("store", "", storeFlagHelp)
-		uai       = fset.String("uai", "", "with a database of several establishments: the establishment's UAI")
-		addr      = fset.String("addr", "127.0.0.1:8080", "address to listen on; give another host than 127.0.0.1 only to reach the screen from other machines")
+		addr      = fset.String("addr", "127.0.0.1:8080", "`ADRESSE` d'écoute ; donnez un autre hôte que 127.0.0.1 seulement pour ouvrir l'écran depuis d'autres machines")
 		today     dateFlag
 	)
 	exports.register(fset, false)
-	fset.Var(&today, "today", "date against which exit dates and end dates of professeurs principaux are judged, YYYY-MM-DD (default: today)")
+	fset.Var(&today, "today", todayFlagHelp)
 	if code, ok := c.parse(fset, serveHelp, args); !ok {
 		return code
 	}
 	if *storePath == "" || exports.dir == "" {
-		return c.usageErr("serve", "-store and -dir are required")
+		return c.usageErr("serve", "-store et -dir sont obligatoires")
 	}
 	if fi, err := os.Stat(exports.dir); err != nil || !fi.IsDir() {
 		if err == nil {
 			err = fmt.Errorf("%s: %w", exports.dir, fs.ErrInvalid)
 		}
-		return c.refuse("le dossier des exports ("+exports.dir+") est introuvable. Aucune modification n'a été enregistrée.", err)
+		return c.refuse("le dossier des exports ("+exports.dir+") est introuvable."+nothing, err)
 	}
-	st, msg, err := c.openStore(*storePath, false, *uai)
+	// The establishment is the exports', as for the other commands: a
+	// database of several establishments serves the one of -dir.
+	src, msg, err := c.openExports(&exports)
+	if err != nil {
+		return c.refuse(msg, err)
+	}
+	est, err := src.Establishment(c.ctx)
+	if err != nil {
+		return c.refuse("les exports ne donnent pas l'établissement.", err)
+	}
+	st, msg, err := c.openStore(*storePath, false, est.UAI)
 	if err != nil {
 		return c.refuse(msg, err)
 	}

@@ -77,12 +77,24 @@ func TestServe(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	report := get(t, browser, root+"rapport?n=1")
-	require.Contains(t, report, "Simulation lancée pour : 6B, 5 B")
+	require.Contains(t, report, "Simulation lancée pour : 5 B, 6B", "the classes in the page's order, whatever the form's")
 
-	// The store is the server's while it runs.
-	busy := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-wait", "0")
-	busy.require(t, exitRefused)
-	require.Contains(t, busy.stderr, "est en cours d'utilisation")
+	// The store is the server's while it runs: a sync is refused at
+	// once, whatever its wait, and told who holds the store and what to
+	// do; the commands that only read work.
+	for _, wait := range []string{"0", "30s"} {
+		busy := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-wait", wait)
+		busy.require(t, exitRefused)
+		require.Contains(t, busy.stderr, "est ouvert par l'écran Synchronisation Base Élèves (lsusync serve) depuis ")
+		require.Contains(t, busy.stderr, "synchronisez depuis l'écran, ou arrêtez le serveur")
+		require.Contains(t, busy.stderr, "(held by serve since ")
+	}
+	classes := lsusyncRun(t, "classes", "-store", store, "-dir", changedDir)
+	classes.require(t, exitOK)
+	require.Contains(t, classes.stdout, "3EME1")
+	dry := lsusyncRun(t, "sync", "-store", store, "-dir", changedDir, "-dry-run")
+	dry.require(t, exitOK)
+	require.Contains(t, dry.stdout, "Simulation lancée pour : 3EME1")
 
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	err = cmd.Wait()
@@ -131,6 +143,30 @@ func get(t *testing.T, c *http.Client, address string) string {
 	return string(b)
 }
 
+// serveOnce runs lsusync serve on store and dir, and returns its screen's
+// first page, as a browser gets it with the printed address.
+func serveOnce(t *testing.T, store, dir string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "serve", "-store", store, "-dir", dir, "-addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), envRunMain+"=1")
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	first, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err, "stderr: %s", stderr.String())
+	m := regexp.MustCompile(`^Synchronisation Base Élèves : (http://\S+)\n$`).FindStringSubmatch(first)
+	require.NotNil(t, m, "first line %q, stderr %s", first, stderr.String())
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return get(t, &http.Client{Jar: jar}, m[1])
+}
+
 func TestServeUsage(t *testing.T) {
 	notADir := filepath.Join(t.TempDir(), "exports.zip")
 	require.NoError(t, os.WriteFile(notADir, []byte("x"), 0o600))
@@ -140,9 +176,9 @@ func TestServeUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no store", []string{"serve", "-dir", changedDir}, exitUsage, "-store and -dir are required"},
-		{"no exports", []string{"serve", "-store", "s"}, exitUsage, "-store and -dir are required"},
-		{"the files one by one", []string{"serve", "-store", "s", "-bee", "b"}, exitUsage, "flag provided but not defined: -bee"},
+		{"no store", []string{"serve", "-dir", changedDir}, exitUsage, "-store et -dir sont obligatoires"},
+		{"no exports", []string{"serve", "-store", "s"}, exitUsage, "-store et -dir sont obligatoires"},
+		{"the files one by one", []string{"serve", "-store", "s", "-bee", "b"}, exitUsage, "option inconnue : -bee"},
 		{"no such folder", []string{"serve", "-store", "s", "-dir", filepath.Join(t.TempDir(), "nope")}, exitRefused, "le dossier des exports"},
 		{"a file", []string{"serve", "-store", "s", "-dir", notADir}, exitRefused, "est introuvable"},
 		{"no store file", []string{"serve", "-store", filepath.Join(t.TempDir(), "lsu.json"), "-dir", changedDir}, exitRefused, "lsusync init"},
@@ -158,7 +194,7 @@ func TestServeUsage(t *testing.T) {
 
 	r := lsusyncRun(t, "serve", "-h")
 	r.require(t, exitOK)
-	for _, want := range []string{"lsusync serve: ", "Usage:", "Examples:", "Flags:", "-addr", `(default "127.0.0.1:8080")`, "Exit status:", "130"} {
+	for _, want := range []string{"lsusync serve : ", "Utilisation :", "Exemples :", "Options :", "-addr", `(par défaut : 127.0.0.1:8080)`, "Statuts de sortie :", "130"} {
 		require.Contains(t, r.stdout, want)
 	}
 	require.Contains(t, lsusyncRun(t, "-h").stdout, "lsusync serve     -store lsu.json -dir EXPORTS [-addr 127.0.0.1:8080]")

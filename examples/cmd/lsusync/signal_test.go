@@ -54,7 +54,7 @@ func TestSignals(t *testing.T) {
 	_, err := later.WriteExports(exports, gen.ExportOptions{})
 	require.NoError(t, err)
 	base := filepath.Join(dir, "lsu.json")
-	st, err := filestore.Create(base, e.StoreSnapshot())
+	st, err := filestore.Create(context.Background(), base, e.StoreSnapshot())
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 
@@ -70,7 +70,7 @@ func TestSignals(t *testing.T) {
 				if !strings.Contains(r.stdout, "ont été mis à jour") {
 					t.Errorf("a sync that ended before the signal printed:\n%s", r.stdout)
 				}
-				s, err := filestore.Open(filepath.Join(work, "lsu.json"), filestore.Options{ReadOnly: true})
+				s, err := filestore.Open(context.Background(), filepath.Join(work, "lsu.json"), filestore.Options{ReadOnly: true})
 				require.NoError(t, err)
 				defer s.Close()
 				if est, _ := s.Establishment(context.Background()); est.Name != later.Identity.Name {
@@ -82,7 +82,7 @@ func TestSignals(t *testing.T) {
 			interruptUntil(t, sig, func(t *testing.T, work string) []string {
 				return []string{"init", "-store", filepath.Join(work, "lsu.json"), "-dir", exports, "-today", today, "-progress"}
 			}, func(t *testing.T, work string, r result) {
-				s, err := filestore.Open(filepath.Join(work, "lsu.json"), filestore.Options{ReadOnly: true})
+				s, err := filestore.Open(context.Background(), filepath.Join(work, "lsu.json"), filestore.Options{ReadOnly: true})
 				require.NoError(t, err)
 				defer s.Close()
 				snap, want := s.Snapshot(), later.StoreSnapshot()

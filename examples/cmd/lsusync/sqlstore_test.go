@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net"
 	neturl "net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
+	"github.com/lsusync/lsusync/examples/gen"
 	"github.com/lsusync/lsusync/examples/sqlstore"
 )
 
@@ -172,7 +174,7 @@ func TestSyncWaits(t *testing.T) {
 			// returns what ends it.
 			hold := func() (release func()) {
 				if kind == "file" {
-					st, err := filestore.Open(store, filestore.Options{})
+					st, err := filestore.Open(context.Background(), store, filestore.Options{})
 					require.NoError(t, err)
 					return func() { st.Close() }
 				}
@@ -304,8 +306,8 @@ func TestStoreAddressNeverShowsThePassword(t *testing.T) {
 		code  int
 		want  string
 	}{
-		{"no server", "postgres://lsu:" + secret + "@127.0.0.1:1/lsu?sslmode=disable&connect_timeout=5", exitRefused, "la base de données de LSU n'a pas pu être ouverte"},
-		{"scheme in capitals", "Postgres://lsu:" + secret + "@127.0.0.1:1/lsu?sslmode=disable&connect_timeout=5", exitRefused, "la base de données de LSU n'a pas pu être ouverte"},
+		{"no server", "postgres://lsu:" + secret + "@127.0.0.1:1/lsu?sslmode=disable&connect_timeout=5", exitRefused, "le serveur de la base de données de LSU ne répond pas"},
+		{"scheme in capitals", "Postgres://lsu:" + secret + "@127.0.0.1:1/lsu?sslmode=disable&connect_timeout=5", exitRefused, "le serveur de la base de données de LSU ne répond pas"},
 		{"unknown scheme", "mysql://root:" + secret + "@127.0.0.1/lsu", exitRefused, "l'adresse donnée à -store (mysql://root:xxxxx@127.0.0.1/lsu) n'est pas reconnue"},
 		{"unknown scheme, not a URL", "mysql://root:" + secret + "@[x/lsu", exitRefused, "l'adresse donnée à -store (mysql://...@[x/lsu) n'est pas reconnue"},
 	}
@@ -353,4 +355,112 @@ func memoed(t *testing.T, address string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// otherSchool writes the exports of another establishment, 0690001B, and
+// returns their folder.
+func otherSchool(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "exports-0690001B")
+	e := gen.New(gen.Config{Seed: 7, Pupils: 40, Classes: 2, Teachers: 8, Year: 2025, UAI: "0690001B"})
+	_, err := e.WriteExports(dir, gen.ExportOptions{Zip: true})
+	require.NoError(t, err)
+	return dir
+}
+
+// TestDatabaseOfAnotherSchool gives a database of one establishment the
+// exports of another: sync says the exports are another establishment's,
+// as with a file store, and writes nothing; init refuses to add the
+// second establishment unless -add-establishment asks it; then the
+// database holds two, and serve serves the one of its -dir.
+func TestDatabaseOfAnotherSchool(t *testing.T) {
+	other := otherSchool(t)
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			store := databaseURL(t, engine)
+			lsusyncRun(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday).require(t, exitOK)
+			before := lsusyncRun(t, "classes", "-store", store)
+			before.require(t, exitOK)
+
+			for _, args := range [][]string{{"sync"}, {"sync", "-dry-run"}, {"classes"}, {"add-class", "-new"}} {
+				r := lsusyncRun(t, append(args, "-store", store, "-dir", other)...)
+				r.require(t, exitRefused)
+				first, _, _ := strings.Cut(r.stderr, "\n")
+				if want := "lsusync: Les exports sont ceux de l'établissement 0690001B et LSU celui de l'établissement 0750001A : la synchronisation ne peut pas être lancée."; !strings.HasPrefix(first, want) {
+					t.Errorf("%v: first line %q, want it to start %q", args, first, want)
+				}
+				require.NotContains(t, r.stderr, "lsusync init", "%v", args)
+			}
+
+			r := lsusyncRun(t, "init", "-store", store, "-dir", other, "-today", changedToday)
+			r.require(t, exitRefused)
+			require.Contains(t, r.stderr, "cette base de données contient déjà l'établissement 0750001A, et les exports sont ceux de l'établissement 0690001B : init n'y ajoute pas un second établissement.")
+			require.Contains(t, r.stderr, "-add-establishment")
+			r = lsusyncRun(t, "classes", "-store", store)
+			r.require(t, exitOK)
+			require.Equal(t, before.stdout, r.stdout, "the refusals wrote nothing")
+
+			r = lsusyncRun(t, "init", "-store", store, "-dir", exportsDir, "-today", sampleToday)
+			r.require(t, exitRefused)
+			require.Contains(t, r.stderr, "l'établissement 0750001A est déjà dans cette base")
+			_, detail, _ := strings.Cut(r.stderr, "détail : ")
+			if want := "sqlstore: creating establishment \"0750001A\": sqlstore: establishment already in the database\n"; detail != want {
+				t.Errorf("detail %q, want %q: each thing said once", detail, want)
+			}
+
+			lsusyncRun(t, "init", "-store", store, "-dir", other, "-today", changedToday, "-add-establishment").require(t, exitOK)
+			r = lsusyncRun(t, "classes", "-store", store)
+			r.require(t, exitUsage+1)
+			require.Contains(t, r.stderr, "plusieurs établissements")
+			for dir, uai := range map[string]string{exportsDir: "0750001A", other: "0690001B"} {
+				lsusyncRun(t, "classes", "-store", store, "-dir", dir).require(t, exitOK)
+				served := serveOnce(t, store, dir)
+				require.Contains(t, served, "("+uai+")</p>", "serve of %s shows the establishment %s", dir, uai)
+			}
+		})
+	}
+}
+
+// TestDatabaseThatDoesNotAnswer gives -store the address of a PostgreSQL
+// server that does not run: the refusal says so, and its detail says the
+// dial error once, though the driver tried with TLS and without.
+func TestDatabaseThatDoesNotAnswer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	r := lsusyncRun(t, "sync", "-store", "postgres://lsu@"+addr+"/lsu", "-dir", changedDir)
+	r.require(t, exitRefused)
+	require.Contains(t, r.stderr, "lsusync: le serveur de la base de données de LSU ne répond pas")
+	if n := strings.Count(r.stderr, "dial error"); n != 1 {
+		t.Errorf("the dial error is said %d times, want once:\n%s", n, r.stderr)
+	}
+}
+
+// TestReadOnlyWriteRefusedAlike writes to a file store and to an SQLite
+// store, each opened for reading only: both refuse with an error that
+// matches lsusync.ErrReadOnly, and write nothing.
+func TestReadOnlyWriteRefusedAlike(t *testing.T) {
+	ctx := context.Background()
+	db := databaseURL(t, "sqlite")
+	lsusyncRun(t, "init", "-store", db, "-dir", exportsDir, "-today", sampleToday).require(t, exitOK)
+	for _, path := range []string{sampleCopy(t), db} {
+		c := &cli{ctx: ctx, stdout: io.Discard, stderr: io.Discard, cmd: "classes"}
+		st, msg, err := c.openStore(path, true, "")
+		require.NoError(t, err, msg)
+		est, err := st.Establishment(ctx)
+		require.NoError(t, err)
+		est.Name += " (B)"
+		err = st.Apply(ctx, lsusync.ChangeSet{Establishment: &est})
+		if !errors.Is(err, lsusync.ErrReadOnly) {
+			t.Errorf("%s: a write to a store opened read only: %v, want lsusync.ErrReadOnly", path, err)
+		}
+		require.NoError(t, st.Close())
+		st, _, err = c.openStore(path, true, "")
+		require.NoError(t, err)
+		got, err := st.Establishment(ctx)
+		require.NoError(t, err)
+		require.NotEqual(t, est.Name, got.Name, "%s: nothing written", path)
+		require.NoError(t, st.Close())
+	}
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +26,7 @@ type store interface {
 }
 
 // The -store flag: a file store, or a database.
-const storeFlagHelp = "LSU store: a file (lsu.json), an SQLite database (lsu.db, lsu.sqlite, sqlite:PATH) or a PostgreSQL URL (postgres://…) (required)"
+const storeFlagHelp = "`LSU` : un fichier (lsu.json), une base SQLite (lsu.db, lsu.sqlite, sqlite:CHEMIN) ou une adresse PostgreSQL (postgres://…) (obligatoire)"
 
 // isDatabase reports whether -store names a database rather than a file
 // store: a PostgreSQL URL, "sqlite:PATH", or a file named *.db, *.sqlite
@@ -63,7 +65,7 @@ func (s sqlStore) Close() error { return s.db.Close() }
 const defaultWait = sqlstore.DefaultLockTimeout
 
 // waitFlagHelp is the help of the -wait flag.
-const waitFlagHelp = "how long to wait for another synchronisation of the store (or, for a file store, another command using it) to end before refusing; 0 refuses at once"
+const waitFlagHelp = "`DURÉE` d'attente de la fin d'une autre synchronisation de LSU (ou, pour un fichier LSU, d'une autre commande qui s'en sert) avant de refuser ; 0 refuse aussitôt"
 
 // waits says how long the command waits for a store that another
 // program holds: for a file store's lock (0: refused at once), and for a
@@ -96,6 +98,9 @@ func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) 
 		return c.openDatabase(path, uai, readOnly, w)
 	}
 	opts := filestore.Options{ReadOnly: readOnly}
+	if !readOnly {
+		opts.Holder = c.cmd // said to the commands it keeps out
+	}
 	if c.progress != progressNone {
 		last := int64(-1)
 		opts.Progress = func(done, total int64) {
@@ -106,14 +111,19 @@ func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) 
 	// the wait is over.
 	deadline := time.Now().Add(w.file)
 	for {
-		st, err := filestore.Open(path, opts)
+		st, err := filestore.Open(c.ctx, path, opts)
 		if err == nil {
 			return st, "", nil
 		}
 		left := time.Until(deadline)
+		var be *filestore.BusyError
+		if errors.As(err, &be) && be.Holder == "serve" {
+			// The screen holds the store until it stops: no use waiting.
+			return nil, busyRefusal(path, 0, false, err), err
+		}
 		if !errors.Is(err, filestore.ErrBusy) || left <= 0 {
 			if errors.Is(err, filestore.ErrBusy) {
-				return nil, busyRefusal(path, w.file, w.flag), err
+				return nil, busyRefusal(path, w.file, w.flag, err), err
 			}
 			return nil, storeRefusal(path, err), err
 		}
@@ -122,7 +132,7 @@ func (c *cli) openStoreWaiting(path string, readOnly bool, uai string, w waits) 
 		select {
 		case <-c.ctx.Done():
 			t.Stop()
-			return nil, busyRefusal(path, w.file, w.flag), fmt.Errorf("%w (%w)", err, context.Cause(c.ctx))
+			return nil, busyRefusal(path, w.file, w.flag, err), fmt.Errorf("%w (%w)", err, context.Cause(c.ctx))
 		case <-t.C:
 		}
 	}
@@ -147,17 +157,48 @@ func (c *cli) openDatabase(url, uai string, readOnly bool, w waits) (store, stri
 	}
 	db, err := connect(c.ctx, url)
 	switch {
-	case errors.Is(err, sqlstore.ErrReadOnly):
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return nil, readOnlyRefusal(file), err
 	case err != nil:
-		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
+		return nil, connectRefusal(err), err
 	}
 	st, err := sqlstore.Open(c.ctx, db, uai, opts)
 	if err != nil {
+		msg := databaseRefusal(storeName(url), uai, w.database, w.flag, err)
+		if errors.Is(err, lsusync.ErrNotFound) && uai != "" {
+			msg = otherEstablishments(c.ctx, db, uai, msg)
+		}
 		db.Close()
-		return nil, databaseRefusal(storeName(url), uai, w.database, w.flag, err), err
+		return nil, msg, err
 	}
 	return sqlStore{st, db}, "", nil
+}
+
+// otherEstablishments says in French that the exports of the
+// establishment uai are not those of the database db, naming the
+// establishment it holds when it holds one, as a file store of another
+// school does; msg when it cannot tell.
+func otherEstablishments(ctx context.Context, db *sql.DB, uai, msg string) string {
+	uais, err := sqlstore.Establishments(ctx, db)
+	switch {
+	case err != nil:
+		return msg
+	case len(uais) == 1:
+		return lsusync.RefusalText(&lsusync.EstablishmentError{Source: uai, Store: uais[0]})
+	case len(uais) > 1:
+		return "les exports sont ceux de l'établissement " + uai + ", que cette base de données ne contient pas (elle en contient " +
+			strconv.Itoa(len(uais)) + ", dont " + uais[0] + ") : vérifiez le dossier des exports, ou ajoutez l'établissement avec « lsusync init -add-establishment »." + nothing
+	}
+	return msg
+}
+
+// connectRefusal says in French why the database could not be reached.
+func connectRefusal(err error) string {
+	var ne *net.OpError
+	if errors.As(err, &ne) && ne.Op == "dial" {
+		return "le serveur de la base de données de LSU ne répond pas : vérifiez qu'il est démarré, et l'adresse donnée à -store." + nothing
+	}
+	return "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing
 }
 
 // lockTimeout is the sqlstore.Options.LockTimeout of a wait: a negative
@@ -170,18 +211,34 @@ func lockTimeout(wait time.Duration) time.Duration {
 }
 
 // createDatabase creates the establishment of snap in the database at
-// url, for init.
-func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (store, string, error) {
+// url, for init. A database that holds another establishment is refused
+// unless add: a school's exports given with another's database are a
+// mistake far more often than a second establishment.
+func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot, add bool) (store, string, error) {
 	if engine, _, _ := sqlstore.ParseURL(url); engine == sqlstore.SQLite {
 		leaveRoomForSQLite()
 	}
 	db, err := sqlstore.Connect(ctx, url)
 	switch {
-	case errors.Is(err, sqlstore.ErrReadOnly):
+	case errors.Is(err, lsusync.ErrReadOnly):
 		_, file, _ := sqlstore.ParseURL(url)
 		return nil, readOnlyRefusal(file), err
 	case err != nil:
-		return nil, "la base de données de LSU n'a pas pu être ouverte : vérifiez l'adresse donnée à -store." + nothing, err
+		return nil, connectRefusal(err), err
+	}
+	uai := snap.Establishment.UAI
+	if !add {
+		uais, err := sqlstore.Establishments(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, databaseRefusal(storeName(url), uai, sqlstore.DefaultLockTimeout, false, err), err
+		}
+		if len(uais) > 0 && !slices.Contains(uais, uai) {
+			db.Close()
+			return nil, "cette base de données contient déjà l'établissement " + uais[0] + ", et les exports sont ceux de l'établissement " + uai +
+					" : init n'y ajoute pas un second établissement. Vérifiez le dossier des exports, ou ajoutez-le exprès avec -add-establishment." + nothing,
+				fmt.Errorf("%w: the database holds %s, the exports are of %s", errOtherEstablishment, strings.Join(uais, ", "), uai)
+		}
 	}
 	st, err := sqlstore.Create(ctx, db, snap, sqlstore.Options{})
 	if err != nil {
@@ -194,6 +251,10 @@ func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (sto
 	return sqlStore{st, db}, "", nil
 }
 
+// errOtherEstablishment is the detail of init's refusal to add a second
+// establishment to a database.
+var errOtherEstablishment = errors.New("another establishment in the database")
+
 // syncRefusal says in French why the synchronisation of the store that
 // -store names (see storeName) could not start: the store's refusals
 // (another synchronisation holds it, after the wait; it was made
@@ -201,26 +262,48 @@ func createDatabase(ctx context.Context, url string, snap lsusync.Snapshot) (sto
 func syncRefusal(name string, wait time.Duration, err error) string {
 	switch {
 	case errors.Is(err, sqlstore.ErrBusy):
-		return busyRefusal(name, wait, true)
-	case errors.Is(err, sqlstore.ErrReadOnly):
+		return busyRefusal(name, wait, true, err)
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return readOnlyRefusal(name)
 	}
 	return lsusync.RefusalText(err)
 }
 
 // busyRefusal says in French that the store name is held by another
-// synchronisation, still running after the wait; withFlag names the
-// -wait flag of the command.
-func busyRefusal(name string, wait time.Duration, withFlag bool) string {
-	msg := "LSU (" + name + ") est en cours d'utilisation par une autre synchronisation : attendez qu'elle se termine."
+// command, still running after the wait: the screen (lsusync serve) or
+// another synchronisation, since when when err, the refusal, says it.
+// withFlag names the -wait flag of the command.
+func busyRefusal(name string, wait time.Duration, withFlag bool, err error) string {
+	var be *filestore.BusyError
+	if errors.As(err, &be) && be.Holder == "serve" {
+		return "LSU (" + name + ") est ouvert par l'écran Synchronisation Base Élèves (lsusync serve) depuis " + frenchTime(be.Since) +
+			" : synchronisez depuis l'écran, ou arrêtez le serveur (Ctrl-C dans sa fenêtre) avant de relancer cette commande. " +
+			"Les commandes qui ne font que lire (classes, sync -dry-run) fonctionnent pendant qu'il tourne." + nothing
+	}
+	who := "une autre synchronisation"
+	if errors.As(err, &be) && be.Holder != "" {
+		who += " (lsusync " + be.Holder + ", depuis " + frenchTime(be.Since) + ")"
+	}
+	msg := "LSU (" + name + ") est en cours d'utilisation par " + who + " : attendez qu'elle se termine."
 	if wait > 0 {
-		msg = "LSU (" + name + ") est en cours d'utilisation par une autre synchronisation, toujours en cours après " +
+		msg = "LSU (" + name + ") est en cours d'utilisation par " + who + ", toujours en cours après " +
 			frenchDuration(wait) + " d'attente : réessayez quand elle sera terminée."
 	}
 	if withFlag {
 		msg += " L'option -wait règle l'attente."
 	}
 	return msg + nothing
+}
+
+// frenchTime writes when a command started as French does: "08:15"
+// today, "07/12/2026 à 08:15" another day.
+func frenchTime(t time.Time) string {
+	t = t.Local()
+	y, m, d := t.Date()
+	if ny, nm, nd := time.Now().Date(); y == ny && m == nm && d == nd {
+		return t.Format("15:04")
+	}
+	return t.Format("02/01/2006 à 15:04")
 }
 
 // readOnlyRefusal says in French that the store at path is read-only.
@@ -247,8 +330,8 @@ func frenchDuration(d time.Duration) string {
 func databaseRefusal(name, uai string, wait time.Duration, withFlag bool, err error) string {
 	switch {
 	case errors.Is(err, sqlstore.ErrBusy):
-		return busyRefusal(name, wait, withFlag)
-	case errors.Is(err, sqlstore.ErrReadOnly):
+		return busyRefusal(name, wait, withFlag, err)
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return readOnlyRefusal(name)
 	case errors.Is(err, sqlstore.ErrSchemaVersion):
 		return "la base de données a été mise à jour par une version plus récente de lsusync : mettez lsusync à jour." + nothing
@@ -274,14 +357,14 @@ func storeRefusal(path string, err error) string {
 		}
 		return "LSU n'existe pas encore à cet emplacement (" + path + ") : créez-le d'abord avec « lsusync init »."
 	case errors.Is(err, filestore.ErrBusy):
-		return busyRefusal(path, 0, false)
+		return busyRefusal(path, 0, false, err)
 	case errors.Is(err, filestore.ErrFolderReadOnly):
 		dir := filepath.Dir(path)
 		if real, err := filepath.EvalSymlinks(path); err == nil {
 			dir = filepath.Dir(real) // the folder where the store file is replaced
 		}
 		return "le dossier de LSU (" + dir + ") est en lecture seule : la synchronisation ne peut pas y enregistrer LSU. Rendez-le modifiable pour synchroniser, ou simulez avec -dry-run." + nothing
-	case errors.Is(err, filestore.ErrReadOnly), errors.Is(err, sqlstore.ErrReadOnly):
+	case errors.Is(err, lsusync.ErrReadOnly):
 		return readOnlyRefusal(path)
 	case errors.Is(err, filestore.ErrVersion):
 		return "LSU (" + path + ") a été enregistré par une version plus récente de lsusync : mettez lsusync à jour." + nothing

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,36 +12,38 @@ import (
 	"github.com/lsusync/lsusync"
 )
 
-const syncHelp = `lsusync sync: synchronise LSU from the SIECLE and STS-Web exports.
+const syncHelp = `lsusync sync : synchronise LSU à partir des exports de SIECLE et de STS-Web.
 
-Usage:
-  lsusync sync -store lsu.json -dir EXPORTS [flags]
-  lsusync sync -store lsu.json -bee ElevesSansAdresses.zip -sts sts_emp_UAI_YEAR.xml [-communs F] [-structures F] [-nomenclature F] [flags]
+Utilisation :
+  lsusync sync -store lsu.json -dir EXPORTS [options]
+  lsusync sync -store lsu.json -bee ElevesSansAdresses.zip -sts sts_emp_UAI_ANNÉE.xml [-communs F] [-structures F] [-nomenclature F] [options]
 
-It updates the establishment, the teachers, the selected classes (every
-class by default), their pupils and the non-locked bilans en saisie directe
-of their pupils, under the rules of the synchronisation, and prints the
-report as LSU shows it: what changed, without personal data. Nothing is
-written when it refuses to start: the refusal is printed in French, then
-its technical detail.
+Elle met à jour l'établissement, les enseignants, les classes choisies
+(toutes par défaut), leurs élèves et les bilans non verrouillés en saisie
+directe de leurs élèves, selon les règles de la synchronisation, et
+affiche le rapport comme LSU le montre : ce qui a changé, une ligne par
+élève et par enseignant (-group les regroupe), sans données personnelles.
+Rien n'est enregistré quand elle refuse de démarrer : le refus est
+affiché en français, suivi de son détail technique.
 
-A class whose exports and stored records are both as its last
-synchronisation left them is not read again: the report says it is
-unchanged, without listing its pupils and bilans. -all reads and lists
-every class; so does -json, whose report holds every item, with its
-field-level changes (-all adds nothing to it).
+Une classe dont les exports et les données de LSU sont tels que sa
+dernière synchronisation les a laissés n'est pas relue : le rapport dit
+qu'elle est inchangée, sans lister ses élèves et ses bilans, et le
+rapport JSON la nomme dans « skipped ». -all relit et liste chaque classe,
+et ce qui était déjà à jour.
 
-One synchronisation of a store runs at a time: a second one waits -wait
-(30 s by default) for the first to end, then is refused, writing nothing.
-For a file store, it waits as long for any command that has the store
-open (serve holds it while it runs).
+Une seule synchronisation de LSU a lieu à la fois : une seconde attend
+-wait (30 s par défaut) la fin de la première, puis est refusée sans rien
+enregistrer. Pour un fichier LSU, elle attend de même toute commande qui
+l'a ouvert (serve le garde ouvert tant qu'il tourne).
 
-On a terminal, it says on standard error what it is doing; -progress
-says it there in any case, one line per step, for logs. Interrupted
-(Ctrl-C, SIGTERM) before its end, it writes nothing and prints no report,
-only that it was interrupted.
+Sur un terminal, elle dit sur la sortie d'erreur ce qu'elle fait ;
+-progress le dit dans tous les cas, au plus une ligne par dixième du
+travail ou toutes les quelques secondes, pour les journaux. Interrompue
+(Ctrl-C, SIGTERM) avant sa fin, elle n'enregistre rien et n'affiche pas
+de rapport, seulement qu'elle a été interrompue.
 
-Examples:
+Exemples :
   lsusync sync -store lsu.json -dir ~/Téléchargements/exports
   lsusync sync -store lsu.json -dir exports -classes "3EME1,4e 1" -dry-run -details
   lsusync sync -store lsu.json -dir exports -dry-run -exit-code || echo "modifications en attente"
@@ -53,35 +56,36 @@ func (c *cli) runSync(args []string) int {
 	var (
 		exports     exportFlags
 		storePath   = fset.String("store", "", storeFlagHelp)
-		classes     = fset.String("classes", "", "classes to synchronise, comma-separated (default: every class)")
-		dryRun      = fset.Bool("dry-run", false, "compute the report and write nothing")
-		exitCode    = fset.Bool("exit-code", false, "with -dry-run: exit with status 4 when the synchronisation would change the store")
-		all         = fset.Bool("all", false, "also list what was already up to date")
-		asJSON      = fset.Bool("json", false, "print the report as JSON (every item, with its field-level changes: personal data)")
-		details     = fset.Bool("details", false, "print the field-level changes under each line (personal data)")
-		concurrency = fset.Int("concurrency", 0, "classes synchronised at once (default: one per CPU)")
+		classes     = fset.String("classes", "", "`CLASSES` à synchroniser, séparées par des virgules (par défaut : toutes)")
+		dryRun      = fset.Bool("dry-run", false, "simuler : calculer le rapport sans rien enregistrer")
+		exitCode    = fset.Bool("exit-code", false, "avec -dry-run : sortir avec le statut 4 si la synchronisation modifierait LSU")
+		all         = fset.Bool("all", false, "relire chaque classe et lister aussi ce qui était déjà à jour")
+		group       = fset.Bool("group", false, "regrouper en une ligne, avec leur nombre, les élèves et les enseignants dont le rapport dit la même chose")
+		asJSON      = fset.Bool("json", false, "afficher le rapport en JSON (chaque élément, avec les changements de chaque champ : données personnelles)")
+		details     = fset.Bool("details", false, "afficher sous chaque ligne les changements de chaque champ, avec les noms des élèves et des enseignants (données personnelles)")
+		concurrency = fset.Int("concurrency", 0, "`N` classes synchronisées à la fois (par défaut : une par processeur)")
 		progress    = c.progressFlag(fset)
 		wait        = fset.Duration("wait", defaultWait, waitFlagHelp)
 		today       dateFlag
 	)
 	exports.register(fset, true)
-	fset.Var(&today, "today", "date against which exit dates and end dates of professeurs principaux are judged, YYYY-MM-DD (default: today)")
+	fset.Var(&today, "today", todayFlagHelp)
 	if code, ok := c.parse(fset, syncHelp, args); !ok {
 		return code
 	}
 	switch {
 	case *storePath == "":
-		return c.usageErr("sync", "-store is required")
+		return c.usageErr("sync", "-store est obligatoire")
 	case exports.check() != "":
 		return c.usageErr("sync", "%s", exports.check())
 	case *asJSON && *details:
-		return c.usageErr("sync", "-json and -details are two forms of the report; give one of them")
+		return c.usageErr("sync", "-json et -details sont deux formes du rapport : donnez l'une ou l'autre")
 	case *exitCode && !*dryRun:
-		return c.usageErr("sync", "-exit-code goes with -dry-run")
+		return c.usageErr("sync", "-exit-code va avec -dry-run")
 	case *concurrency < 0:
-		return c.usageErr("sync", "-concurrency %d is negative", *concurrency)
+		return c.usageErr("sync", "-concurrency %d est négatif", *concurrency)
 	case *wait < 0:
-		return c.usageErr("sync", "-wait %v is negative", *wait)
+		return c.usageErr("sync", "-wait %v est négatif", *wait)
 	}
 	c.setProgress(*progress)
 	var selected []string
@@ -106,21 +110,30 @@ func (c *cli) runSync(args []string) int {
 	defer st.Close()
 
 	// A class unchanged since its last sync is not read again, unless
-	// -all asks to list every record already up to date, or -json for
-	// every item.
-	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress(), SkipUnchanged: !*all && !*asJSON}
+	// -all asks to list every record already up to date; the JSON
+	// report names the classes passed over.
+	opts := lsusync.Options{DryRun: *dryRun, Concurrency: *concurrency, Now: today.now, Progress: c.syncProgress(), SkipUnchanged: !*all}
 	c.say("Synchronisation…")
 	rep, err := lsusync.New(src, st, opts).Sync(c.ctx, selected...)
 	if rep == nil {
 		c.clearProgress()
-		return c.refuse(syncRefusal(storeName(*storePath), *wait, err), err)
+		msg := syncRefusal(storeName(*storePath), *wait, err)
+		var ce *lsusync.ClassesError
+		if errors.As(err, &ce) && errors.Is(err, lsusync.ErrPeriodsNotConfigured) {
+			msg += " Paramétrez-les : " + addClassCommand(*storePath, &exports, ce.Classes) + "."
+		}
+		return c.refuse(msg, err)
 	}
-	return c.syncEnd(rep, err, reportForm{dryRun: *dryRun, exitCode: *exitCode, all: *all, asJSON: *asJSON, details: *details})
+	if codes := notInStore(rep); len(codes) > 0 && !*asJSON {
+		defer fmt.Fprintf(c.stderr, "lsusync: %s de la base élèves à paramétrer dans LSU avant de la synchroniser : %s\n",
+			plural(len(codes), "classe", "classes"), addClassCommand(*storePath, &exports, codes))
+	}
+	return c.syncEnd(rep, err, reportForm{dryRun: *dryRun, exitCode: *exitCode, all: *all, group: *group, asJSON: *asJSON, details: *details})
 }
 
 // reportForm is what the flags of sync ask of its report and exit status.
 type reportForm struct {
-	dryRun, exitCode, all, asJSON, details bool
+	dryRun, exitCode, all, group, asJSON, details bool
 }
 
 // syncEnd prints what a synchronisation that started ended with, rep and
@@ -134,15 +147,14 @@ func (c *cli) syncEnd(rep *lsusync.Report, err error, f reportForm) int {
 		c.clearProgress()
 		return c.interruptedRefusal(code, "", err)
 	}
-	// The report of 100,000 pupils takes a second to make: the line stays
-	// until its first byte, and the table, short, is made before it is
-	// written.
+	// A large report takes a while to make: the line stays until its
+	// first byte, and the table, short, is made before it is written.
 	c.say("Rédaction du rapport…")
 	out := &clearing{w: c.stdout, clear: c.clearProgress}
 	var werr error
 	if !f.asJSON && !f.details {
 		var buf bytes.Buffer
-		if werr = writeReport(&buf, rep, false, lsusync.TextOptions{Unchanged: f.all}); werr == nil {
+		if werr = writeReport(&buf, rep, false, lsusync.TextOptions{Unchanged: f.all, Group: f.group}); werr == nil {
 			_, werr = out.Write(buf.Bytes())
 		}
 	} else {
@@ -191,6 +203,39 @@ func (c *clearing) Write(p []byte) (int, error) {
 		return 0, nil
 	}
 	return c.w.Write(p)
+}
+
+// notInStore returns the classes of the exports that the report says to
+// set up first (lsusync.ActionNotInStore).
+func notInStore(rep *lsusync.Report) []string {
+	var codes []string
+	for _, it := range rep.Items {
+		if it.Kind == lsusync.KindClass && it.Action == lsusync.ActionNotInStore {
+			codes = append(codes, it.Key)
+		}
+	}
+	return codes
+}
+
+// addClassCommand is the command that sets up the classes: "lsusync
+// add-class -store lsu.json -dir exports -class "3EME5,3EME6"".
+func addClassCommand(storePath string, e *exportFlags, codes []string) string {
+	s := "lsusync add-class -store " + shellWord(storeName(storePath))
+	if e.dir != "" {
+		s += " -dir " + shellWord(e.dir)
+	} else {
+		s += " -bee " + shellWord(e.files.Eleves) + " -sts " + shellWord(e.files.STS)
+	}
+	return s + " -class " + shellWord(strings.Join(codes, ","))
+}
+
+// shellWord quotes s for a shell when it holds a space or a character
+// the shell reads.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // pending reports whether a report holds changes to the store.
