@@ -366,12 +366,24 @@ func TestCancel(t *testing.T) {
 
 // concurrencyStore measures how many classes are read at once: from the
 // reading of a class's pupils to the end of the reading of its bilans.
+// The reading of a class's bilans waits until limit classes were read at
+// once, or until giveUp is done, so that a synchronizer that reaches its
+// concurrency reaches it however slowly the machine schedules it. With
+// stagger, the k-th reading of pupils first sleeps k times stagger, as
+// the classes of a machine slow to start goroutines.
 type concurrencyStore struct {
 	lsusync.Store
 	now, max atomic.Int64
+	calls    atomic.Int64
+	stagger  time.Duration
+	limit    int64
+	reached  chan struct{} // closed when max reaches limit
+	once     sync.Once
+	giveUp   <-chan struct{} // done when the test stops waiting for limit
 }
 
 func (s *concurrencyStore) Students(ctx context.Context, class string) ([]lsusync.Student, error) {
+	time.Sleep(time.Duration(s.calls.Add(1)-1) * s.stagger)
 	n := s.now.Add(1)
 	for {
 		m := s.max.Load()
@@ -379,23 +391,41 @@ func (s *concurrencyStore) Students(ctx context.Context, class string) ([]lsusyn
 			break
 		}
 	}
+	if n >= s.limit {
+		s.once.Do(func() { close(s.reached) })
+	}
 	return s.Store.Students(ctx, class)
 }
 
 func (s *concurrencyStore) Bilans(ctx context.Context, class string) ([]lsusync.Bilan, error) {
 	defer s.now.Add(-1)
-	time.Sleep(5 * time.Millisecond) // let the other classes start, if they may
+	select {
+	case <-s.reached:
+	case <-s.giveUp:
+	}
+	time.Sleep(5 * time.Millisecond) // let the other classes start, if they may: more than limit is caught
 	return s.Store.Bilans(ctx, class)
 }
 
 // TestConcurrency checks that Options.Concurrency bounds the number of
-// classes synchronised at once, and is reached.
+// classes synchronised at once, and is reached: also when the classes
+// start 10ms apart, as on a loaded machine (issue 25).
 func TestConcurrency(t *testing.T) {
-	for _, limit := range []int{1, 2, 4} {
-		t.Run(fmt.Sprint(limit), func(t *testing.T) {
+	for _, tc := range []struct {
+		limit   int
+		stagger time.Duration
+	}{{1, 0}, {2, 0}, {4, 0}, {2, 10 * time.Millisecond}, {4, 10 * time.Millisecond}} {
+		limit := tc.limit
+		name := fmt.Sprint(limit)
+		if tc.stagger != 0 {
+			name += "-staggered"
+		}
+		t.Run(name, func(t *testing.T) {
 			before, src := manyClasses(12)
 			mem := newStore(t, before)
-			st := &concurrencyStore{Store: mem}
+			giveUp, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			st := &concurrencyStore{Store: mem, limit: int64(limit), stagger: tc.stagger, reached: make(chan struct{}), giveUp: giveUp.Done()}
 			var progress []int
 			rep, err := lsusync.New(src, st, lsusync.Options{Now: fixedNow, Concurrency: limit,
 				Progress: func(p lsusync.Progress) {

@@ -17,15 +17,26 @@ import (
 // repository: never copied into the project, read in place when present.
 var samplesDir = filepath.Join("..", "..", "..", "shared", "samples", "siecle")
 
+// samplePath returns the path of the sample file name: a test skips
+// when it is absent, and fails then under CI, which must run it.
+func samplePath(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(samplesDir, name)
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the sample %s is needed under CI: %v", name, err)
+		}
+		t.Skipf("no sample %s: %v", name, err)
+	}
+	return path
+}
+
 func date(y int, m, d int) lsusync.Date { return lsusync.Date{Year: y, Month: timeMonth(m), Day: d} }
 
 // TestSamples reads the Pix fixtures (hand-made BEE_ELEVES files in
 // ISO-8859-15, whose UAJ "123ABC" is not a real UAI) with ReadEleves and
 // checks every pupil they hold.
 func TestSamples(t *testing.T) {
-	if _, err := os.Stat(samplesDir); err != nil {
-		t.Skipf("no samples folder %s: %v", samplesDir, err)
-	}
 	two := []lsusync.Enrolment{
 		{Student: lsusync.Student{ID: "0001", Class: "4A", INE: "00000000123", LastName: "HANDMADE", FirstName: "Luciole", FirstName2: "Léa",
 			FirstName3: "Lucy", BirthDate: date(1994, 12, 31), Sex: lsusync.Female}},
@@ -53,11 +64,7 @@ func TestSamples(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			path := filepath.Join(samplesDir, tc.file)
-			f, err := os.Open(path)
-			if os.IsNotExist(err) {
-				t.Skipf("sample %s absent", path)
-			}
+			f, err := os.Open(samplePath(t, tc.file))
 			require.NoError(t, err)
 			defer f.Close()
 			p, err := ReadEleves(context.Background(), f, tc.file, Options{})
@@ -74,10 +81,7 @@ func TestSamples(t *testing.T) {
 // TestSamplesRefusedByOpen: the same files are refused by Open, whose
 // cross-file checks want a real UAI.
 func TestSamplesRefusedByOpen(t *testing.T) {
-	path := filepath.Join(samplesDir, "pix_siecle-with-two-valid-students.xml")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("sample %s absent", path)
-	}
+	path := samplePath(t, "pix_siecle-with-two-valid-students.xml")
 	_, f := fixtureDir(t, nil)
 	f.Eleves = path
 	_, err := Open(context.Background(), f, numenOpts(f))
