@@ -46,7 +46,7 @@ func Example_siecleExports() {
 	fmt.Println("updated:", c.Updated, "added:", c.Added, "locked:", c.Locked, "errors:", c.Errors)
 	// Output:
 	// classes: 6 status: warning
-	// updated: 224 added: 1 locked: 1 errors: 0
+	// updated: 215 added: 1 locked: 1 errors: 0
 }
 
 func copyFile(dst, src string) error {
