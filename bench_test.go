@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
@@ -128,13 +127,13 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 	// made of dropped: the heap holds the store and the sources, as in a
 	// program that synchronises.
 	runtime.GC()
-	base := heapBytes()
+	base := testkit.HeapBytes()
 	st, err := memory.New(e.gen.StoreSnapshot())
 	if err != nil {
 		b.Fatal(err)
 	}
 	runtime.GC()
-	stored := heapBytes() - base
+	stored := testkit.HeapBytes() - base
 	ctx := context.Background()
 	sources := []*memory.Source{e.src}
 	if changed {
@@ -150,9 +149,9 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 
 	b.ReportAllocs()
 	runtime.GC()
-	live := heapBytes()
-	var peak peakHeap
-	peak.start()
+	live := testkit.HeapBytes()
+	var peak testkit.PeakHeap
+	peak.Start()
 	cpu0, cpuOK := testkit.CPUTime()
 	b.ResetTimer()
 	i := 0
@@ -167,7 +166,7 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 		i++
 	}
 	b.StopTimer()
-	peak.stop()
+	peak.Stop()
 	perOp := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(e.pupils)/perOp, "pupils/s")
 	b.ReportMetric(perOp*1e9/float64(e.pupils), "ns/pupil")
@@ -176,7 +175,7 @@ func benchSync(b *testing.B, size benchSize, changed bool) {
 	}
 	b.ReportMetric(float64(stored)/(1<<20), "store-MB")
 	b.ReportMetric(float64(live)/(1<<20), "live-heap-MB")
-	b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peak.Peak())/(1<<20), "peak-heap-MB")
 }
 
 // checkBenchSync runs a sync of each source into st once, through a
@@ -260,40 +259,4 @@ type countingWriter int64
 func (c *countingWriter) Write(p []byte) (int, error) {
 	*c += countingWriter(len(p))
 	return len(p), nil
-}
-
-// peakHeap samples the Go heap while the benchmark runs.
-type peakHeap struct {
-	max  uint64
-	done chan struct{}
-	wg   sync.WaitGroup
-}
-
-func (p *peakHeap) start() {
-	p.done = make(chan struct{})
-	p.wg.Go(func() {
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			p.max = max(p.max, heapBytes())
-			select {
-			case <-p.done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-}
-
-func (p *peakHeap) stop() {
-	close(p.done)
-	p.wg.Wait()
-}
-
-// heapBytes returns the bytes of the heap's objects, garbage not yet
-// collected included.
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
 }

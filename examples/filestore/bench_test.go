@@ -8,10 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -84,22 +82,22 @@ func BenchmarkLoad(b *testing.B) {
 		path, size := benchStore(b, n, content)
 		b.SetBytes(size)
 		b.ReportAllocs()
-		var peak peakHeap
+		var peak testkit.PeakHeap
 		var live uint64
 		var cpu time.Duration // of the opens alone, not of the collections between them
 		for b.Loop() {
-			peak.start()
+			peak.Start()
 			cpu0, _ := testkit.CPUTime()
 			s, err := Open(context.Background(), path, Options{})
 			cpu1, _ := testkit.CPUTime()
 			cpu += cpu1 - cpu0
-			peak.stop()
+			peak.Stop()
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.StopTimer()
 			runtime.GC()
-			live = max(live, heapBytes())
+			live = max(live, testkit.HeapBytes())
 			runtime.KeepAlive(s)
 			s.Close()
 			s = nil
@@ -112,7 +110,7 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pupils/s")
 		b.ReportMetric(float64(size)/1e6, "file-MB")
 		b.ReportMetric(float64(live)/1e6, "live-heap-MB")
-		peak.report(b)
+		b.ReportMetric(float64(peak.Peak())/1e6, "peak-heap-MB")
 	})
 }
 
@@ -384,7 +382,7 @@ func TestSyncProcess(t *testing.T) {
 		t.Fatalf("sync: %v %v", err, rep.Err())
 	}
 	cpu, _ := testkit.CPUTime()
-	r := syncRun{CPU: cpu, Peak: selfPeak(), Writes: st.writeCount(), BilansUpdated: rep.Counts().BilansUpdated}
+	r := syncRun{CPU: cpu, Peak: testkit.SelfPeak(), Writes: st.writeCount(), BilansUpdated: rep.Counts().BilansUpdated}
 	st.Close()
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -402,45 +400,4 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 	if cpu, ok := testkit.CPUTime(); ok {
 		b.ReportMetric(float64(cpu-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 	}
-}
-
-// peakHeap samples the Go heap while an operation runs.
-type peakHeap struct {
-	peak uint64
-	done chan struct{}
-	wg   sync.WaitGroup
-}
-
-// heapBytes returns the bytes of the heap's objects, live or not yet
-// collected.
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-func (p *peakHeap) start() {
-	p.done = make(chan struct{})
-	p.wg.Go(func() {
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			p.peak = max(p.peak, heapBytes())
-			select {
-			case <-p.done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-}
-
-func (p *peakHeap) stop() {
-	close(p.done)
-	p.wg.Wait()
-	p.peak = max(p.peak, heapBytes())
-}
-
-func (p *peakHeap) report(b *testing.B) {
-	b.ReportMetric(float64(p.peak)/1e6, "peak-heap-MB")
 }

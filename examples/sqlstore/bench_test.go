@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,7 +144,7 @@ func benchInit(b *testing.B, e Engine, n int) {
 		st, err := Create(ctx, db, snap, Options{})
 		cpu1, _ := testkit.CPUTime()
 		cpu += cpu1 - cpu0
-		peak.stop()
+		peak.Stop()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -199,7 +198,7 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) 
 		peak.start()
 		var err error
 		rep, err = lsusync.New(sources[i%len(sources)], st, lsusync.Options{Now: g.now}).Sync(ctx)
-		peak.stop()
+		peak.Stop()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -219,7 +218,7 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) 
 	// The live heap with the last report: the source and the report, the
 	// synchronizer's, which holds an item per record.
 	runtime.GC()
-	b.ReportMetric(float64(heapBytes())/(1<<20), "live-heap-MB")
+	b.ReportMetric(float64(testkit.HeapBytes())/(1<<20), "live-heap-MB")
 	runtime.KeepAlive(rep)
 	versions, err := versionSum(ctx, sqlStore)
 	if err != nil {
@@ -421,48 +420,21 @@ func BenchmarkEstablishments(b *testing.B) {
 	}
 }
 
-// peakHeap samples the Go heap while an operation runs.
+// peakHeap is testkit's sampler with the heap before the first
+// operation, which the benchmarks report beside the peak.
 type peakHeap struct {
-	base, peak uint64
-	done       chan struct{}
-	wg         sync.WaitGroup
-}
-
-var heapSample = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: heapSample[0].Name}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
+	testkit.PeakHeap
+	base uint64
 }
 
 func (p *peakHeap) start() {
 	if p.base == 0 {
-		p.base = heapBytes()
+		p.base = testkit.HeapBytes()
 	}
-	p.done = make(chan struct{})
-	p.wg.Go(func() {
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if h := heapBytes(); h > p.peak {
-				p.peak = h
-			}
-			select {
-			case <-p.done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-}
-
-func (p *peakHeap) stop() {
-	close(p.done)
-	p.wg.Wait()
+	p.Start()
 }
 
 func (p *peakHeap) report(b *testing.B) {
-	b.ReportMetric(float64(p.peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(p.Peak())/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(p.base)/(1<<20), "base-heap-MB")
 }

@@ -93,27 +93,8 @@ func TestNightWorkerProcess(t *testing.T) {
 			fail(fmt.Errorf("%s: %v: %v", r.Name, r.Status, r.Err))
 		}
 	}
-	fmt.Printf("pupils %d peak-rss %d\n", sum.Pupils, peakRSS())
+	fmt.Printf("pupils %d peak-rss %d\n", sum.Pupils, testkit.SelfPeak())
 	os.Exit(0)
-}
-
-// peakRSS returns the largest resident memory of the process, in KiB:
-// Linux's VmHWM, which exec starts anew (getrusage's maxrss keeps the
-// parent's from before the fork), or -1 where there is none.
-func peakRSS() int {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			if err == nil {
-				return n
-			}
-		}
-	}
-	return -1
 }
 
 // BenchmarkNight is a night of an academy on one PostgreSQL database:
@@ -185,15 +166,15 @@ func BenchmarkNight(b *testing.B) {
 					if err := cmd.Wait(); err != nil {
 						b.Fatalf("worker %d: %v: %s", w, err, outs[w].String())
 					}
-					var n, kb int
-					if _, err := fmt.Sscanf(outs[w].String(), "pupils %d peak-rss %d", &n, &kb); err != nil {
+					var n, rss int
+					if _, err := fmt.Sscanf(outs[w].String(), "pupils %d peak-rss %d", &n, &rss); err != nil {
 						b.Fatalf("worker %d printed %q: %v", w, outs[w].String(), err)
 					}
 					total += n
-					if kb < 0 {
+					if rss <= 0 {
 						peak = -1 // not measured on this system
 					} else if peak >= 0 {
-						peak = max(peak, float64(kb)/1024)
+						peak = max(peak, float64(rss)/(1<<20))
 					}
 				}
 				if total < count*pupils*9/10 {

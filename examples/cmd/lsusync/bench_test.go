@@ -20,6 +20,7 @@ import (
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/filestore"
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/internal/testkit"
 )
 
 // envFloor makes the test binary run floor instead of the command: the
@@ -36,7 +37,7 @@ const envPeak = "LSUSYNC_TEST_PEAK"
 // the file that envPeak names, if any.
 func writePeak() {
 	if path := os.Getenv(envPeak); path != "" {
-		os.WriteFile(path, []byte(strconv.FormatInt(selfPeak(), 10)), 0o600)
+		os.WriteFile(path, []byte(strconv.FormatInt(testkit.SelfPeak(), 10)), 0o600)
 	}
 }
 

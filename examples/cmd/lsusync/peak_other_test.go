@@ -6,6 +6,3 @@ import "os"
 
 // peakMemory returns 0: the peak memory of a process is not measured here.
 func peakMemory(*os.ProcessState) int64 { return 0 }
-
-// selfPeak returns 0: the peak memory of a process is not measured here.
-func selfPeak() int64 { return 0 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package filestore
+package testkit
 
 import (
 	"bytes"
@@ -10,9 +10,9 @@ import (
 	"syscall"
 )
 
-// selfPeak returns the peak resident memory of this process, in bytes:
+// SelfPeak returns the peak resident memory of this process, in bytes:
 // VmHWM on Linux, which an exec resets; else what getrusage gives.
-func selfPeak() int64 {
+func SelfPeak() int64 {
 	if status, err := os.ReadFile("/proc/self/status"); err == nil {
 		for line := range bytes.Lines(status) {
 			if rest, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
