@@ -47,7 +47,7 @@ func (s *Store) BeginBatch(ctx context.Context) (lsusync.Batch, error) {
 		conn.Close()
 		return nil, s.beginErr(ctx, err)
 	}
-	return &batch{s: s, conn: conn, w: &writer{s: s, q: s.d.on(conn), conn: conn}}, nil
+	return &batch{s: s, conn: conn, w: newWriter(s, conn)}, nil
 }
 
 func (s *Store) beginErr(ctx context.Context, err error) error {
@@ -77,6 +77,9 @@ type batch struct {
 	// busy is the time Apply and Commit held the transaction, writing:
 	// the benchmarks report it.
 	busy time.Duration
+	// release is the savepoint of the last change set, on PostgreSQL,
+	// released with the next one's first statements.
+	release string
 }
 
 func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
@@ -97,23 +100,42 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 	}
 	b.staged++
 	sp := "lsusync_cs_" + strconv.Itoa(b.staged)
-	if _, err := b.conn.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+	w := b.w
+	if w.queue {
+		// The savepoint goes with the change set's first statements; the
+		// one before it is released then, once its writes were checked.
+		if b.release != "" {
+			w.enqueueExec("RELEASE SAVEPOINT " + b.release)
+			b.release = ""
+		}
+		w.enqueueExec("SAVEPOINT " + sp)
+	} else if _, err := b.conn.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 		b.broken = err
 		return b.s.writeErr(ctx, err)
 	}
-	records, rows, events, added := b.w.records, b.w.rows, len(b.w.events), b.w.pupilsAdded
-	err := b.w.apply(ctx, &cs)
+	records, rows, events, added := w.records, w.rows, len(w.events), w.pupilsAdded
+	err := w.apply(ctx, &cs)
+	if err == nil {
+		err = w.flush(ctx)
+	}
 	if err != nil {
 		// Undo what the change set wrote, its ANALYZE included; the
 		// transaction goes on.
-		b.w.records, b.w.rows, b.w.events, b.w.pupilsAdded = records, rows, b.w.events[:events], added
+		w.records, w.rows, w.events, w.pupilsAdded = records, rows, w.events[:events], added
+		if w.unsent("SAVEPOINT " + sp) {
+			// Refused before any of it reached the server.
+			w.queued = w.queued[:0]
+			return b.s.writeErr(ctx, err)
+		}
 		bg := context.WithoutCancel(ctx)
 		if _, rerr := b.conn.ExecContext(bg, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 			b.broken = rerr
 			return b.s.writeErr(ctx, err)
 		}
 	}
-	if _, rerr := b.conn.ExecContext(context.WithoutCancel(ctx), "RELEASE SAVEPOINT "+sp); rerr != nil {
+	if w.queue {
+		b.release = sp
+	} else if _, rerr := b.conn.ExecContext(context.WithoutCancel(ctx), "RELEASE SAVEPOINT "+sp); rerr != nil {
 		b.broken = rerr
 		if err == nil {
 			err = rerr
@@ -147,6 +169,9 @@ func (b *batch) Commit(ctx context.Context) error {
 	// The classes' memos are written last, so that their rows are
 	// locked for the commit only (see finishMemos).
 	err := b.w.finishMemos(ctx)
+	if err == nil {
+		err = b.w.flush(ctx)
+	}
 	if err == nil && b.beforeCommit != nil {
 		err = b.beforeCommit(ctx, b.w.q)
 	}

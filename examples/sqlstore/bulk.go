@@ -93,10 +93,25 @@ func (r *rows) add(v ...any) {
 
 func (r *rows) len() int { return len(r.vals) / r.n }
 
-// chunks splits n rows into statements of power-of-two sizes, at most
-// limit rows each, so that a table and an operation have a dozen
-// statement texts at most, which the driver prepares once.
-func chunks(n, limit int) []int {
+// chunks splits n rows into statements of at most limit rows each. On
+// SQLite their sizes are powers of two, so that a table and an operation
+// have a dozen statement texts at most, which the writer prepares once
+// per transaction. PostgreSQL prepares nothing (see dialect.on): there
+// the fewest statements, the fewest round trips.
+func (d *dialect) chunks(n, limit int) []int {
+	if d.engine == SQLite {
+		return powerChunks(n, limit)
+	}
+	var out []int
+	for ; n > 0; n -= min(n, limit) {
+		out = append(out, min(n, limit))
+	}
+	return out
+}
+
+// powerChunks splits n rows into chunks of power-of-two sizes, at most
+// limit rows each.
+func powerChunks(n, limit int) []int {
 	top := 1
 	for top*2 <= limit {
 		top *= 2
@@ -212,7 +227,7 @@ func (w *writer) exec(ctx context.Context, r *rows, scan func(*sql.Rows) error) 
 	limit := min(1024, d.maxParams/r.n)
 	var total int64
 	off := 0
-	for _, k := range chunks(r.len(), limit) {
+	for _, k := range d.chunks(r.len(), limit) {
 		query := d.statement(r, k)
 		args := r.vals[off*r.n : (off+k)*r.n]
 		off += k
@@ -299,9 +314,13 @@ func (w *writer) close() {
 	w.stmts = nil
 }
 
-// statement returns the cached statement of r's table and operation for
-// k rows.
+// statement returns the statement of r's table and operation for k rows,
+// cached when k is a power of two: the others, PostgreSQL's, are made
+// again, so that the cache holds a dozen texts per operation at most.
 func (d *dialect) statement(r *rows, k int) string {
+	if k&(k-1) != 0 {
+		return d.bulkSQL(r, k)
+	}
 	key := bulkKey{r.t, r.op, k}
 	d.mu.Lock()
 	defer d.mu.Unlock()

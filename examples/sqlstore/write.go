@@ -49,9 +49,13 @@ func (s *Store) writeOn(ctx context.Context, conn *sql.Conn, f func(*writer) err
 	if err := s.d.begin(ctx, conn, true, s.wait); err != nil {
 		return s.writeErr(ctx, err)
 	}
-	w := &writer{s: s, q: s.d.on(conn), conn: conn}
+	w := newWriter(s, conn)
 	defer w.close()
-	if err := f(w); err != nil {
+	err := f(w)
+	if err == nil {
+		err = w.flush(ctx)
+	}
+	if err != nil {
 		w.close() // before a rollback that may drop the connection (see batch.Commit)
 		rollback(ctx, conn)
 		return s.writeErr(ctx, err)
@@ -114,11 +118,20 @@ type writer struct {
 	// reaches analyzeAfter, PostgreSQL gathers the statistics of the
 	// pupils' table (see [dialect.analyzePupils]).
 	pupilsAdded int
+	// queue is set on PostgreSQL, where the writes wait in queued for
+	// the next flush (see pipeline.go); groups numbers their operations.
+	queue  bool
+	queued []queued
+	groups int
 }
 
 // run executes a bulk operation. When want >= 0, the operation must
 // write exactly want rows, or another writer came first.
 func (w *writer) run(ctx context.Context, r *rows, want int, what string) error {
+	if w.queue {
+		w.enqueue(r, want, what)
+		return nil
+	}
 	n, err := w.exec(ctx, r, nil)
 	w.rows += n
 	if err != nil {
@@ -159,8 +172,17 @@ func (w *writer) apply(ctx context.Context, cs *lsusync.ChangeSet) error {
 			return fmt.Errorf("sqlstore: establishment %q: %w: the store's is %q", e.UAI, lsusync.ErrNotFound, uai)
 		}
 		var v int64
-		err := w.q.QueryRowContext(ctx, w.s.d.q("SELECT version FROM establishments WHERE uai = ?"+w.s.d.forUpdate), uai).Scan(&v)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		rs, err := w.q.QueryContext(ctx, w.s.d.q("SELECT version FROM establishments WHERE uai = ?"+w.s.d.forUpdate), uai)
+		if err != nil {
+			return err
+		}
+		if rs.Next() {
+			err = rs.Scan(&v)
+		}
+		if err := closeRows(rs); err != nil {
+			return err
+		}
+		if err != nil {
 			return err
 		}
 		if e.Version == "" && v != 0 {
@@ -253,7 +275,7 @@ func (w *writer) versions(ctx context.Context, t *table, keys [][]any, extra str
 	if extra != "" {
 		sel += ", " + extra
 	}
-	for _, k := range chunks(len(keys), min(1024, (w.s.d.maxParams-1)/n)) {
+	for _, k := range w.s.d.chunks(len(keys), min(1024, (w.s.d.maxParams-1)/n)) {
 		var b strings.Builder
 		b.WriteString("SELECT " + strings.Join(kcols, ", ") + ", " + sel + " FROM " + t.name + " WHERE uai = ? AND (" +
 			strings.Join(kcols, ", ") + ") IN (VALUES ")
