@@ -39,7 +39,7 @@ const (
 	integer
 	boolean
 	date
-	jsonText // JSON: jsonb on PostgreSQL, TEXT on SQLite
+	jsonText // JSON: json on PostgreSQL, TEXT on SQLite
 )
 
 // dialect is what differs between the engines: everything else, every
@@ -80,7 +80,7 @@ func newDialect(e Engine) *dialect {
 	case Postgres:
 		d.maxParams = 65535
 		d.forUpdate = " FOR NO KEY UPDATE"
-		d.types = [5]string{"text", "bigint", "boolean", "date", "jsonb"}
+		d.types = [5]string{"text", "bigint", "boolean", "date", "json"}
 		d.studentsByClass = "students"
 	}
 	return d

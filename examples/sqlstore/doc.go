@@ -26,7 +26,7 @@
 //
 // A bilan's row holds what a synchronisation reads and writes: its keys,
 // locked and imported, its acquis (subjects with their modalité, and
-// teachers) and professeurs principaux, as JSON (jsonb on PostgreSQL).
+// teachers) and professeurs principaux, as JSON (json on PostgreSQL).
 // Its content, lsusync.BilanContent and each acquis's
 // lsusync.AcquisContent by subject key, is one JSON document in a table
 // of its own, which a synchronisation never writes. Both are the JSON form

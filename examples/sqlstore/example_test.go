@@ -49,6 +49,6 @@ func Example() {
 	after := st.Written()
 	fmt.Println("updated:", rep.Counts().Updated, "records written:", after.Records-before.Records)
 	// Output:
-	// created 0750001A at schema version 4
+	// created 0750001A at schema version 5
 	// updated: 1 records written: 1
 }

@@ -161,8 +161,8 @@ func TestMemosMigration(t *testing.T) {
 
 		st, err := Open(ctx, db, "0750001A", Options{})
 		require.NoError(t, err)
-		if v := schema(); v != SchemaVersion() || v != 4 {
-			t.Fatalf("Open migrated to schema version %d, want %d = 4", v, SchemaVersion())
+		if v := schema(); v != SchemaVersion() || v != 5 {
+			t.Fatalf("Open migrated to schema version %d, want %d = 5", v, SchemaVersion())
 		}
 		syncOnce := func() *lsusync.Report {
 			rep, err := lsusync.New(src, st, lsusync.Options{Now: now, SkipUnchanged: true}).Sync(ctx)

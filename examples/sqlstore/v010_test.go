@@ -246,6 +246,14 @@ func TestV010Fixtures(t *testing.T) {
 			t.Errorf("the memos after the migration (-want +got):\n%s", d)
 		}
 		if e == Postgres {
+			// Schema version 5: the JSON columns are json, no more jsonb.
+			var jsonCols int
+			require.NoError(t, db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
+				WHERE table_schema = current_schema() AND data_type = 'json' AND (table_name, column_name) IN
+				(('bilans', 'acquis'), ('bilans', 'head_teachers'), ('bilan_documents', 'content'))`).Scan(&jsonCols))
+			if jsonCols != 3 {
+				t.Errorf("after the migration, %d of the 3 JSON columns are json", jsonCols)
+			}
 			other, err := Open(ctx, db, "0930002B", Options{})
 			require.NoError(t, err)
 			if d := cmp.Diff(normalize(v010Second(), true), dump(t, other, true), equateEmpty); d != "" {
