@@ -48,7 +48,11 @@ func benchPupils() []int {
 //     transaction (writing/floor);
 //   - unchanged: a sync of the source the store was made from, which
 //     writes nothing; it reports its time as a percentage of the changed
-//     sync's (of-changed-%).
+//     sync's (of-changed-%);
+//   - unchanged-memos: the same with Options.SkipUnchanged, as lsusync
+//     sync and sync-all run it: the classes whose memos match are not
+//     read. Two syncs with SkipUnchanged, of the changed source and
+//     back, write the memos first.
 //
 // Each reports records and rows written per sync (records-w/op, rows-w/op)
 // and the peak of the Go heap during the operation (peak-heap-MB), with
@@ -80,6 +84,7 @@ func BenchmarkStore(b *testing.B) {
 				b.Run("changed", func(b *testing.B) { benchSync(b, st, n, true, &m) })
 				b.Run("floor", func(b *testing.B) { benchFloor(b, st, &m) })
 				b.Run("unchanged", func(b *testing.B) { benchSync(b, st, n, false, &m) })
+				b.Run("unchanged-memos", func(b *testing.B) { benchSync(b, st, n, false, &m) })
 			})
 		}
 	}
@@ -181,6 +186,15 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) 
 	if changed {
 		sources = []lsusync.Source{g.changed, g.src}
 	}
+	opts := lsusync.Options{Now: g.now}
+	if strings.HasSuffix(b.Name(), "/unchanged-memos") {
+		opts.SkipUnchanged = true
+		for _, src := range []lsusync.Source{g.changed, g.src} {
+			if _, err := lsusync.New(src, sqlStore, opts).Sync(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 	var peak peakHeap
 	st := &countingStore{Store: sqlStore}
 	w0 := st.Written()
@@ -197,7 +211,7 @@ func benchSync(b *testing.B, sqlStore *Store, n int, changed bool, m *measures) 
 	for b.Loop() {
 		peak.start()
 		var err error
-		rep, err = lsusync.New(sources[i%len(sources)], st, lsusync.Options{Now: g.now}).Sync(ctx)
+		rep, err = lsusync.New(sources[i%len(sources)], st, opts).Sync(ctx)
 		peak.Stop()
 		if err != nil {
 			b.Fatal(err)
