@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -127,8 +128,13 @@ func powerChunks(n, limit int) []int {
 	return out
 }
 
-// bulkSQL returns the statement of the operation for k rows.
+// bulkSQL returns the statement of the operation for k rows: on SQLite
+// with a parameter per value, on PostgreSQL with an array per column
+// (see pgBulkSQL).
 func (d *dialect) bulkSQL(r *rows, k int) string {
+	if d.engine == Postgres {
+		return d.pgBulkSQL(r)
+	}
 	t := r.t
 	var b strings.Builder
 	p := 0
@@ -210,6 +216,145 @@ func (d *dialect) bulkSQL(r *rows, k int) string {
 	return b.String()
 }
 
+// pgBulkSQL returns PostgreSQL's statement of the operation for any
+// number of rows: its values come as one array per column, unnested, so
+// that the statement's text and its parameters are the same for 1 row and
+// for 1,000. PostgreSQL parses and plans it in constant time, where a
+// list of VALUES of a thousand rows costs more to parse and bind than to
+// run (see [columnArrays]).
+func (d *dialect) pgBulkSQL(r *rows) string {
+	t := r.t
+	var b strings.Builder
+	// source writes the unnest of the r.n arrays, named column1... as
+	// VALUES names them.
+	source := func() {
+		b.WriteString("SELECT * FROM unnest(")
+		for j := range r.n {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			kd := integer // the expected version, after the columns
+			if j < len(t.kinds) {
+				kd = t.kinds[j]
+			}
+			b.WriteString("CAST($" + strconv.Itoa(j+1) + " AS " + d.types[kd] + "[])")
+		}
+		b.WriteString(") AS v(")
+		for j := range r.n {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("column" + strconv.Itoa(j+1))
+		}
+		b.WriteString(")")
+	}
+	switch r.op {
+	case opInsert, opEnsure:
+		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") ")
+		source()
+		if r.op == opEnsure {
+			b.WriteString(" ON CONFLICT DO NOTHING")
+		}
+	case opAdd, opAddReturn:
+		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ", version) SELECT v.*, 1 FROM (")
+		source()
+		b.WriteString(") AS v ON CONFLICT DO NOTHING")
+		if r.op == opAddReturn {
+			b.WriteString(" RETURNING id, student, year, period_count, period_index")
+		}
+	case opUpdate, opReplace:
+		b.WriteString("UPDATE " + t.name + " SET ")
+		for j := t.nkey; j < len(t.cols); j++ {
+			if j > t.nkey {
+				b.WriteString(", ")
+			}
+			b.WriteString(t.cols[j] + " = v.column" + strconv.Itoa(j+1))
+		}
+		if r.op == opReplace {
+			if len(t.cols) > t.nkey {
+				b.WriteString(", ")
+			}
+			b.WriteString("version = " + t.name + ".version + 1")
+		}
+		b.WriteString(" FROM (")
+		source()
+		b.WriteString(") AS v WHERE ")
+		for j := range t.nkey {
+			if j > 0 {
+				b.WriteString(" AND ")
+			}
+			b.WriteString(t.name + "." + t.cols[j] + " = v.column" + strconv.Itoa(j+1))
+		}
+		if r.op == opReplace {
+			b.WriteString(" AND " + t.name + ".version = v.column" + strconv.Itoa(r.n))
+		}
+	case opDelete:
+		b.WriteString("DELETE FROM " + t.name + " WHERE (" + strings.Join(t.cols[:t.nkey], ", ") + ") IN (")
+		source()
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// columnArrays returns the values of the rows vals, n values a row, as
+// n arrays in PostgreSQL's text form, one per column: {"a","b",NULL}.
+// Every element is quoted, its quotes and backslashes escaped.
+func columnArrays(vals []any, n int) []any {
+	out := make([]any, n)
+	var b []byte
+	for j := range n {
+		b = append(b[:0], '{')
+		for i := j; i < len(vals); i += n {
+			if i > j {
+				b = append(b, ',')
+			}
+			switch v := vals[i].(type) {
+			case nil:
+				b = append(b, "NULL"...)
+				continue
+			case string:
+				b = appendArrayText(b, v)
+			case int:
+				b = strconv.AppendInt(b, int64(v), 10)
+			case int64:
+				b = strconv.AppendInt(b, v, 10)
+			case bool:
+				b = strconv.AppendBool(b, v)
+			default:
+				panic(fmt.Sprintf("sqlstore: a value of type %T in a bulk statement", v))
+			}
+		}
+		out[j] = string(append(b, '}'))
+	}
+	return out
+}
+
+// appendArrayText appends s as a quoted element of an array's text form.
+func appendArrayText(b []byte, s string) []byte {
+	b = append(b, '"')
+	for {
+		k := strings.IndexAny(s, `"\`)
+		if k < 0 {
+			break
+		}
+		b = append(b, s[:k]...)
+		b = append(b, '\\', s[k])
+		s = s[k+1:]
+	}
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// args returns the parameters of k rows of r from its row off: the values
+// themselves on SQLite, an array per column on PostgreSQL.
+func (d *dialect) args(r *rows, off, k int) []any {
+	vals := r.vals[off*r.n : (off+k)*r.n]
+	if d.engine == Postgres {
+		return columnArrays(vals, r.n)
+	}
+	return vals
+}
+
 // queryer is what queries run on: a connection, in a transaction or not.
 type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -224,12 +369,12 @@ func (w *writer) exec(ctx context.Context, r *rows, scan func(*sql.Rows) error) 
 	if r.len() == 0 {
 		return 0, nil
 	}
-	limit := min(1024, d.maxParams/r.n)
+	limit := d.rowsPerStatement(r)
 	var total int64
 	off := 0
 	for _, k := range d.chunks(r.len(), limit) {
 		query := d.statement(r, k)
-		args := r.vals[off*r.n : (off+k)*r.n]
+		args := d.args(r, off, k)
 		off += k
 		if r.op == opAddReturn {
 			rs, err := w.query(ctx, query, args)
@@ -314,12 +459,20 @@ func (w *writer) close() {
 	w.stmts = nil
 }
 
-// statement returns the statement of r's table and operation for k rows,
-// cached when k is a power of two: the others, PostgreSQL's, are made
-// again, so that the cache holds a dozen texts per operation at most.
+// rowsPerStatement bounds the rows of one statement of r: 1,024, or
+// fewer on SQLite when its rows have many values.
+func (d *dialect) rowsPerStatement(r *rows) int {
+	if d.engine == Postgres {
+		return 1024
+	}
+	return min(1024, d.maxParams/r.n)
+}
+
+// statement returns the cached statement of r's table and operation for k
+// rows; PostgreSQL's is the same for any k.
 func (d *dialect) statement(r *rows, k int) string {
-	if k&(k-1) != 0 {
-		return d.bulkSQL(r, k)
+	if d.engine == Postgres {
+		k = 0
 	}
 	key := bulkKey{r.t, r.op, k}
 	d.mu.Lock()

@@ -81,9 +81,9 @@ func (w *writer) enqueue(r *rows, want int, what string) {
 	}
 	w.groups++
 	off := 0
-	for _, k := range w.s.d.chunks(r.len(), min(1024, w.s.d.maxParams/r.n)) {
+	for _, k := range w.s.d.chunks(r.len(), w.s.d.rowsPerStatement(r)) {
 		w.queued = append(w.queued, queued{
-			query: w.s.d.statement(r, k), args: r.vals[off*r.n : (off+k)*r.n],
+			query: w.s.d.statement(r, k), args: w.s.d.args(r, off, k),
 			want: -1, group: w.groups, what: what,
 		})
 		off += k

@@ -81,6 +81,21 @@ func (in interner) get(b []byte) string {
 	return s
 }
 
+// in returns the condition that the text column col holds one of ids,
+// and its arguments: "col IN (?, ...)" on SQLite; on PostgreSQL
+// "col = ANY(?)", one array, a statement of the same text and plan for any
+// number of ids.
+func (d *dialect) in(col string, ids []string) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if d.engine == Postgres {
+		return col + " = ANY(CAST(? AS text[]))", columnArrays(args, 1)
+	}
+	return col + " IN " + inList(len(ids)), args
+}
+
 // inList returns "(?, ?, ...)" with n placeholders.
 func inList(n int) string {
 	return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"

@@ -278,21 +278,29 @@ func (w *writer) versions(ctx context.Context, t *table, keys [][]any, extra str
 	for _, k := range w.s.d.chunks(len(keys), min(1024, (w.s.d.maxParams-1)/n)) {
 		var b strings.Builder
 		b.WriteString("SELECT " + strings.Join(kcols, ", ") + ", " + sel + " FROM " + t.name + " WHERE uai = ? AND (" +
-			strings.Join(kcols, ", ") + ") IN (VALUES ")
-		tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-		for i := range k {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(tuple)
-		}
-		b.WriteString(") ORDER BY " + strings.Join(kcols, ", ") + w.s.d.forUpdate)
-		args := make([]any, 0, 1+k*n)
-		args = append(args, w.s.uai)
+			strings.Join(kcols, ", ") + ") IN (")
+		flat := make([]any, 0, k*n)
 		for _, key := range keys[off : off+k] {
-			args = append(args, key...)
+			flat = append(flat, key...)
 		}
 		off += k
+		args := []any{w.s.uai}
+		if w.s.d.engine == Postgres {
+			// One text array per key column, as pgBulkSQL.
+			b.WriteString("SELECT * FROM unnest(" + strings.TrimSuffix(strings.Repeat("CAST(? AS text[]), ", n), ", ") + ")")
+			args = append(args, columnArrays(flat, n)...)
+		} else {
+			b.WriteString("VALUES ")
+			tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+			for i := range k {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(tuple)
+			}
+			args = append(args, flat...)
+		}
+		b.WriteString(") ORDER BY " + strings.Join(kcols, ", ") + w.s.d.forUpdate)
 		rs, err := w.q.QueryContext(ctx, w.s.d.q(b.String()), args...)
 		if err != nil {
 			return nil, err
@@ -417,12 +425,8 @@ func (w *writer) class(ctx context.Context, c *lsusync.Class) error {
 func (w *writer) existing(ctx context.Context, table, col, val string, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
 	err := forChunks(len(ids), 1000, func(lo, hi int) error {
-		args := make([]any, 0, 1+hi-lo)
-		args = append(args, w.s.uai)
-		for _, id := range ids[lo:hi] {
-			args = append(args, id)
-		}
-		rs, err := w.q.QueryContext(ctx, w.s.d.q("SELECT "+col+", "+val+" FROM "+table+" WHERE uai = ? AND "+col+" IN "+inList(hi-lo)), args...)
+		cond, args := w.s.d.in(col, ids[lo:hi])
+		rs, err := w.q.QueryContext(ctx, w.s.d.q("SELECT "+col+", "+val+" FROM "+table+" WHERE uai = ? AND "+cond), append([]any{w.s.uai}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -691,14 +695,10 @@ func (w *writer) lockBilans(ctx context.Context, bs []lsusync.Bilan) (map[lsusyn
 		lock = w.s.d.forUpdate + " OF b"
 	}
 	err := forChunks(len(pupils), 1000, func(lo, hi int) error {
-		args := make([]any, 0, 1+hi-lo)
-		args = append(args, w.s.uai)
-		for _, id := range pupils[lo:hi] {
-			args = append(args, id)
-		}
+		cond, args := w.s.d.in("b.student", pupils[lo:hi])
 		rs, err := w.q.QueryContext(ctx, w.s.d.q(`SELECT b.id, b.student, b.year, b.period_count, b.period_index, b.locked, b.imported, b.version, d.digest
 			FROM bilans b LEFT JOIN bilan_documents d ON d.bilan = b.id
-			WHERE b.uai = ? AND b.student IN `+inList(hi-lo)+` ORDER BY b.id`+lock), args...)
+			WHERE b.uai = ? AND `+cond+` ORDER BY b.id`+lock), append([]any{w.s.uai}, args...)...)
 		if err != nil {
 			return err
 		}
