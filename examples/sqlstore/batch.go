@@ -122,9 +122,11 @@ func (b *batch) Apply(ctx context.Context, cs lsusync.ChangeSet) error {
 		// Undo what the change set wrote, its ANALYZE included; the
 		// transaction goes on.
 		w.records, w.rows, w.events, w.pupilsAdded = records, rows, w.events[:events], added
-		if w.unsent("SAVEPOINT " + sp) {
+		unsent := w.unsent("SAVEPOINT " + sp)
+		clear(w.queued) // the writes of the change set not sent yet
+		w.queued = w.queued[:0]
+		if unsent {
 			// Refused before any of it reached the server.
-			w.queued = w.queued[:0]
 			return b.s.writeErr(ctx, err)
 		}
 		bg := context.WithoutCancel(ctx)

@@ -48,7 +48,10 @@
 // digests tell), in a few bulk statements per table: a synchronisation,
 // which never changes content, writes one row per bilan, and never its
 // kilobytes of appreciations. A synchronisation that changes nothing
-// writes no row; [Store.Written] counts what was written.
+// writes no row; [Store.Written] counts what was written. On PostgreSQL
+// the statements take one array per column, and a change set's writes go
+// to the server together, in one round trip before each of its reads and
+// one at its end.
 //
 // # Many establishments, several processes
 //

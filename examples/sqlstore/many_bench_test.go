@@ -103,8 +103,9 @@ func TestNightWorkerProcess(t *testing.T) {
 // the end of the year, each synced in turn from its changed source and
 // back by 1, 2 and 4 worker processes sharing the run through Claims,
 // each syncing one establishment at a time. It reports the pupils synced
-// per second, the largest resident memory of a worker, and the speed
-// against one worker's.
+// per second, the largest resident memory of a worker, the speed against
+// one worker's, and the cores kept busy: by the workers, and by the whole
+// machine, the database server included.
 func BenchmarkNight(b *testing.B) {
 	count, pupils := nightSize("LSUSYNC_BENCH_ESTABLISHMENTS", 200), nightSize("LSUSYNC_BENCH_PUPILS", 1000)
 	ctx := context.Background()
@@ -142,7 +143,7 @@ func BenchmarkNight(b *testing.B) {
 	var one float64 // pupils per second of one worker
 	for _, workers := range []int{1, 2, 4} {
 		b.Run("workers="+strconv.Itoa(workers), func(b *testing.B) {
-			var rate, peak float64
+			var rate, peak, busyCores, workerCores float64
 			for b.Loop() {
 				variant := "changed"
 				if round%2 == 1 {
@@ -150,6 +151,7 @@ func BenchmarkNight(b *testing.B) {
 				}
 				round++
 				t0 := time.Now()
+				busy0, busyOK := testkit.MachineBusy()
 				cmds := make([]*exec.Cmd, workers)
 				outs := make([]strings.Builder, workers)
 				for w := range workers {
@@ -162,10 +164,12 @@ func BenchmarkNight(b *testing.B) {
 					}
 				}
 				total := 0
+				var workerCPU time.Duration
 				for w, cmd := range cmds {
 					if err := cmd.Wait(); err != nil {
 						b.Fatalf("worker %d: %v: %s", w, err, outs[w].String())
 					}
+					workerCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 					var n, rss int
 					if _, err := fmt.Sscanf(outs[w].String(), "pupils %d peak-rss %d", &n, &rss); err != nil {
 						b.Fatalf("worker %d printed %q: %v", w, outs[w].String(), err)
@@ -180,10 +184,20 @@ func BenchmarkNight(b *testing.B) {
 				if total < count*pupils*9/10 {
 					b.Fatalf("%d pupils synced, want about %d", total, count*pupils)
 				}
-				rate = float64(total) / time.Since(t0).Seconds()
+				wall := time.Since(t0).Seconds()
+				rate = float64(total) / wall
+				workerCores = workerCPU.Seconds() / wall
+				busyCores = -1 // not measured on this system
+				if busy1, ok := testkit.MachineBusy(); ok && busyOK {
+					busyCores = (busy1 - busy0).Seconds() / wall
+				}
 			}
 			b.ReportMetric(rate, "pupils/s")
 			b.ReportMetric(peak, "peak-RSS-MiB/worker")
+			// The cores the workers kept busy, and the whole machine's:
+			// the workers and the PostgreSQL server, on the same machine.
+			b.ReportMetric(workerCores, "worker-cores")
+			b.ReportMetric(busyCores, "busy-cores")
 			if workers == 1 {
 				one = rate
 			} else if one > 0 {
