@@ -77,6 +77,23 @@ func TestBatchRefusedSet(t *testing.T) {
 		if !errors.Is(err, lsusync.ErrConflict) {
 			t.Fatalf("Apply of a stale bilan = %v, want ErrConflict", err)
 		}
+		// A refused set leaves no write queued for the next one (see
+		// pipeline.go).
+		noQueue := func(after string) {
+			t.Helper()
+			if q := b.(*batch).w.queued; len(q) > 0 {
+				t.Errorf("after %s, %d writes are still queued: %q...", after, len(q), q[0].query)
+			}
+		}
+		noQueue("a stale bilan")
+		// Adding a pupil who exists: refused by the row count of the
+		// insert, which PostgreSQL's writer checks when it sends it.
+		dup := mous
+		dup.Version = ""
+		if err := b.Apply(ctx, lsusync.ChangeSet{Students: []lsusync.Student{dup}}); !errors.Is(err, lsusync.ErrConflict) {
+			t.Fatalf("Apply adding a pupil who exists = %v, want ErrConflict", err)
+		}
+		noQueue("a pupil added twice")
 		if e == Postgres {
 			// A refusal by the database itself, not by the checks, which
 			// aborts PostgreSQL's transaction: a NUL byte in a text.
@@ -84,6 +101,7 @@ func TestBatchRefusedSet(t *testing.T) {
 			if err := b.Apply(ctx, lsusync.ChangeSet{Students: []lsusync.Student{mous}}); err == nil {
 				t.Fatal("PostgreSQL took a NUL byte in a text")
 			}
+			noQueue("a NUL byte")
 		}
 		ines := readBilan(t, st, "3 A", "100000", lsusync.Period{Year: 2025, Index: 1, Count: 2})
 		ines.HeadTeachers = nil
