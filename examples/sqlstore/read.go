@@ -23,10 +23,11 @@ func (s *Store) loadBilans(ctx context.Context, q queryer, class string) ([]lsus
 	}
 	// From the class's pupils to their bilans, by index, as an IN
 	// subquery: as a join, SQLite, which has no statistics, may start
-	// from every bilan.
+	// from every bilan. Each document by a subquery, for the same
+	// reason as in lockBilans.
 	rs, err := q.QueryContext(ctx, s.d.q(`SELECT b.student, b.year, b.period_count, b.period_index, b.locked, b.imported, b.version,
-		b.acquis, b.head_teachers, d.content
-		FROM bilans b LEFT JOIN bilan_documents d ON d.bilan = b.id
+		b.acquis, b.head_teachers, (SELECT d.content FROM bilan_documents d WHERE d.bilan = b.id)
+		FROM bilans b
 		WHERE b.uai = ? AND b.student IN (SELECT s.id FROM students s WHERE s.uai = ? AND s.class = ?)`), s.uai, s.uai, class)
 	if err != nil {
 		return nil, err
