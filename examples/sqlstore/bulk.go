@@ -128,19 +128,47 @@ func powerChunks(n, limit int) []int {
 	return out
 }
 
-// bulkSQL returns the statement of the operation for k rows: on SQLite
-// with a parameter per value, on PostgreSQL with an array per column
-// (see pgBulkSQL).
+// bulkSQL returns the statement of the operation for k rows. Its rows
+// come from a list of VALUES on SQLite, a parameter per value; on
+// PostgreSQL from one array per column, unnested, so that the statement's
+// text and its parameters are the same for 1 row and for 1,024:
+// PostgreSQL parses and plans it in constant time, where a list of VALUES
+// of a thousand rows costs more to parse and bind than to run (see
+// [columnArrays]).
 func (d *dialect) bulkSQL(r *rows, k int) string {
-	if d.engine == Postgres {
-		return d.pgBulkSQL(r)
-	}
 	t := r.t
 	var b strings.Builder
-	p := 0
-	// values writes k rows of r.n parameters, cast to their column's
-	// type when cast is set, each followed by tail.
-	values := func(cast bool, tail string) {
+	// kind is the type of the value j of a row: its column's, or the
+	// expected version's, after the columns.
+	kind := func(j int) kind {
+		if j < len(t.kinds) {
+			return t.kinds[j]
+		}
+		return integer
+	}
+	// source writes the rows, each followed by tail, as a query whose
+	// columns are named column1...: the values cast to their column's
+	// type when cast is set (PostgreSQL's arrays always are).
+	source := func(cast bool, tail string) {
+		if d.engine == Postgres {
+			b.WriteString("SELECT *" + tail + " FROM unnest(")
+			for j := range r.n {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("CAST($" + strconv.Itoa(j+1) + " AS " + d.types[kind(j)] + "[])")
+			}
+			b.WriteString(") AS v(")
+			for j := range r.n {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("column" + strconv.Itoa(j+1))
+			}
+			b.WriteString(")")
+			return
+		}
+		b.WriteString("VALUES ")
 		for i := range k {
 			if i > 0 {
 				b.WriteByte(',')
@@ -150,34 +178,25 @@ func (d *dialect) bulkSQL(r *rows, k int) string {
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				p++
-				ph := "?"
-				if d.engine == Postgres {
-					ph = "$" + strconv.Itoa(p)
+				if cast {
+					b.WriteString("CAST(? AS " + d.types[kind(j)] + ")")
+				} else {
+					b.WriteByte('?')
 				}
-				if !cast {
-					b.WriteString(ph)
-					continue
-				}
-				kd := integer // the expected version, after the columns
-				if j < len(t.kinds) {
-					kd = t.kinds[j]
-				}
-				b.WriteString("CAST(" + ph + " AS " + d.types[kd] + ")")
 			}
 			b.WriteString(tail + ")")
 		}
 	}
 	switch r.op {
 	case opInsert, opEnsure:
-		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
-		values(false, "")
+		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") ")
+		source(false, "")
 		if r.op == opEnsure {
 			b.WriteString(" ON CONFLICT DO NOTHING")
 		}
 	case opAdd, opAddReturn:
-		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ", version) VALUES ")
-		values(false, ",1")
+		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ", version) ")
+		source(false, ", 1")
 		b.WriteString(" ON CONFLICT DO NOTHING")
 		if r.op == opAddReturn {
 			b.WriteString(" RETURNING id, student, year, period_count, period_index")
@@ -196,88 +215,8 @@ func (d *dialect) bulkSQL(r *rows, k int) string {
 			}
 			b.WriteString("version = " + t.name + ".version + 1")
 		}
-		b.WriteString(" FROM (VALUES ")
-		values(true, "")
-		b.WriteString(") AS v WHERE ")
-		for j := range t.nkey {
-			if j > 0 {
-				b.WriteString(" AND ")
-			}
-			b.WriteString(t.name + "." + t.cols[j] + " = v.column" + strconv.Itoa(j+1))
-		}
-		if r.op == opReplace {
-			b.WriteString(" AND " + t.name + ".version = v.column" + strconv.Itoa(r.n))
-		}
-	case opDelete:
-		b.WriteString("DELETE FROM " + t.name + " WHERE (" + strings.Join(t.cols[:t.nkey], ", ") + ") IN (VALUES ")
-		values(true, "")
-		b.WriteByte(')')
-	}
-	return b.String()
-}
-
-// pgBulkSQL returns PostgreSQL's statement of the operation for any
-// number of rows: its values come as one array per column, unnested, so
-// that the statement's text and its parameters are the same for 1 row and
-// for 1,000. PostgreSQL parses and plans it in constant time, where a
-// list of VALUES of a thousand rows costs more to parse and bind than to
-// run (see [columnArrays]).
-func (d *dialect) pgBulkSQL(r *rows) string {
-	t := r.t
-	var b strings.Builder
-	// source writes the unnest of the r.n arrays, named column1... as
-	// VALUES names them.
-	source := func() {
-		b.WriteString("SELECT * FROM unnest(")
-		for j := range r.n {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			kd := integer // the expected version, after the columns
-			if j < len(t.kinds) {
-				kd = t.kinds[j]
-			}
-			b.WriteString("CAST($" + strconv.Itoa(j+1) + " AS " + d.types[kd] + "[])")
-		}
-		b.WriteString(") AS v(")
-		for j := range r.n {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("column" + strconv.Itoa(j+1))
-		}
-		b.WriteString(")")
-	}
-	switch r.op {
-	case opInsert, opEnsure:
-		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") ")
-		source()
-		if r.op == opEnsure {
-			b.WriteString(" ON CONFLICT DO NOTHING")
-		}
-	case opAdd, opAddReturn:
-		b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ", version) SELECT v.*, 1 FROM (")
-		source()
-		b.WriteString(") AS v ON CONFLICT DO NOTHING")
-		if r.op == opAddReturn {
-			b.WriteString(" RETURNING id, student, year, period_count, period_index")
-		}
-	case opUpdate, opReplace:
-		b.WriteString("UPDATE " + t.name + " SET ")
-		for j := t.nkey; j < len(t.cols); j++ {
-			if j > t.nkey {
-				b.WriteString(", ")
-			}
-			b.WriteString(t.cols[j] + " = v.column" + strconv.Itoa(j+1))
-		}
-		if r.op == opReplace {
-			if len(t.cols) > t.nkey {
-				b.WriteString(", ")
-			}
-			b.WriteString("version = " + t.name + ".version + 1")
-		}
 		b.WriteString(" FROM (")
-		source()
+		source(true, "")
 		b.WriteString(") AS v WHERE ")
 		for j := range t.nkey {
 			if j > 0 {
@@ -290,7 +229,7 @@ func (d *dialect) pgBulkSQL(r *rows) string {
 		}
 	case opDelete:
 		b.WriteString("DELETE FROM " + t.name + " WHERE (" + strings.Join(t.cols[:t.nkey], ", ") + ") IN (")
-		source()
+		source(true, "")
 		b.WriteByte(')')
 	}
 	return b.String()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -154,24 +153,17 @@ func (w *writer) flush(ctx context.Context) error {
 	return nil
 }
 
-// textParams returns args in PostgreSQL's text format, each typed by its
-// use in the statement, as pgx's QueryExecModeExec sends them.
+// textParams returns args, texts (the arrays of [columnArrays]), in
+// PostgreSQL's text format, each typed by its use in the statement, as
+// pgx's QueryExecModeExec sends them.
 func textParams(args []any) ([][]byte, error) {
 	out := make([][]byte, len(args))
 	for i, a := range args {
-		switch v := a.(type) {
-		case nil:
-		case string:
-			out[i] = []byte(v)
-		case int:
-			out[i] = strconv.AppendInt(nil, int64(v), 10)
-		case int64:
-			out[i] = strconv.AppendInt(nil, v, 10)
-		case bool:
-			out[i] = []byte(strconv.FormatBool(v))
-		default:
+		s, ok := a.(string)
+		if !ok {
 			return nil, fmt.Errorf("a parameter of type %T", a)
 		}
+		out[i] = []byte(s)
 	}
 	return out, nil
 }
