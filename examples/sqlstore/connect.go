@@ -120,7 +120,8 @@ func (e onceEach) Unwrap() error { return e.err }
 // file: Connect creates a missing file and refuses a read-only one,
 // ConnectReadOnly wants the file.
 func sqliteDSN(path string, readOnly bool) (string, error) {
-	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)&_pragma=cache_size(-" + sqliteCacheKiB + ")"
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)&_pragma=cache_size(-" + sqliteCacheKiB +
+		")&_pragma=mmap_size(" + sqliteMapBytes + ")"
 	if readOnly {
 		fi, err := os.Stat(path)
 		if err != nil {

@@ -44,13 +44,24 @@ var (
 // program that opened an SQLite database with [Connect]: 32 MiB for each
 // of the connections it keeps open. It is outside the Go heap: a program
 // that sets a memory limit (debug.SetMemoryLimit) leaves room for it.
+//
+// SQLite also reads the first 256 MiB of the database file through a
+// memory map. Those pages are the system's cache of the file, shared by
+// the connections: they count in the process's resident memory, but the
+// system takes them back when it needs memory, and SQLiteMemory leaves
+// them out.
 const SQLiteMemory = idleConns * 32 << 20
 
-// The connections a database keeps open, and SQLite's page cache for
-// each, in KiB (SQLite's cache_size, negative for KiB).
+// The connections a database keeps open, SQLite's page cache for each, in
+// KiB (SQLite's cache_size, negative for KiB), and the bytes of the file
+// SQLite maps (mmap_size). Through the map, reading a page is a memory
+// access; without it, each connection reads with a system call every page
+// its cache lacks, and a commit on one connection empties the caches of
+// the others: a synchronisation read the whole file so at each run.
 const (
 	idleConns      = 8
 	sqliteCacheKiB = "32768"
+	sqliteMapBytes = "268435456"
 )
 
 // DefaultLockTimeout is the LockTimeout of a zero Options.
