@@ -3,11 +3,11 @@ package filestore
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"testing"
 	"time"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/jsonscan"
 	"github.com/lsusync/lsusync/internal/testkit"
 )
 
@@ -71,13 +71,13 @@ func BenchmarkContent(b *testing.B) {
 			d.version = Version
 			for _, data := range bilans {
 				var c lsusync.BilanContent
-				d.b, d.i, d.size = data, 0, int64(len(data))
-				d.readContent(bilanContentCodec, reflect.ValueOf(&c).Elem(), loc{"bilans", 0, "content"})
+				d.Reset(data)
+				jsonscan.Read(&d.Scanner, &c, loc{"bilans", 0, "content"}, nil)
 			}
 			for _, data := range acquis {
 				var c lsusync.AcquisContent
-				d.b, d.i, d.size = data, 0, int64(len(data))
-				d.readContent(acquisContentCodec, reflect.ValueOf(&c).Elem(), loc{"bilans", 0, "acquis"})
+				d.Reset(data)
+				jsonscan.Read(&d.Scanner, &c, loc{"bilans", 0, "acquis"}, nil)
 			}
 		}
 	})

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,26 +19,37 @@ import (
 
 	"github.com/lsusync/lsusync"
 	"github.com/lsusync/lsusync/examples/gen"
+	"github.com/lsusync/lsusync/internal/jsonscan"
 	"github.com/lsusync/lsusync/internal/testkit"
 	"github.com/lsusync/lsusync/lsusynctest"
 )
 
-// decodeContent reads data, the JSON of a content of codec c, into v.
-func decodeContent(c *codec, data []byte, v any) (err error) {
+// decodeContent reads data, the JSON of a content, into v, a
+// *lsusync.BilanContent or an *lsusync.AcquisContent, as a store file's
+// reader does.
+func decodeContent(data []byte, v any) (err error) {
 	d := newScanner(data)
 	d.version = Version
 	defer func() {
 		if r := recover(); r != nil {
-			de, ok := r.(*decodeError)
+			de, ok := r.(*jsonscan.Error)
 			if !ok {
 				panic(r)
 			}
 			err = de
 		}
 	}()
-	d.readContent(c, reflect.ValueOf(v).Elem(), loc{"content", -1, ""})
-	if d.ws(); d.i < len(d.b) {
-		d.errorf(d.i, "trailing data")
+	at := loc{"content", -1, ""}
+	switch v := v.(type) {
+	case *lsusync.BilanContent:
+		jsonscan.Read(&d.Scanner, v, at, nil)
+	case *lsusync.AcquisContent:
+		jsonscan.Read(&d.Scanner, v, at, nil)
+	default:
+		panic(fmt.Sprintf("decodeContent of %T", v))
+	}
+	if d.WS(); d.I < len(d.B) {
+		d.Errorf(d.I, "trailing data")
 	}
 	return nil
 }
@@ -68,17 +78,16 @@ func TestContentRoundTrip(t *testing.T) {
 		ac := lsusynctest.FullAcquisContent(variant)
 		for _, tc := range []struct {
 			name  string
-			codec *codec
 			v     any
 			fresh func() any
 		}{
-			{"bilan", bilanContentCodec, &bc, func() any { return new(lsusync.BilanContent) }},
-			{"acquis", acquisContentCodec, &ac, func() any { return new(lsusync.AcquisContent) }},
+			{"bilan", &bc, func() any { return new(lsusync.BilanContent) }},
+			{"acquis", &ac, func() any { return new(lsusync.AcquisContent) }},
 		} {
 			data, err := enc.append(nil, tc.v)
 			require.NoError(t, err)
 			got, std := tc.fresh(), tc.fresh()
-			require.NoError(t, decodeContent(tc.codec, data, got), "%s content, variant %d", tc.name, variant)
+			require.NoError(t, decodeContent(data, got), "%s content, variant %d", tc.name, variant)
 			require.NoError(t, strictJSON(data, std))
 			if diff := cmp.Diff(tc.v, got); diff != "" {
 				t.Errorf("%s content, variant %d, read back (-written +read):\n%s", tc.name, variant, diff)
@@ -118,7 +127,7 @@ func TestContentReadsOtherWriters(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got lsusync.BilanContent
-			require.NoError(t, decodeContent(bilanContentCodec, []byte(tc.json), &got))
+			require.NoError(t, decodeContent([]byte(tc.json), &got))
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("read (-want +got):\n%s", diff)
 			}
@@ -147,21 +156,18 @@ func FuzzContent(f *testing.F) {
 	f.Add([]byte(`{"Synthesis":"a"}`))
 	f.Add([]byte(`{"positioning":4,"content":{"positioning":"A"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, tc := range []struct {
-			codec *codec
-			fresh func() any
-		}{
-			{bilanContentCodec, func() any { return new(lsusync.BilanContent) }},
-			{acquisContentCodec, func() any { return new(lsusync.AcquisContent) }},
+		for _, fresh := range []func() any{
+			func() any { return new(lsusync.BilanContent) },
+			func() any { return new(lsusync.AcquisContent) },
 		} {
-			got := tc.fresh()
-			if err := decodeContent(tc.codec, data, got); err != nil {
+			got := fresh()
+			if err := decodeContent(data, got); err != nil {
 				if !errors.Is(err, ErrCorrupt) {
 					t.Fatalf("error %v is not ErrCorrupt", err)
 				}
 				continue
 			}
-			std := tc.fresh()
+			std := fresh()
 			if err := strictJSON(data, std); err != nil {
 				t.Fatalf("the store read %q, encoding/json refuses it: %v", data, err)
 			}
@@ -172,8 +178,8 @@ func FuzzContent(f *testing.F) {
 			if err != nil {
 				t.Fatalf("encoding what was read: %v", err)
 			}
-			again := tc.fresh()
-			if err := decodeContent(tc.codec, out, again); err != nil {
+			again := fresh()
+			if err := decodeContent(out, again); err != nil {
 				t.Fatalf("reading %s back: %v", out, err)
 			}
 			if diff := cmp.Diff(got, again, equateEmpty); diff != "" {
@@ -183,43 +189,6 @@ func FuzzContent(f *testing.F) {
 	})
 }
 
-// TestCodecsRefuseWhatTheyCannotRead checks that a content type the
-// decoder would not read as encoding/json does is refused when its codec
-// is made, not read wrong.
-func TestCodecsRefuseWhatTheyCannotRead(t *testing.T) {
-	type inner struct{ A string }
-	for _, tc := range []struct {
-		name string
-		typ  reflect.Type
-		want string
-	}{
-		{"float", reflect.TypeFor[struct{ F float64 }](), "kind float64"},
-		{"embedded", reflect.TypeFor[struct{ inner }](), "embedded field inner"},
-		{"string option", reflect.TypeFor[struct {
-			N int `json:"n,string"`
-		}](), `json option "string"`},
-		{"map of ints", reflect.TypeFor[struct{ M map[string]int }](), "only maps of strings to strings"},
-		{"names in two cases", reflect.TypeFor[struct {
-			A string `json:"name"`
-			B string `json:"Name"`
-		}](), "differ only in case"},
-		{"UnmarshalJSON", reflect.TypeFor[struct{ R json.RawMessage }](), "UnmarshalJSON"},
-		{"recursive", reflect.TypeFor[recursive](), "recursive"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			defer func() {
-				r := recover()
-				if r == nil || !strings.Contains(r.(string), tc.want) {
-					t.Errorf("newCodec(%s) panicked with %v, want %q", tc.typ, r, tc.want)
-				}
-			}()
-			newCodec(tc.typ)
-		})
-	}
-}
-
-type recursive struct{ Next *recursive }
-
 // TestFormatListsContent checks that FORMAT.md names every member of the
 // contents: a field added to lsusync.BilanContent or AcquisContent is
 // read and written with no change to the code, and documented there.
@@ -228,20 +197,16 @@ func TestFormatListsContent(t *testing.T) {
 	start, end := strings.Index(doc, "\n## Content\n"), strings.Index(doc, "\n## Rules a reader enforces\n")
 	require.True(t, start >= 0 && end > start, "FORMAT.md has no section Content")
 	section := doc[start:end]
-	var walk func(path string, c *codec)
-	walk = func(path string, c *codec) {
-		for c.kind == kindPointer || c.kind == kindSlice {
-			c = c.elem
-		}
-		for _, f := range c.fields {
-			if !regexp.MustCompile(`\b` + regexp.QuoteMeta(f.name) + `\b`).MatchString(section) {
-				t.Errorf("FORMAT.md's section Content does not name the member %s.%s", path, f.name)
+	check := func(what string, members []string) {
+		for _, m := range members {
+			name := m[strings.LastIndexByte(m, '.')+1:]
+			if !regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(section) {
+				t.Errorf("FORMAT.md's section Content does not name the member %s.%s", what, m)
 			}
-			walk(path+"."+f.name, f.codec)
 		}
 	}
-	walk("bilan content", bilanContentCodec)
-	walk("acquis content", acquisContentCodec)
+	check("bilan content", jsonscan.Members[lsusync.BilanContent]())
+	check("acquis content", jsonscan.Members[lsusync.AcquisContent]())
 }
 
 // TestDecodeShares checks what the decoded bilans share: the acquis lists
@@ -397,7 +362,7 @@ func TestWindowedReads(t *testing.T) {
 			require.NoError(t, err)
 			for _, w := range []struct{ step, ahead int }{{1, 1}, {7, 3}, {4096, 64}} {
 				d := newFileScanner(&chunkReader{data: data, n: 5}, int64(len(data)))
-				d.step, d.ahead = w.step, w.ahead
+				d.SetWindow(w.step, w.ahead)
 				got, memos, err := d.decode(func() (lsusync.Snapshot, error) {
 					return decodeV1(bytes.NewReader(data), int64(len(data)), nil)
 				})

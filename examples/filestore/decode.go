@@ -1,17 +1,12 @@
 package filestore
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"reflect"
 	"strconv"
-	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/jsonscan"
 )
 
 // decode reads a whole store file of any version this package reads
@@ -27,15 +22,17 @@ func (d *scanner) decode(v1 func() (lsusync.Snapshot, error)) (snap lsusync.Snap
 			switch e := r.(type) {
 			case *decodeError:
 				err = e
-			case readError:
-				err = e.err
+			case *jsonscan.Error:
+				err = &decodeError{offset: e.Offset, syntax: e.Syntax, err: e.Err}
+			case jsonscan.ReadError:
+				err = e.Err
 			default:
 				panic(r)
 			}
 			snap, memos = lsusync.Snapshot{}, nil
 		}
 	}()
-	d.fill()
+	d.Fill()
 	d.version = d.header()
 	if d.version == 1 {
 		snap, err = v1()
@@ -43,14 +40,14 @@ func (d *scanner) decode(v1 func() (lsusync.Snapshot, error)) (snap lsusync.Snap
 	}
 	d.memos = make(map[string]string)
 	d.data(&snap)
-	d.ws()
-	d.expect('}', "the end of the store object")
-	d.ws()
-	if d.i < len(d.b) {
-		d.errorf(d.i, "trailing data after the store object")
+	d.WS()
+	d.Expect('}', "the end of the store object")
+	d.WS()
+	if d.I < len(d.B) {
+		d.Errorf(d.I, "trailing data after the store object")
 	}
 	if d.progress != nil {
-		d.progress(d.size, d.size)
+		d.progress(d.Size, d.Size)
 	}
 	return snap, d.memos, nil
 }
@@ -58,47 +55,47 @@ func (d *scanner) decode(v1 func() (lsusync.Snapshot, error)) (snap lsusync.Snap
 // header reads the members "format" and "version" and the key "data" of
 // a store file, and returns the version.
 func (d *scanner) header() (version int) {
-	if c := d.peek(); c != '{' {
+	if c := d.Peek(); c != '{' {
 		if c == 0 || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || ('0' <= c && c <= '9') {
 			if c == 0 {
-				d.syntax("a value")
+				d.Syntax("a value")
 			}
-			d.errorf(d.i, "the file must begin with a JSON object")
+			d.Errorf(d.I, "the file must begin with a JSON object")
 		}
-		d.syntax("the beginning of a value")
+		d.Syntax("the beginning of a value")
 	}
-	d.i++
+	d.I++
 	key := func(want, nth string) {
-		d.record()
-		at := d.i
-		if d.peek() != '"' {
-			d.syntax("an object key")
+		d.Record()
+		at := d.I
+		if d.Peek() != '"' {
+			d.Syntax("an object key")
 		}
-		if k := d.rawString(); string(k) != want {
-			d.errorf(at, "the %s member must be %q, not %q", nth, want, k)
+		if k := d.RawString(); string(k) != want {
+			d.Errorf(at, "the %s member must be %q, not %q", nth, want, k)
 		}
-		d.expect(':', "':' after an object key")
+		d.Expect(':', "':' after an object key")
 	}
 	key("format", "first")
-	d.record()
-	at := d.i
-	if f := d.str(); f != Format {
-		d.errorf(at, "format %q, want %q: not an lsusync store file", f, Format)
+	d.Record()
+	at := d.I
+	if f := d.Str(); f != Format {
+		d.Errorf(at, "format %q, want %q: not an lsusync store file", f, Format)
 	}
-	d.expect(',', "',' after an object member")
+	d.Expect(',', "',' after an object member")
 	key("version", "second")
-	d.record()
-	at = d.i
+	d.Record()
+	at = d.I
 	version = d.integer(loc{"version", -1, ""})
 	if version > Version {
-		panic(&decodeError{offset: d.base + int64(d.i), err: fmt.Errorf("%w: version %d; this program reads versions up to %d: update it", ErrVersion, version, Version)})
+		panic(&decodeError{offset: d.Base + int64(d.I), err: fmt.Errorf("%w: version %d; this program reads versions up to %d: update it", ErrVersion, version, Version)})
 	}
 	if version < 1 {
-		d.errorf(at, "version %d, want 1 to %d", version, Version)
+		d.Errorf(at, "version %d, want 1 to %d", version, Version)
 	}
-	d.expect(',', "',' after an object member")
+	d.Expect(',', "',' after an object member")
 	key("data", "third")
-	d.ws()
+	d.WS()
 	return version
 }
 
@@ -128,26 +125,13 @@ func (l loc) with(field string) loc {
 	return loc{l.list, l.n, field}
 }
 
-// scanner reads JSON values from b at i. Its methods panic with a
-// *decodeError, or a readError, which decode recovers.
-//
-// A scanner of a file reads it a window at a time: b holds the file's
-// bytes from the offset base, and each record of the file (an element of
-// an array of "data", the establishment) is in b whole before it is read,
-// so that the file is never in memory at once. The window moves only
-// between records: an index into b is valid while a record is read.
+// scanner reads a store file: a jsonscan.Scanner of the file, which
+// reads each record in the window whole, and what decode knows of the
+// records read so far. Its methods panic with a *jsonscan.Error, a
+// *decodeError or a jsonscan.ReadError, which decode recovers.
 type scanner struct {
-	b       []byte
-	i       int
+	jsonscan.Scanner
 	version int // of the file
-
-	r         io.Reader // of the file; nil when b is the whole input
-	base      int64     // the offset in the input of b[0]
-	size      int64     // of the input
-	eof       bool      // b ends where the input does
-	recordEnd int       // the end in b of the record being read
-	step      int       // the bytes read at a time
-	ahead     int       // the bytes to have in the window between records
 
 	subjects []lsusync.Subject
 	keys     []lsusync.TeacherKey
@@ -160,519 +144,52 @@ type scanner struct {
 	contents []lsusync.AcquisContent // scratch
 	memos    map[string]string       // the classes' memos
 	progress func(done, total int64)
-	next     int64      // the offset of the next call of progress
-	path     []pathElem // the place in a content, for errors
-
-	// The contents' texts are made in chunks, their slices in scratch
-	// slices first (content.go).
-	arena       strings.Builder
-	interned    map[string]string
-	shared      []map[string]reflect.Value // by codec slot, then raw bytes
-	sharedCount int
-	scratch     []reflect.Value
+	next     int64 // the offset of the next call of progress
 }
 
 // newScanner returns a scanner of the whole input b.
 func newScanner(b []byte) *scanner {
-	return &scanner{b: b, size: int64(len(b)), eof: true}
+	return &scanner{Scanner: shared(jsonscan.NewScanner(b, ErrCorrupt))}
 }
 
 // newFileScanner returns a scanner of r, of size bytes, which reads it a
 // window at a time.
 func newFileScanner(r io.Reader, size int64) *scanner {
-	return &scanner{r: r, size: size, step: windowStep, ahead: lookahead}
+	return &scanner{Scanner: shared(jsonscan.NewFileScanner(r, size, ErrCorrupt))}
 }
 
-// readError is an error reading the input, which decode returns as it
-// is.
-type readError struct{ err error }
-
-// The window of a file scanner: it reads windowStep bytes at a time, and
-// reads more when fewer than lookahead bytes are left after a record.
-const (
-	windowStep = 1 << 20
-	lookahead  = 64 << 10
-)
-
-// fill reads more of the input into the window, dropping the bytes before
-// d.i, and reports whether it read any.
-func (d *scanner) fill() bool {
-	if d.eof {
-		return false
-	}
-	if d.i > 0 {
-		n := copy(d.b, d.b[d.i:])
-		d.b = d.b[:n]
-		d.base += int64(d.i)
-		d.recordEnd -= d.i
-		d.i = 0
-	}
-	if cap(d.b)-len(d.b) < d.step/2+1 {
-		b := make([]byte, len(d.b), max(2*cap(d.b), len(d.b)+d.step))
-		copy(b, d.b)
-		d.b = b
-	}
-	// The window is filled whole, so that a record read again after
-	// each fill is read again a number of times that grows with the
-	// logarithm of its size, whatever the reader gives at a time.
-	n, err := io.ReadFull(d.r, d.b[len(d.b):cap(d.b)])
-	d.b = d.b[:len(d.b)+n]
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		d.eof = true
-	case err != nil:
-		panic(readError{err})
-	}
-	return n > 0
-}
-
-// record makes sure that the value at d.i, a record, is in the window
-// whole, or that the window holds the rest of the input.
-func (d *scanner) record() {
-	d.ws()
-	for {
-		if end, ok := valueEnd(d.b, d.i); ok {
-			d.recordEnd = end
-			return
-		}
-		if !d.fill() {
-			d.recordEnd = len(d.b)
-			return
-		}
-	}
-}
-
-// valueEnd returns the end of the JSON value at b[i], and false when b
-// ends first. It checks nothing but the nesting of strings, arrays and
-// objects: the value is read, and checked, afterwards.
-func valueEnd(b []byte, i int) (int, bool) {
-	depth := 0
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			open := i
-			for {
-				k := bytes.IndexByte(b[i+1:], '"')
-				if k < 0 {
-					return 0, false
-				}
-				i += 1 + k
-				escapes := 0 // the backslashes before the quote
-				for p := i - 1; p > open && b[p] == '\\'; p-- {
-					escapes++
-				}
-				if escapes%2 == 0 {
-					break
-				}
-			}
-			if depth == 0 {
-				return i + 1, true
-			}
-		case '[', '{':
-			depth++
-		case ']', '}':
-			if depth--; depth <= 0 {
-				return i + 1, true
-			}
-		case ',', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return i, true
-			}
-		}
-	}
-	return 0, false
+// shared returns s sharing the slices of equal short arrays: the decoded
+// snapshot is read only, its store returning copies.
+func shared(s jsonscan.Scanner) jsonscan.Scanner {
+	s.Share = true
+	return s
 }
 
 // advance calls the progress function every progressStep bytes.
 func (d *scanner) advance() {
-	if at := d.base + int64(d.i); d.progress != nil && at >= d.next {
-		d.progress(at, d.size)
+	if at := d.Base + int64(d.I); d.progress != nil && at >= d.next {
+		d.progress(at, d.Size)
 		d.next = at + progressStep
-	}
-}
-
-// errorf reports an error at the offset off of the window.
-func (d *scanner) errorf(off int, format string, args ...any) {
-	d.errorAt(d.base+int64(off), format, args...)
-}
-
-// errorAt reports an error at the offset at of the input.
-func (d *scanner) errorAt(at int64, format string, args ...any) {
-	panic(&decodeError{offset: at, err: fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))})
-}
-
-// syntax reports a syntax error at d.i: a truncated file when the input
-// ended.
-func (d *scanner) syntax(what string) {
-	if d.i >= len(d.b) {
-		panic(&decodeError{offset: d.base + int64(len(d.b)), syntax: true, err: fmt.Errorf("%w: truncated file", ErrCorrupt)})
-	}
-	panic(&decodeError{offset: d.base + int64(d.i), syntax: true, err: fmt.Errorf("%w: JSON syntax error: invalid character %q looking for %s", ErrCorrupt, d.b[d.i], what)})
-}
-
-// ws skips white space. Between records, it reads more of a file when
-// the window has less than lookahead bytes left, so that what is read
-// between records (keys, commas) is in it.
-func (d *scanner) ws() {
-	for {
-		for d.i < len(d.b) {
-			switch d.b[d.i] {
-			case ' ', '\t', '\n', '\r':
-				d.i++
-				continue
-			}
-			if len(d.b)-d.i >= d.ahead || d.eof || d.i < d.recordEnd {
-				return
-			}
-			break
-		}
-		if d.i < d.recordEnd || !d.fill() {
-			return
-		}
-	}
-}
-
-// peek skips white space and returns the next byte, 0 at the end.
-func (d *scanner) peek() byte {
-	d.ws()
-	if d.i < len(d.b) {
-		return d.b[d.i]
-	}
-	return 0
-}
-
-func (d *scanner) expect(c byte, what string) {
-	if d.peek() != c {
-		d.syntax(what)
-	}
-	d.i++
-}
-
-// null consumes a null and reports whether there was one.
-func (d *scanner) null() bool {
-	if d.peek() == 'n' {
-		if len(d.b)-d.i < 4 && d.i >= d.recordEnd {
-			d.record() // a null between records
-		}
-		if len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null" {
-			d.i += 4
-			return true
-		}
-		d.syntax("a value")
-	}
-	return false
-}
-
-// object reads an object, or null, calling member for each member with
-// the key's bytes (valid until the next read) and its offset.
-func (d *scanner) object(what string, member func(key []byte, off int)) {
-	if d.null() {
-		return
-	}
-	if d.peek() != '{' {
-		d.errorf(d.i, "%s must be an object", what)
-	}
-	d.i++
-	if d.peek() == '}' {
-		d.i++
-		return
-	}
-	for {
-		if d.peek() != '"' {
-			d.syntax("an object key")
-		}
-		off := d.i
-		key := d.rawString()
-		d.expect(':', "':' after an object key")
-		member(key, off)
-		switch d.peek() {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return
-		default:
-			d.syntax("',' or '}' after an object member")
-		}
-	}
-}
-
-// array reads an array, or null, calling elem for each element.
-func (d *scanner) array(what string, elem func(n int)) {
-	if d.null() {
-		return
-	}
-	if d.peek() != '[' {
-		d.errorf(d.i, "%s must be an array", what)
-	}
-	d.i++
-	if d.peek() == ']' {
-		d.i++
-		return
-	}
-	for n := 0; ; n++ {
-		elem(n)
-		switch d.peek() {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			return
-		default:
-			d.syntax("',' or ']' after an array element")
-		}
 	}
 }
 
 // once records a member in seen and refuses it twice.
 func (d *scanner) once(seen *uint32, bit uint, key []byte, off int, what loc) {
 	if *seen&(1<<bit) != 0 {
-		d.errorf(off, "%v: member %q twice", what, key)
+		d.Errorf(off, "%v: member %q twice", what, key)
 	}
 	*seen |= 1 << bit
 }
 
 func (d *scanner) unknown(key []byte, off int, what loc) {
-	d.errorf(off, "%v: unknown member %q", what, key)
-}
-
-// rawString reads a string and returns its bytes, unescaped. They alias
-// the input when the string has no escape.
-func (d *scanner) rawString() []byte {
-	if d.peek() != '"' {
-		d.syntax("a string")
-	}
-	d.i++
-	start := d.i
-	rest := d.b[start:]
-	q := bytes.IndexByte(rest, '"')
-	if q < 0 {
-		q = len(rest)
-	}
-	s := rest[:q]
-	if k := bytes.IndexByte(s, '\\'); k >= 0 {
-		s = s[:k] // escaped checks the rest
-	}
-	if k := indexControl(s); k >= 0 {
-		d.i = start + k
-		d.syntax("a character of a string")
-	}
-	if len(s) < q {
-		d.i = start + len(s)
-		return d.escaped(start)
-	}
-	if q == len(rest) {
-		d.i = len(d.b)
-		d.syntax("the end of a string")
-	}
-	d.i = start + q + 1
-	if !utf8.Valid(s) {
-		return []byte(string([]rune(string(s)))) // each invalid byte becomes U+FFFD, as encoding/json does
-	}
-	return s
-}
-
-// indexControl returns the index of the first byte of s below 0x20, which
-// a JSON string may not hold, or -1. It tests eight bytes at a time.
-func indexControl(s []byte) int {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := binary.LittleEndian.Uint64(s[i:])
-		if (x-0x2020202020202020)&^x&0x8080808080808080 != 0 {
-			break
-		}
-	}
-	for ; i < len(s); i++ {
-		if s[i] < 0x20 {
-			return i
-		}
-	}
-	return -1
-}
-
-// escaped reads the rest of a string that has escapes, from d.i at the
-// first backslash; start is the string's first byte.
-func (d *scanner) escaped(start int) []byte {
-	out := append([]byte(nil), d.b[start:d.i]...)
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			d.i++
-			if !utf8.Valid(out) {
-				return []byte(string([]rune(string(out))))
-			}
-			return out
-		case c < 0x20:
-			d.syntax("a character of a string")
-		case c != '\\':
-			out = append(out, c)
-			d.i++
-			continue
-		}
-		d.i++
-		if d.i >= len(d.b) {
-			break
-		}
-		switch e := d.b[d.i]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r := d.hex4()
-			if utf16.IsSurrogate(r) {
-				r2 := rune(-1)
-				if d.i+2 < len(d.b) && d.b[d.i+1] == '\\' && d.b[d.i+2] == 'u' {
-					save := d.i
-					d.i += 2
-					r2 = d.hex4()
-					if utf16.DecodeRune(r, r2) == utf8.RuneError {
-						d.i, r2 = save, -1
-					}
-				}
-				if r2 < 0 {
-					r = utf8.RuneError
-				} else {
-					r = utf16.DecodeRune(r, r2)
-				}
-			}
-			out = utf8.AppendRune(out, r)
-		default:
-			d.syntax("an escape character")
-		}
-		d.i++
-	}
-	d.syntax("the end of a string")
-	return nil
-}
-
-// hex4 reads the four hexadecimal digits after \u, d.i at the u, and
-// leaves d.i at the last digit.
-func (d *scanner) hex4() rune {
-	if len(d.b)-d.i < 5 {
-		d.i = len(d.b)
-		d.syntax("four hexadecimal digits")
-	}
-	var r rune
-	for k := 1; k <= 4; k++ {
-		c := d.b[d.i+k]
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			d.i += k
-			d.syntax("a hexadecimal digit")
-		}
-		r = r<<4 | rune(c)
-	}
-	d.i += 4
-	return r
-}
-
-// str reads a string, or null as "".
-func (d *scanner) str() string {
-	if d.null() {
-		return ""
-	}
-	switch c := d.peek(); {
-	case c == '{' || c == '[' || c == 't' || c == 'f' || c == '-' || '0' <= c && c <= '9':
-		d.errorf(d.i, "a string was expected, not %s", valueKind(c))
-	}
-	return string(d.rawString())
-}
-
-// valueKind names the kind of the JSON value that begins with c.
-func valueKind(c byte) string {
-	switch c {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "a number"
+	d.Errorf(off, "%v: unknown member %q", what, key)
 }
 
 // boolean reads true, false or null.
-func (d *scanner) boolean(what loc) bool { return d.truth(what.String) }
-
-// truth is boolean, what naming the value in errors.
-func (d *scanner) truth(what func() string) bool {
-	switch {
-	case d.null():
-		return false
-	case len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "true":
-		d.i += 4
-		return true
-	case len(d.b)-d.i >= 5 && string(d.b[d.i:d.i+5]) == "false":
-		d.i += 5
-		return false
-	}
-	if d.peek() == 0 {
-		d.syntax("a value")
-	}
-	d.errorf(d.i, "%s must be true or false", what())
-	return false
-}
+func (d *scanner) boolean(what loc) bool { return d.Truth(what.String) }
 
 // integer reads a JSON number that is an integer, or null as 0.
-func (d *scanner) integer(what loc) int { return d.number(what.String) }
-
-// number is integer, what naming the value in errors.
-func (d *scanner) number(what func() string) int {
-	if d.null() {
-		return 0
-	}
-	start := d.i
-	j := d.i
-	if j < len(d.b) && d.b[j] == '-' {
-		j++
-	}
-	digits := j
-	for j < len(d.b) && '0' <= d.b[j] && d.b[j] <= '9' {
-		j++
-	}
-	if j == digits {
-		if j >= len(d.b) {
-			d.i = j
-			d.syntax("a number")
-		}
-		d.errorf(start, "%s must be an integer", what())
-	}
-	if j < len(d.b) && (d.b[j] == '.' || d.b[j] == 'e' || d.b[j] == 'E') {
-		d.errorf(start, "%s must be an integer", what())
-	}
-	if d.b[digits] == '0' && j-digits > 1 {
-		d.i = digits + 1
-		d.syntax("a number without leading zeros")
-	}
-	if j-digits > 18 {
-		d.errorf(start, "%s: %s is out of range", what(), d.b[start:j])
-	}
-	n := 0
-	for _, c := range d.b[digits:j] {
-		n = n*10 + int(c-'0')
-	}
-	if digits > start {
-		n = -n
-	}
-	d.i = j
-	return n
-}
+func (d *scanner) integer(what loc) int { return d.Number(what.String) }
 
 // data reads the "data" object.
 func (d *scanner) data(s *lsusync.Snapshot) {
@@ -686,15 +203,15 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			}
 		}
 		if bit < 0 {
-			d.errorAt(keyAt, "unknown member %q of \"data\"", key)
+			d.ErrorAt(keyAt, "unknown member %q of \"data\"", key)
 		}
 		if seen&(1<<bit) != 0 {
-			d.errorAt(keyAt, "member %q of \"data\" appears twice", key)
+			d.ErrorAt(keyAt, "member %q of \"data\" appears twice", key)
 		}
 		seen |= 1 << bit
 		switch bit {
 		case 0:
-			d.record()
+			d.Record()
 			d.establishment(&s.Establishment)
 		case 1:
 			d.records(`"teachers"`, func(n int) {
@@ -738,7 +255,7 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			s.Bilans = make([]lsusync.Bilan, 0, n)
 			d.records(`"bilans"`, func(n int) {
 				if d.tables != 3 {
-					d.errorAt(keyAt, `"subjects" and "teacherKeys" must come before "bilans"`)
+					d.ErrorAt(keyAt, `"subjects" and "teacherKeys" must come before "bilans"`)
 				}
 				s.Bilans = append(s.Bilans, lsusync.Bilan{})
 				d.bilan(n, &s.Bilans[len(s.Bilans)-1])
@@ -753,34 +270,34 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 // read. member is given the key and its offset in the input, not in the
 // window, which may move before member is called.
 func (d *scanner) members(what string, member func(key string, at int64)) {
-	if d.null() {
+	if d.Null() {
 		return
 	}
-	if d.peek() != '{' {
-		d.errorf(d.i, "%s must be an object", what)
+	if d.Peek() != '{' {
+		d.Errorf(d.I, "%s must be an object", what)
 	}
-	d.i++
-	if d.peek() == '}' {
-		d.i++
+	d.I++
+	if d.Peek() == '}' {
+		d.I++
 		return
 	}
 	for {
-		d.record()
-		if d.peek() != '"' {
-			d.syntax("an object key")
+		d.Record()
+		if d.Peek() != '"' {
+			d.Syntax("an object key")
 		}
-		at := d.base + int64(d.i)
-		key := string(d.rawString())
-		d.expect(':', "':' after an object key")
+		at := d.Base + int64(d.I)
+		key := string(d.RawString())
+		d.Expect(':', "':' after an object key")
 		member(key, at)
-		switch d.peek() {
+		switch d.Peek() {
 		case ',':
-			d.i++
+			d.I++
 		case '}':
-			d.i++
+			d.I++
 			return
 		default:
-			d.syntax("',' or '}' after an object member")
+			d.Syntax("',' or '}' after an object member")
 		}
 	}
 }
@@ -788,8 +305,8 @@ func (d *scanner) members(what string, member func(key string, at int64)) {
 // records reads an array of records, or null, calling elem for each
 // record once it is in the window.
 func (d *scanner) records(what string, elem func(n int)) {
-	d.array(what, func(n int) {
-		d.record()
+	d.Array(what, func(n int) {
+		d.Record()
 		elem(n)
 	})
 }
@@ -798,26 +315,26 @@ func (d *scanner) establishment(e *lsusync.Establishment) {
 	var seen uint32
 	const what = "establishment"
 	at := loc{what, -1, ""}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "uai":
 			d.once(&seen, 0, key, off, at)
-			e.UAI = d.str()
+			e.UAI = d.Str()
 		case "name":
 			d.once(&seen, 1, key, off, at)
-			e.Name = d.str()
+			e.Name = d.Str()
 		case "address":
 			d.once(&seen, 2, key, off, at)
 			d.address(&e.Address)
 		case "headName":
 			d.once(&seen, 3, key, off, at)
-			e.HeadName = d.str()
+			e.HeadName = d.Str()
 		case "phone":
 			d.once(&seen, 4, key, off, at)
-			e.Phone = d.str()
+			e.Phone = d.Str()
 		case "email":
 			d.once(&seen, 5, key, off, at)
-			e.Email = d.str()
+			e.Email = d.Str()
 		default:
 			d.unknown(key, off, at)
 		}
@@ -830,11 +347,11 @@ func (d *scanner) address(a *lsusync.Address) {
 	at := loc{"establishment", -1, "address"}
 	fields := [...]*string{&a.Line1, &a.Line2, &a.Line3, &a.Line4, &a.PostalCode, &a.City, &a.Country}
 	names := [...]string{"line1", "line2", "line3", "line4", "postalCode", "city", "country"}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		for n, name := range names {
 			if string(key) == name {
 				d.once(&seen, uint(n), key, off, at)
-				*fields[n] = d.str()
+				*fields[n] = d.Str()
 				return
 			}
 		}
@@ -846,14 +363,14 @@ func (d *scanner) key(what string) lsusync.TeacherKey {
 	var k lsusync.TeacherKey
 	var seen uint32
 	at := loc{what, -1, ""}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "type":
 			d.once(&seen, 0, key, off, at)
-			k.Type = d.str()
+			k.Type = d.Str()
 		case "id":
 			d.once(&seen, 1, key, off, at)
-			k.ID = d.str()
+			k.ID = d.Str()
 		default:
 			d.unknown(key, off, at)
 		}
@@ -865,23 +382,23 @@ func (d *scanner) teacher(what string) lsusync.Teacher {
 	var t lsusync.Teacher
 	var seen uint32
 	at := loc{what, -1, ""}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "key":
 			d.once(&seen, 0, key, off, at)
 			t.Key = d.key(what + ".key")
 		case "civility":
 			d.once(&seen, 1, key, off, at)
-			t.Civility = d.str()
+			t.Civility = d.Str()
 		case "lastName":
 			d.once(&seen, 2, key, off, at)
-			t.LastName = d.str()
+			t.LastName = d.Str()
 		case "firstName":
 			d.once(&seen, 3, key, off, at)
-			t.FirstName = d.str()
+			t.FirstName = d.Str()
 		case "numen":
 			d.once(&seen, 4, key, off, at)
-			t.NUMEN = d.str()
+			t.NUMEN = d.Str()
 		default:
 			d.unknown(key, off, at)
 		}
@@ -900,20 +417,20 @@ func (d *scanner) class(n int) lsusync.Class {
 			d.memos[c.Code] = memo
 		}
 	}()
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "code":
 			d.once(&seen, 0, key, off, at)
-			c.Code = d.str()
+			c.Code = d.Str()
 		case "label":
 			d.once(&seen, 1, key, off, at)
-			c.Label = d.str()
+			c.Label = d.Str()
 		case "periods":
 			d.once(&seen, 2, key, off, at)
-			d.array(what+".periods", func(int) { c.Periods = append(c.Periods, d.period(what)) })
+			d.Array(what+".periods", func(int) { c.Periods = append(c.Periods, d.period(what)) })
 		case "memo":
 			d.once(&seen, 3, key, off, at)
-			memo = d.str()
+			memo = d.Str()
 		default:
 			d.unknown(key, off, at)
 		}
@@ -926,7 +443,7 @@ func (d *scanner) period(what string) lsusync.Period {
 	var seen uint32
 	what += ".periods"
 	at := loc{what, -1, ""}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "year":
 			d.once(&seen, 0, key, off, at)
@@ -949,7 +466,7 @@ func (d *scanner) student(n int) lsusync.Student {
 	var seen uint32
 	const what = "students"
 	at := loc{what, n, ""}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		var field *string
 		var bit uint
 		switch string(key) {
@@ -978,13 +495,13 @@ func (d *scanner) student(n int) lsusync.Student {
 		}
 		d.once(&seen, bit, key, off, at)
 		if field != nil {
-			*field = d.str()
+			*field = d.Str()
 			return
 		}
-		start := d.i
-		if err := s.BirthDate.UnmarshalText([]byte(d.str())); err != nil {
+		start := d.I
+		if err := s.BirthDate.UnmarshalText([]byte(d.Str())); err != nil {
 			// Its value is personal data, kept out of the message.
-			d.errorf(start, "students[%d]: invalid birthDate, want YYYY-MM-DD (the value is personal data: not shown)", n)
+			d.Errorf(start, "students[%d]: invalid birthDate, want YYYY-MM-DD (the value is personal data: not shown)", n)
 		}
 	})
 	return s
@@ -995,23 +512,23 @@ func (d *scanner) subject(n int) lsusync.Subject {
 	var seen uint32
 	what := fmt.Sprintf("subjects[%d]", n)
 	at := loc{"subjects", n, ""}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "code":
 			d.once(&seen, 0, key, off, at)
-			s.Code = d.str()
+			s.Code = d.Str()
 		case "label":
 			d.once(&seen, 1, key, off, at)
-			s.Label = d.str()
+			s.Label = d.Str()
 		case "modality":
 			d.once(&seen, 2, key, off, at)
-			s.Modality = d.str()
+			s.Modality = d.Str()
 		case "nationalCode":
 			if d.version < 3 {
 				d.unknown(key, off, at)
 			}
 			d.once(&seen, 3, key, off, at)
-			s.NationalCode = d.str()
+			s.NationalCode = d.Str()
 		default:
 			d.unknown(key, off, at)
 		}
@@ -1021,10 +538,10 @@ func (d *scanner) subject(n int) lsusync.Subject {
 
 // ref reads the number of an entry of a table of n entries.
 func (d *scanner) ref(n int, table string, what loc) int {
-	off := d.i
+	off := d.I
 	k := d.integer(what)
 	if k < 0 || k >= n {
-		d.errorf(off, "%s: %d is not the number of an entry of %q", what, k, table)
+		d.Errorf(off, "%s: %d is not the number of an entry of %q", what, k, table)
 	}
 	return k
 }
@@ -1036,11 +553,11 @@ func (d *scanner) bilan(n int, b *lsusync.Bilan) {
 	var seen uint32
 	const what = "bilans"
 	at := loc{what, n, ""}
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "student":
 			d.once(&seen, 0, key, off, at)
-			id := d.rawString()
+			id := d.RawString()
 			if shared, ok := d.ids[string(id)]; ok {
 				b.Student = shared
 			} else {
@@ -1051,14 +568,14 @@ func (d *scanner) bilan(n int, b *lsusync.Bilan) {
 			var p [3]int
 			k := 0
 			pat := at.with("period")
-			d.array(what, func(i int) {
+			d.Array(what, func(i int) {
 				if i < 3 {
 					p[i] = d.integer(pat)
 				}
 				k++
 			})
 			if k != 3 {
-				d.errorf(off, "%v must be [year, index, count]", pat)
+				d.Errorf(off, "%v must be [year, index, count]", pat)
 			}
 			b.Period = lsusync.Period{Year: p[0], Index: p[1], Count: p[2]}
 		case "locked":
@@ -1078,7 +595,7 @@ func (d *scanner) bilan(n int, b *lsusync.Bilan) {
 			if d.version < 3 {
 				b.Content = d.content(what)
 			} else {
-				d.readContent(bilanContentCodec, reflect.ValueOf(&b.BilanContent).Elem(), at.with("content"))
+				jsonscan.Read(&d.Scanner, &b.BilanContent, at.with("content"), nil)
 			}
 		default:
 			d.unknown(key, off, at)
@@ -1089,13 +606,13 @@ func (d *scanner) bilan(n int, b *lsusync.Bilan) {
 // acquisList reads the acquis of bilan n. A list without content that
 // another bilan has already is that bilan's list.
 func (d *scanner) acquisList(n int) []lsusync.Acquis {
-	d.ws()
-	start := d.i
+	d.WS()
+	start := d.I
 	// A list read before, byte for byte, was checked then: it is found
 	// without being read again.
 	if end, ok := d.plainExtent(); ok {
-		if as, hit := d.acquis[string(d.b[start:end])]; hit {
-			d.i = end
+		if as, hit := d.acquis[string(d.B[start:end])]; hit {
+			d.I = end
 			return as
 		}
 	}
@@ -1105,16 +622,16 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 	d.contents = d.contents[:0]
 	plain := true
 	at := loc{"bilans", n, "acquis"}
-	d.array("an acquis list", func(int) {
+	d.Array("an acquis list", func(int) {
 		mark := len(d.refs)
 		d.refs = append(d.refs, -1, -1)
-		if d.peek() != '[' {
+		if d.Peek() != '[' {
 			plain = false
 			d.contents = append(d.contents, d.acquis1(n, mark))
 			return
 		}
 		d.contents = append(d.contents, lsusync.AcquisContent{})
-		d.array("", func(k int) {
+		d.Array("", func(k int) {
 			if k == 0 {
 				d.refs[mark+1] = d.ref(len(d.subjects), "subjects", at)
 			} else {
@@ -1122,14 +639,14 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 			}
 		})
 		if d.refs[mark+1] == -1 {
-			d.errorf(d.i-1, "%v: an acquis without its subject", at)
+			d.Errorf(d.I-1, "%v: an acquis without its subject", at)
 		}
 	})
 	if !plain {
 		return d.buildAcquis(d.refs, d.contents)
 	}
 	// Without content, a list seen before, byte for byte, is shared.
-	raw := d.b[start:d.i]
+	raw := d.B[start:d.I]
 	if as, ok := d.acquis[string(raw)]; ok {
 		return as
 	}
@@ -1138,18 +655,18 @@ func (d *scanner) acquisList(n int) []lsusync.Acquis {
 	return as
 }
 
-// plainExtent returns the end of the array at d.i when it holds only
+// plainExtent returns the end of the array at d.I when it holds only
 // numbers and arrays of numbers, as the acquis lists without content and
 // the lists of professeurs principaux do, and false otherwise. It checks
 // nothing else: a list found this way is used only when it is, byte for
 // byte, one read and checked before.
 func (d *scanner) plainExtent() (int, bool) {
-	if d.i >= len(d.b) || d.b[d.i] != '[' {
+	if d.I >= len(d.B) || d.B[d.I] != '[' {
 		return 0, false
 	}
 	depth := 0
-	for j := d.i; j < len(d.b); j++ {
-		switch d.b[j] {
+	for j := d.I; j < len(d.B); j++ {
+		switch d.B[j] {
 		case '[':
 			if depth++; depth > 2 {
 				return 0, false
@@ -1212,14 +729,14 @@ func (d *scanner) acquis1(n, mark int) lsusync.AcquisContent {
 	at := loc{"bilans", n, "acquis"}
 	const what = "an acquis"
 	positioning, positioningAt := "", 0 // of versions 1 and 2
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		switch string(key) {
 		case "subject":
 			d.once(&seen, 0, key, off, at)
 			d.refs[mark+1] = d.ref(len(d.subjects), "subjects", at)
 		case "teachers":
 			d.once(&seen, 1, key, off, at)
-			d.array(what, func(int) {
+			d.Array(what, func(int) {
 				d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", at.with("teachers")))
 			})
 		case "content":
@@ -1227,29 +744,29 @@ func (d *scanner) acquis1(n, mark int) lsusync.AcquisContent {
 			if d.version < 3 {
 				a.Content = d.content(what)
 			} else {
-				d.readContent(acquisContentCodec, reflect.ValueOf(&a).Elem(), at.with("content"))
+				jsonscan.Read(&d.Scanner, &a, at.with("content"), nil)
 			}
 		case "appreciation": // versions 1 and 2: in the content since
 			d.legacy(key, off, at)
 			d.once(&seen, 3, key, off, at)
-			a.Appreciation = d.str()
+			a.Appreciation = d.Str()
 		case "average":
 			d.legacy(key, off, at)
 			d.once(&seen, 4, key, off, at)
-			a.Average = d.str()
+			a.Average = d.Str()
 		case "positioning":
 			d.legacy(key, off, at)
 			d.once(&seen, 5, key, off, at)
-			positioning, positioningAt = d.str(), off
+			positioning, positioningAt = d.Str(), off
 		default:
 			d.unknown(key, off, at)
 		}
 	})
 	if d.refs[mark+1] == -1 {
-		d.errorf(d.i-1, "%v: an acquis without its subject", at)
+		d.Errorf(d.I-1, "%v: an acquis without its subject", at)
 	}
 	if err := legacyPositioning(positioning, &a); err != nil {
-		d.errorf(positioningAt, "%v: %v", at, err)
+		d.Errorf(positioningAt, "%v: %v", at, err)
 	}
 	return a
 }
@@ -1265,19 +782,19 @@ func (d *scanner) legacy(key []byte, off int, what loc) {
 // headTeachers reads the professeurs principaux of bilan n; a list seen
 // before is shared.
 func (d *scanner) headTeachers(n int) []lsusync.TeacherKey {
-	d.ws()
-	start := d.i
+	d.WS()
+	start := d.I
 	if end, ok := d.plainExtent(); ok {
-		if ks, hit := d.heads[string(d.b[start:end])]; hit {
-			d.i = end
+		if ks, hit := d.heads[string(d.B[start:end])]; hit {
+			d.I = end
 			return ks
 		}
 	}
 	d.refs = d.refs[:0]
-	d.array("headTeachers", func(int) {
+	d.Array("headTeachers", func(int) {
 		d.refs = append(d.refs, d.ref(len(d.keys), "teacherKeys", loc{"bilans", n, "headTeachers"}))
 	})
-	raw := d.b[start:d.i]
+	raw := d.B[start:d.I]
 	if ks, ok := d.heads[string(raw)]; ok {
 		return ks
 	}
@@ -1295,15 +812,15 @@ func (d *scanner) headTeachers(n int) []lsusync.TeacherKey {
 // content reads an object of strings.
 func (d *scanner) content(what string) map[string]string {
 	var m map[string]string
-	d.object(what, func(key []byte, off int) {
+	d.Object(what, func(key []byte, off int) {
 		if m == nil {
 			m = make(map[string]string)
 		}
 		k := string(key)
 		if _, dup := m[k]; dup {
-			d.errorf(off, "%s: member %q twice", what, key)
+			d.Errorf(off, "%s: member %q twice", what, key)
 		}
-		m[k] = d.str()
+		m[k] = d.Str()
 	})
 	return m
 }

@@ -925,7 +925,7 @@ var refusedPersonal = []string{
 // that gives one byte at a time.
 func decodeWindowed(data []byte, step, ahead int) (lsusync.Snapshot, error) {
 	d := newFileScanner(iotest.OneByteReader(bytes.NewReader(data)), int64(len(data)))
-	d.step, d.ahead = step, ahead
+	d.SetWindow(step, ahead)
 	s, _, err := d.decode(func() (lsusync.Snapshot, error) {
 		return decodeV1(bytes.NewReader(data), int64(len(data)), nil)
 	})
