@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/lsusync/lsusync"
+	"github.com/lsusync/lsusync/internal/jsonscan"
 )
 
 // The JSON columns of schema version 3 hold the JSON form of the lsusync
@@ -130,15 +132,42 @@ func (c *syncedCache) decode(b *lsusync.Bilan, acquis, heads []byte) error {
 	return nil
 }
 
-// decodeDocument sets the content of b, whose acquis are decoded, from
-// its document. The content of an acquis that b lacks (a program wrote
-// the document so) becomes an acquis of its own, with its subject's code
-// and modalité: content is never dropped.
-func decodeDocument(b *lsusync.Bilan, data []byte) error {
+// documentDecoder decodes the content documents of one read. It reads a
+// document as sqlstore writes it with jsonscan's decoder, several times
+// faster than encoding/json, and any other that encoding/json reads (a
+// member it does not know, a name in another case) with encoding/json:
+// every document reads as encoding/json reads it. It is not safe for
+// concurrent use.
+type documentDecoder struct {
+	s jsonscan.Scanner
+}
+
+// errNotWritten is the error of jsonscan's decoder, which decode
+// recovers: the document is not as sqlstore writes it.
+var errNotWritten = errors.New("not a document as sqlstore writes it")
+
+func newDocumentDecoder() *documentDecoder {
+	return &documentDecoder{s: jsonscan.NewScanner(nil, errNotWritten)}
+}
+
+// decode sets the content of b, whose acquis are decoded, from its
+// document. The content of an acquis that b lacks (a program wrote the
+// document so) becomes an acquis of its own, with its subject's code and
+// modalité: content is never dropped.
+func (dd *documentDecoder) decode(b *lsusync.Bilan, data []byte) error {
 	var doc document
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("bilan %s: its content document: %w", b.Key(), err)
+	if !dd.read(&doc, data) {
+		doc = document{}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return fmt.Errorf("bilan %s: its content document: %w", b.Key(), err)
+		}
 	}
+	setDocument(b, &doc)
+	return nil
+}
+
+// setDocument sets the content of b from its document.
+func setDocument(b *lsusync.Bilan, doc *document) {
 	b.BilanContent = doc.BilanContent
 	for _, ad := range doc.Acquis {
 		found := false
@@ -156,5 +185,49 @@ func decodeDocument(b *lsusync.Bilan, data []byte) error {
 			})
 		}
 	}
-	return nil
 }
+
+// read reads data into doc with jsonscan's decoder, and reports whether
+// data is a document as sqlstore writes it: every member known, each
+// once, and nothing after the document.
+func (dd *documentDecoder) read(doc *document, data []byte) (ok bool) {
+	d := &dd.s
+	d.Reset(data)
+	defer func() {
+		if r := recover(); r != nil {
+			if _, scan := r.(*jsonscan.Error); !scan {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	var seenAcquis bool
+	jsonscan.Read(d, &doc.BilanContent, documentPath{}, func(key []byte) bool {
+		if string(key) != "acquis" || seenAcquis {
+			return false
+		}
+		seenAcquis = true
+		d.Array("acquis", func(int) {
+			var ad acquisDocument
+			var seenSubject bool
+			jsonscan.Read(d, &ad.AcquisContent, documentPath{}, func(key []byte) bool {
+				if string(key) != "subject" || seenSubject {
+					return false
+				}
+				seenSubject = true
+				jsonscan.Read(d, &ad.Subject, documentPath{}, nil)
+				return true
+			})
+			doc.Acquis = append(doc.Acquis, ad)
+		})
+		return true
+	})
+	d.WS()
+	return d.I == len(d.B)
+}
+
+// documentPath names a document in the errors of jsonscan's decoder,
+// which read recovers.
+type documentPath struct{}
+
+func (documentPath) String() string { return "the content document" }

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -93,7 +94,7 @@ func FuzzDocument(f *testing.F) {
 		if err := newSyncedCache().decode(&b, []byte(acquis), []byte(heads)); err != nil {
 			return
 		}
-		if err := decodeDocument(&b, []byte(doc)); err != nil {
+		if err := newDocumentDecoder().decode(&b, []byte(doc)); err != nil {
 			return
 		}
 		a2, h2, err := encodeSynced(&b)
@@ -109,7 +110,7 @@ func FuzzDocument(f *testing.F) {
 			t.Fatalf("decoding what was encoded: %v", err)
 		}
 		if ok {
-			if err := decodeDocument(&again, []byte(d2)); err != nil {
+			if err := newDocumentDecoder().decode(&again, []byte(d2)); err != nil {
 				t.Fatalf("decoding what was encoded: %v", err)
 			}
 		}
@@ -117,4 +118,94 @@ func FuzzDocument(f *testing.F) {
 			t.Errorf("encoded and decoded again (-first +again):\n%s", d)
 		}
 	})
+}
+
+// FuzzDocumentDecoders checks jsonscan's decoder of the content documents
+// against encoding/json: what it reads, encoding/json reads as the same
+// content; what it leaves to encoding/json, it left untouched.
+func FuzzDocumentDecoders(f *testing.F) {
+	for variant := range 3 {
+		b := lsusync.Bilan{Student: "1", Period: lsusync.Period{Year: 2025, Index: 1, Count: 3},
+			Acquis: []lsusync.Acquis{
+				{Subject: lsusync.Subject{Code: "030201", Modality: "S"}, AcquisContent: lsusynctest.FullAcquisContent(variant)},
+				{Subject: lsusync.Subject{Code: "020700"}, AcquisContent: lsusynctest.FullAcquisContent(variant + 1)},
+			},
+			BilanContent: lsusynctest.FullBilanContent(variant)}
+		doc, _, _, err := encodeDocument(&b)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(doc)
+	}
+	for _, doc := range documentsOfOtherWriters {
+		f.Add(doc.json)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		var fast, std document
+		ok := newDocumentDecoder().read(&fast, []byte(data))
+		err := json.Unmarshal([]byte(data), &std)
+		if !ok {
+			return
+		}
+		if err != nil {
+			t.Fatalf("jsonscan read %q, encoding/json refuses it: %v", data, err)
+		}
+		if d := cmp.Diff(std, fast, equateEmpty); d != "" {
+			t.Fatalf("%q (-encoding/json +jsonscan):\n%s", data, d)
+		}
+	})
+}
+
+// documentsOfOtherWriters are content documents as other programs may
+// write them, and whether jsonscan's decoder reads them (the others go to
+// encoding/json).
+var documentsOfOtherWriters = []struct {
+	name string
+	json string
+	fast bool
+}{
+	{"as sqlstore writes it", `{"synthesis":"Bien.","acquis":[{"subject":{"code":"030201","modality":"S"},"positioning":3}]}`, true},
+	{"members in another order, white space", "{ \"acquis\" : [ { \"positioning\" : 3, \"subject\" : {\"code\":\"030201\"} } ] ,\n \"synthesis\": \"Bien.\" }", true},
+	{"null", `null`, true},
+	{"nulls", `{"synthesis":null,"acquis":null,"schoolLife":null}`, true},
+	{"an unknown member", `{"synthesis":"Bien.","comment":"x"}`, false},
+	{"an unknown member of an acquis", `{"acquis":[{"subject":{"code":"030201"},"note":"x"}]}`, false},
+	{"a name in another case", `{"Synthesis":"Bien."}`, false},
+	{"the acquis twice", `{"acquis":[{"subject":{"code":"1"},"positioning":1}],"acquis":[{"subject":{"code":"2"},"positioning":2}]}`, false},
+	{"a subject twice", `{"acquis":[{"subject":{"code":"1"},"subject":{"code":"2"},"positioning":2}]}`, false},
+	{"a number as a text", `{"schoolLife":{"late":"2"}}`, false},
+	{"trailing data", `{"synthesis":"Bien."} {}`, false},
+}
+
+// TestDocumentDecoders reads documents as other programs may write them:
+// each as encoding/json reads it, through jsonscan's decoder for those
+// written as sqlstore writes them, through encoding/json for the others.
+func TestDocumentDecoders(t *testing.T) {
+	for _, tc := range documentsOfOtherWriters {
+		t.Run(tc.name, func(t *testing.T) {
+			var fast document
+			if got := newDocumentDecoder().read(&fast, []byte(tc.json)); got != tc.fast {
+				t.Errorf("jsonscan read it: %v, want %v", got, tc.fast)
+			}
+			var want, got lsusync.Bilan
+			stdErr := decodeStd(&want, []byte(tc.json))
+			err := newDocumentDecoder().decode(&got, []byte(tc.json))
+			if (err != nil) != (stdErr != nil) {
+				t.Fatalf("decode: %v; with encoding/json alone: %v", err, stdErr)
+			}
+			if d := cmp.Diff(want, got, equateEmpty); d != "" {
+				t.Errorf("(-encoding/json +decode):\n%s", d)
+			}
+		})
+	}
+}
+
+// decodeStd is documentDecoder.decode with encoding/json alone.
+func decodeStd(b *lsusync.Bilan, data []byte) error {
+	var doc document
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	setDocument(b, &doc)
+	return nil
 }

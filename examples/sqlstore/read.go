@@ -34,6 +34,7 @@ func (s *Store) loadBilans(ctx context.Context, q queryer, class string) ([]lsus
 	}
 	var out []lsusync.Bilan
 	cache := newSyncedCache()
+	docs := newDocumentDecoder()
 	in := newInterner()
 	var student, acquis, heads, content sql.RawBytes
 	for rs.Next() {
@@ -50,7 +51,7 @@ func (s *Store) loadBilans(ctx context.Context, q queryer, class string) ([]lsus
 			return nil, err
 		}
 		if content != nil {
-			if err := decodeDocument(&b, content); err != nil {
+			if err := docs.decode(&b, content); err != nil {
 				rs.Close()
 				return nil, err
 			}
