@@ -14,7 +14,7 @@ import (
 // object. Files of versions 2 and 3 are read here, the bytes once; the
 // bilans that share an acquis list, or a list of professeurs principaux,
 // share one decoded copy. Their records are read without reflection, the
-// contents of version 3 by the codecs of their types (content.go). A
+// contents of version 3 by the codecs of their types (internal/jsonscan). A
 // file of version 1 is read by v1, from its beginning.
 func (d *scanner) decode(v1 func() (lsusync.Snapshot, error)) (snap lsusync.Snapshot, memos map[string]string, err error) {
 	defer func() {
