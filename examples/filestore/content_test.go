@@ -205,8 +205,8 @@ func TestFormatListsContent(t *testing.T) {
 			}
 		}
 	}
-	check("bilan content", jsonscan.Members[lsusync.BilanContent]())
-	check("acquis content", jsonscan.Members[lsusync.AcquisContent]())
+	check("bilan content", jsonscan.MemberNames[lsusync.BilanContent]())
+	check("acquis content", jsonscan.MemberNames[lsusync.AcquisContent]())
 }
 
 // TestDecodeShares checks what the decoded bilans share: the acquis lists

@@ -195,7 +195,7 @@ func (d *scanner) integer(what loc) int { return d.Number(what.String) }
 func (d *scanner) data(s *lsusync.Snapshot) {
 	var seen uint32
 	names := [...]string{"establishment", "teachers", "classes", "students", "subjects", "teacherKeys", "bilans"}
-	d.members(`"data"`, func(key string, keyAt int64) {
+	d.Members(`"data"`, func(key string, keyAt int64) {
 		bit := -1
 		for n, name := range names {
 			if key == name {
@@ -263,43 +263,6 @@ func (d *scanner) data(s *lsusync.Snapshot) {
 			})
 		}
 	})
-}
-
-// members reads an object that is not a record, or null, as object
-// does: each of its keys is made to be in the window whole before it is
-// read. member is given the key and its offset in the input, not in the
-// window, which may move before member is called.
-func (d *scanner) members(what string, member func(key string, at int64)) {
-	if d.Null() {
-		return
-	}
-	if d.Peek() != '{' {
-		d.Errorf(d.I, "%s must be an object", what)
-	}
-	d.I++
-	if d.Peek() == '}' {
-		d.I++
-		return
-	}
-	for {
-		d.Record()
-		if d.Peek() != '"' {
-			d.Syntax("an object key")
-		}
-		at := d.Base + int64(d.I)
-		key := string(d.RawString())
-		d.Expect(':', "':' after an object key")
-		member(key, at)
-		switch d.Peek() {
-		case ',':
-			d.I++
-		case '}':
-			d.I++
-			return
-		default:
-			d.Syntax("',' or '}' after an object member")
-		}
-	}
 }
 
 // records reads an array of records, or null, calling elem for each

@@ -27,10 +27,10 @@ var codecs, slots = func() (map[reflect.Type]*codec, int) {
 	return m, slots
 }()
 
-// Members returns the JSON names of the members of T's form, and of the
+// MemberNames returns the JSON names of the members of T's form, and of the
 // members of its members, as "schoolLife.late": what a format reading T
 // documents.
-func Members[T any]() []string {
+func MemberNames[T any]() []string {
 	var names []string
 	var walk func(prefix string, c *codec)
 	walk = func(prefix string, c *codec) {

@@ -265,6 +265,21 @@ func (d *Scanner) Null() bool {
 // Object reads an object, or null, calling member for each member with
 // the key's bytes (valid until the next read) and its offset.
 func (d *Scanner) Object(what string, member func(key []byte, off int)) {
+	d.object(what, false, func(key []byte, at int64) { member(key, int(at-d.Base)) })
+}
+
+// Members reads an object that is not a record, or null, as Object does:
+// each of its keys is made to be in the window whole before it is read.
+// member is given the key and its offset in the input, not in the window,
+// which may move before member is called.
+func (d *Scanner) Members(what string, member func(key string, at int64)) {
+	d.object(what, true, func(key []byte, at int64) { member(string(key), at) })
+}
+
+// object reads an object for Object and Members, giving member each key
+// and its offset in the input. With records, each key is read whole into
+// the window first, and copied: the window may move once it is read.
+func (d *Scanner) object(what string, records bool, member func(key []byte, at int64)) {
 	if d.Null() {
 		return
 	}
@@ -277,13 +292,19 @@ func (d *Scanner) Object(what string, member func(key []byte, off int)) {
 		return
 	}
 	for {
+		if records {
+			d.Record()
+		}
 		if d.Peek() != '"' {
 			d.Syntax("an object key")
 		}
-		off := d.I
+		at := d.Base + int64(d.I)
 		key := d.RawString()
+		if records {
+			key = bytes.Clone(key)
+		}
 		d.Expect(':', "':' after an object key")
-		member(key, off)
+		member(key, at)
 		switch d.Peek() {
 		case ',':
 			d.I++
